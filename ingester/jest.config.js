@@ -1,0 +1,9 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  transform: { '^.+\\.m?(t|j)sx?$': ['@swc/jest'] },
+  testTimeout: 60000,
+  // Each test file opens its own SQLite files and simulator ports; two workers fit this 2-core machine.
+  maxWorkers: 2,
+};

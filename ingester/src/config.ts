@@ -1,0 +1,221 @@
+/**
+ * Environment → typed, validated configuration. The only module that reads process.env. A wrong or
+ * missing value stops start-up with one line per problem, naming the variable and what it expects.
+ */
+import { createPrivateKey, type KeyObject } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { scheduleJob } from 'node-schedule';
+import { z } from 'zod';
+import { SLUG_PATTERN, type Scope } from './scopes';
+
+export type GitHubAuthConfig =
+  | { type: 'token'; token: string }
+  | { type: 'app'; appId: string; privateKey: KeyObject; installationId?: number }
+  | { type: 'demo' };
+
+export interface Config {
+  github: { apiUrl: string; auth: GitHubAuthConfig };
+  scopes: Scope[];
+  databasePath: string;
+  sync: {
+    schedule: string;
+    backfillDays: number;
+    refetchDays: number;
+    concurrency: number;
+    retentionDays?: number;
+  };
+  demo: boolean;
+  logLevel: string;
+  http: { port: number; apiToken?: string; adminToken?: string };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Configuration error:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const wholeNumber = (name: string, min: number, max: number, fallback?: number) =>
+  z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value.trim() === '') return fallback;
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < min || n > max) {
+        ctx.addIssue({ code: 'custom', message: `${name} must be a whole number from ${min} to ${max} (got "${value}")` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const list = (name: string) =>
+  z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      const items = (value ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      for (const item of items) {
+        if (!SLUG_PATTERN.test(item)) {
+          ctx.addIssue({ code: 'custom', message: `${name} has "${item}", which is not a GitHub slug or login (letters, digits, "-", "_", ".")` });
+        }
+      }
+      return items;
+    });
+
+const bool = (name: string) =>
+  z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value.trim() === '') return undefined;
+      if (/^(1|true|yes|on)$/i.test(value)) return true;
+      if (/^(0|false|no|off)$/i.test(value)) return false;
+      ctx.addIssue({ code: 'custom', message: `${name} must be true or false (got "${value}")` });
+      return z.NEVER;
+    });
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((value) => (value && value.trim() !== '' ? value.trim() : undefined));
+
+const envSchema = z.object({
+  GITHUB_TOKEN: optionalText,
+  GITHUB_APP_ID: optionalText,
+  GITHUB_APP_PRIVATE_KEY: optionalText,
+  GITHUB_APP_PRIVATE_KEY_FILE: optionalText,
+  GITHUB_APP_INSTALLATION_ID: wholeNumber('GITHUB_APP_INSTALLATION_ID', 1, Number.MAX_SAFE_INTEGER),
+  GITHUB_API_URL: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      const url = value?.trim() || 'https://api.github.com';
+      try {
+        const parsed = new URL(url);
+        if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new Error();
+      } catch {
+        ctx.addIssue({ code: 'custom', message: `GITHUB_API_URL must be an http(s) URL such as https://api.github.com or https://api.SUBDOMAIN.ghe.com (got "${url}")` });
+        return z.NEVER;
+      }
+      return url.replace(/\/+$/, '');
+    }),
+  COPILOT_ENTERPRISES: list('COPILOT_ENTERPRISES'),
+  COPILOT_ORGS: list('COPILOT_ORGS'),
+  DATABASE_PATH: z
+    .string()
+    .optional()
+    .transform((value) => value?.trim() || './data/copilot-metrics.db'),
+  SYNC_SCHEDULE: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      const schedule = value?.trim() || '17 */6 * * *';
+      const job = scheduleJob(schedule, () => undefined);
+      if (!job) {
+        ctx.addIssue({ code: 'custom', message: `SYNC_SCHEDULE must be a cron expression such as "17 */6 * * *" (got "${schedule}")` });
+        return z.NEVER;
+      }
+      job.cancel();
+      return schedule;
+    }),
+  SYNC_BACKFILL_DAYS: wholeNumber('SYNC_BACKFILL_DAYS', 1, 3650, 365),
+  SYNC_REFETCH_DAYS: wholeNumber('SYNC_REFETCH_DAYS', 0, 60, 3),
+  SYNC_CONCURRENCY: wholeNumber('SYNC_CONCURRENCY', 1, 32, 4),
+  SYNC_RETENTION_DAYS: wholeNumber('SYNC_RETENTION_DAYS', 1, 36500),
+  DEMO: bool('DEMO'),
+  LOG_LEVEL: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      const level = value?.trim().toLowerCase() || 'info';
+      if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(level)) {
+        ctx.addIssue({ code: 'custom', message: `LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "${value}")` });
+        return z.NEVER;
+      }
+      return level;
+    }),
+  PORT: wholeNumber('PORT', 1, 65535, 8080),
+  INGESTER_API_TOKEN: optionalText,
+  INGESTER_ADMIN_TOKEN: optionalText,
+});
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((issue) => issue.message));
+  const e = parsed.data;
+  const problems: string[] = [];
+
+  let auth: GitHubAuthConfig | undefined;
+  if (e.GITHUB_TOKEN && e.GITHUB_APP_ID) {
+    problems.push('Both GITHUB_TOKEN and GITHUB_APP_ID are set; use one way to authenticate (unset the other).');
+  } else if (e.GITHUB_TOKEN) {
+    if (/\s/.test(e.GITHUB_TOKEN)) problems.push('GITHUB_TOKEN contains white space; paste the token alone, without "Bearer" or quotes.');
+    auth = { type: 'token', token: e.GITHUB_TOKEN };
+  } else if (e.GITHUB_APP_ID) {
+    const key = readPrivateKey(e.GITHUB_APP_PRIVATE_KEY, e.GITHUB_APP_PRIVATE_KEY_FILE, problems);
+    if (!/^\d+$/.test(e.GITHUB_APP_ID)) problems.push(`GITHUB_APP_ID must be the numeric App ID from the App's settings page (got "${e.GITHUB_APP_ID}").`);
+    if (key) auth = { type: 'app', appId: e.GITHUB_APP_ID, privateKey: key, installationId: e.GITHUB_APP_INSTALLATION_ID };
+  } else if (e.GITHUB_APP_PRIVATE_KEY || e.GITHUB_APP_PRIVATE_KEY_FILE) {
+    problems.push('GITHUB_APP_PRIVATE_KEY(_FILE) is set but GITHUB_APP_ID is not; set the App ID too.');
+  }
+
+  const demo = e.DEMO ?? (auth === undefined && problems.length === 0);
+  const scopes: Scope[] = [
+    ...e.COPILOT_ENTERPRISES.map((slug) => ({ kind: 'enterprise' as const, slug })),
+    ...e.COPILOT_ORGS.map((slug) => ({ kind: 'organization' as const, slug })),
+  ];
+  if (!demo) {
+    if (!auth && problems.length === 0) {
+      problems.push('DEMO is false but no GitHub credentials are set: set GITHUB_TOKEN, or GITHUB_APP_ID with GITHUB_APP_PRIVATE_KEY(_FILE), or set DEMO=true.');
+    }
+    if (scopes.length === 0) problems.push('No scope to sync: set COPILOT_ORGS and/or COPILOT_ENTERPRISES (comma-separated logins or slugs).');
+  }
+  if (problems.length) throw new ConfigError(problems);
+
+  return {
+    github: { apiUrl: e.GITHUB_API_URL, auth: demo ? { type: 'demo' } : auth! },
+    scopes,
+    databasePath: e.DATABASE_PATH,
+    sync: {
+      schedule: e.SYNC_SCHEDULE,
+      backfillDays: e.SYNC_BACKFILL_DAYS!,
+      refetchDays: e.SYNC_REFETCH_DAYS!,
+      concurrency: e.SYNC_CONCURRENCY!,
+      retentionDays: e.SYNC_RETENTION_DAYS,
+    },
+    demo,
+    logLevel: e.LOG_LEVEL,
+    http: { port: e.PORT!, apiToken: e.INGESTER_API_TOKEN, adminToken: e.INGESTER_ADMIN_TOKEN },
+  };
+}
+
+function readPrivateKey(inline: string | undefined, file: string | undefined, problems: string[]): KeyObject | undefined {
+  if (inline && file) {
+    problems.push('Both GITHUB_APP_PRIVATE_KEY and GITHUB_APP_PRIVATE_KEY_FILE are set; use one.');
+    return undefined;
+  }
+  let pem = inline?.replace(/\\n/g, '\n');
+  if (file) {
+    try {
+      pem = readFileSync(file, 'utf8');
+    } catch (error) {
+      problems.push(`GITHUB_APP_PRIVATE_KEY_FILE cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}): check the path "${file}" and its permissions.`);
+      return undefined;
+    }
+  }
+  if (!pem) {
+    problems.push('GITHUB_APP_ID is set but no private key: set GITHUB_APP_PRIVATE_KEY or GITHUB_APP_PRIVATE_KEY_FILE (the .pem downloaded from the App settings).');
+    return undefined;
+  }
+  try {
+    return createPrivateKey(pem);
+  } catch {
+    problems.push('The GitHub App private key is not a valid PEM key; use the .pem file GitHub generated for the App.');
+    return undefined;
+  }
+}

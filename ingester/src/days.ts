@@ -1,0 +1,39 @@
+/**
+ * Report days are UTC calendar days. Inside the store they are integers (days since 1970-01-01):
+ * compact, and range scans stay simple.
+ */
+const MS_PER_DAY = 86_400_000;
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+export type DayNumber = number;
+
+/** Parses `YYYY-MM-DD`; returns undefined for anything that is not a real calendar day. */
+export function parseDay(text: string): DayNumber | undefined {
+  if (!ISO_DAY.test(text)) return undefined;
+  const ms = Date.parse(`${text}T00:00:00Z`);
+  if (Number.isNaN(ms)) return undefined;
+  const day = ms / MS_PER_DAY;
+  // Date.parse rolls 2026-02-30 over to March; a real day formats back to itself.
+  return formatDay(day) === text ? day : undefined;
+}
+
+export function formatDay(day: DayNumber): string {
+  return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+}
+
+export function dayOf(date: Date): DayNumber {
+  return Math.floor(date.getTime() / MS_PER_DAY);
+}
+
+export function dayToMs(day: DayNumber): number {
+  return day * MS_PER_DAY;
+}
+
+/** 0 = Monday … 6 = Sunday (ISO). 1970-01-01 was a Thursday. */
+export function isoWeekday(day: DayNumber): number {
+  return (((day + 3) % 7) + 7) % 7;
+}
+
+export function* dayRange(from: DayNumber, to: DayNumber): Generator<DayNumber> {
+  for (let day = from; day <= to; day++) yield day;
+}

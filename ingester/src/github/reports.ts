@@ -1,0 +1,128 @@
+import { createWriteStream } from 'node:fs';
+import { Transform, type TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
+import { z } from 'zod';
+import { formatDay, type DayNumber } from '../days';
+import { type ReportKind, reportEndpointName } from '../reports/types';
+import { type Scope, scopeKey } from '../scopes';
+import { type GitHubClient, githubMessage } from './client';
+import { ExpiredLinkError, GitHubError, TruncatedDownloadError, describeApiFailure } from './errors';
+
+/** Compression of the raw archive: fast enough to keep up with the download, about 8x on NDJSON. */
+export const ARCHIVE_GZIP_LEVEL = 4;
+
+const oneDayReport = z.object({
+  download_links: z.array(z.string().url()),
+  report_day: z.string().optional(),
+});
+
+export type ReportLinks = { type: 'links'; links: string[] } | { type: 'no_data' };
+
+export function reportPath(scope: Scope, kind: ReportKind, day: DayNumber): string {
+  const base = scope.kind === 'enterprise' ? `/enterprises/${encodeURIComponent(scope.slug)}` : `/orgs/${encodeURIComponent(scope.slug)}`;
+  return `${base}/copilot/metrics/reports/${reportEndpointName(kind, scope.kind)}?day=${formatDay(day)}`;
+}
+
+/** Asks GitHub for a day's report. 204 means "no report for that day", which is not an error. */
+export async function fetchReportLinks(
+  client: GitHubClient,
+  scope: Scope,
+  kind: ReportKind,
+  day: DayNumber,
+): Promise<ReportLinks> {
+  const what = `${reportEndpointName(kind, scope.kind)} of ${scopeKey(scope)} for ${formatDay(day)}`;
+  const response = await client.call('GET', reportPath(scope, kind, day), { account: scope.slug });
+  if (response.status === 204) return { type: 'no_data' };
+  if (response.status !== 200) {
+    throw describeApiFailure(response.status, what, scope.kind, githubMessage(response.body));
+  }
+  const parsed = oneDayReport.safeParse(response.body);
+  if (!parsed.success) {
+    throw new GitHubError(
+      `GitHub's answer for ${what} is not the documented {download_links, report_day} object: ${parsed.error.issues[0]?.message ?? 'unreadable JSON'}. Check GITHUB_API_URL points at the GitHub API.`,
+      200,
+      true,
+    );
+  }
+  if (parsed.data.report_day && parsed.data.report_day !== formatDay(day)) {
+    throw new GitHubError(`GitHub returned report_day ${parsed.data.report_day} for ${what}; refusing to file it under the wrong day.`, 200, true);
+  }
+  const links = parsed.data.download_links;
+  return links.length === 0 ? { type: 'no_data' } : { type: 'links', links };
+}
+
+/**
+ * Watches the bytes of an NDJSON download go by, keeping only the first line and the unfinished tail,
+ * to tell a cut-off transfer from a complete file at the end.
+ */
+class LineBoundaryWatch extends Transform {
+  bytes = 0;
+  private firstLine: Buffer | undefined;
+  private head: Buffer[] = [];
+  private headBytes = 0;
+  private tail: Buffer = Buffer.alloc(0);
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.bytes += chunk.length;
+    if (this.firstLine === undefined && this.headBytes < 1 << 20) {
+      const newline = chunk.indexOf(0x0a);
+      if (newline >= 0) {
+        this.firstLine = Buffer.concat([...this.head, chunk.subarray(0, newline)]);
+        this.head = [];
+      } else {
+        this.head.push(chunk);
+        this.headBytes += chunk.length;
+      }
+    }
+    const last = chunk.lastIndexOf(0x0a);
+    this.tail = last >= 0 ? Buffer.from(chunk.subarray(last + 1)) : Buffer.concat([this.tail, chunk]);
+    callback(null, chunk);
+  }
+
+  /** Throws when the file was NDJSON and its last line is cut off. Pretty-printed JSON passes. */
+  check(): void {
+    const tail = this.tail.toString('utf8').trim();
+    if (tail.length === 0) return;
+    const first = (this.firstLine ?? Buffer.concat(this.head)).toString('utf8').trim();
+    if (!parses(first)) return; // not line-delimited; the importer parses it as one document
+    if (!parses(tail)) throw new TruncatedDownloadError(`the last line (${tail.length} bytes) is incomplete JSON`);
+  }
+}
+
+function parses(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Streams one report file to disk, gzip-compressed, never holding it in memory. Rejects on an
+ * expired link, a transfer cut short, or a last line cut in half, so that nothing partial is stored.
+ */
+export async function downloadReportFile(client: GitHubClient, url: string, file: string): Promise<{ bytes: number }> {
+  const response = await client.openDownload(url);
+  if (response.statusCode === 403 || response.statusCode === 404) {
+    await response.body.dump();
+    throw new ExpiredLinkError(response.statusCode);
+  }
+  if (response.statusCode !== 200) {
+    await response.body.dump();
+    throw new GitHubError(`the report download answered ${response.statusCode}`, response.statusCode, true);
+  }
+  const declared = Number(response.headers['content-length']);
+  const watch = new LineBoundaryWatch();
+  try {
+    await pipeline(response.body, watch, createGzip({ level: ARCHIVE_GZIP_LEVEL }), createWriteStream(file));
+  } catch (error) {
+    throw new TruncatedDownloadError(`after ${watch.bytes} bytes: ${(error as Error).message}`);
+  }
+  if (Number.isFinite(declared) && declared !== watch.bytes) {
+    throw new TruncatedDownloadError(`received ${watch.bytes} of ${declared} bytes`);
+  }
+  watch.check();
+  return { bytes: watch.bytes };
+}

@@ -1,0 +1,239 @@
+/**
+ * CLI entry: `npm run ingester -- <serve|sync|status|reprocess|simulate> [options]`.
+ * Parses the command, builds config, calls one module.
+ */
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from './config';
+import { type DayNumber, dayOf, formatDay, parseDay } from './days';
+import { createLogger, type Logger } from './log';
+import { REPORT_KINDS, type ReportKind, isReportKind } from './reports/types';
+import { createRuntime } from './runtime';
+import { SLUG_PATTERN, type Scope } from './scopes';
+import { FAULT_HELP, parseFaults } from './simulator/faults';
+import { SimulatorServer } from './simulator/server';
+import { coverage } from './store/coverage';
+import { createProgress } from './sync/progress';
+import { reprocess } from './sync/reprocess';
+import { runSync } from './sync/runner';
+import { SyncService } from './sync/scheduler';
+
+const USAGE = `Usage: npm run ingester -- <command> [options]
+
+Commands:
+  serve                       sync on SYNC_SCHEDULE (and once now); demo data when no token is set
+  sync [--enterprise SLUG]... [--org LOGIN]... [--from YYYY-MM-DD] [--to YYYY-MM-DD]
+       [--report aggregate|users|user-teams|repos]... [--force]
+                              fetch missing, failed and recent days; exits 1 if any day failed
+  status [--json]             coverage per scope and report, gaps, failures, unknown keys
+  reprocess [--from YYYY-MM-DD] [--to YYYY-MM-DD]
+                              rebuild every figure from the raw archive with the current mapping
+  simulate [--port N] [--host H] [--seed N] [--users N] [--orgs N] [--faults LIST]
+                              run the GitHub simulator (faults: ${Object.keys(FAULT_HELP).join(', ')})
+
+Configuration comes from environment variables; see README.md and .env.example.`;
+
+class UsageError extends Error {}
+
+function day(option: string, value: string | undefined): DayNumber | undefined {
+  if (value === undefined) return undefined;
+  const parsed = parseDay(value);
+  if (parsed === undefined) throw new UsageError(`${option} must be a date as YYYY-MM-DD (got "${value}")`);
+  return parsed;
+}
+
+function integer(option: string, value: string | undefined, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${option} must be a whole number from ${min} to ${max} (got "${value}")`);
+  return n;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === 'help' || command === '--help' || command === '-h') {
+    process.stdout.write(`${USAGE}\n`);
+    return command ? 0 : 2;
+  }
+  switch (command) {
+    case 'simulate':
+      return simulate(rest);
+    case 'serve':
+    case 'sync':
+    case 'status':
+    case 'reprocess':
+      break;
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  if (command === 'serve') return serve(config, logger);
+  if (command === 'sync') return sync(config, logger, rest);
+  if (command === 'status') return status(config, logger, rest);
+  return reprocessCommand(config, logger, rest);
+}
+
+async function serve(config: ReturnType<typeof loadConfig>, logger: Logger): Promise<number> {
+  const runtime = await createRuntime(config, logger);
+  const service = new SyncService(
+    { store: runtime.store, client: runtime.client, logger, progress: createProgress(logger, { tty: false }) },
+    { scopes: runtime.scopes, settings: config.sync },
+    logger,
+  );
+  service.start(config.sync.schedule);
+  await new Promise<void>((resolve) => {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
+  });
+  logger.info('shutting down: waiting for a running sync to finish its current reports');
+  await service.stop();
+  await runtime.close();
+  return 0;
+}
+
+async function sync(config: ReturnType<typeof loadConfig>, logger: Logger, args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      enterprise: { type: 'string', multiple: true },
+      org: { type: 'string', multiple: true },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      report: { type: 'string', multiple: true },
+      force: { type: 'boolean' },
+    },
+  });
+  const from = day('--from', values.from);
+  const to = day('--to', values.to);
+  if (from !== undefined && to !== undefined && from > to) throw new UsageError('--from must not be after --to');
+  for (const slug of [...(values.enterprise ?? []), ...(values.org ?? [])]) {
+    if (!SLUG_PATTERN.test(slug)) throw new UsageError(`"${slug}" is not a GitHub slug or login`);
+  }
+  const kinds = values.report?.map((kind) => {
+    if (!isReportKind(kind)) throw new UsageError(`--report must be one of ${REPORT_KINDS.join(', ')} (got "${kind}")`);
+    return kind as ReportKind;
+  });
+  const runtime = await createRuntime(config, logger);
+  try {
+    const requested: Scope[] = [
+      ...(values.enterprise ?? []).map((slug) => ({ kind: 'enterprise' as const, slug })),
+      ...(values.org ?? []).map((slug) => ({ kind: 'organization' as const, slug })),
+    ];
+    const summary = await runSync(
+      { store: runtime.store, client: runtime.client, logger, progress: createProgress(logger, { tty: Boolean(process.stderr.isTTY) }) },
+      { scopes: requested.length ? requested : runtime.scopes, settings: config.sync, trigger: 'cli', from, to, kinds, force: values.force },
+    );
+    const lines = [
+      `sync ${summary.failed ? 'finished with failures' : 'ok'}: ${summary.planned} report(s) planned, ${summary.ok} stored, ${summary.noData} without data, ${summary.failed} failed${summary.skipped ? `, ${summary.skipped} skipped` : ''}; ${summary.records} records in ${(summary.durationMs / 1000).toFixed(1)} s`,
+      ...(summary.malformedLines ? [`${summary.malformedLines} malformed line(s) skipped and reported (see status)`] : []),
+      ...(summary.unknownKeys.length ? [`unknown keys kept in the raw archive: ${summary.unknownKeys.join(', ')}`] : []),
+      ...summary.failures.slice(0, 20).map((f) => `FAILED ${f.scope} ${f.report} ${f.day}: ${f.error}`),
+      ...(summary.failures.length > 20 ? [`... and ${summary.failures.length - 20} more failures`] : []),
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+    return summary.failed > 0 ? 1 : 0;
+  } finally {
+    await runtime.close();
+  }
+}
+
+async function status(config: ReturnType<typeof loadConfig>, logger: Logger, args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { json: { type: 'boolean' } } });
+  const runtime = await createRuntime({ ...config, github: { ...config.github, auth: config.demo ? { type: 'token', token: 'unused' } : config.github.auth } }, logger);
+  try {
+    const report = coverage(runtime.db, { scopes: config.demo ? [] : config.scopes, today: dayOf(new Date()), backfillDays: config.sync.backfillDays });
+    if (values.json) {
+      process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      return 0;
+    }
+    const out: string[] = [];
+    for (const scope of report.scopes) {
+      out.push(`${scope.scope} (expected ${scope.expected.from} .. ${scope.expected.to})`);
+      for (const r of scope.reports) {
+        const gapDays = r.gaps.reduce((sum, g) => sum + g.days, 0);
+        out.push(
+          `  ${r.report.padEnd(11)} ${r.firstDay ?? '-'} .. ${r.lastDay ?? '-'}  ok ${r.okDays}, no data ${r.noDataDays}, failed ${r.failed.length}, missing ${gapDays}, records ${r.records}${r.malformedLines ? `, malformed lines ${r.malformedLines}` : ''}`,
+        );
+        for (const f of r.failed.slice(0, 5)) out.push(`      failed ${f.day} (${f.attempts} attempts): ${f.error}`);
+      }
+    }
+    if (report.unknownKeys.length) {
+      out.push('unknown keys (kept in the raw archive):');
+      for (const k of report.unknownKeys) out.push(`  ${k.report}: ${k.path} (${k.firstDay} .. ${k.lastDay})`);
+    }
+    if (report.lastRun) out.push(`last sync: #${report.lastRun.id} ${report.lastRun.status}, started ${report.lastRun.startedAt} (${report.lastRun.trigger})`);
+    process.stdout.write(`${out.join('\n') || 'no data yet: run `npm run ingester -- sync`'}\n`);
+    return 0;
+  } finally {
+    await runtime.close();
+  }
+}
+
+async function reprocessCommand(config: ReturnType<typeof loadConfig>, logger: Logger, args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { from: { type: 'string' }, to: { type: 'string' } } });
+  const runtime = await createRuntime({ ...config, github: { ...config.github, auth: { type: 'token', token: 'unused' } } }, logger);
+  try {
+    const total = runtime.db.prepare("SELECT count(*) FROM reports WHERE status = 'ok'").pluck().get() as number;
+    const progress = createProgress(logger, { tty: Boolean(process.stderr.isTTY) });
+    progress.start(total);
+    const summary = await reprocess(runtime.store, { from: day('--from', values.from), to: day('--to', values.to), onReport: (records) => progress.advance(records) });
+    progress.stop();
+    process.stdout.write(`reprocessed ${summary.reports} report(s), ${summary.records} records${summary.malformedLines ? `, ${summary.malformedLines} malformed lines` : ''}\n`);
+    if (summary.unknownKeys.length) process.stdout.write(`still unknown: ${summary.unknownKeys.join(', ')}\n`);
+    return 0;
+  } finally {
+    await runtime.close();
+  }
+}
+
+async function simulate(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      seed: { type: 'string' },
+      users: { type: 'string' },
+      orgs: { type: 'string' },
+      faults: { type: 'string' },
+    },
+  });
+  const simulator = new SimulatorServer({
+    port: integer('--port', values.port, 0, 65535) ?? 9100,
+    host: values.host ?? '127.0.0.1',
+    seed: integer('--seed', values.seed, 0, 2 ** 31 - 1),
+    users: integer('--users', values.users, 1, 1_000_000),
+    orgs: integer('--orgs', values.orgs, 1, 100),
+    faults: parseFaults(values.faults),
+  });
+  const url = await simulator.start();
+  const { enterprise, orgs } = simulator.scopes;
+  process.stdout.write(
+    [
+      `GitHub simulator listening on ${url}`,
+      `  enterprise: ${enterprise}`,
+      `  orgs:       ${orgs.join(', ')}`,
+      `  users:      ${simulator.population.userCount}, latest day ${formatDay(simulator.today() - 2)}`,
+      `  faults:     ${[...simulator.faults].join(', ') || 'none'}`,
+      `Try: GITHUB_API_URL=${url} GITHUB_TOKEN=test COPILOT_ORGS=${orgs[0]} npm run ingester -- sync --from ${formatDay(simulator.today() - 9)}`,
+      '',
+    ].join('\n'),
+  );
+  await new Promise<void>((resolve) => {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
+  });
+  await simulator.stop();
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: Error) => {
+    if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
+    else if (error instanceof UsageError || (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) process.stderr.write(`error: ${error.message}\n\n${USAGE}\n`);
+    else process.stderr.write(`error: ${error.stack ?? error.message}\n`);
+    process.exitCode = 2;
+  },
+);
+

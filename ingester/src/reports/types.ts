@@ -1,0 +1,33 @@
+import type { ScopeKind } from '../scopes';
+
+/**
+ * The daily report families we sync. The aggregate report is named after the scope kind in the URL
+ * (`enterprise-1-day` / `organization-1-day`); everything else about it is the same.
+ */
+export const REPORT_KINDS = ['aggregate', 'users', 'user-teams', 'repos'] as const;
+export type ReportKind = (typeof REPORT_KINDS)[number];
+
+/** The path segment GitHub uses for a report kind in a scope. */
+export function reportEndpointName(kind: ReportKind, scopeKind: ScopeKind): string {
+  switch (kind) {
+    case 'aggregate':
+      return scopeKind === 'enterprise' ? 'enterprise-1-day' : 'organization-1-day';
+    case 'users':
+      return 'users-1-day';
+    case 'user-teams':
+      return 'user-teams-1-day';
+    case 'repos':
+      return 'repos-1-day';
+  }
+}
+
+export function isReportKind(value: string): value is ReportKind {
+  return (REPORT_KINDS as readonly string[]).includes(value);
+}
+
+/** A JSON object as parsed from one report line. */
+export type JsonObject = { [key: string]: unknown };
+
+export function isJsonObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,63 @@
+/**
+ * Wires configuration into the parts: database, writer, GitHub client (or the in-process simulator
+ * in demo mode) and sync settings. Commands build one of these and close it when done.
+ */
+import type { Config } from './config';
+import { AppTokenProvider, StaticToken } from './github/auth';
+import { GitHubClient, type TokenProvider } from './github/client';
+import type { Logger } from './log';
+import type { Scope } from './scopes';
+import { SimulatorServer } from './simulator/server';
+import { type DB, openDatabase } from './store/db';
+import { Store } from './store/writer';
+import { markInterruptedRuns } from './sync/runs';
+
+export interface Runtime {
+  config: Config;
+  db: DB;
+  store: Store;
+  client: GitHubClient;
+  scopes: Scope[];
+  simulator?: SimulatorServer;
+  close(): Promise<void>;
+}
+
+export async function createRuntime(config: Config, logger: Logger): Promise<Runtime> {
+  const db = openDatabase(config.databasePath);
+  const interrupted = markInterruptedRuns(db);
+  if (interrupted) logger.warn({ runs: interrupted }, 'a previous sync was interrupted; its unfinished days will be fetched again');
+  const store = new Store(db);
+
+  let simulator: SimulatorServer | undefined;
+  let apiUrl = config.github.apiUrl;
+  let scopes = config.scopes;
+  let auth: TokenProvider;
+  let client: GitHubClient | undefined;
+  const auth_ = config.github.auth;
+  if (auth_.type === 'demo') {
+    simulator = new SimulatorServer({});
+    apiUrl = await simulator.start();
+    const { enterprise, orgs } = simulator.scopes;
+    scopes = [{ kind: 'enterprise', slug: enterprise }, ...orgs.map((slug) => ({ kind: 'organization' as const, slug }))];
+    auth = new StaticToken('demo');
+    logger.info({ simulator: apiUrl, scopes: scopes.map((s) => `${s.kind}:${s.slug}`) }, 'demo mode: syncing from the built-in GitHub simulator (set GITHUB_TOKEN for real data)');
+  } else if (auth_.type === 'token') {
+    auth = new StaticToken(auth_.token);
+  } else {
+    auth = new AppTokenProvider(auth_.appId, auth_.privateKey, (method, path, authorization) => client!.call(method, path, { authorization }), auth_.installationId);
+  }
+  client = new GitHubClient({ apiUrl, auth, logger });
+  return {
+    config,
+    db,
+    store,
+    client,
+    scopes,
+    simulator,
+    async close() {
+      await client!.close();
+      await simulator?.stop();
+      db.close();
+    },
+  };
+}

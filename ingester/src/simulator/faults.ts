@@ -1,0 +1,46 @@
+/**
+ * Fault switches of the simulated GitHub. Each fault hits the first attempt at a given request (or a
+ * deterministic share of them) and then lets the retry through, so a correct client always recovers.
+ */
+export const FAULTS = [
+  'rate-limit',
+  'secondary-rate-limit',
+  'server-errors',
+  'reset',
+  'truncate',
+  'expired-links',
+  'shards',
+  'unknown-fields',
+  'malformed-lines',
+  'pretty-aggregates',
+  'policy-disabled',
+] as const;
+export type Fault = (typeof FAULTS)[number];
+
+export const FAULT_HELP: Record<Fault, string> = {
+  'rate-limit': '429 with Retry-After: 1 on the first call of every third report',
+  'secondary-rate-limit': '403 secondary rate limit with Retry-After: 1 on the first call of every third report',
+  'server-errors': '502 then 503 on the first two calls of every third report',
+  reset: 'the connection is reset mid-download on the first attempt of every file',
+  truncate: 'the first download of every file ends cleanly in the middle of a line',
+  'expired-links': 'the first download of every file answers 403 (expired signature)',
+  shards: 'users, user-teams and repos reports come in 3 files',
+  'unknown-fields': 'records carry fields GitHub may add in future',
+  'malformed-lines': 'users reports contain broken lines',
+  'pretty-aggregates': 'aggregate files are pretty-printed JSON over many lines',
+  'policy-disabled': 'the last organization answers 403 "Copilot usage metrics" policy disabled',
+};
+
+export function parseFaults(list: string | undefined): Fault[] {
+  if (!list) return [];
+  const faults = list
+    .split(',')
+    .map((f) => f.trim())
+    .filter(Boolean);
+  for (const fault of faults) {
+    if (!(FAULTS as readonly string[]).includes(fault)) {
+      throw new Error(`unknown fault "${fault}"; choose from: ${FAULTS.join(', ')}`);
+    }
+  }
+  return faults as Fault[];
+}

@@ -1,0 +1,145 @@
+/** What the database holds, per scope and report: the read side of `status` and /api/v1/sync/status. */
+import { type DayNumber, formatDay } from '../days';
+import { REPORT_KINDS, type ReportKind } from '../reports/types';
+import { type Scope, scopeKey } from '../scopes';
+import { firstSyncDay, latestAvailableDay } from '../sync/planner';
+import type { DB } from './db';
+
+export interface DayRange {
+  from: string;
+  to: string;
+  days: number;
+}
+
+export interface ReportCoverage {
+  report: ReportKind;
+  firstDay: string | null;
+  lastDay: string | null;
+  okDays: number;
+  noDataDays: number;
+  records: number;
+  malformedLines: number;
+  failed: { day: string; attempts: number; error: string | null }[];
+  /** Days in the expected range with no stored attempt at all. */
+  gaps: DayRange[];
+  lastFetchedAt: string | null;
+}
+
+export interface ScopeCoverage {
+  scope: string;
+  expected: { from: string; to: string };
+  reports: ReportCoverage[];
+}
+
+export interface StatusReport {
+  scopes: ScopeCoverage[];
+  unknownKeys: { report: string; path: string; firstDay: string; lastDay: string; lastSeenAt: string }[];
+  lastRun: {
+    id: number;
+    trigger: string;
+    status: string;
+    startedAt: string;
+    finishedAt: string | null;
+    durationMs: number | null;
+    planned: number;
+    ok: number;
+    noData: number;
+    failed: number;
+    records: number;
+    error: string | null;
+  } | null;
+}
+
+interface ReportRow {
+  day: number;
+  status: 'ok' | 'no_data' | 'failed';
+  attempts: number;
+  error: string | null;
+  records: number | null;
+  malformed_lines: number | null;
+  fetched_at: string;
+}
+
+/** Collapses sorted day numbers into contiguous ranges. */
+export function ranges(days: readonly DayNumber[]): DayRange[] {
+  const spans: [DayNumber, DayNumber][] = [];
+  for (const day of days) {
+    const last = spans.at(-1);
+    if (last && day === last[1] + 1) last[1] = day;
+    else spans.push([day, day]);
+  }
+  return spans.map(([from, to]) => ({ from: formatDay(from), to: formatDay(to), days: to - from + 1 }));
+}
+
+export function coverage(db: DB, input: { scopes: readonly Scope[]; today: DayNumber; backfillDays: number }): StatusReport {
+  const stored = db.prepare('SELECT id, kind, slug FROM scopes ORDER BY kind, slug').all() as { id: number; kind: Scope['kind']; slug: string }[];
+  const known = new Map(stored.map((s) => [scopeKey(s), s.id]));
+  const scopes = [...input.scopes];
+  for (const s of stored) if (!scopes.some((c) => scopeKey(c) === scopeKey(s))) scopes.push({ kind: s.kind, slug: s.slug });
+  const rowsOf = db.prepare(
+    'SELECT day, status, attempts, error, records, malformed_lines, fetched_at FROM reports WHERE scope_id = ? AND kind = ? ORDER BY day',
+  );
+  const last = latestAvailableDay(input.today);
+
+  const result: ScopeCoverage[] = scopes.map((scope) => {
+    const scopeId = known.get(scopeKey(scope));
+    const first = firstSyncDay(scope, input.today, input.backfillDays);
+    return {
+      scope: scopeKey(scope),
+      expected: { from: formatDay(first), to: formatDay(last) },
+      reports: REPORT_KINDS.map((report) => {
+        const rows = scopeId === undefined ? [] : (rowsOf.all(scopeId, report) as ReportRow[]);
+        const byDay = new Map(rows.map((row) => [row.day, row]));
+        const missing: DayNumber[] = [];
+        for (let day = first; day <= last; day++) if (!byDay.has(day)) missing.push(day);
+        const withData = rows.filter((row) => row.status === 'ok');
+        return {
+          report,
+          firstDay: withData.length ? formatDay(withData[0].day) : null,
+          lastDay: withData.length ? formatDay(withData.at(-1)!.day) : null,
+          okDays: withData.length,
+          noDataDays: rows.filter((row) => row.status === 'no_data').length,
+          records: withData.reduce((sum, row) => sum + (row.records ?? 0), 0),
+          malformedLines: rows.reduce((sum, row) => sum + (row.malformed_lines ?? 0), 0),
+          failed: rows.filter((row) => row.status === 'failed').map((row) => ({ day: formatDay(row.day), attempts: row.attempts, error: row.error })),
+          gaps: ranges(missing),
+          lastFetchedAt: rows.reduce<string | null>((latest, row) => (latest === null || row.fetched_at > latest ? row.fetched_at : latest), null),
+        };
+      }),
+    };
+  });
+
+  const unknownKeys = (
+    db.prepare('SELECT report_kind, path, first_day, last_day, last_seen_at FROM unknown_keys ORDER BY report_kind, path').all() as {
+      report_kind: string;
+      path: string;
+      first_day: number;
+      last_day: number;
+      last_seen_at: string;
+    }[]
+  ).map((row) => ({ report: row.report_kind, path: row.path, firstDay: formatDay(row.first_day), lastDay: formatDay(row.last_day), lastSeenAt: row.last_seen_at }));
+
+  const run = db.prepare('SELECT * FROM sync_runs ORDER BY id DESC LIMIT 1').get() as
+    | { id: number; trigger: string; status: string; started_at: string; finished_at: string | null; planned: number; ok: number; no_data: number; failed: number; records: number; error: string | null }
+    | undefined;
+  return {
+    scopes: result,
+    unknownKeys,
+    lastRun: run
+      ? {
+          id: run.id,
+          trigger: run.trigger,
+          status: run.status,
+          startedAt: run.started_at,
+          finishedAt: run.finished_at,
+          durationMs: run.finished_at ? Date.parse(run.finished_at) - Date.parse(run.started_at) : null,
+          planned: run.planned,
+          ok: run.ok,
+          noData: run.no_data,
+          failed: run.failed,
+          records: run.records,
+          error: run.error,
+        }
+      : null,
+  };
+}

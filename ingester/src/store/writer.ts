@@ -1,0 +1,275 @@
+import type { Statement } from 'better-sqlite3';
+import type { DayNumber } from '../days';
+import type { RepoIdentity, UserIdentity } from '../reports/identity';
+import { type CellValue, type RecordIssues, type RowSink, mapRecord } from '../reports/mapping';
+import { ALL_TABLE_SPECS, type DictKind, RECORD_TABLES, type TableSpec } from '../reports/schema';
+import type { ReportKind } from '../reports/types';
+import type { Scope } from '../scopes';
+import type { DB } from './db';
+
+export type ReportStatus = 'ok' | 'no_data' | 'failed';
+
+export interface ReportOutcome {
+  records: number;
+  malformedLines: number;
+  /** Line-numbered problems and invalid values, capped; the counts above are exact. */
+  issues: string[];
+  unknownKeys: string[];
+  files: number;
+  bytes: number | null;
+}
+
+function additive(kind: TableSpec['values'][number]): boolean {
+  if (typeof kind.kind === 'object' || kind.kind === 'text' || kind.kind === 'bool') return false;
+  return kind.additive ?? true;
+}
+
+/** INSERT for one table spec; a repeated key within one report adds counters and keeps the latest labels. */
+function insertSql(spec: TableSpec): string {
+  const keyColumns = ['scope_id', 'day', spec.subject, ...(spec.fixed ? [spec.fixed.column] : []), ...spec.keys.map((k) => k.column)];
+  const columns = [...keyColumns, ...spec.values.map((v) => v.column)];
+  const updates = spec.values.map((v) =>
+    additive(v)
+      ? `${v.column} = coalesce(${v.column} + excluded.${v.column}, ${v.column}, excluded.${v.column})`
+      : `${v.column} = coalesce(excluded.${v.column}, ${v.column})`,
+  );
+  return `INSERT INTO ${spec.table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})
+    ON CONFLICT (${keyColumns.join(', ')}) DO UPDATE SET ${updates.join(', ')}`;
+}
+
+const unique = <T>(items: readonly T[]) => [...new Set(items)];
+
+/** Which rows a report kind owns, so a new version of the report replaces exactly those. */
+function replacementDeletes(kind: ReportKind): string[] {
+  const tablesOf = (specs: readonly TableSpec[]) => unique(specs.map((s) => `${s.table}:${s.subject}`)).map((t) => t.split(':'));
+  switch (kind) {
+    case 'aggregate':
+      return tablesOf(RECORD_TABLES.aggregate).map(([table, subject]) => `DELETE FROM ${table} WHERE scope_id = ? AND day = ? AND ${subject} = 0`);
+    case 'users':
+      return tablesOf(RECORD_TABLES.user).map(([table, subject]) => `DELETE FROM ${table} WHERE scope_id = ? AND day = ? AND ${subject} > 0`);
+    case 'repos':
+      return tablesOf(RECORD_TABLES.repo).map(([table, subject]) => `DELETE FROM ${table} WHERE scope_id = ? AND day = ? AND ${subject} > 0`);
+    case 'user-teams':
+      return ['DELETE FROM team_members WHERE scope_id = ? AND day = ?'];
+  }
+}
+
+/**
+ * The only writer of the database. better-sqlite3 is synchronous, but a report is streamed from disk,
+ * so its transaction spans awaits; `exclusive` serializes every use of the writer connection so that
+ * no other write can land inside an open report transaction.
+ */
+export class Store {
+  private lock: Promise<unknown> = Promise.resolve();
+  private readonly dictionary = new Map<string, number>();
+  private readonly users = new Map<number, { id: number; login: string }>();
+  private readonly teams = new Map<string, number>();
+  private readonly repos = new Map<number, { id: number; signature: string }>();
+  private readonly inserts = new Map<TableSpec, Statement>();
+  private readonly deletes = new Map<ReportKind, Statement[]>();
+  private readonly statements;
+
+  constructor(readonly db: DB) {
+    for (const spec of ALL_TABLE_SPECS) this.inserts.set(spec, db.prepare(insertSql(spec)));
+    for (const kind of ['aggregate', 'users', 'repos', 'user-teams'] as const) {
+      this.deletes.set(kind, replacementDeletes(kind).map((sql) => db.prepare(sql)));
+    }
+    this.statements = {
+      dictionary: db.prepare(
+        'INSERT INTO dictionary (kind, value) VALUES (?, ?) ON CONFLICT (kind, value) DO UPDATE SET kind = excluded.kind RETURNING id',
+      ),
+      user: db.prepare(
+        'INSERT INTO users (github_id, login) VALUES (?, ?) ON CONFLICT (github_id) DO UPDATE SET login = excluded.login RETURNING id',
+      ),
+      team: db.prepare(
+        'INSERT INTO teams (scope_id, github_id, slug) VALUES (?, ?, ?) ON CONFLICT (scope_id, github_id) DO UPDATE SET slug = excluded.slug RETURNING id',
+      ),
+      repo: db.prepare(
+        `INSERT INTO repos (github_id, owner, name, visibility) VALUES (?, ?, ?, ?) ON CONFLICT (github_id)
+         DO UPDATE SET owner = excluded.owner, name = excluded.name, visibility = coalesce(excluded.visibility, visibility) RETURNING id`,
+      ),
+      member: db.prepare('INSERT OR IGNORE INTO team_members (scope_id, day, team_ref, user_ref) VALUES (?, ?, ?, ?)'),
+      scopeInsert: db.prepare('INSERT INTO scopes (kind, slug) VALUES (?, ?) ON CONFLICT (kind, slug) DO NOTHING'),
+      scopeSelect: db.prepare('SELECT id FROM scopes WHERE kind = ? AND slug = ?'),
+      scopeIds: db.prepare(
+        'UPDATE scopes SET github_id = coalesce(?, github_id), enterprise_github_id = coalesce(?, enterprise_github_id) WHERE id = ?',
+      ),
+      rawDelete: db.prepare('DELETE FROM raw_chunks WHERE scope_id = ? AND kind = ? AND day = ?'),
+      rawInsert: db.prepare(
+        'INSERT INTO raw_chunks (scope_id, kind, day, file_index, chunk_index, data) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      status: db.prepare(
+        `INSERT INTO reports (scope_id, kind, day, status, attempts, error, records, malformed_lines, issues, unknown_keys, files, bytes, fetched_at)
+         VALUES (@scopeId, @kind, @day, @status, 1, @error, @records, @malformedLines, @issues, @unknownKeys, @files, @bytes, @fetchedAt)
+         ON CONFLICT (scope_id, kind, day) DO UPDATE SET
+           status = excluded.status, attempts = reports.attempts + 1, error = excluded.error,
+           records = coalesce(excluded.records, reports.records),
+           malformed_lines = coalesce(excluded.malformed_lines, reports.malformed_lines),
+           issues = CASE WHEN excluded.status = 'ok' THEN excluded.issues ELSE coalesce(excluded.issues, reports.issues) END,
+           unknown_keys = coalesce(excluded.unknown_keys, reports.unknown_keys),
+           files = coalesce(excluded.files, reports.files), bytes = coalesce(excluded.bytes, reports.bytes),
+           fetched_at = excluded.fetched_at`,
+      ),
+      unknownKey: db.prepare(
+        `INSERT INTO unknown_keys (report_kind, path, first_day, last_day, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (report_kind, path) DO UPDATE SET first_day = min(first_day, excluded.first_day),
+           last_day = max(last_day, excluded.last_day), last_seen_at = excluded.last_seen_at`,
+      ),
+    };
+  }
+
+  /** Runs `work` with the writer to itself; calls queue in order. */
+  exclusive<T>(work: () => Promise<T> | T): Promise<T> {
+    const run = this.lock.then(work, work);
+    this.lock = run.catch(() => undefined);
+    return run;
+  }
+
+  scopeId(scope: Scope): number {
+    this.statements.scopeInsert.run(scope.kind, scope.slug);
+    return (this.statements.scopeSelect.get(scope.kind, scope.slug) as { id: number }).id;
+  }
+
+  readonly resolve = (kind: DictKind, value: string): number => {
+    const key = `${kind}\u0000${value}`;
+    let id = this.dictionary.get(key);
+    if (id === undefined) {
+      id = (this.statements.dictionary.get(kind, value) as { id: number }).id;
+      this.dictionary.set(key, id);
+    }
+    return id;
+  };
+
+  userRef(user: UserIdentity): number {
+    const cached = this.users.get(user.githubId);
+    if (cached && cached.login === user.login) return cached.id;
+    const id = (this.statements.user.get(user.githubId, user.login) as { id: number }).id;
+    this.users.set(user.githubId, { id, login: user.login });
+    return id;
+  }
+
+  teamRef(scopeId: number, githubId: number, slug: string): number {
+    const key = `${scopeId}:${githubId}:${slug}`;
+    let id = this.teams.get(key);
+    if (id === undefined) {
+      id = (this.statements.team.get(scopeId, githubId, slug) as { id: number }).id;
+      this.teams.set(key, id);
+    }
+    return id;
+  }
+
+  repoRef(repo: RepoIdentity): number {
+    const signature = `${repo.owner}/${repo.name}:${repo.visibility}`;
+    const cached = this.repos.get(repo.githubId);
+    if (cached && cached.signature === signature) return cached.id;
+    const id = (this.statements.repo.get(repo.githubId, repo.owner, repo.name, repo.visibility) as { id: number }).id;
+    this.repos.set(repo.githubId, { id, signature });
+    return id;
+  }
+
+  /** Opens the transaction that replaces one report. Call only inside `exclusive`. */
+  beginReport(scopeId: number, kind: ReportKind, day: DayNumber, options: { keepArchive?: boolean } = {}): ReportTransaction {
+    return new ReportTransaction(this, scopeId, kind, day, options.keepArchive ?? false);
+  }
+
+  /** Records an attempt that stored nothing: a 204 (no_data) or a failure. Call inside `exclusive`. */
+  recordAttempt(scopeId: number, kind: ReportKind, day: DayNumber, status: 'no_data' | 'failed', error?: string): void {
+    this.statements.status.run({
+      scopeId,
+      kind,
+      day,
+      status,
+      error: error ?? null,
+      records: status === 'no_data' ? 0 : null,
+      malformedLines: null,
+      issues: null,
+      unknownKeys: null,
+      files: status === 'no_data' ? 0 : null,
+      bytes: status === 'no_data' ? 0 : null,
+      fetchedAt: new Date().toISOString(),
+    });
+  }
+
+  /** @internal used by ReportTransaction */
+  sql() {
+    return { ...this.statements, inserts: this.inserts, deletes: this.deletes };
+  }
+
+  /** Ids handed out inside a rolled-back transaction are gone; forget them. */
+  forgetCachedIds(): void {
+    this.dictionary.clear();
+    this.users.clear();
+    this.teams.clear();
+    this.repos.clear();
+  }
+}
+
+/** One report's replacement: old rows out, new rows in, status and archive updated, all or nothing. */
+export class ReportTransaction {
+  private finished = false;
+  private readonly sql;
+  private readonly sink: RowSink;
+  private subjectRef = 0;
+
+  constructor(
+    private readonly store: Store,
+    readonly scopeId: number,
+    readonly kind: ReportKind,
+    readonly day: DayNumber,
+    keepArchive: boolean,
+  ) {
+    this.sql = store.sql();
+    store.db.exec('BEGIN IMMEDIATE');
+    for (const statement of this.sql.deletes.get(kind)!) statement.run(scopeId, day);
+    if (!keepArchive) this.sql.rawDelete.run(scopeId, kind, day);
+    this.sink = (spec: TableSpec, values: CellValue[]) => {
+      this.sql.inserts.get(spec)!.run(this.scopeId, this.day, this.subjectRef, ...values);
+    };
+  }
+
+  /** Maps a record into the given tables for a subject (user or repo ref; 0 for the aggregate). */
+  addFigures(specs: readonly TableSpec[], subjectRef: number, record: Record<string, unknown>, issues: RecordIssues): void {
+    this.subjectRef = subjectRef;
+    mapRecord(record, specs, this.store.resolve, this.sink, issues);
+  }
+
+  addTeamMember(teamRef: number, userRef: number): void {
+    this.sql.member.run(this.scopeId, this.day, teamRef, userRef);
+  }
+
+  addRawChunk(fileIndex: number, chunkIndex: number, data: Buffer): void {
+    this.sql.rawInsert.run(this.scopeId, this.kind, this.day, fileIndex, chunkIndex, data);
+  }
+
+  setScopeIds(githubId: string | undefined, enterpriseGithubId: string | undefined): void {
+    this.sql.scopeIds.run(githubId ?? null, enterpriseGithubId ?? null, this.scopeId);
+  }
+
+  commit(outcome: ReportOutcome): void {
+    const now = new Date().toISOString();
+    for (const path of outcome.unknownKeys) this.sql.unknownKey.run(this.kind, path, this.day, this.day, now, now);
+    this.sql.status.run({
+      scopeId: this.scopeId,
+      kind: this.kind,
+      day: this.day,
+      status: 'ok',
+      error: null,
+      records: outcome.records,
+      malformedLines: outcome.malformedLines,
+      issues: outcome.issues.length ? JSON.stringify(outcome.issues) : null,
+      unknownKeys: JSON.stringify(outcome.unknownKeys),
+      files: outcome.files,
+      bytes: outcome.bytes,
+      fetchedAt: now,
+    });
+    this.store.db.exec('COMMIT');
+    this.finished = true;
+  }
+
+  rollback(): void {
+    if (this.finished) return;
+    this.finished = true;
+    if (this.store.db.inTransaction) this.store.db.exec('ROLLBACK');
+    this.store.forgetCachedIds();
+  }
+}

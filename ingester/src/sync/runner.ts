@@ -1,0 +1,230 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type DayNumber, dayOf, formatDay } from '../days';
+import type { GitHubClient } from '../github/client';
+import { ExpiredLinkError, GitHubError, TruncatedDownloadError } from '../github/errors';
+import { downloadReportFile, fetchReportLinks } from '../github/reports';
+import type { Logger } from '../log';
+import type { ReportKind } from '../reports/types';
+import { type Scope, scopeKey } from '../scopes';
+import type { Store } from '../store/writer';
+import { importReport, type ReportFile } from './importer';
+import { type PlannedReport, planSync } from './planner';
+import { type Progress, noProgress } from './progress';
+import { pruneBefore, startRun, finishRun, loadStatuses } from './runs';
+
+export interface SyncSettings {
+  backfillDays: number;
+  refetchDays: number;
+  concurrency: number;
+  retentionDays?: number;
+}
+
+export interface SyncRequest {
+  scopes: readonly Scope[];
+  settings: SyncSettings;
+  trigger: string;
+  from?: DayNumber;
+  to?: DayNumber;
+  kinds?: readonly ReportKind[];
+  force?: boolean;
+  now?: Date;
+}
+
+export interface SyncDeps {
+  store: Store;
+  client: GitHubClient;
+  logger: Logger;
+  progress?: Progress;
+  tmpDir?: string;
+  /** Attempts per file when a transfer is cut short (the expired-link refresh is separate). */
+  downloadAttempts?: number;
+}
+
+export interface SyncFailure {
+  scope: string;
+  report: ReportKind;
+  day: string;
+  error: string;
+}
+
+export interface SyncSummary {
+  runId: number;
+  planned: number;
+  ok: number;
+  noData: number;
+  failed: number;
+  skipped: number;
+  records: number;
+  malformedLines: number;
+  unknownKeys: string[];
+  failures: SyncFailure[];
+  durationMs: number;
+}
+
+/** Fetches and stores every planned report with bounded concurrency. Failures are recorded, not thrown. */
+export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<SyncSummary> {
+  const { store, logger } = deps;
+  const progress = deps.progress ?? noProgress;
+  const startedAt = Date.now();
+  const today = dayOf(request.now ?? new Date());
+  const scopeIds = new Map(request.scopes.map((scope) => [scopeKey(scope), store.scopeId(scope)]));
+  const statuses = await store.exclusive(() => loadStatuses(store.db));
+  const plan = planSync({
+    scopes: request.scopes,
+    kinds: request.kinds,
+    today,
+    backfillDays: request.settings.backfillDays,
+    refetchDays: request.settings.refetchDays,
+    from: request.from,
+    to: request.to,
+    force: request.force,
+    statusOf: (scope, kind, day) => statuses.get(`${scopeIds.get(scopeKey(scope))}:${kind}:${day}`),
+  });
+  const runId = await store.exclusive(() => startRun(store.db, request.trigger, plan.length));
+  const summary: SyncSummary = {
+    runId,
+    planned: plan.length,
+    ok: 0,
+    noData: 0,
+    failed: 0,
+    skipped: 0,
+    records: 0,
+    malformedLines: 0,
+    unknownKeys: [],
+    failures: [],
+    durationMs: 0,
+  };
+  const unknownKeys = new Set<string>();
+  const blockedScopes = new Map<string, string>();
+  let blockedAll: string | undefined;
+  const tmpRoot = await mkdtemp(join(deps.tmpDir ?? tmpdir(), 'copilot-metrics-'));
+
+  const runOne = async (task: PlannedReport): Promise<void> => {
+    const key = scopeKey(task.scope);
+    const blocked = blockedAll ?? blockedScopes.get(key);
+    if (blocked) {
+      summary.skipped++;
+      return;
+    }
+    const scopeId = scopeIds.get(key)!;
+    const context = { scope: key, report: task.kind, day: formatDay(task.day) };
+    try {
+      const result = await syncReport(deps, task, scopeId, tmpRoot);
+      if (result === 'no_data') {
+        summary.noData++;
+      } else {
+        summary.ok++;
+        summary.records += result.records;
+        summary.malformedLines += result.malformedLines;
+        for (const path of result.unknownKeys) unknownKeys.add(`${task.kind}: ${path}`);
+        if (result.malformedLines > 0) {
+          logger.warn({ ...context, malformedLines: result.malformedLines, issues: result.issues.slice(0, 5) }, 'report had malformed lines; the rest was stored');
+        }
+      }
+      progress.advance(result === 'no_data' ? 0 : result.records);
+    } catch (error) {
+      const message = (error as Error).message;
+      summary.failed++;
+      summary.failures.push({ ...context, error: message });
+      logger.error({ ...context, err: message }, 'report sync failed');
+      await store.exclusive(() => store.recordAttempt(scopeId, task.kind, task.day, 'failed', message));
+      progress.advance(0);
+      if (error instanceof GitHubError && error.status === 401) blockedAll = message;
+      else if (error instanceof GitHubError && (error.status === 403 || error.status === 404)) blockedScopes.set(key, message);
+    }
+  };
+
+  progress.start(plan.length);
+  try {
+    await runPool(plan, Math.max(1, request.settings.concurrency), runOne);
+  } finally {
+    progress.stop();
+    await rm(tmpRoot, { recursive: true, force: true });
+  }
+
+  if (request.settings.retentionDays !== undefined) {
+    const pruned = await store.exclusive(() => pruneBefore(store.db, today - request.settings.retentionDays!));
+    if (pruned > 0) logger.info({ rows: pruned, before: formatDay(today - request.settings.retentionDays!) }, 'pruned days past SYNC_RETENTION_DAYS');
+  }
+  summary.unknownKeys = [...unknownKeys].sort();
+  summary.durationMs = Date.now() - startedAt;
+  if (summary.unknownKeys.length) {
+    logger.warn({ unknownKeys: summary.unknownKeys }, 'GitHub sent fields this version does not store yet; they are kept in the raw archive (run `reprocess` after upgrading)');
+  }
+  await store.exclusive(() => finishRun(store.db, summary));
+  return summary;
+}
+
+async function syncReport(
+  deps: SyncDeps,
+  task: PlannedReport,
+  scopeId: number,
+  tmpRoot: string,
+): Promise<'no_data' | Awaited<ReturnType<typeof importReport>>> {
+  const { store, client } = deps;
+  let links = await fetchReportLinks(client, task.scope, task.kind, task.day);
+  if (links.type === 'no_data') {
+    await store.exclusive(() => store.recordAttempt(scopeId, task.kind, task.day, 'no_data'));
+    return 'no_data';
+  }
+  const dir = await mkdtemp(join(tmpRoot, `${task.kind}-`));
+  try {
+    let files: ReportFile[];
+    try {
+      files = await downloadAll(deps, links.links, dir);
+    } catch (error) {
+      if (!(error instanceof ExpiredLinkError)) throw error;
+      // Signed links expire; ask GitHub for fresh ones, once.
+      links = await fetchReportLinks(client, task.scope, task.kind, task.day);
+      if (links.type === 'no_data') {
+        await store.exclusive(() => store.recordAttempt(scopeId, task.kind, task.day, 'no_data'));
+        return 'no_data';
+      }
+      files = await downloadAll(deps, links.links, dir).catch((retryError: Error) => {
+        throw retryError instanceof ExpiredLinkError
+          ? new Error(`${retryError.message}, again after fetching fresh links; check the clock and any proxy between here and GitHub`)
+          : retryError;
+      });
+    }
+    return await importReport(store, { scopeId, kind: task.kind, day: task.day }, files);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Downloads every shard of a report; a cut-off transfer is retried from the start of that file. */
+async function downloadAll(deps: SyncDeps, links: readonly string[], dir: string): Promise<ReportFile[]> {
+  const attempts = deps.downloadAttempts ?? 3;
+  const files: ReportFile[] = [];
+  for (const [index, link] of links.entries()) {
+    const path = join(dir, `part-${index}.ndjson.gz`);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { bytes } = await downloadReportFile(deps.client, link, path);
+        files.push({ path, bytes });
+        break;
+      } catch (error) {
+        if (!(error instanceof TruncatedDownloadError) || attempt >= attempts) {
+          throw error instanceof TruncatedDownloadError
+            ? new Error(`report file ${index + 1} of ${links.length}: ${error.message} (after ${attempt} attempts)`)
+            : error;
+        }
+        deps.logger.warn({ file: index + 1, attempt, err: error.message }, 'report download cut short; retrying');
+        await sleep(200 * attempt);
+      }
+    }
+  }
+  return files;
+}
+
+/** Runs `work` over `items` with at most `limit` in flight. */
+async function runPool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}

@@ -1,0 +1,54 @@
+/** The sync's own bookkeeping in the database: run records, status lookups and retention. */
+import type { DB } from '../store/db';
+import { TABLE_NAMES } from '../reports/schema';
+import type { SyncSummary } from './runner';
+
+export function loadStatuses(db: DB): Map<string, 'ok' | 'no_data' | 'failed'> {
+  const rows = db.prepare('SELECT scope_id, kind, day, status FROM reports').all() as {
+    scope_id: number;
+    kind: string;
+    day: number;
+    status: 'ok' | 'no_data' | 'failed';
+  }[];
+  return new Map(rows.map((row) => [`${row.scope_id}:${row.kind}:${row.day}`, row.status]));
+}
+
+export function startRun(db: DB, trigger: string, planned: number): number {
+  const result = db
+    .prepare("INSERT INTO sync_runs (trigger, started_at, status, planned) VALUES (?, ?, 'running', ?)")
+    .run(trigger, new Date().toISOString(), planned);
+  return Number(result.lastInsertRowid);
+}
+
+export function finishRun(db: DB, summary: SyncSummary): void {
+  db.prepare(
+    `UPDATE sync_runs SET finished_at = ?, status = ?, ok = ?, no_data = ?, failed = ?, records = ?, error = ? WHERE id = ?`,
+  ).run(
+    new Date().toISOString(),
+    summary.failed > 0 ? 'failed' : 'ok',
+    summary.ok,
+    summary.noData,
+    summary.failed,
+    summary.records,
+    summary.failures.length ? `${summary.failures.length} report(s) failed; first: ${summary.failures[0].error}` : null,
+    summary.runId,
+  );
+}
+
+/** A process that died mid-sync leaves its run 'running'; call once at start-up. */
+export function markInterruptedRuns(db: DB): number {
+  return db
+    .prepare("UPDATE sync_runs SET status = 'interrupted', finished_at = ? WHERE status = 'running'")
+    .run(new Date().toISOString()).changes;
+}
+
+/** SYNC_RETENTION_DAYS: drops every figure, membership, archive and status row before `day`. */
+export function pruneBefore(db: DB, day: number): number {
+  return db.transaction(() => {
+    let rows = 0;
+    for (const table of [...TABLE_NAMES, 'team_members', 'raw_chunks', 'reports']) {
+      rows += db.prepare(`DELETE FROM ${table} WHERE day < ?`).run(day).changes;
+    }
+    return rows;
+  })();
+}

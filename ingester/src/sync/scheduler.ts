@@ -1,0 +1,59 @@
+import { type Job, scheduleJob } from 'node-schedule';
+import type { Logger } from '../log';
+import { type SyncDeps, type SyncRequest, type SyncSummary, runSync } from './runner';
+
+/**
+ * Owns "a sync is running": the schedule, the start-up sync and manual triggers all go through
+ * `trigger`, so two syncs never overlap in this process.
+ */
+export class SyncService {
+  private running: { id: number; promise: Promise<SyncSummary> } | undefined;
+  private job: Job | undefined;
+  private nextId = 1;
+  lastSummary: SyncSummary | undefined;
+
+  constructor(
+    private readonly deps: SyncDeps,
+    private readonly request: Omit<SyncRequest, 'trigger'>,
+    private readonly logger: Logger,
+  ) {}
+
+  get isRunning(): boolean {
+    return this.running !== undefined;
+  }
+
+  /** Starts a sync unless one is running; returns the running one's promise either way. */
+  trigger(trigger: string): { started: boolean; promise: Promise<SyncSummary> } {
+    if (this.running) return { started: false, promise: this.running.promise };
+    const id = this.nextId++;
+    const promise = runSync(this.deps, { ...this.request, trigger })
+      .then((summary) => {
+        this.lastSummary = summary;
+        const level = summary.failed > 0 ? 'warn' : 'info';
+        this.logger[level]({ trigger, ...summary, failures: summary.failures.slice(0, 5) }, 'sync finished');
+        return summary;
+      })
+      .finally(() => {
+        if (this.running?.id === id) this.running = undefined;
+      });
+    this.running = { id, promise };
+    promise.catch((error: Error) => this.logger.error({ err: error.message, trigger }, 'sync crashed'));
+    return { started: true, promise };
+  }
+
+  /** The cron schedule plus one sync now. */
+  start(cron: string): void {
+    this.job = scheduleJob(cron, () => {
+      const { started } = this.trigger('schedule');
+      if (!started) this.logger.info('scheduled sync skipped: the previous one is still running');
+    });
+    this.logger.info({ schedule: cron, next: this.job?.nextInvocation()?.toISOString() }, 'sync scheduled');
+    this.trigger('startup');
+  }
+
+  async stop(): Promise<void> {
+    this.job?.cancel();
+    this.job = undefined;
+    await this.running?.promise.catch(() => undefined);
+  }
+}
