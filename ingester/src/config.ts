@@ -215,7 +215,7 @@ function readPrivateKey(inline: string | undefined, file: string | undefined, pr
   try {
     return createPrivateKey(pem);
   } catch {
-    problems.push('The GitHub App private key is not a valid PEM key; use the .pem file GitHub generated for the App.');
+    problems.push(`The GitHub App private key in ${file ? 'GITHUB_APP_PRIVATE_KEY_FILE' : 'GITHUB_APP_PRIVATE_KEY'} is not a valid PEM key; use the .pem file GitHub generated for the App.`);
     return undefined;
   }
 }

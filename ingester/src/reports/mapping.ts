@@ -29,6 +29,8 @@ function at(object: JsonObject, path: readonly string[]): unknown {
   return value;
 }
 
+const EXPECTED = { int: 'an integer', real: 'a number', bool: 'true or false', text: 'a string' } as const;
+
 function describe(value: unknown): string {
   if (Array.isArray(value)) return 'an array';
   if (value === null) return 'null';
@@ -62,7 +64,7 @@ function cell(
     return value;
   }
   issues.invalidValues.push(
-    `${where}.${spec.path.join('.')}: expected ${typeof kind === 'object' ? 'a string' : `a ${kind}`}, got ${describe(value)}`,
+    `${where}.${spec.path.join('.')}: expected ${typeof kind === 'object' ? 'a string' : EXPECTED[kind]}, got ${describe(value)}`,
   );
   return isKey ? (typeof kind === 'object' ? resolve(kind.dict, '') : -1) : null;
 }

@@ -1,0 +1,87 @@
+/** Shared test fixtures: real temp SQLite files and a real simulator over HTTP. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseDay, type DayNumber } from '../src/days';
+import { GitHubClient } from '../src/github/client';
+import { StaticToken } from '../src/github/auth';
+import { silentLogger } from '../src/log';
+import { SimulatorServer, type SimulatorServerOptions } from '../src/simulator/server';
+import { openDatabase, type DB } from '../src/store/db';
+import { Store } from '../src/store/writer';
+import { runSync, type SyncRequest } from '../src/sync/runner';
+
+/** The "today" tests run at, so that availability does not depend on the calendar. */
+export const TEST_TODAY = parseDay('2026-10-01')!;
+export const testNow = () => new Date(TEST_TODAY * 86_400_000 + 12 * 3_600_000);
+
+export function tempDir(prefix = 'cm-test-'): { path: string; cleanup: () => void } {
+  const path = mkdtempSync(join(tmpdir(), prefix));
+  return { path, cleanup: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+export interface TestDb {
+  path: string;
+  db: DB;
+  store: Store;
+  close: () => void;
+}
+
+export function tempDatabase(): TestDb {
+  const dir = tempDir();
+  const path = join(dir.path, 'metrics.db');
+  const db = openDatabase(path);
+  return {
+    path,
+    db,
+    store: new Store(db),
+    close: () => {
+      if (db.open) db.close();
+      dir.cleanup();
+    },
+  };
+}
+
+export async function startSimulator(options: SimulatorServerOptions = {}): Promise<SimulatorServer> {
+  const simulator = new SimulatorServer({ users: 60, orgs: 2, today: () => TEST_TODAY, ...options });
+  await simulator.start();
+  return simulator;
+}
+
+/** A client with fast retries, so fault tests stay quick. */
+export function testClient(url: string, token = 'test'): GitHubClient {
+  return new GitHubClient({ apiUrl: url, auth: new StaticToken(token), logger: silentLogger, retry: { baseDelayMs: 20, maxDelayMs: 200 } });
+}
+
+export const SYNC_SETTINGS = { backfillDays: 365, refetchDays: 3, concurrency: 4 };
+
+export async function syncDays(
+  store: Store,
+  client: GitHubClient,
+  request: Partial<SyncRequest> & Pick<SyncRequest, 'scopes'>,
+) {
+  return runSync({ store, client, logger: silentLogger }, { settings: SYNC_SETTINGS, trigger: 'test', now: testNow(), ...request });
+}
+
+export const day = (text: string): DayNumber => parseDay(text)!;
+
+import { ALL_TABLE_SPECS } from '../src/reports/schema';
+
+/**
+ * Content fingerprint of the figure tables: row counts and sums of every numeric column. Dictionary
+ * ids differ between databases, so they are left out; two syncs of the same data must agree.
+ */
+export function fingerprint(db: DB): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const table of new Set(ALL_TABLE_SPECS.map((s) => s.table))) {
+    const columns = ALL_TABLE_SPECS.filter((s) => s.table === table)
+      .flatMap((s) => s.values)
+      .filter((c) => c.kind === 'int' || c.kind === 'real' || c.kind === 'bool')
+      .map((c) => c.column);
+    const unique = [...new Set(columns)];
+    const row = db.prepare(`SELECT count(*) AS rows, ${unique.map((c) => `total(${c}) AS ${c}`).join(', ')} FROM ${table}`).get() as Record<string, number>;
+    for (const [key, value] of Object.entries(row)) out[`${table}.${key}`] = Math.round(value * 100) / 100;
+  }
+  out['team_members.rows'] = db.prepare('SELECT count(*) FROM team_members').pluck().get() as number;
+  return out;
+}
