@@ -74,7 +74,7 @@ export class AppTokenProvider implements TokenProvider {
       this.installations.catch(() => (this.installations = undefined));
     }
     const byAccount = await this.installations;
-    const id = account ? byAccount.get(account.toLowerCase()) : byAccount.size === 1 ? [...byAccount.values()][0] : undefined;
+    const id = account ? byAccount.get(account) : byAccount.size === 1 ? [...byAccount.values()][0] : undefined;
     if (id === undefined) {
       throw new GitHubError(
         `The GitHub App is not installed on "${account ?? '(no account)'}" (installed on: ${[...byAccount.keys()].join(', ') || 'nothing'}). Install it there, or set GITHUB_APP_INSTALLATION_ID.`,

@@ -44,6 +44,9 @@ export class GitHubClient {
     const timeout = options.timeoutMs ?? 60_000;
     this.base = new EnvHttpProxyAgent({ headersTimeout: timeout, bodyTimeout: timeout });
     const retryOptions = {
+      // Hand the final answer back (with its body) instead of a bodiless RequestRetryError, so that a
+      // 403 still carries GitHub's message.
+      throwOnError: false,
       maxRetries: this.policy.maxRetries,
       statusCodes: RETRYABLE_STATUS,
       errorCodes: RETRYABLE_ERROR_CODES,

@@ -217,7 +217,7 @@ export class SimulatorServer {
   }
 
   private shardCount(scope: SimScope, name: string): number {
-    if (this.faults.has('shards')) return 3;
+    if (this.faults.has('shards')) return this.inject('shards') && 3;
     if (!name.startsWith('users')) return 1;
     return Math.max(1, Math.ceil(this.generator.members(scope).length / (this.options.usersPerShard ?? 5000)));
   }
@@ -324,7 +324,7 @@ export class SimulatorServer {
       case 'enterprise-1-day':
       case 'organization-1-day': {
         const record = decorate(g.aggregateRecord(scope, day));
-        yield this.faults.has('pretty-aggregates') ? `${JSON.stringify(record, null, 2)}\n` : `${JSON.stringify(record)}\n`;
+        yield this.faults.has('pretty-aggregates') && this.inject('pretty-aggregates') ? `${JSON.stringify(record, null, 2)}\n` : `${JSON.stringify(record)}\n`;
         return;
       }
       case 'users-1-day': {

@@ -1,0 +1,232 @@
+/** Configuration from the environment: defaults, credentials, scopes, and one named problem per bad value. */
+import { generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError, loadConfig, type Config } from '../src/config';
+import { tempDir } from './helpers';
+
+/** The problems loadConfig reports for env; fails the test when it does not reject. */
+function configError(env: NodeJS.ProcessEnv): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error(`loadConfig accepted ${JSON.stringify(Object.keys(env))} but should have rejected it`);
+}
+
+const problemsOf = (env: NodeJS.ProcessEnv): string[] => configError(env).problems;
+
+function appAuth(config: Config): Extract<Config['github']['auth'], { type: 'app' }> {
+  if (config.github.auth.type !== 'app') throw new Error(`expected GitHub App auth, got ${config.github.auth.type}`);
+  return config.github.auth;
+}
+
+/** Proves a loaded key is the private half of publicKey: what it signs, the public key verifies. */
+function signsFor(privateKey: KeyObject, publicKey: KeyObject): boolean {
+  const data = Buffer.from('copilot-metrics config test');
+  return verify('RSA-SHA256', data, publicKey, sign('RSA-SHA256', data, privateKey));
+}
+
+const TOKEN = 'ghp_Distinctive0Secret1Token2Value3XyZ';
+
+describe('loadConfig defaults', () => {
+  it('uses the documented defaults when nothing is set', () => {
+    const config = loadConfig({});
+    expect(config.github.apiUrl).toBe('https://api.github.com');
+    expect(config.databasePath).toBe('./data/copilot-metrics.db');
+    expect(config.sync.schedule).toBe('17 */6 * * *');
+    expect(config.sync.backfillDays).toBe(365);
+    expect(config.sync.refetchDays).toBe(3);
+    expect(config.sync.concurrency).toBe(4);
+    expect(config.sync.retentionDays).toBeUndefined();
+    expect(config.http.port).toBe(8080);
+    expect(config.logLevel).toBe('info');
+  });
+
+  it('runs in demo mode with demo auth when no credentials are set', () => {
+    const config = loadConfig({});
+    expect(config.demo).toBe(true);
+    expect(config.github.auth).toEqual({ type: 'demo' });
+  });
+
+  it('treats empty variables as unset', () => {
+    const config = loadConfig({ SYNC_BACKFILL_DAYS: '', SYNC_CONCURRENCY: ' ', DATABASE_PATH: '', GITHUB_API_URL: '' });
+    expect(config.sync.backfillDays).toBe(365);
+    expect(config.sync.concurrency).toBe(4);
+    expect(config.databasePath).toBe('./data/copilot-metrics.db');
+    expect(config.github.apiUrl).toBe('https://api.github.com');
+  });
+
+  it('uses the values that are given instead of the defaults', () => {
+    const config = loadConfig({
+      DATABASE_PATH: '/var/lib/metrics/copilot.db',
+      SYNC_SCHEDULE: '5 3 * * *',
+      SYNC_BACKFILL_DAYS: '30',
+      SYNC_REFETCH_DAYS: '0',
+      SYNC_CONCURRENCY: '8',
+      SYNC_RETENTION_DAYS: '730',
+      PORT: '9090',
+      LOG_LEVEL: 'debug',
+      GITHUB_API_URL: 'https://api.octocorp.ghe.com',
+    });
+    expect(config.databasePath).toBe('/var/lib/metrics/copilot.db');
+    expect(config.sync).toEqual({ schedule: '5 3 * * *', backfillDays: 30, refetchDays: 0, concurrency: 8, retentionDays: 730 });
+    expect(config.http.port).toBe(9090);
+    expect(config.logLevel).toBe('debug');
+    expect(config.github.apiUrl).toBe('https://api.octocorp.ghe.com');
+  });
+});
+
+describe('loadConfig with a token', () => {
+  it('syncs organizations and enterprises together, with token auth and demo off', () => {
+    const config = loadConfig({
+      GITHUB_TOKEN: TOKEN,
+      COPILOT_ORGS: 'octo-org, octo-labs',
+      COPILOT_ENTERPRISES: 'octo-ent',
+    });
+    expect(config.demo).toBe(false);
+    expect(config.github.auth).toEqual({ type: 'token', token: TOKEN });
+    expect(config.scopes).toHaveLength(3);
+    expect(config.scopes).toEqual(
+      expect.arrayContaining([
+        { kind: 'organization', slug: 'octo-org' },
+        { kind: 'organization', slug: 'octo-labs' },
+        { kind: 'enterprise', slug: 'octo-ent' },
+      ]),
+    );
+  });
+
+  it('asks for a scope when a token is set without COPILOT_ORGS or COPILOT_ENTERPRISES', () => {
+    const problems = problemsOf({ GITHUB_TOKEN: TOKEN });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain('COPILOT_ORGS');
+    expect(problems[0]).toContain('COPILOT_ENTERPRISES');
+  });
+
+  it('refuses both GITHUB_TOKEN and GITHUB_APP_ID', () => {
+    const problems = problemsOf({ GITHUB_TOKEN: TOKEN, GITHUB_APP_ID: '123456', COPILOT_ORGS: 'octo-org' });
+    expect(problems).toEqual([expect.stringContaining('GITHUB_TOKEN')]);
+    expect(problems[0]).toContain('GITHUB_APP_ID');
+  });
+
+  it.each([
+    ['both GITHUB_TOKEN and GITHUB_APP_ID', { GITHUB_TOKEN: TOKEN, GITHUB_APP_ID: '123456', COPILOT_ORGS: 'octo-org' }],
+    ['a token with no scope', { GITHUB_TOKEN: TOKEN }],
+    ['a token pasted with "Bearer"', { GITHUB_TOKEN: `Bearer ${TOKEN}`, COPILOT_ORGS: 'octo-org' }],
+    ['a token next to bad values', { GITHUB_TOKEN: TOKEN, SYNC_CONCURRENCY: '0', COPILOT_ORGS: 'octo org' }],
+  ])('never puts the token in the error message (%s)', (_case, env) => {
+    const error = configError(env);
+    expect(error.problems.length).toBeGreaterThan(0);
+    expect(error.message).not.toContain(TOKEN);
+    expect(error.problems.join('\n')).not.toContain(TOKEN);
+  });
+});
+
+describe('loadConfig problems', () => {
+  it.each([
+    ['SYNC_BACKFILL_DAYS', 'abc'],
+    ['SYNC_CONCURRENCY', '0'],
+    ['SYNC_SCHEDULE', 'every six hours'],
+    ['SYNC_SCHEDULE', '99 * * * *'],
+    ['GITHUB_API_URL', 'not a url'],
+    ['GITHUB_API_URL', 'ftp://api.github.com'],
+    ['COPILOT_ORGS', 'octo-org,my org'],
+    ['LOG_LEVEL', 'loud'],
+    ['DEMO', 'maybe'],
+  ])('reports %s=%j as one problem naming the variable and the value', (name, value) => {
+    const problems = problemsOf({ [name]: value });
+    expect(problems).toEqual([expect.stringContaining(name)]);
+    // COPILOT_ORGS names the bad item, not the whole list.
+    expect(problems[0]).toContain(name === 'COPILOT_ORGS' ? 'my org' : value);
+  });
+
+  it('reports every bad variable at once, one line each', () => {
+    const bad = {
+      SYNC_BACKFILL_DAYS: 'abc',
+      SYNC_CONCURRENCY: '0',
+      SYNC_SCHEDULE: 'every six hours',
+      GITHUB_API_URL: 'not a url',
+      COPILOT_ORGS: 'my org',
+      LOG_LEVEL: 'loud',
+      DEMO: 'maybe',
+    };
+    const error = configError(bad);
+    expect(error.problems).toHaveLength(Object.keys(bad).length);
+    for (const name of Object.keys(bad)) {
+      expect(error.problems.filter((problem) => problem.startsWith(name))).toHaveLength(1);
+      expect(error.message).toContain(name);
+    }
+  });
+
+  it('asks for credentials when DEMO=false and none are set', () => {
+    const problems = problemsOf({ DEMO: 'false', COPILOT_ORGS: 'octo-org' });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain('DEMO');
+    expect(problems[0]).toContain('GITHUB_TOKEN');
+    expect(problems[0]).toContain('GITHUB_APP_ID');
+  });
+});
+
+describe('loadConfig with a GitHub App', () => {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const pkcs8 = privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+  // GitHub's downloaded .pem files are PKCS#1 ("BEGIN RSA PRIVATE KEY").
+  const pkcs1 = privateKey.export({ type: 'pkcs1', format: 'pem' }) as string;
+  let dir: ReturnType<typeof tempDir>;
+
+  beforeEach(() => {
+    dir = tempDir('cm-config-');
+  });
+  afterEach(() => dir.cleanup());
+
+  it('reads an inline key written on one line with literal \\n escapes', () => {
+    const oneLine = pkcs8.replace(/\n/g, '\\n');
+    expect(oneLine).not.toContain('\n');
+    const config = loadConfig({ GITHUB_APP_ID: '123456', GITHUB_APP_PRIVATE_KEY: oneLine, GITHUB_APP_INSTALLATION_ID: '4242', COPILOT_ORGS: 'octo-org' });
+    const auth = appAuth(config);
+    expect(auth.appId).toBe('123456');
+    expect(auth.installationId).toBe(4242);
+    expect(signsFor(auth.privateKey, publicKey)).toBe(true);
+    expect(config.demo).toBe(false);
+    expect(config.scopes).toEqual([{ kind: 'organization', slug: 'octo-org' }]);
+  });
+
+  it('reads the key from GITHUB_APP_PRIVATE_KEY_FILE, leaving the installation to be found per account', () => {
+    const file = join(dir.path, 'app.pem');
+    writeFileSync(file, pkcs1);
+    const auth = appAuth(loadConfig({ GITHUB_APP_ID: '123456', GITHUB_APP_PRIVATE_KEY_FILE: file, COPILOT_ENTERPRISES: 'octo-ent' }));
+    expect(auth.appId).toBe('123456');
+    expect(auth.installationId).toBeUndefined();
+    expect(signsFor(auth.privateKey, publicKey)).toBe(true);
+  });
+
+  it('names GITHUB_APP_PRIVATE_KEY_FILE and the path when the file cannot be read', () => {
+    const missing = join(dir.path, 'no-such-key.pem');
+    const problems = problemsOf({ GITHUB_APP_ID: '123456', GITHUB_APP_PRIVATE_KEY_FILE: missing, COPILOT_ORGS: 'octo-org' });
+    expect(problems).toEqual([expect.stringContaining('GITHUB_APP_PRIVATE_KEY_FILE')]);
+    expect(problems[0]).toContain(missing);
+  });
+
+  it('rejects an inline key that is not a valid PEM key, naming the variable', () => {
+    const notAKey = '-----BEGIN RSA PRIVATE KEY-----\\nbm90IGEga2V5\\n-----END RSA PRIVATE KEY-----';
+    const problems = problemsOf({ GITHUB_APP_ID: '123456', GITHUB_APP_PRIVATE_KEY: notAKey, COPILOT_ORGS: 'octo-org' });
+    expect(problems).toEqual([expect.stringContaining('GITHUB_APP_PRIVATE_KEY')]);
+    expect(problems[0]).not.toContain('GITHUB_APP_PRIVATE_KEY_FILE');
+    expect(problems[0]).toMatch(/PEM/);
+  });
+
+  it('rejects a key file that does not hold a valid PEM key, naming the variable', () => {
+    const file = join(dir.path, 'app.pem');
+    writeFileSync(file, publicKey.export({ type: 'spki', format: 'pem' }));
+    const problems = problemsOf({ GITHUB_APP_ID: '123456', GITHUB_APP_PRIVATE_KEY_FILE: file, COPILOT_ORGS: 'octo-org' });
+    expect(problems).toEqual([expect.stringContaining('GITHUB_APP_PRIVATE_KEY_FILE')]);
+    expect(problems[0]).toMatch(/PEM/);
+  });
+
+  it('asks for a key when GITHUB_APP_ID is set alone', () => {
+    const problems = problemsOf({ GITHUB_APP_ID: '123456', COPILOT_ORGS: 'octo-org' });
+    expect(problems).toEqual([expect.stringContaining('GITHUB_APP_PRIVATE_KEY')]);
+  });
+});
