@@ -44,7 +44,10 @@ const wholeNumber = (name: string, min: number, max: number, fallback?: number) 
       if (value === undefined || value.trim() === '') return fallback;
       const n = Number(value);
       if (!Number.isInteger(n) || n < min || n > max) {
-        ctx.addIssue({ code: 'custom', message: `${name} must be a whole number from ${min} to ${max} (got "${value}")` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `${name} must be a whole number from ${min} to ${max} (got "${value}")`,
+        });
         return z.NEVER;
       }
       return n;
@@ -61,7 +64,10 @@ const list = (name: string) =>
         .filter(Boolean);
       for (const item of items) {
         if (!SLUG_PATTERN.test(item)) {
-          ctx.addIssue({ code: 'custom', message: `${name} has "${item}", which is not a GitHub slug or login (letters, digits, "-", "_", ".")` });
+          ctx.addIssue({
+            code: 'custom',
+            message: `${name} has "${item}", which is not a GitHub slug or login (letters, digits, "-", "_", ".")`,
+          });
         }
       }
       return items;
@@ -99,7 +105,10 @@ const envSchema = z.object({
         const parsed = new URL(url);
         if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new Error();
       } catch {
-        ctx.addIssue({ code: 'custom', message: `GITHUB_API_URL must be an http(s) URL such as https://api.github.com or https://api.SUBDOMAIN.ghe.com (got "${url}")` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `GITHUB_API_URL must be an http(s) URL such as https://api.github.com or https://api.SUBDOMAIN.ghe.com (got "${url}")`,
+        });
         return z.NEVER;
       }
       return url.replace(/\/+$/, '');
@@ -117,7 +126,10 @@ const envSchema = z.object({
       const schedule = value?.trim() || '17 */6 * * *';
       const job = scheduleJob(schedule, () => undefined);
       if (!job) {
-        ctx.addIssue({ code: 'custom', message: `SYNC_SCHEDULE must be a cron expression such as "17 */6 * * *" (got "${schedule}")` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `SYNC_SCHEDULE must be a cron expression such as "17 */6 * * *" (got "${schedule}")`,
+        });
         return z.NEVER;
       }
       job.cancel();
@@ -134,7 +146,10 @@ const envSchema = z.object({
     .transform((value, ctx) => {
       const level = value?.trim().toLowerCase() || 'info';
       if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(level)) {
-        ctx.addIssue({ code: 'custom', message: `LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "${value}")` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "${value}")`,
+        });
         return z.NEVER;
       }
       return level;
@@ -152,14 +167,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
   let auth: GitHubAuthConfig | undefined;
   if (e.GITHUB_TOKEN && e.GITHUB_APP_ID) {
-    problems.push('Both GITHUB_TOKEN and GITHUB_APP_ID are set; use one way to authenticate (unset the other).');
+    problems.push(
+      'Both GITHUB_TOKEN and GITHUB_APP_ID are set; use one way to authenticate (unset the other).',
+    );
   } else if (e.GITHUB_TOKEN) {
-    if (/\s/.test(e.GITHUB_TOKEN)) problems.push('GITHUB_TOKEN contains white space; paste the token alone, without "Bearer" or quotes.');
+    if (/\s/.test(e.GITHUB_TOKEN))
+      problems.push('GITHUB_TOKEN contains white space; paste the token alone, without "Bearer" or quotes.');
     auth = { type: 'token', token: e.GITHUB_TOKEN };
   } else if (e.GITHUB_APP_ID) {
     const key = readPrivateKey(e.GITHUB_APP_PRIVATE_KEY, e.GITHUB_APP_PRIVATE_KEY_FILE, problems);
-    if (!/^\d+$/.test(e.GITHUB_APP_ID)) problems.push(`GITHUB_APP_ID must be the numeric App ID from the App's settings page (got "${e.GITHUB_APP_ID}").`);
-    if (key) auth = { type: 'app', appId: e.GITHUB_APP_ID, privateKey: key, installationId: e.GITHUB_APP_INSTALLATION_ID };
+    if (!/^\d+$/.test(e.GITHUB_APP_ID))
+      problems.push(
+        `GITHUB_APP_ID must be the numeric App ID from the App's settings page (got "${e.GITHUB_APP_ID}").`,
+      );
+    if (key)
+      auth = {
+        type: 'app',
+        appId: e.GITHUB_APP_ID,
+        privateKey: key,
+        installationId: e.GITHUB_APP_INSTALLATION_ID,
+      };
   } else if (e.GITHUB_APP_PRIVATE_KEY || e.GITHUB_APP_PRIVATE_KEY_FILE) {
     problems.push('GITHUB_APP_PRIVATE_KEY(_FILE) is set but GITHUB_APP_ID is not; set the App ID too.');
   }
@@ -171,9 +198,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   ];
   if (!demo) {
     if (!auth && problems.length === 0) {
-      problems.push('DEMO is false but no GitHub credentials are set: set GITHUB_TOKEN, or GITHUB_APP_ID with GITHUB_APP_PRIVATE_KEY(_FILE), or set DEMO=true.');
+      problems.push(
+        'DEMO is false but no GitHub credentials are set: set GITHUB_TOKEN, or GITHUB_APP_ID with GITHUB_APP_PRIVATE_KEY(_FILE), or set DEMO=true.',
+      );
     }
-    if (scopes.length === 0) problems.push('No scope to sync: set COPILOT_ORGS and/or COPILOT_ENTERPRISES (comma-separated logins or slugs).');
+    if (scopes.length === 0)
+      problems.push(
+        'No scope to sync: set COPILOT_ORGS and/or COPILOT_ENTERPRISES (comma-separated logins or slugs).',
+      );
   }
   if (problems.length) throw new ConfigError(problems);
 
@@ -194,7 +226,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   };
 }
 
-function readPrivateKey(inline: string | undefined, file: string | undefined, problems: string[]): KeyObject | undefined {
+function readPrivateKey(
+  inline: string | undefined,
+  file: string | undefined,
+  problems: string[],
+): KeyObject | undefined {
   if (inline && file) {
     problems.push('Both GITHUB_APP_PRIVATE_KEY and GITHUB_APP_PRIVATE_KEY_FILE are set; use one.');
     return undefined;
@@ -204,18 +240,24 @@ function readPrivateKey(inline: string | undefined, file: string | undefined, pr
     try {
       pem = readFileSync(file, 'utf8');
     } catch (error) {
-      problems.push(`GITHUB_APP_PRIVATE_KEY_FILE cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}): check the path "${file}" and its permissions.`);
+      problems.push(
+        `GITHUB_APP_PRIVATE_KEY_FILE cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}): check the path "${file}" and its permissions.`,
+      );
       return undefined;
     }
   }
   if (!pem) {
-    problems.push('GITHUB_APP_ID is set but no private key: set GITHUB_APP_PRIVATE_KEY or GITHUB_APP_PRIVATE_KEY_FILE (the .pem downloaded from the App settings).');
+    problems.push(
+      'GITHUB_APP_ID is set but no private key: set GITHUB_APP_PRIVATE_KEY or GITHUB_APP_PRIVATE_KEY_FILE (the .pem downloaded from the App settings).',
+    );
     return undefined;
   }
   try {
     return createPrivateKey(pem);
   } catch {
-    problems.push(`The GitHub App private key in ${file ? 'GITHUB_APP_PRIVATE_KEY_FILE' : 'GITHUB_APP_PRIVATE_KEY'} is not a valid PEM key; use the .pem file GitHub generated for the App.`);
+    problems.push(
+      `The GitHub App private key in ${file ? 'GITHUB_APP_PRIVATE_KEY_FILE' : 'GITHUB_APP_PRIVATE_KEY'} is not a valid PEM key; use the .pem file GitHub generated for the App.`,
+    );
     return undefined;
   }
 }

@@ -44,7 +44,8 @@ function day(option: string, value: string | undefined): DayNumber | undefined {
 function integer(option: string, value: string | undefined, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${option} must be a whole number from ${min} to ${max} (got "${value}")`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(`${option} must be a whole number from ${min} to ${max} (got "${value}")`);
   return n;
 }
 
@@ -76,7 +77,12 @@ async function main(argv: string[]): Promise<number> {
 async function serve(config: ReturnType<typeof loadConfig>, logger: Logger): Promise<number> {
   const runtime = await createRuntime(config, logger);
   const service = new SyncService(
-    { store: runtime.store, client: runtime.client, logger, progress: createProgress(logger, { tty: false }) },
+    {
+      store: runtime.store,
+      client: runtime.client,
+      logger,
+      progress: createProgress(logger, { tty: false }),
+    },
     { scopes: runtime.scopes, settings: config.sync },
     logger,
   );
@@ -104,12 +110,14 @@ async function sync(config: ReturnType<typeof loadConfig>, logger: Logger, args:
   });
   const from = day('--from', values.from);
   const to = day('--to', values.to);
-  if (from !== undefined && to !== undefined && from > to) throw new UsageError('--from must not be after --to');
+  if (from !== undefined && to !== undefined && from > to)
+    throw new UsageError('--from must not be after --to');
   for (const slug of [...(values.enterprise ?? []), ...(values.org ?? [])]) {
     if (!SLUG_PATTERN.test(slug)) throw new UsageError(`"${slug}" is not a GitHub slug or login`);
   }
   const kinds = values.report?.map((kind) => {
-    if (!isReportKind(kind)) throw new UsageError(`--report must be one of ${REPORT_KINDS.join(', ')} (got "${kind}")`);
+    if (!isReportKind(kind))
+      throw new UsageError(`--report must be one of ${REPORT_KINDS.join(', ')} (got "${kind}")`);
     return kind as ReportKind;
   });
   const runtime = await createRuntime(config, logger);
@@ -119,13 +127,30 @@ async function sync(config: ReturnType<typeof loadConfig>, logger: Logger, args:
       ...(values.org ?? []).map((slug) => ({ kind: 'organization' as const, slug })),
     ];
     const summary = await runSync(
-      { store: runtime.store, client: runtime.client, logger, progress: createProgress(logger, { tty: Boolean(process.stderr.isTTY) }) },
-      { scopes: requested.length ? requested : runtime.scopes, settings: config.sync, trigger: 'cli', from, to, kinds, force: values.force },
+      {
+        store: runtime.store,
+        client: runtime.client,
+        logger,
+        progress: createProgress(logger, { tty: Boolean(process.stderr.isTTY) }),
+      },
+      {
+        scopes: requested.length ? requested : runtime.scopes,
+        settings: config.sync,
+        trigger: 'cli',
+        from,
+        to,
+        kinds,
+        force: values.force,
+      },
     );
     const lines = [
       `sync ${summary.failed ? 'finished with failures' : 'ok'}: ${summary.planned} report(s) planned, ${summary.ok} stored, ${summary.noData} without data, ${summary.failed} failed${summary.skipped ? `, ${summary.skipped} skipped` : ''}; ${summary.records} records in ${(summary.durationMs / 1000).toFixed(1)} s`,
-      ...(summary.malformedLines ? [`${summary.malformedLines} malformed line(s) skipped and reported (see status)`] : []),
-      ...(summary.unknownKeys.length ? [`unknown keys kept in the raw archive: ${summary.unknownKeys.join(', ')}`] : []),
+      ...(summary.malformedLines
+        ? [`${summary.malformedLines} malformed line(s) skipped and reported (see status)`]
+        : []),
+      ...(summary.unknownKeys.length
+        ? [`unknown keys kept in the raw archive: ${summary.unknownKeys.join(', ')}`]
+        : []),
       ...summary.failures.slice(0, 20).map((f) => `FAILED ${f.scope} ${f.report} ${f.day}: ${f.error}`),
       ...(summary.failures.length > 20 ? [`... and ${summary.failures.length - 20} more failures`] : []),
     ];
@@ -136,11 +161,28 @@ async function sync(config: ReturnType<typeof loadConfig>, logger: Logger, args:
   }
 }
 
-async function status(config: ReturnType<typeof loadConfig>, logger: Logger, args: string[]): Promise<number> {
+async function status(
+  config: ReturnType<typeof loadConfig>,
+  logger: Logger,
+  args: string[],
+): Promise<number> {
   const { values } = parseArgs({ args, options: { json: { type: 'boolean' } } });
-  const runtime = await createRuntime({ ...config, github: { ...config.github, auth: config.demo ? { type: 'token', token: 'unused' } : config.github.auth } }, logger);
+  const runtime = await createRuntime(
+    {
+      ...config,
+      github: {
+        ...config.github,
+        auth: config.demo ? { type: 'token', token: 'unused' } : config.github.auth,
+      },
+    },
+    logger,
+  );
   try {
-    const report = coverage(runtime.db, { scopes: config.demo ? [] : config.scopes, today: dayOf(new Date()), backfillDays: config.sync.backfillDays });
+    const report = coverage(runtime.db, {
+      scopes: config.demo ? [] : config.scopes,
+      today: dayOf(new Date()),
+      backfillDays: config.sync.backfillDays,
+    });
     if (values.json) {
       process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       return 0;
@@ -153,14 +195,19 @@ async function status(config: ReturnType<typeof loadConfig>, logger: Logger, arg
         out.push(
           `  ${r.report.padEnd(11)} ${r.firstDay ?? '-'} .. ${r.lastDay ?? '-'}  ok ${r.okDays}, no data ${r.noDataDays}, failed ${r.failed.length}, missing ${gapDays}, records ${r.records}${r.malformedLines ? `, malformed lines ${r.malformedLines}` : ''}`,
         );
-        for (const f of r.failed.slice(0, 5)) out.push(`      failed ${f.day} (${f.attempts} attempts): ${f.error}`);
+        for (const f of r.failed.slice(0, 5))
+          out.push(`      failed ${f.day} (${f.attempts} attempts): ${f.error}`);
       }
     }
     if (report.unknownKeys.length) {
       out.push('unknown keys (kept in the raw archive):');
-      for (const k of report.unknownKeys) out.push(`  ${k.report}: ${k.path} (${k.firstDay} .. ${k.lastDay})`);
+      for (const k of report.unknownKeys)
+        out.push(`  ${k.report}: ${k.path} (${k.firstDay} .. ${k.lastDay})`);
     }
-    if (report.lastRun) out.push(`last sync: #${report.lastRun.id} ${report.lastRun.status}, started ${report.lastRun.startedAt} (${report.lastRun.trigger})`);
+    if (report.lastRun)
+      out.push(
+        `last sync: #${report.lastRun.id} ${report.lastRun.status}, started ${report.lastRun.startedAt} (${report.lastRun.trigger})`,
+      );
     process.stdout.write(`${out.join('\n') || 'no data yet: run `npm run ingester -- sync`'}\n`);
     return 0;
   } finally {
@@ -168,17 +215,34 @@ async function status(config: ReturnType<typeof loadConfig>, logger: Logger, arg
   }
 }
 
-async function reprocessCommand(config: ReturnType<typeof loadConfig>, logger: Logger, args: string[]): Promise<number> {
+async function reprocessCommand(
+  config: ReturnType<typeof loadConfig>,
+  logger: Logger,
+  args: string[],
+): Promise<number> {
   const { values } = parseArgs({ args, options: { from: { type: 'string' }, to: { type: 'string' } } });
-  const runtime = await createRuntime({ ...config, github: { ...config.github, auth: { type: 'token', token: 'unused' } } }, logger);
+  const runtime = await createRuntime(
+    { ...config, github: { ...config.github, auth: { type: 'token', token: 'unused' } } },
+    logger,
+  );
   try {
-    const total = runtime.db.prepare("SELECT count(*) FROM reports WHERE status = 'ok'").pluck().get() as number;
+    const total = runtime.db
+      .prepare("SELECT count(*) FROM reports WHERE status = 'ok'")
+      .pluck()
+      .get() as number;
     const progress = createProgress(logger, { tty: Boolean(process.stderr.isTTY) });
     progress.start(total);
-    const summary = await reprocess(runtime.store, { from: day('--from', values.from), to: day('--to', values.to), onReport: (records) => progress.advance(records) });
+    const summary = await reprocess(runtime.store, {
+      from: day('--from', values.from),
+      to: day('--to', values.to),
+      onReport: (records) => progress.advance(records),
+    });
     progress.stop();
-    process.stdout.write(`reprocessed ${summary.reports} report(s), ${summary.records} records${summary.malformedLines ? `, ${summary.malformedLines} malformed lines` : ''}\n`);
-    if (summary.unknownKeys.length) process.stdout.write(`still unknown: ${summary.unknownKeys.join(', ')}\n`);
+    process.stdout.write(
+      `reprocessed ${summary.reports} report(s), ${summary.records} records${summary.malformedLines ? `, ${summary.malformedLines} malformed lines` : ''}\n`,
+    );
+    if (summary.unknownKeys.length)
+      process.stdout.write(`still unknown: ${summary.unknownKeys.join(', ')}\n`);
     return 0;
   } finally {
     await runtime.close();
@@ -231,9 +295,12 @@ main(process.argv.slice(2)).then(
   },
   (error: Error) => {
     if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
-    else if (error instanceof UsageError || (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) process.stderr.write(`error: ${error.message}\n\n${USAGE}\n`);
+    else if (
+      error instanceof UsageError ||
+      (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')
+    )
+      process.stderr.write(`error: ${error.message}\n\n${USAGE}\n`);
     else process.stderr.write(`error: ${error.stack ?? error.message}\n`);
     process.exitCode = 2;
   },
 );
-

@@ -25,28 +25,43 @@ export interface Runtime {
 export async function createRuntime(config: Config, logger: Logger): Promise<Runtime> {
   const db = openDatabase(config.databasePath);
   const interrupted = markInterruptedRuns(db);
-  if (interrupted) logger.warn({ runs: interrupted }, 'a previous sync was interrupted; its unfinished days will be fetched again');
+  if (interrupted)
+    logger.warn(
+      { runs: interrupted },
+      'a previous sync was interrupted; its unfinished days will be fetched again',
+    );
   const store = new Store(db);
 
   let simulator: SimulatorServer | undefined;
   let apiUrl = config.github.apiUrl;
   let scopes = config.scopes;
   let auth: TokenProvider;
-  let client: GitHubClient | undefined;
   const auth_ = config.github.auth;
   if (auth_.type === 'demo') {
     simulator = new SimulatorServer({});
     apiUrl = await simulator.start();
     const { enterprise, orgs } = simulator.scopes;
-    scopes = [{ kind: 'enterprise', slug: enterprise }, ...orgs.map((slug) => ({ kind: 'organization' as const, slug }))];
+    scopes = [
+      { kind: 'enterprise', slug: enterprise },
+      ...orgs.map((slug) => ({ kind: 'organization' as const, slug })),
+    ];
     auth = new StaticToken('demo');
-    logger.info({ simulator: apiUrl, scopes: scopes.map((s) => `${s.kind}:${s.slug}`) }, 'demo mode: syncing from the built-in GitHub simulator (set GITHUB_TOKEN for real data)');
+    logger.info(
+      { simulator: apiUrl, scopes: scopes.map((s) => `${s.kind}:${s.slug}`) },
+      'demo mode: syncing from the built-in GitHub simulator (set GITHUB_TOKEN for real data)',
+    );
   } else if (auth_.type === 'token') {
     auth = new StaticToken(auth_.token);
   } else {
-    auth = new AppTokenProvider(auth_.appId, auth_.privateKey, (method, path, authorization) => client!.call(method, path, { authorization }), auth_.installationId);
+    // The provider calls GitHub through the client it authenticates; `client` exists by the first call.
+    auth = new AppTokenProvider(
+      auth_.appId,
+      auth_.privateKey,
+      (method, path, authorization) => client.call(method, path, { authorization }),
+      auth_.installationId,
+    );
   }
-  client = new GitHubClient({ apiUrl, auth, logger });
+  const client = new GitHubClient({ apiUrl, auth, logger });
   return {
     config,
     db,
@@ -55,7 +70,7 @@ export async function createRuntime(config: Config, logger: Logger): Promise<Run
     scopes,
     simulator,
     async close() {
-      await client!.close();
+      await client.close();
       await simulator?.stop();
       db.close();
     },

@@ -12,8 +12,10 @@ const REPORT_DAY = '2026-09-01';
 const app = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const otherKey = generateKeyPairSync('rsa', { modulusLength: 2048 });
 
-const orgReport = (org: string) => `/orgs/${org}/copilot/metrics/reports/organization-1-day?day=${REPORT_DAY}`;
-const enterpriseReport = (slug: string) => `/enterprises/${slug}/copilot/metrics/reports/enterprise-1-day?day=${REPORT_DAY}`;
+const orgReport = (org: string) =>
+  `/orgs/${org}/copilot/metrics/reports/organization-1-day?day=${REPORT_DAY}`;
+const enterpriseReport = (slug: string) =>
+  `/enterprises/${slug}/copilot/metrics/reports/enterprise-1-day?day=${REPORT_DAY}`;
 
 let simulator: SimulatorServer;
 let clients: GitHubClient[];
@@ -31,15 +33,20 @@ afterEach(async () => {
 
 /** Wires a provider to a client the way runtime.ts does: the provider's own calls go through the client. */
 function appClient(options: { key?: KeyObject; installationId?: number; now?: () => number } = {}) {
-  let client: GitHubClient | undefined;
-  const provider = new AppTokenProvider(
+  const provider: AppTokenProvider = new AppTokenProvider(
     APP_ID,
     options.key ?? app.privateKey,
-    (method, path, authorization) => client!.call(method, path, { authorization }),
+    // The client is created below; the provider only calls it later.
+    (method, path, authorization) => client.call(method, path, { authorization }),
     options.installationId,
     options.now,
   );
-  client = new GitHubClient({ apiUrl: simulator.url, auth: provider, logger: silentLogger, retry: { baseDelayMs: 20, maxDelayMs: 200 } });
+  const client: GitHubClient = new GitHubClient({
+    apiUrl: simulator.url,
+    auth: provider,
+    logger: silentLogger,
+    retry: { baseDelayMs: 20, maxDelayMs: 200 },
+  });
   clients.push(client);
   return { provider, client };
 }
@@ -61,14 +68,22 @@ async function installationIds(): Promise<Map<string, number>> {
   }
 }
 
-const tokenExchanges = () => simulator.requests.filter((r) => r.method === 'POST' && /^\/app\/installations\/\d+\/access_tokens$/.test(r.path));
-const installationListings = () => simulator.requests.filter((r) => r.method === 'GET' && r.path === '/app/installations');
+const tokenExchanges = () =>
+  simulator.requests.filter(
+    (r) => r.method === 'POST' && /^\/app\/installations\/\d+\/access_tokens$/.test(r.path),
+  );
+const installationListings = () =>
+  simulator.requests.filter((r) => r.method === 'GET' && r.path === '/app/installations');
 
 function decodeJwt(jwt: string) {
   const [header, payload, signature] = jwt.split('.');
   return {
     header: JSON.parse(Buffer.from(header, 'base64url').toString('utf8')) as Record<string, unknown>,
-    claims: JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { iss: unknown; iat: number; exp: number },
+    claims: JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {
+      iss: unknown;
+      iat: number;
+      exp: number;
+    },
     signedPart: Buffer.from(`${header}.${payload}`),
     signature: Buffer.from(signature, 'base64url'),
   };
@@ -111,7 +126,9 @@ describe('installation tokens', () => {
 
     expect(response.status).toBe(200);
     expect((response.body as { report_day: string }).report_day).toBe(REPORT_DAY);
-    expect(tokenExchanges().map((r) => [r.path, r.status])).toEqual([[`/app/installations/${installationId}/access_tokens`, 201]]);
+    expect(tokenExchanges().map((r) => [r.path, r.status])).toEqual([
+      [`/app/installations/${installationId}/access_tokens`, 201],
+    ]);
     expect(installationListings()).toHaveLength(0);
   });
 
@@ -134,7 +151,9 @@ describe('installation tokens', () => {
     expect(installationListings()).toHaveLength(1);
 
     expect((await client.call('GET', orgReport(org), { account: org })).status).toBe(200);
-    expect((await client.call('GET', enterpriseReport(enterprise), { account: enterprise })).status).toBe(200);
+    expect((await client.call('GET', enterpriseReport(enterprise), { account: enterprise })).status).toBe(
+      200,
+    );
     // Both tokens were cached by the calls above; the report calls needed no new exchange or listing.
     expect(tokenExchanges()).toHaveLength(2);
     expect(installationListings()).toHaveLength(1);
@@ -153,7 +172,9 @@ describe('installation tokens', () => {
 
 describe('token cache', () => {
   it('reuses a fresh token instead of exchanging again', async () => {
-    const { provider } = appClient({ installationId: (await installationIds()).get(simulator.scopes.orgs[0]) });
+    const { provider } = appClient({
+      installationId: (await installationIds()).get(simulator.scopes.orgs[0]),
+    });
     simulator.requests.length = 0;
     const first = await provider.authorization();
     const second = await provider.authorization();
@@ -162,9 +183,15 @@ describe('token cache', () => {
   });
 
   it('shares one exchange among concurrent callers', async () => {
-    const { provider } = appClient({ installationId: (await installationIds()).get(simulator.scopes.orgs[0]) });
+    const { provider } = appClient({
+      installationId: (await installationIds()).get(simulator.scopes.orgs[0]),
+    });
     simulator.requests.length = 0;
-    const headers = await Promise.all([provider.authorization(), provider.authorization(), provider.authorization()]);
+    const headers = await Promise.all([
+      provider.authorization(),
+      provider.authorization(),
+      provider.authorization(),
+    ]);
     expect(new Set(headers).size).toBe(1);
     expect(tokenExchanges()).toHaveLength(1);
   });
@@ -172,7 +199,10 @@ describe('token cache', () => {
   it('refreshes the token once it is within 5 minutes of expiry', async () => {
     const org = simulator.scopes.orgs[0];
     let offsetMs = 0;
-    const { provider, client } = appClient({ installationId: (await installationIds()).get(org), now: () => Date.now() + offsetMs });
+    const { provider, client } = appClient({
+      installationId: (await installationIds()).get(org),
+      now: () => Date.now() + offsetMs,
+    });
     simulator.requests.length = 0;
 
     const first = await provider.authorization();
@@ -235,7 +265,10 @@ describe('App errors', () => {
   });
 
   it('does not cache a failed exchange', async () => {
-    const { provider } = appClient({ key: otherKey.privateKey, installationId: (await installationIds()).get(simulator.scopes.orgs[0]) });
+    const { provider } = appClient({
+      key: otherKey.privateKey,
+      installationId: (await installationIds()).get(simulator.scopes.orgs[0]),
+    });
     simulator.requests.length = 0;
     await rejection(provider.authorization());
     await rejection(provider.authorization());

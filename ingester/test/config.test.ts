@@ -19,7 +19,8 @@ function configError(env: NodeJS.ProcessEnv): ConfigError {
 const problemsOf = (env: NodeJS.ProcessEnv): string[] => configError(env).problems;
 
 function appAuth(config: Config): Extract<Config['github']['auth'], { type: 'app' }> {
-  if (config.github.auth.type !== 'app') throw new Error(`expected GitHub App auth, got ${config.github.auth.type}`);
+  if (config.github.auth.type !== 'app')
+    throw new Error(`expected GitHub App auth, got ${config.github.auth.type}`);
   return config.github.auth;
 }
 
@@ -52,7 +53,12 @@ describe('loadConfig defaults', () => {
   });
 
   it('treats empty variables as unset', () => {
-    const config = loadConfig({ SYNC_BACKFILL_DAYS: '', SYNC_CONCURRENCY: ' ', DATABASE_PATH: '', GITHUB_API_URL: '' });
+    const config = loadConfig({
+      SYNC_BACKFILL_DAYS: '',
+      SYNC_CONCURRENCY: ' ',
+      DATABASE_PATH: '',
+      GITHUB_API_URL: '',
+    });
     expect(config.sync.backfillDays).toBe(365);
     expect(config.sync.concurrency).toBe(4);
     expect(config.databasePath).toBe('./data/copilot-metrics.db');
@@ -72,7 +78,13 @@ describe('loadConfig defaults', () => {
       GITHUB_API_URL: 'https://api.octocorp.ghe.com',
     });
     expect(config.databasePath).toBe('/var/lib/metrics/copilot.db');
-    expect(config.sync).toEqual({ schedule: '5 3 * * *', backfillDays: 30, refetchDays: 0, concurrency: 8, retentionDays: 730 });
+    expect(config.sync).toEqual({
+      schedule: '5 3 * * *',
+      backfillDays: 30,
+      refetchDays: 0,
+      concurrency: 8,
+      retentionDays: 730,
+    });
     expect(config.http.port).toBe(9090);
     expect(config.logLevel).toBe('debug');
     expect(config.github.apiUrl).toBe('https://api.octocorp.ghe.com');
@@ -112,7 +124,10 @@ describe('loadConfig with a token', () => {
   });
 
   it.each([
-    ['both GITHUB_TOKEN and GITHUB_APP_ID', { GITHUB_TOKEN: TOKEN, GITHUB_APP_ID: '123456', COPILOT_ORGS: 'octo-org' }],
+    [
+      'both GITHUB_TOKEN and GITHUB_APP_ID',
+      { GITHUB_TOKEN: TOKEN, GITHUB_APP_ID: '123456', COPILOT_ORGS: 'octo-org' },
+    ],
     ['a token with no scope', { GITHUB_TOKEN: TOKEN }],
     ['a token pasted with "Bearer"', { GITHUB_TOKEN: `Bearer ${TOKEN}`, COPILOT_ORGS: 'octo-org' }],
     ['a token next to bad values', { GITHUB_TOKEN: TOKEN, SYNC_CONCURRENCY: '0', COPILOT_ORGS: 'octo org' }],
@@ -184,7 +199,12 @@ describe('loadConfig with a GitHub App', () => {
   it('reads an inline key written on one line with literal \\n escapes', () => {
     const oneLine = pkcs8.replace(/\n/g, '\\n');
     expect(oneLine).not.toContain('\n');
-    const config = loadConfig({ GITHUB_APP_ID: '123456', GITHUB_APP_PRIVATE_KEY: oneLine, GITHUB_APP_INSTALLATION_ID: '4242', COPILOT_ORGS: 'octo-org' });
+    const config = loadConfig({
+      GITHUB_APP_ID: '123456',
+      GITHUB_APP_PRIVATE_KEY: oneLine,
+      GITHUB_APP_INSTALLATION_ID: '4242',
+      COPILOT_ORGS: 'octo-org',
+    });
     const auth = appAuth(config);
     expect(auth.appId).toBe('123456');
     expect(auth.installationId).toBe(4242);
@@ -196,7 +216,13 @@ describe('loadConfig with a GitHub App', () => {
   it('reads the key from GITHUB_APP_PRIVATE_KEY_FILE, leaving the installation to be found per account', () => {
     const file = join(dir.path, 'app.pem');
     writeFileSync(file, pkcs1);
-    const auth = appAuth(loadConfig({ GITHUB_APP_ID: '123456', GITHUB_APP_PRIVATE_KEY_FILE: file, COPILOT_ENTERPRISES: 'octo-ent' }));
+    const auth = appAuth(
+      loadConfig({
+        GITHUB_APP_ID: '123456',
+        GITHUB_APP_PRIVATE_KEY_FILE: file,
+        COPILOT_ENTERPRISES: 'octo-ent',
+      }),
+    );
     expect(auth.appId).toBe('123456');
     expect(auth.installationId).toBeUndefined();
     expect(signsFor(auth.privateKey, publicKey)).toBe(true);
@@ -204,14 +230,22 @@ describe('loadConfig with a GitHub App', () => {
 
   it('names GITHUB_APP_PRIVATE_KEY_FILE and the path when the file cannot be read', () => {
     const missing = join(dir.path, 'no-such-key.pem');
-    const problems = problemsOf({ GITHUB_APP_ID: '123456', GITHUB_APP_PRIVATE_KEY_FILE: missing, COPILOT_ORGS: 'octo-org' });
+    const problems = problemsOf({
+      GITHUB_APP_ID: '123456',
+      GITHUB_APP_PRIVATE_KEY_FILE: missing,
+      COPILOT_ORGS: 'octo-org',
+    });
     expect(problems).toEqual([expect.stringContaining('GITHUB_APP_PRIVATE_KEY_FILE')]);
     expect(problems[0]).toContain(missing);
   });
 
   it('rejects an inline key that is not a valid PEM key, naming the variable', () => {
     const notAKey = '-----BEGIN RSA PRIVATE KEY-----\\nbm90IGEga2V5\\n-----END RSA PRIVATE KEY-----';
-    const problems = problemsOf({ GITHUB_APP_ID: '123456', GITHUB_APP_PRIVATE_KEY: notAKey, COPILOT_ORGS: 'octo-org' });
+    const problems = problemsOf({
+      GITHUB_APP_ID: '123456',
+      GITHUB_APP_PRIVATE_KEY: notAKey,
+      COPILOT_ORGS: 'octo-org',
+    });
     expect(problems).toEqual([expect.stringContaining('GITHUB_APP_PRIVATE_KEY')]);
     expect(problems[0]).not.toContain('GITHUB_APP_PRIVATE_KEY_FILE');
     expect(problems[0]).toMatch(/PEM/);
@@ -220,7 +254,11 @@ describe('loadConfig with a GitHub App', () => {
   it('rejects a key file that does not hold a valid PEM key, naming the variable', () => {
     const file = join(dir.path, 'app.pem');
     writeFileSync(file, publicKey.export({ type: 'spki', format: 'pem' }));
-    const problems = problemsOf({ GITHUB_APP_ID: '123456', GITHUB_APP_PRIVATE_KEY_FILE: file, COPILOT_ORGS: 'octo-org' });
+    const problems = problemsOf({
+      GITHUB_APP_ID: '123456',
+      GITHUB_APP_PRIVATE_KEY_FILE: file,
+      COPILOT_ORGS: 'octo-org',
+    });
     expect(problems).toEqual([expect.stringContaining('GITHUB_APP_PRIVATE_KEY_FILE')]);
     expect(problems[0]).toMatch(/PEM/);
   });

@@ -12,10 +12,25 @@ async function syncWith(faults: Fault[], options: { orgs?: number } = {}) {
   const sim = await startSimulator({ faults, orgs: options.orgs ?? 2 });
   const client = testClient(sim.url);
   const t = tempDatabase();
-  const scopes: Scope[] = [{ kind: 'enterprise', slug: sim.scopes.enterprise }, ...sim.scopes.orgs.map((slug) => ({ kind: 'organization' as const, slug }))];
+  const scopes: Scope[] = [
+    { kind: 'enterprise', slug: sim.scopes.enterprise },
+    ...sim.scopes.orgs.map((slug) => ({ kind: 'organization' as const, slug })),
+  ];
   try {
     const summary = await syncDays(t.store, client, { scopes, ...RANGE });
-    return { summary, fingerprint: fingerprint(t.db), db: t.db, sim, injected: sim.faultsInjected, requests: [...sim.requests], close: async () => { t.close(); await client.close(); await sim.stop(); } };
+    return {
+      summary,
+      fingerprint: fingerprint(t.db),
+      db: t.db,
+      sim,
+      injected: sim.faultsInjected,
+      requests: [...sim.requests],
+      close: async () => {
+        t.close();
+        await client.close();
+        await sim.stop();
+      },
+    };
   } catch (error) {
     t.close();
     await client.close();
@@ -31,26 +46,37 @@ beforeAll(async () => {
 });
 afterAll(() => clean.close());
 
-test.each<Fault[]>([['rate-limit'], ['secondary-rate-limit'], ['server-errors'], ['reset'], ['truncate'], ['expired-links'], ['shards'], ['pretty-aggregates']])(
-  'recovers from %s: every report stored, figures identical to a clean sync',
-  async (fault) => {
-    const run = await syncWith([fault]);
-    try {
-      expect(run.injected.get(fault)).toBeGreaterThan(0);
-      expect(run.summary).toMatchObject({ failed: 0, ok: clean.summary.ok, noData: clean.summary.noData });
-      expect(run.fingerprint).toEqual(clean.fingerprint);
-    } finally {
-      await run.close();
-    }
-  },
-);
+test.each<Fault[]>([
+  ['rate-limit'],
+  ['secondary-rate-limit'],
+  ['server-errors'],
+  ['reset'],
+  ['truncate'],
+  ['expired-links'],
+  ['shards'],
+  ['pretty-aggregates'],
+])('recovers from %s: every report stored, figures identical to a clean sync', async (fault) => {
+  const run = await syncWith([fault]);
+  try {
+    expect(run.injected.get(fault)).toBeGreaterThan(0);
+    expect(run.summary).toMatchObject({ failed: 0, ok: clean.summary.ok, noData: clean.summary.noData });
+    expect(run.fingerprint).toEqual(clean.fingerprint);
+  } finally {
+    await run.close();
+  }
+});
 
 test('sharded reports are stored from every file, and the archive keeps each file', async () => {
   const run = await syncWith(['shards']);
   try {
-    const files = run.db.prepare("SELECT DISTINCT files FROM reports WHERE kind = 'users' AND status = 'ok'").pluck().all();
+    const files = run.db
+      .prepare("SELECT DISTINCT files FROM reports WHERE kind = 'users' AND status = 'ok'")
+      .pluck()
+      .all();
     expect(files).toEqual([3]);
-    expect(run.db.prepare("SELECT count(DISTINCT file_index) FROM raw_chunks WHERE kind = 'users'").pluck().get()).toBe(3);
+    expect(
+      run.db.prepare("SELECT count(DISTINCT file_index) FROM raw_chunks WHERE kind = 'users'").pluck().get(),
+    ).toBe(3);
   } finally {
     await run.close();
   }
@@ -60,7 +86,9 @@ test('the download host never receives the Authorization header', () => {
   const downloads = clean.requests.filter((r) => r.path.startsWith('/_downloads/'));
   expect(downloads.length).toBeGreaterThan(0);
   expect(downloads.every((r) => !r.authorization)).toBe(true);
-  expect(clean.requests.filter((r) => !r.path.startsWith('/_downloads/')).every((r) => r.authorization)).toBe(true);
+  expect(clean.requests.filter((r) => !r.path.startsWith('/_downloads/')).every((r) => r.authorization)).toBe(
+    true,
+  );
 });
 
 test('unknown fields are stored where known, kept in the archive, and reported by path', async () => {
@@ -68,9 +96,19 @@ test('unknown fields are stored where known, kept in the archive, and reported b
   try {
     expect(run.summary.failed).toBe(0);
     expect(run.summary.unknownKeys).toEqual(
-      expect.arrayContaining(['aggregate: copilot_future_metric_count', 'aggregate: totals_by_ide[].suggestion_latency_ms_p50', 'users: copilot_future_metric_count', 'users: totals_by_ide[].suggestion_latency_ms_p50']),
+      expect.arrayContaining([
+        'aggregate: copilot_future_metric_count',
+        'aggregate: totals_by_ide[].suggestion_latency_ms_p50',
+        'users: copilot_future_metric_count',
+        'users: totals_by_ide[].suggestion_latency_ms_p50',
+      ]),
     );
-    expect(run.db.prepare("SELECT count(*) FROM unknown_keys WHERE path = 'copilot_future_metric_count'").pluck().get()).toBe(4);
+    expect(
+      run.db
+        .prepare("SELECT count(*) FROM unknown_keys WHERE path = 'copilot_future_metric_count'")
+        .pluck()
+        .get(),
+    ).toBe(4);
     expect(run.fingerprint).toEqual(clean.fingerprint);
   } finally {
     await run.close();
@@ -82,9 +120,13 @@ test('malformed lines are counted and located; every good line is stored', async
   try {
     expect(run.summary.failed).toBe(0);
     expect(run.summary.malformedLines).toBe(run.injected.get('malformed-lines'));
-    const issues = run.db.prepare("SELECT issues FROM reports WHERE kind = 'users' AND malformed_lines > 0").pluck().all() as string[];
+    const issues = run.db
+      .prepare("SELECT issues FROM reports WHERE kind = 'users' AND malformed_lines > 0")
+      .pluck()
+      .all() as string[];
     expect(issues.length).toBeGreaterThan(0);
-    for (const list of issues) for (const issue of JSON.parse(list) as string[]) expect(issue).toMatch(/^line \d+: not valid JSON/);
+    for (const list of issues)
+      for (const issue of JSON.parse(list) as string[]) expect(issue).toMatch(/^line \d+: not valid JSON/);
     expect(run.fingerprint).toEqual(clean.fingerprint);
   } finally {
     await run.close();
@@ -100,7 +142,11 @@ test('a disabled "Copilot usage metrics" policy fails that scope with the fix, a
       expect(failure.scope).toBe(blocked);
       expect(failure.error).toMatch(/403.*"Copilot usage metrics" policy/);
     }
-    const stored = run.db.prepare("SELECT s.kind || ':' || s.slug AS scope, count(*) AS n FROM reports r JOIN scopes s ON s.id = r.scope_id WHERE r.status = 'ok' GROUP BY 1").all() as { scope: string; n: number }[];
+    const stored = run.db
+      .prepare(
+        "SELECT s.kind || ':' || s.slug AS scope, count(*) AS n FROM reports r JOIN scopes s ON s.id = r.scope_id WHERE r.status = 'ok' GROUP BY 1",
+      )
+      .all() as { scope: string; n: number }[];
     expect(stored.map((s) => s.scope)).not.toContain(blocked);
     expect(stored).toHaveLength(2);
   } finally {

@@ -50,7 +50,12 @@ export async function startSimulator(options: SimulatorServerOptions = {}): Prom
 
 /** A client with fast retries, so fault tests stay quick. */
 export function testClient(url: string, token = 'test'): GitHubClient {
-  return new GitHubClient({ apiUrl: url, auth: new StaticToken(token), logger: silentLogger, retry: { baseDelayMs: 20, maxDelayMs: 200 } });
+  return new GitHubClient({
+    apiUrl: url,
+    auth: new StaticToken(token),
+    logger: silentLogger,
+    retry: { baseDelayMs: 20, maxDelayMs: 200 },
+  });
 }
 
 export const SYNC_SETTINGS = { backfillDays: 365, refetchDays: 3, concurrency: 4 };
@@ -60,7 +65,10 @@ export async function syncDays(
   client: GitHubClient,
   request: Partial<SyncRequest> & Pick<SyncRequest, 'scopes'>,
 ) {
-  return runSync({ store, client, logger: silentLogger }, { settings: SYNC_SETTINGS, trigger: 'test', now: testNow(), ...request });
+  return runSync(
+    { store, client, logger: silentLogger },
+    { settings: SYNC_SETTINGS, trigger: 'test', now: testNow(), ...request },
+  );
 }
 
 export const day = (text: string): DayNumber => parseDay(text)!;
@@ -79,7 +87,11 @@ export function fingerprint(db: DB): Record<string, number> {
       .filter((c) => c.kind === 'int' || c.kind === 'real' || c.kind === 'bool')
       .map((c) => c.column);
     const unique = [...new Set(columns)];
-    const row = db.prepare(`SELECT count(*) AS rows, ${unique.map((c) => `total(${c}) AS ${c}`).join(', ')} FROM ${table}`).get() as Record<string, number>;
+    const row = db
+      .prepare(
+        `SELECT count(*) AS rows, ${unique.map((c) => `total(${c}) AS ${c}`).join(', ')} FROM ${table}`,
+      )
+      .get() as Record<string, number>;
     for (const [key, value] of Object.entries(row)) out[`${table}.${key}`] = Math.round(value * 100) / 100;
   }
   out['team_members.rows'] = db.prepare('SELECT count(*) FROM team_members').pluck().get() as number;

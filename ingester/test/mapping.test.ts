@@ -11,7 +11,20 @@ const ndjson = (name: string) =>
     .filter((line) => line.trim())
     .map((line) => JSON.parse(line) as JsonObject);
 
-const IDENTITY = ['day', 'enterprise_id', 'organization_id', 'etl_id', 'day_partition', 'entity_id_partition', 'user_id', 'user_login', 'repo_id', 'repo_name', 'repo_owner_name', 'repo_visibility'];
+const IDENTITY = [
+  'day',
+  'enterprise_id',
+  'organization_id',
+  'etl_id',
+  'day_partition',
+  'entity_id_partition',
+  'user_id',
+  'user_login',
+  'repo_id',
+  'repo_name',
+  'repo_owner_name',
+  'repo_visibility',
+];
 
 let t: TestDb;
 beforeEach(() => {
@@ -21,17 +34,24 @@ afterEach(() => t.close());
 
 const org = () => t.store.scopeId({ kind: 'organization', slug: 'octo-org' });
 const enterprise = () => t.store.scopeId({ kind: 'enterprise', slug: 'octo-ent' });
-const userRef = (githubId: number) => t.db.prepare('SELECT id FROM users WHERE github_id = ?').pluck().get(githubId) as number;
+const userRef = (githubId: number) =>
+  t.db.prepare('SELECT id FROM users WHERE github_id = ?').pluck().get(githubId) as number;
 
 describe('GitHub example records are stored field by field', () => {
   test('an organization aggregate (viewer mock of a real org): every figure comes back', async () => {
     const record = JSON.parse(fixture('organization-1-day.viewer-mock.json')) as JsonObject;
     const scopeId = org();
-    const outcome = await importText(t.store, { scopeId, kind: 'aggregate', day: day('2026-04-25') }, [JSON.stringify(record)]);
+    const outcome = await importText(t.store, { scopeId, kind: 'aggregate', day: day('2026-04-25') }, [
+      JSON.stringify(record),
+    ]);
     expect(outcome).toMatchObject({ records: 1, malformedLines: 0, unknownKeys: [] });
-    expect(normalize(rebuildRecord(t.db, scopeId, day('2026-04-25'), { user_ref: 0, repo_ref: 0 }))).toEqual(normalize(record, IDENTITY));
+    expect(normalize(rebuildRecord(t.db, scopeId, day('2026-04-25'), { user_ref: 0, repo_ref: 0 }))).toEqual(
+      normalize(record, IDENTITY),
+    );
 
-    const row = t.db.prepare('SELECT * FROM usage_day WHERE scope_id = ? AND user_ref = 0').get(scopeId) as Record<string, number>;
+    const row = t.db
+      .prepare('SELECT * FROM usage_day WHERE scope_id = ? AND user_ref = 0')
+      .get(scopeId) as Record<string, number>;
     expect(row.daily_active_users).toBe(2);
     expect(row.monthly_active_copilot_cloud_agent_users).toBe(1);
     expect(row.cli_avg_tokens_per_request).toBe(112815.16);
@@ -43,9 +63,13 @@ describe('GitHub example records are stored field by field', () => {
     const wrappers = JSON.parse(fixture('enterprise-28-day.docs-example.json')) as JsonObject[];
     const dayTotals = wrappers[0].day_totals as JsonObject[];
     const scopeId = enterprise();
-    const outcome = await importText(t.store, { scopeId, kind: 'aggregate', day: day('2025-10-01') }, [JSON.stringify(dayTotals[0], null, 2)]);
+    const outcome = await importText(t.store, { scopeId, kind: 'aggregate', day: day('2025-10-01') }, [
+      JSON.stringify(dayTotals[0], null, 2),
+    ]);
     expect(outcome).toMatchObject({ records: 1, malformedLines: 0, unknownKeys: [] });
-    expect(normalize(rebuildRecord(t.db, scopeId, day('2025-10-01'), { user_ref: 0, repo_ref: 0 }))).toEqual(normalize(dayTotals[0], IDENTITY));
+    expect(normalize(rebuildRecord(t.db, scopeId, day('2025-10-01'), { user_ref: 0, repo_ref: 0 }))).toEqual(
+      normalize(dayTotals[0], IDENTITY),
+    );
   });
 
   test.each([
@@ -55,18 +79,24 @@ describe('GitHub example records are stored field by field', () => {
   ])('per-user records in %s: every figure of every user comes back', async (name, reportDay) => {
     const records = ndjson(name);
     const scopeId = enterprise();
-    const outcome = await importText(t.store, { scopeId, kind: 'users', day: day(reportDay) }, [fixture(name)]);
+    const outcome = await importText(t.store, { scopeId, kind: 'users', day: day(reportDay) }, [
+      fixture(name),
+    ]);
     expect(outcome).toMatchObject({ records: records.length, malformedLines: 0, unknownKeys: [] });
     for (const record of records) {
       const ref = userRef(record.user_id as number);
       expect(t.db.prepare('SELECT login FROM users WHERE id = ?').pluck().get(ref)).toBe(record.user_login);
-      expect(normalize(rebuildRecord(t.db, scopeId, day(reportDay), { user_ref: ref }))).toEqual(normalize(record, IDENTITY));
+      expect(normalize(rebuildRecord(t.db, scopeId, day(reportDay), { user_ref: ref }))).toEqual(
+        normalize(record, IDENTITY),
+      );
     }
   });
 
   test('user-teams rows become per-day memberships (a user in two teams is in both)', async () => {
     const scopeId = org();
-    const outcome = await importText(t.store, { scopeId, kind: 'user-teams', day: day('2026-05-07') }, [fixture('user-teams-1-day.docs-example.ndjson')]);
+    const outcome = await importText(t.store, { scopeId, kind: 'user-teams', day: day('2026-05-07') }, [
+      fixture('user-teams-1-day.docs-example.ndjson'),
+    ]);
     expect(outcome).toMatchObject({ records: 3, malformedLines: 0, unknownKeys: [] });
     const members = t.db
       .prepare(
@@ -84,12 +114,22 @@ describe('GitHub example records are stored field by field', () => {
   test('repository rows keep their pull-request figures and identity', async () => {
     const records = ndjson('repos-1-day.reconstructed.ndjson');
     const scopeId = org();
-    const outcome = await importText(t.store, { scopeId, kind: 'repos', day: day('2026-07-14') }, [fixture('repos-1-day.reconstructed.ndjson')]);
+    const outcome = await importText(t.store, { scopeId, kind: 'repos', day: day('2026-07-14') }, [
+      fixture('repos-1-day.reconstructed.ndjson'),
+    ]);
     expect(outcome).toMatchObject({ records: 3, malformedLines: 0, unknownKeys: [] });
     for (const record of records) {
-      const repo = t.db.prepare('SELECT id, owner, name, visibility FROM repos WHERE github_id = ?').get(record.repo_id) as Record<string, unknown>;
-      expect(repo).toMatchObject({ owner: record.repo_owner_name, name: record.repo_name, visibility: record.repo_visibility });
-      expect(normalize(rebuildRecord(t.db, scopeId, day('2026-07-14'), { repo_ref: repo.id as number }))).toEqual(normalize(record, IDENTITY));
+      const repo = t.db
+        .prepare('SELECT id, owner, name, visibility FROM repos WHERE github_id = ?')
+        .get(record.repo_id) as Record<string, unknown>;
+      expect(repo).toMatchObject({
+        owner: record.repo_owner_name,
+        name: record.repo_name,
+        visibility: record.repo_visibility,
+      });
+      expect(
+        normalize(rebuildRecord(t.db, scopeId, day('2026-07-14'), { repo_ref: repo.id as number })),
+      ).toEqual(normalize(record, IDENTITY));
     }
   });
 });
@@ -98,8 +138,14 @@ describe('odd input is kept, reported, and never silently lost', () => {
   const base = { user_id: 7, user_login: 'mona', day: '2026-09-01', code_generation_activity_count: 5 };
 
   test('unknown keys are reported with their paths, and known figures are still stored', async () => {
-    const record = { ...base, brand_new_metric: 3, totals_by_ide: [{ ide: 'vscode', loc_added_sum: 4, latency_ms: 9 }] };
-    const outcome = await importText(t.store, { scopeId: org(), kind: 'users', day: day('2026-09-01') }, [JSON.stringify(record)]);
+    const record = {
+      ...base,
+      brand_new_metric: 3,
+      totals_by_ide: [{ ide: 'vscode', loc_added_sum: 4, latency_ms: 9 }],
+    };
+    const outcome = await importText(t.store, { scopeId: org(), kind: 'users', day: day('2026-09-01') }, [
+      JSON.stringify(record),
+    ]);
     expect(outcome.unknownKeys).toEqual(['brand_new_metric', 'totals_by_ide[].latency_ms']);
     const stored = t.db.prepare('SELECT path, first_day FROM unknown_keys ORDER BY path').all();
     expect(stored).toEqual([
@@ -110,14 +156,32 @@ describe('odd input is kept, reported, and never silently lost', () => {
   });
 
   test('malformed lines are counted with line numbers and the rest of the file is kept', async () => {
-    const lines = [JSON.stringify(base), '{"user_id": 8, "user_lo', 'not json', JSON.stringify([1, 2]), JSON.stringify({ ...base, user_id: 9, user_login: 'hubot' }), JSON.stringify({ day: '2026-09-01' })];
-    const outcome = await importText(t.store, { scopeId: org(), kind: 'users', day: day('2026-09-01') }, [lines.join('\n')]);
+    const lines = [
+      JSON.stringify(base),
+      '{"user_id": 8, "user_lo',
+      'not json',
+      JSON.stringify([1, 2]),
+      JSON.stringify({ ...base, user_id: 9, user_login: 'hubot' }),
+      JSON.stringify({ day: '2026-09-01' }),
+    ];
+    const outcome = await importText(t.store, { scopeId: org(), kind: 'users', day: day('2026-09-01') }, [
+      lines.join('\n'),
+    ]);
     expect(outcome.records).toBe(2);
     expect(outcome.malformedLines).toBe(4);
-    expect(outcome.issues.map((issue) => issue.split(':')[0])).toEqual(['line 2', 'line 3', 'line 4', 'line 6']);
+    expect(outcome.issues.map((issue) => issue.split(':')[0])).toEqual([
+      'line 2',
+      'line 3',
+      'line 4',
+      'line 6',
+    ]);
     expect(outcome.issues[3]).toContain('user_id');
     expect(t.db.prepare('SELECT count(*) FROM usage_day WHERE user_ref > 0').pluck().get()).toBe(2);
-    const status = t.db.prepare('SELECT status, malformed_lines, issues FROM reports').get() as { status: string; malformed_lines: number; issues: string };
+    const status = t.db.prepare('SELECT status, malformed_lines, issues FROM reports').get() as {
+      status: string;
+      malformed_lines: number;
+      issues: string;
+    };
     expect(status.status).toBe('ok');
     expect(status.malformed_lines).toBe(4);
     expect(JSON.parse(status.issues)).toHaveLength(4);
@@ -125,22 +189,30 @@ describe('odd input is kept, reported, and never silently lost', () => {
 
   test('a value of the wrong type is reported and stored as missing, not as zero', async () => {
     const record = { ...base, loc_added_sum: 'twelve', used_chat: 'yes' };
-    const outcome = await importText(t.store, { scopeId: org(), kind: 'users', day: day('2026-09-01') }, [JSON.stringify(record)]);
+    const outcome = await importText(t.store, { scopeId: org(), kind: 'users', day: day('2026-09-01') }, [
+      JSON.stringify(record),
+    ]);
     expect(outcome.issues.join('\n')).toMatch(/loc_added_sum: expected an integer, got string/);
     expect(outcome.issues.join('\n')).toMatch(/used_chat: expected true or false/);
-    const row = t.db.prepare('SELECT loc_added_sum, used_chat, code_generation_activity_count FROM usage_day').get();
+    const row = t.db
+      .prepare('SELECT loc_added_sum, used_chat, code_generation_activity_count FROM usage_day')
+      .get();
     expect(row).toEqual({ loc_added_sum: null, used_chat: null, code_generation_activity_count: 5 });
   });
 
   test('a record filed under another day is refused, so it cannot escape replacement', async () => {
-    const outcome = await importText(t.store, { scopeId: org(), kind: 'users', day: day('2026-09-01') }, [JSON.stringify({ ...base, day: '2026-09-02' })]);
+    const outcome = await importText(t.store, { scopeId: org(), kind: 'users', day: day('2026-09-01') }, [
+      JSON.stringify({ ...base, day: '2026-09-02' }),
+    ]);
     expect(outcome).toMatchObject({ records: 0, malformedLines: 1 });
     expect(outcome.issues[0]).toMatch(/does not belong to the report of 2026-09-01/);
   });
 
   test('importing a report again replaces it: no duplicates, no leftovers', async () => {
     const target = { scopeId: org(), kind: 'users' as const, day: day('2026-09-01') };
-    await importText(t.store, target, [[JSON.stringify(base), JSON.stringify({ ...base, user_id: 9, user_login: 'hubot' })].join('\n')]);
+    await importText(t.store, target, [
+      [JSON.stringify(base), JSON.stringify({ ...base, user_id: 9, user_login: 'hubot' })].join('\n'),
+    ]);
     await importText(t.store, target, [JSON.stringify({ ...base, code_generation_activity_count: 6 })]);
     expect(t.db.prepare('SELECT count(*) FROM usage_day').pluck().get()).toBe(1);
     expect(t.db.prepare('SELECT code_generation_activity_count FROM usage_day').pluck().get()).toBe(6);

@@ -13,7 +13,11 @@ import { importReport } from '../src/sync/importer';
 import { tempDir } from './helpers';
 
 /** Imports the given file contents (one string per downloaded file) as one report. */
-export async function importText(store: Store, target: { scopeId: number; kind: ReportKind; day: number }, contents: string[]) {
+export async function importText(
+  store: Store,
+  target: { scopeId: number; kind: ReportKind; day: number },
+  contents: string[],
+) {
   const dir = tempDir('cm-import-');
   try {
     const files = contents.map((text, i) => {
@@ -35,7 +39,8 @@ function setPath(target: JsonObject, path: readonly string[], value: unknown): v
 
 function decode(db: DB, column: ColumnSpec, raw: unknown): unknown {
   if (raw === null || raw === undefined) return undefined;
-  if (typeof column.kind === 'object') return db.prepare('SELECT value FROM dictionary WHERE id = ?').pluck().get(raw);
+  if (typeof column.kind === 'object')
+    return db.prepare('SELECT value FROM dictionary WHERE id = ?').pluck().get(raw);
   if (column.kind === 'bool') return raw === 1;
   return raw;
 }
@@ -44,7 +49,12 @@ function decode(db: DB, column: ColumnSpec, raw: unknown): unknown {
  * Rebuilds the record stored for (scope, day, subject) from every figure table, in GitHub's own
  * nesting. Absent and null both come back absent; empty arrays come back absent.
  */
-export function rebuildRecord(db: DB, scopeId: number, day: number, subject: { user_ref?: number; repo_ref?: number }): JsonObject {
+export function rebuildRecord(
+  db: DB,
+  scopeId: number,
+  day: number,
+  subject: { user_ref?: number; repo_ref?: number },
+): JsonObject {
   const record: JsonObject = {};
   for (const spec of ALL_TABLE_SPECS) {
     const ref = spec.subject === 'user_ref' ? subject.user_ref : subject.repo_ref;
@@ -53,14 +63,20 @@ export function rebuildRecord(db: DB, scopeId: number, day: number, subject: { u
       ? ` AND ${spec.fixed.column} = (SELECT id FROM dictionary WHERE kind = '${spec.fixed.dict}' AND value = '${spec.fixed.value}')`
       : '';
     const rows = db
-      .prepare(`SELECT * FROM ${spec.table} WHERE scope_id = ? AND day = ? AND ${spec.subject} = ?${fixedClause}`)
+      .prepare(
+        `SELECT * FROM ${spec.table} WHERE scope_id = ? AND day = ? AND ${spec.subject} = ?${fixedClause}`,
+      )
       .all(scopeId, day, ref) as Record<string, unknown>[];
     const objects = rows.map((row) => rowObject(db, spec, row));
     if (spec.many) {
       if (objects.length) setPath(record, spec.source, objects);
     } else if (objects.length === 1) {
       if (spec.source.length === 0) Object.assign(record, objects[0]);
-      else setPath(record, spec.source, { ...(getPath(record, spec.source) as JsonObject | undefined), ...objects[0] });
+      else
+        setPath(record, spec.source, {
+          ...(getPath(record, spec.source) as JsonObject | undefined),
+          ...objects[0],
+        });
     }
   }
   return record;

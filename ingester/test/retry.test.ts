@@ -1,7 +1,12 @@
 /** When a GitHub call is tried again and how long we wait: backoff with jitter, GitHub's rate-limit headers. */
 import { rateLimitWaitMs, retryDelayMs, type RetryPolicy } from '../src/github/retry';
 
-const policy: RetryPolicy = { maxRetries: 8, baseDelayMs: 100, maxDelayMs: 1_000, maxRateLimitWaitMs: 10 * 60_000 };
+const policy: RetryPolicy = {
+  maxRetries: 8,
+  baseDelayMs: 100,
+  maxDelayMs: 1_000,
+  maxRateLimitWaitMs: 10 * 60_000,
+};
 
 /** A fixed clock on a whole second, so HTTP dates (second precision) round-trip exactly. */
 const NOW = Date.parse('2026-10-01T12:00:00Z');
@@ -10,7 +15,8 @@ const middle = () => 0.5;
 const highest = () => 0.999;
 
 /** The backoff before jitter for an attempt: base doubled per earlier attempt, never above the cap. */
-const backoff = (attempt: number, p: RetryPolicy = policy) => Math.min(p.baseDelayMs * 2 ** (attempt - 1), p.maxDelayMs);
+const backoff = (attempt: number, p: RetryPolicy = policy) =>
+  Math.min(p.baseDelayMs * 2 ** (attempt - 1), p.maxDelayMs);
 
 describe('retryDelayMs for server errors', () => {
   it.each([500, 502, 503, 504])('retries %i, doubling the wait with each attempt', (status) => {
@@ -58,7 +64,11 @@ describe('answers that retrying cannot fix', () => {
   });
 
   it('does not retry a permission 403 that carries ordinary (not exhausted) rate-limit headers', () => {
-    const headers = { 'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': '4987', 'x-ratelimit-reset': String(NOW / 1000 + 1800) };
+    const headers = {
+      'x-ratelimit-limit': '5000',
+      'x-ratelimit-remaining': '4987',
+      'x-ratelimit-reset': String(NOW / 1000 + 1800),
+    };
     expect(rateLimitWaitMs(403, headers, NOW)).toBeUndefined();
     expect(retryDelayMs({ status: 403, headers }, 1, policy, NOW, middle)).toBeUndefined();
   });
@@ -93,16 +103,22 @@ describe('rate limits', () => {
     expect(retryDelayMs({ status: 403, headers }, 1, policy, NOW, middle)).toBe(60 * 1000);
   });
 
-  it.each([403, 429])('waits until x-ratelimit-reset plus a second when a %i says the limit is used up', (status) => {
-    const reset = Math.floor(NOW / 1000) + 120;
-    const headers = { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) };
-    const expected = reset * 1000 - NOW + 1000;
-    expect(rateLimitWaitMs(status, headers, NOW)).toBe(expected);
-    expect(retryDelayMs({ status, headers }, 1, policy, NOW, highest)).toBe(expected);
-  });
+  it.each([403, 429])(
+    'waits until x-ratelimit-reset plus a second when a %i says the limit is used up',
+    (status) => {
+      const reset = Math.floor(NOW / 1000) + 120;
+      const headers = { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) };
+      const expected = reset * 1000 - NOW + 1000;
+      expect(rateLimitWaitMs(status, headers, NOW)).toBe(expected);
+      expect(retryDelayMs({ status, headers }, 1, policy, NOW, highest)).toBe(expected);
+    },
+  );
 
   it('waits only the extra second when the reset time has already passed', () => {
-    const headers = { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.floor(NOW / 1000) - 10) };
+    const headers = {
+      'x-ratelimit-remaining': '0',
+      'x-ratelimit-reset': String(Math.floor(NOW / 1000) - 10),
+    };
     expect(rateLimitWaitMs(403, headers, NOW)).toBe(1000);
   });
 
@@ -116,7 +132,10 @@ describe('rate limits', () => {
     expect(rateLimitWaitMs(429, retryAfter, NOW)).toBe(tooLongSeconds * 1000);
     expect(retryDelayMs({ status: 429, headers: retryAfter }, 1, policy, NOW, middle)).toBeUndefined();
 
-    const reset = { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.floor(NOW / 1000) + 3600) };
+    const reset = {
+      'x-ratelimit-remaining': '0',
+      'x-ratelimit-reset': String(Math.floor(NOW / 1000) + 3600),
+    };
     expect(retryDelayMs({ status: 403, headers: reset }, 1, policy, NOW, middle)).toBeUndefined();
   });
 
@@ -138,12 +157,15 @@ describe('attempt limit', () => {
 });
 
 describe('network errors', () => {
-  it.each(['ECONNRESET', 'ETIMEDOUT', 'ECONNREFUSED', 'UND_ERR_SOCKET'])('retries %s with the same backoff as server errors', (code) => {
-    for (const attempt of [1, 2, 3]) {
-      expect(retryDelayMs({ code }, attempt, policy, NOW, middle)).toBe(backoff(attempt));
-      expect(retryDelayMs({ code }, attempt, policy, NOW, lowest)).toBe(Math.round(backoff(attempt) / 2));
-    }
-  });
+  it.each(['ECONNRESET', 'ETIMEDOUT', 'ECONNREFUSED', 'UND_ERR_SOCKET'])(
+    'retries %s with the same backoff as server errors',
+    (code) => {
+      for (const attempt of [1, 2, 3]) {
+        expect(retryDelayMs({ code }, attempt, policy, NOW, middle)).toBe(backoff(attempt));
+        expect(retryDelayMs({ code }, attempt, policy, NOW, lowest)).toBe(Math.round(backoff(attempt) / 2));
+      }
+    },
+  );
 
   it.each(['EACCES', 'ERR_INVALID_URL', 'UND_ERR_ABORTED'])('does not retry the unknown code %s', (code) => {
     expect(retryDelayMs({ code }, 1, policy, NOW, middle)).toBeUndefined();

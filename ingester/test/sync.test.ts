@@ -24,11 +24,20 @@ afterEach(() => t.close());
 
 const statusCounts = () =>
   Object.fromEntries(
-    (t.db.prepare('SELECT status, count(*) AS n FROM reports GROUP BY status').all() as { status: string; n: number }[]).map((r) => [r.status, r.n]),
+    (
+      t.db.prepare('SELECT status, count(*) AS n FROM reports GROUP BY status').all() as {
+        status: string;
+        n: number;
+      }[]
+    ).map((r) => [r.status, r.n]),
   );
 
 test('a month of every report syncs: each (report, day) is stored, nothing fails', async () => {
-  const summary = await syncDays(t.store, client, { scopes: [org()], from: day('2026-08-01'), to: day('2026-08-31') });
+  const summary = await syncDays(t.store, client, {
+    scopes: [org()],
+    from: day('2026-08-01'),
+    to: day('2026-08-31'),
+  });
   expect(summary).toMatchObject({ planned: 124, ok: 124, failed: 0, noData: 0 });
   const status = coverage(t.db, { scopes: [org()], today: TEST_TODAY, backfillDays: 365 });
   for (const report of status.scopes[0].reports) {
@@ -53,7 +62,10 @@ test('the trailing SYNC_REFETCH_DAYS are fetched again; older stored days are sk
   const beforeRows = t.db.prepare('SELECT count(*) FROM usage_day').pluck().get();
   const again = await syncDays(t.store, client, { scopes: [org()], from: latest - 9 });
   expect(again).toMatchObject({ planned: 3 * 4, ok: 12, failed: 0 });
-  const refetched = t.db.prepare('SELECT DISTINCT day FROM reports WHERE attempts = 2 ORDER BY day').pluck().all();
+  const refetched = t.db
+    .prepare('SELECT DISTINCT day FROM reports WHERE attempts = 2 ORDER BY day')
+    .pluck()
+    .all();
   expect(refetched).toEqual([latest - 2, latest - 1, latest]);
   expect(t.db.prepare('SELECT count(*) FROM usage_day').pluck().get()).toBe(beforeRows);
 });
@@ -68,21 +80,43 @@ test('gaps are reported by status and filled by the next sync', async () => {
   expect(users.gaps).toContainEqual({ from: '2026-08-04', to: '2026-08-05', days: 2 });
   const filled = await syncDays(t.store, client, range);
   expect(filled).toMatchObject({ planned: 2, ok: 2 });
-  const after = coverage(t.db, { scopes: [org()], today: TEST_TODAY, backfillDays: 365 }).scopes[0].reports.find((r) => r.report === 'users')!;
+  const after = coverage(t.db, {
+    scopes: [org()],
+    today: TEST_TODAY,
+    backfillDays: 365,
+  }).scopes[0].reports.find((r) => r.report === 'users')!;
   expect(after.gaps.some((g) => g.from <= '2026-08-05' && g.to >= '2026-08-04')).toBe(false);
 });
 
 test('204 days are recorded as no data, not as failures or zeros', async () => {
   // user-teams-1-day starts on 2026-05-14 and repos-1-day on 2026-07-17.
-  const summary = await syncDays(t.store, client, { scopes: [org()], from: day('2026-05-11'), to: day('2026-05-16'), kinds: ['user-teams', 'repos'] });
+  const summary = await syncDays(t.store, client, {
+    scopes: [org()],
+    from: day('2026-05-11'),
+    to: day('2026-05-16'),
+    kinds: ['user-teams', 'repos'],
+  });
   expect(summary).toMatchObject({ planned: 12, ok: 3, noData: 9, failed: 0 });
-  const noData = t.db.prepare("SELECT kind, day FROM reports WHERE status = 'no_data' AND kind = 'user-teams' ORDER BY day").all();
-  expect(noData.map((r) => formatDay((r as { day: number }).day))).toEqual(['2026-05-11', '2026-05-12', '2026-05-13']);
-  expect(t.db.prepare('SELECT count(*) FROM team_members WHERE day < ?').pluck().get(day('2026-05-14'))).toBe(0);
+  const noData = t.db
+    .prepare("SELECT kind, day FROM reports WHERE status = 'no_data' AND kind = 'user-teams' ORDER BY day")
+    .all();
+  expect(noData.map((r) => formatDay((r as { day: number }).day))).toEqual([
+    '2026-05-11',
+    '2026-05-12',
+    '2026-05-13',
+  ]);
+  expect(t.db.prepare('SELECT count(*) FROM team_members WHERE day < ?').pluck().get(day('2026-05-14'))).toBe(
+    0,
+  );
 });
 
 test('the backfill starts at GitHub’s first organization day, newest days first', async () => {
-  const summary = await syncDays(t.store, client, { scopes: [org()], from: day('2025-12-01'), to: day('2025-12-14'), kinds: ['aggregate'] });
+  const summary = await syncDays(t.store, client, {
+    scopes: [org()],
+    from: day('2025-12-01'),
+    to: day('2025-12-14'),
+    kinds: ['aggregate'],
+  });
   expect(summary.planned).toBe(3); // 2025-12-12 .. 2025-12-14
   const first = t.db.prepare('SELECT min(day) FROM reports').pluck().get();
   expect(first).toBe(day('2025-12-12'));
@@ -95,13 +129,23 @@ test('failed days are recorded with the error and retried on the next run', asyn
   await downSim.stop();
   const downClient = testClient(url);
   try {
-    const failed = await syncDays(t.store, downClient, { scopes: [org()], from: day('2026-08-01'), to: day('2026-08-02'), kinds: ['aggregate'] });
+    const failed = await syncDays(t.store, downClient, {
+      scopes: [org()],
+      from: day('2026-08-01'),
+      to: day('2026-08-02'),
+      kinds: ['aggregate'],
+    });
     expect(failed).toMatchObject({ planned: 2, failed: 2, ok: 0 });
     expect(statusCounts()).toEqual({ failed: 2 });
     expect(t.db.prepare('SELECT error FROM reports LIMIT 1').pluck().get()).toMatch(/ECONNREFUSED|connect/);
     const upSim = await startSimulator({ port });
     try {
-      const retried = await syncDays(t.store, downClient, { scopes: [org()], from: day('2026-08-01'), to: day('2026-08-02'), kinds: ['aggregate'] });
+      const retried = await syncDays(t.store, downClient, {
+        scopes: [org()],
+        from: day('2026-08-01'),
+        to: day('2026-08-02'),
+        kinds: ['aggregate'],
+      });
       expect(retried).toMatchObject({ planned: 2, ok: 2, failed: 0 });
       expect(statusCounts()).toEqual({ ok: 2 });
       expect(t.db.prepare('SELECT attempts FROM reports').pluck().all()).toEqual([2, 2]);
@@ -117,7 +161,12 @@ test('a bad token fails fast with an actionable message and stops the run', asyn
   const strict = await startSimulator({ tokens: ['good-token'] });
   const badClient = testClient(strict.url, 'wrong-token');
   try {
-    const summary = await syncDays(t.store, badClient, { scopes: [org()], from: day('2026-08-01'), to: day('2026-08-10'), kinds: ['aggregate'] });
+    const summary = await syncDays(t.store, badClient, {
+      scopes: [org()],
+      from: day('2026-08-01'),
+      to: day('2026-08-10'),
+      kinds: ['aggregate'],
+    });
     // Reports already in flight (SYNC_CONCURRENCY) fail too; nothing after them is attempted.
     expect(summary.failed).toBeLessThanOrEqual(4);
     expect(summary.failed + summary.skipped).toBe(10);
@@ -138,6 +187,16 @@ test('retention prunes every day older than SYNC_RETENTION_DAYS after the sync',
   });
   const days = t.db.prepare('SELECT DISTINCT day FROM usage_day ORDER BY day').pluck().all() as number[];
   expect(days[0]).toBe(TEST_TODAY - 7);
-  expect(t.db.prepare('SELECT count(*) FROM raw_chunks WHERE day < ?').pluck().get(TEST_TODAY - 7)).toBe(0);
-  expect(t.db.prepare('SELECT count(*) FROM reports WHERE day < ?').pluck().get(TEST_TODAY - 7)).toBe(0);
+  expect(
+    t.db
+      .prepare('SELECT count(*) FROM raw_chunks WHERE day < ?')
+      .pluck()
+      .get(TEST_TODAY - 7),
+  ).toBe(0);
+  expect(
+    t.db
+      .prepare('SELECT count(*) FROM reports WHERE day < ?')
+      .pluck()
+      .get(TEST_TODAY - 7),
+  ).toBe(0);
 });

@@ -55,7 +55,11 @@ export class AppTokenProvider implements TokenProvider {
   }
 
   private async exchange(installation: number): Promise<{ token: string; expiresAt: number }> {
-    const response = await this.call('POST', `/app/installations/${installation}/access_tokens`, `Bearer ${this.appJwt()}`);
+    const response = await this.call(
+      'POST',
+      `/app/installations/${installation}/access_tokens`,
+      `Bearer ${this.appJwt()}`,
+    );
     const body = response.body as { token?: string; expires_at?: string } | undefined;
     if (response.status !== 201 || !body?.token) {
       throw new GitHubError(
@@ -74,7 +78,11 @@ export class AppTokenProvider implements TokenProvider {
       this.installations.catch(() => (this.installations = undefined));
     }
     const byAccount = await this.installations;
-    const id = account ? byAccount.get(account) : byAccount.size === 1 ? [...byAccount.values()][0] : undefined;
+    const id = account
+      ? byAccount.get(account.toLowerCase())
+      : byAccount.size === 1
+        ? [...byAccount.values()][0]
+        : undefined;
     if (id === undefined) {
       throw new GitHubError(
         `The GitHub App is not installed on "${account ?? '(no account)'}" (installed on: ${[...byAccount.keys()].join(', ') || 'nothing'}). Install it there, or set GITHUB_APP_INSTALLATION_ID.`,
@@ -96,7 +104,8 @@ export class AppTokenProvider implements TokenProvider {
     }
     const map = new Map<string, number>();
     for (const item of response.body as { id: number; account?: { login?: string; slug?: string } }[]) {
-      for (const name of [item.account?.login, item.account?.slug]) if (name) map.set(name.toLowerCase(), item.id);
+      for (const name of [item.account?.login, item.account?.slug])
+        if (name) map.set(name.toLowerCase(), item.id);
     }
     return map;
   }

@@ -1,6 +1,12 @@
 import { type Dispatcher, EnvHttpProxyAgent, RetryAgent, request } from 'undici';
 import type { Logger } from '../log';
-import { DEFAULT_RETRY_POLICY, RETRYABLE_ERROR_CODES, RETRYABLE_STATUS, type RetryPolicy, retryDelayMs } from './retry';
+import {
+  DEFAULT_RETRY_POLICY,
+  RETRYABLE_ERROR_CODES,
+  RETRYABLE_STATUS,
+  type RetryPolicy,
+  retryDelayMs,
+} from './retry';
 
 export const GITHUB_API_VERSION = '2026-03-10';
 const USER_AGENT = 'copilot-usage-metrics-grafana';
@@ -73,7 +79,13 @@ export class GitHubClient {
       return;
     }
     this.options.logger.warn(
-      { path: String(context.opts.path).split('?')[0], status: failure.statusCode, code: failure.code, attempt: context.state.counter, delayMs: delay },
+      {
+        path: String(context.opts.path).split('?')[0],
+        status: failure.statusCode,
+        code: failure.code,
+        attempt: context.state.counter,
+        delayMs: delay,
+      },
       'GitHub request failed; retrying',
     );
     setTimeout(() => callback(null), delay);
@@ -84,7 +96,11 @@ export class GitHubClient {
   }
 
   /** One REST call. Non-2xx answers are returned, not thrown: callers turn them into specific messages. */
-  async call(method: 'GET' | 'POST', path: string, options: { account?: string; authorization?: string } = {}): Promise<ApiResponse> {
+  async call(
+    method: 'GET' | 'POST',
+    path: string,
+    options: { account?: string; authorization?: string } = {},
+  ): Promise<ApiResponse> {
     const authorization = options.authorization ?? (await this.options.auth.authorization(options.account));
     const response = await request(this.url(path), {
       method,
@@ -120,7 +136,11 @@ export class GitHubClient {
 
 /** Extracts GitHub's `message` from an error body, if any. */
 export function githubMessage(body: unknown): string | undefined {
-  if (typeof body === 'object' && body !== null && typeof (body as { message?: unknown }).message === 'string') {
+  if (
+    typeof body === 'object' &&
+    body !== null &&
+    typeof (body as { message?: unknown }).message === 'string'
+  ) {
     return (body as { message: string }).message;
   }
   return undefined;

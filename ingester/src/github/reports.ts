@@ -20,7 +20,10 @@ const oneDayReport = z.object({
 export type ReportLinks = { type: 'links'; links: string[] } | { type: 'no_data' };
 
 export function reportPath(scope: Scope, kind: ReportKind, day: DayNumber): string {
-  const base = scope.kind === 'enterprise' ? `/enterprises/${encodeURIComponent(scope.slug)}` : `/orgs/${encodeURIComponent(scope.slug)}`;
+  const base =
+    scope.kind === 'enterprise'
+      ? `/enterprises/${encodeURIComponent(scope.slug)}`
+      : `/orgs/${encodeURIComponent(scope.slug)}`;
   return `${base}/copilot/metrics/reports/${reportEndpointName(kind, scope.kind)}?day=${formatDay(day)}`;
 }
 
@@ -46,7 +49,11 @@ export async function fetchReportLinks(
     );
   }
   if (parsed.data.report_day && parsed.data.report_day !== formatDay(day)) {
-    throw new GitHubError(`GitHub returned report_day ${parsed.data.report_day} for ${what}; refusing to file it under the wrong day.`, 200, true);
+    throw new GitHubError(
+      `GitHub returned report_day ${parsed.data.report_day} for ${what}; refusing to file it under the wrong day.`,
+      200,
+      true,
+    );
   }
   const links = parsed.data.download_links;
   return links.length === 0 ? { type: 'no_data' } : { type: 'links', links };
@@ -86,7 +93,8 @@ class LineBoundaryWatch extends Transform {
     if (tail.length === 0) return;
     const first = (this.firstLine ?? Buffer.concat(this.head)).toString('utf8').trim();
     if (!parses(first)) return; // not line-delimited; the importer parses it as one document
-    if (!parses(tail)) throw new TruncatedDownloadError(`the last line (${tail.length} bytes) is incomplete JSON`);
+    if (!parses(tail))
+      throw new TruncatedDownloadError(`the last line (${tail.length} bytes) is incomplete JSON`);
   }
 }
 
@@ -103,7 +111,11 @@ function parses(text: string): boolean {
  * Streams one report file to disk, gzip-compressed, never holding it in memory. Rejects on an
  * expired link, a transfer cut short, or a last line cut in half, so that nothing partial is stored.
  */
-export async function downloadReportFile(client: GitHubClient, url: string, file: string): Promise<{ bytes: number }> {
+export async function downloadReportFile(
+  client: GitHubClient,
+  url: string,
+  file: string,
+): Promise<{ bytes: number }> {
   const response = await client.openDownload(url);
   if (response.statusCode === 403 || response.statusCode === 404) {
     await response.body.dump();

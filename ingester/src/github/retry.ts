@@ -41,7 +41,11 @@ function header(headers: Headers | undefined, name: string): string | undefined 
 }
 
 /** A 403 or 429 that GitHub sends for primary or secondary rate limits, as opposed to a permission 403. */
-export function rateLimitWaitMs(status: number, headers: Headers | undefined, now: number): number | undefined {
+export function rateLimitWaitMs(
+  status: number,
+  headers: Headers | undefined,
+  now: number,
+): number | undefined {
   if (status !== 403 && status !== 429) return undefined;
   const retryAfter = header(headers, 'retry-after');
   if (retryAfter !== undefined) {

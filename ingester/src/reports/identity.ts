@@ -22,7 +22,8 @@ export interface TeamMembership {
   slug: string;
 }
 
-const isId = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
+const isId = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
 const isText = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
 
 export function userIdentity(record: JsonObject): Identity<UserIdentity> {
@@ -56,12 +57,14 @@ export function teamMembership(record: JsonObject): Identity<TeamMembership> {
 /** The record's `day`, checked against the report it came in: a stray day would escape replacement. */
 export function dayMismatch(record: JsonObject, reportDay: string): string | undefined {
   if (record.day === undefined) return undefined;
-  if (record.day !== reportDay) return `day ${JSON.stringify(record.day)} does not belong to the report of ${reportDay}`;
+  if (record.day !== reportDay)
+    return `day ${JSON.stringify(record.day)} does not belong to the report of ${reportDay}`;
   return undefined;
 }
 
 /** The numeric GitHub ids of the entity a report is about, when the record carries them. */
 export function entityIds(record: JsonObject): { organizationId?: string; enterpriseId?: string } {
-  const text = (value: unknown) => (typeof value === 'string' || typeof value === 'number' ? String(value) : undefined);
+  const text = (value: unknown) =>
+    typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
   return { organizationId: text(record.organization_id), enterpriseId: text(record.enterprise_id) };
 }

@@ -13,7 +13,10 @@ const MAX_DOCUMENT_BYTES = 64 << 20;
  * is not a JSON object is yielded as an error and reading goes on. With `allowDocument`, a file that is
  * one pretty-printed JSON object or array (as GitHub's docs show aggregates) is parsed whole instead.
  */
-export async function* readRecords(file: string, options: { allowDocument: boolean }): AsyncGenerator<ReadItem> {
+export async function* readRecords(
+  file: string,
+  options: { allowDocument: boolean },
+): AsyncGenerator<ReadItem> {
   const lines = createInterface({
     input: createReadStream(file).pipe(createGunzip()),
     crlfDelay: Infinity,
@@ -27,7 +30,10 @@ export async function* readRecords(file: string, options: { allowDocument: boole
     if (document) {
       documentBytes += line.length;
       if (documentBytes > MAX_DOCUMENT_BYTES) {
-        yield { line: 1, error: `the file is neither NDJSON nor a JSON document under ${MAX_DOCUMENT_BYTES >> 20} MB` };
+        yield {
+          line: 1,
+          error: `the file is neither NDJSON nor a JSON document under ${MAX_DOCUMENT_BYTES >> 20} MB`,
+        };
         return;
       }
       document.push(line);
@@ -60,7 +66,10 @@ export async function* readRecords(file: string, options: { allowDocument: boole
     try {
       value = JSON.parse(document.join('\n'));
     } catch (error) {
-      yield { line: 1, error: `the file is neither NDJSON nor one JSON document (${(error as Error).message})` };
+      yield {
+        line: 1,
+        error: `the file is neither NDJSON nor one JSON document (${(error as Error).message})`,
+      };
       return;
     }
     for (const element of Array.isArray(value) ? value : [value]) yield toItem(1, element);

@@ -55,7 +55,11 @@ export interface TableSpec {
   fixed?: { column: string; dict: DictKind; value: string };
 }
 
-const int = (column: string, path: readonly string[] = [column]): ColumnSpec => ({ column, path, kind: 'int' });
+const int = (column: string, path: readonly string[] = [column]): ColumnSpec => ({
+  column,
+  path,
+  kind: 'int',
+});
 const real = (column: string, path: readonly string[] = [column], additive = false): ColumnSpec => ({
   column,
   path,
@@ -150,12 +154,14 @@ export const usageDay: TableSpec = {
   ],
 };
 
-const breakdown = (
-  table: string,
-  source: string,
-  keys: ColumnSpec[],
-  values: ColumnSpec[],
-): TableSpec => ({ table, subject: 'user_ref', source: [source], many: true, keys, values });
+const breakdown = (table: string, source: string, keys: ColumnSpec[], values: ColumnSpec[]): TableSpec => ({
+  table,
+  subject: 'user_ref',
+  source: [source],
+  many: true,
+  keys,
+  values,
+});
 
 export const byIde = breakdown(
   'by_ide',
@@ -170,7 +176,12 @@ export const byIde = breakdown(
     text('plugin_version_sampled_at', ['last_known_plugin_version', 'sampled_at']),
   ],
 );
-export const byFeature = breakdown('by_feature', 'totals_by_feature', [dict('feature', 'feature')], activity7);
+export const byFeature = breakdown(
+  'by_feature',
+  'totals_by_feature',
+  [dict('feature', 'feature')],
+  activity7,
+);
 export const byLanguageFeature = breakdown(
   'by_language_feature',
   'totals_by_language_feature',
@@ -311,6 +322,8 @@ export const IDENTITY_KEYS = {
 
 /** Every distinct table, for migrations checks and deletes. */
 export const ALL_TABLE_SPECS: TableSpec[] = [
-  ...new Map([...RECORD_TABLES.aggregate].map((spec) => [`${spec.table}:${spec.source.join('.')}`, spec])).values(),
+  ...new Map(
+    [...RECORD_TABLES.aggregate].map((spec) => [`${spec.table}:${spec.source.join('.')}`, spec]),
+  ).values(),
 ];
 export const TABLE_NAMES = [...new Set(ALL_TABLE_SPECS.map((s) => s.table))];

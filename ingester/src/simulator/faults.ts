@@ -19,7 +19,8 @@ export type Fault = (typeof FAULTS)[number];
 
 export const FAULT_HELP: Record<Fault, string> = {
   'rate-limit': '429 with Retry-After: 1 on the first call of every third report',
-  'secondary-rate-limit': '403 secondary rate limit with Retry-After: 1 on the first call of every third report',
+  'secondary-rate-limit':
+    '403 secondary rate limit with Retry-After: 1 on the first call of every third report',
   'server-errors': '502 then 503 on the first two calls of every third report',
   reset: 'the connection is reset mid-download on the first attempt of every file',
   truncate: 'the first download of every file ends cleanly in the middle of a line',

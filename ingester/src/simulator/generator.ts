@@ -148,7 +148,8 @@ export class ReportGenerator {
     const languages = languagesOf(s, u);
     const models = modelsOf(s, u);
     const ide = ideOf(s, u, false);
-    const secondIde = p.has(u, Trait.SecondIde) && unit(s, Salt.SecondIde, u, day) < 0.3 ? ideOf(s, u, true) : ide;
+    const secondIde =
+      p.has(u, Trait.SecondIde) && unit(s, Salt.SecondIde, u, day) < 0.3 ? ideOf(s, u, true) : ide;
     const cells: Cell[] = [];
     const intensity = 0.5 + p.propensity[u];
     const add = (cell: Omit<Cell, 'counts'>, counts: number[]) => cells.push({ ...cell, counts });
@@ -159,7 +160,12 @@ export class ReportGenerator {
       const gen = Math.round(r(4, 60, 1, i) * intensity);
       const acc = Math.floor(gen * (0.18 + 0.3 * unit(s, 102, u, day, i)));
       add(
-        { ide: i === 1 ? secondIde : ide, feature: 'code_completion', language, model: pick(COMPLETION_MODELS, s, 103, u, day) },
+        {
+          ide: i === 1 ? secondIde : ide,
+          feature: 'code_completion',
+          language,
+          model: pick(COMPLETION_MODELS, s, 103, u, day),
+        },
         [0, gen, acc, gen * r(2, 5, 2, i), 0, acc * r(2, 5, 3, i), 0],
       );
     }
@@ -168,8 +174,21 @@ export class ReportGenerator {
       const gen = uic * r(1, genFactor, salt, 1);
       const acc = Math.floor(gen * 0.45 * unit(s, salt, u, day, 2));
       add(
-        { ide, feature, language: pick(languages, s, salt, u, day, 3), model: pick(models, s, salt, u, day, 4) },
-        [uic, gen, acc, gen * r(3, 12, salt, 5), deletes ? gen * r(0, 3, salt, 6) : 0, acc * r(3, 10, salt, 7), deletes ? acc * r(0, 4, salt, 8) : 0],
+        {
+          ide,
+          feature,
+          language: pick(languages, s, salt, u, day, 3),
+          model: pick(models, s, salt, u, day, 4),
+        },
+        [
+          uic,
+          gen,
+          acc,
+          gen * r(3, 12, salt, 5),
+          deletes ? gen * r(0, 3, salt, 6) : 0,
+          acc * r(3, 10, salt, 7),
+          deletes ? acc * r(0, 4, salt, 8) : 0,
+        ],
       );
     };
     if (flags & DayFlag.Chat) {
@@ -179,13 +198,19 @@ export class ReportGenerator {
     }
     if (flags & DayFlag.Agent) {
       chatCell('chat_panel_agent_mode', 113, 8, 4, true);
-      if (day >= SINCE.planMode && unit(s, 114, u, day) < 0.3) chatCell('chat_panel_plan_mode', 115, 4, 1, false);
+      if (day >= SINCE.planMode && unit(s, 114, u, day) < 0.3)
+        chatCell('chat_panel_plan_mode', 115, 4, 1, false);
       if (unit(s, 116, u, day) < 0.1) chatCell('chat_panel_custom_mode', 117, 3, 2, true);
       const edits = r(1, 10, 120);
-      add(
-        { ide, feature: 'agent_edit', language: pick(languages, s, 121, u, day), model: models[0] },
-        [0, edits, edits, 0, 0, edits * r(5, 40, 122), edits * r(0, 12, 123)],
-      );
+      add({ ide, feature: 'agent_edit', language: pick(languages, s, 121, u, day), model: models[0] }, [
+        0,
+        edits,
+        edits,
+        0,
+        0,
+        edits * r(5, 40, 122),
+        edits * r(0, 12, 123),
+      ]);
     }
     let cli: UserDay['cli'];
     if (flags & DayFlag.Cli) {
@@ -214,9 +239,18 @@ export class ReportGenerator {
     if (flags & DayFlag.App) {
       const prompt = r(1, 6, 150);
       const request = prompt * r(2, 6, 151);
-      app = { session: r(1, 3, 152), request, prompt, output: request * r(300, 2500, 153), promptTokens: request * r(3000, 30_000, 154) };
+      app = {
+        session: r(1, 3, 152),
+        request,
+        prompt,
+        output: request * r(300, 2500, 153),
+        promptTokens: request * r(3000, 30_000, 154),
+      };
       const gen = prompt + r(0, 4, 155);
-      add({ ide: null, feature: 'copilot_app', language: pick(languages, s, 156, u, day), model: models[1] }, [prompt, gen, gen, gen * r(3, 9, 157), 0, gen * r(3, 9, 158), r(0, 20, 159)]);
+      add(
+        { ide: null, feature: 'copilot_app', language: pick(languages, s, 156, u, day), model: models[1] },
+        [prompt, gen, gen, gen * r(3, 9, 157), 0, gen * r(3, 9, 158), r(0, 20, 159)],
+      );
     }
     const day0 = SINCE.enterprise;
     const month = Math.floor((day - day0) / 30);
@@ -225,15 +259,28 @@ export class ReportGenerator {
       const lag = r(0, 2, 160);
       const [version, plugin, pluginVersion] =
         name === 'vscode'
-          ? [`1.${106 + month - lag}.${r(0, 3, 161)}`, 'copilot-chat', `0.${33 + month - lag}.${r(0, 5, 162)}`]
+          ? [
+              `1.${106 + month - lag}.${r(0, 3, 161)}`,
+              'copilot-chat',
+              `0.${33 + month - lag}.${r(0, 5, 162)}`,
+            ]
           : name === 'visualstudio'
             ? [`17.14.${10 + month - lag}`, 'copilot-vs', `1.${250 + month * 3 - lag}.0`]
             : name === 'xcode'
               ? [`26.${Math.max(0, month - 6 - lag)}`, 'copilot-xcode', `0.${40 + month - lag}.0`]
               : name === 'neovim'
                 ? [`0.11.${Math.max(0, month - lag)}`, 'copilot.vim', `1.${50 + month - lag}.0`]
-                : [`2025.${2 + Math.min(month, 10) - Math.min(lag, 1)}`, 'copilot-intellij', `1.5.${55 + month - lag}`];
-      ides.set(name, { version, plugin, pluginVersion, sampledAt: `${formatDay(day)}T0${r(0, 9, 163)}:${String(r(10, 59, 164))}:00.000Z` });
+                : [
+                    `2025.${2 + Math.min(month, 10) - Math.min(lag, 1)}`,
+                    'copilot-intellij',
+                    `1.5.${55 + month - lag}`,
+                  ];
+      ides.set(name, {
+        version,
+        plugin,
+        pluginVersion,
+        sampledAt: `${formatDay(day)}T0${r(0, 9, 163)}:${String(r(10, 59, 164))}:00.000Z`,
+      });
     }
     const thirdParty: UserDay['thirdParty'] = [];
     if (flags & DayFlag.ThirdParty) {
@@ -257,14 +304,17 @@ export class ReportGenerator {
     }
     const totalUic = cells.reduce((sum, c) => sum + c.counts[C.uic], 0);
     const credits =
-      day >= SINCE.aiCredits ? Math.round((totalUic * 0.05 + (cli?.request ?? 0) * 0.02 + (app?.request ?? 0) * 0.03) * 4) / 4 : undefined;
+      day >= SINCE.aiCredits
+        ? Math.round((totalUic * 0.05 + (cli?.request ?? 0) * 0.02 + (app?.request ?? 0) * 0.03) * 4) / 4
+        : undefined;
     return {
       flags,
       cells,
       ides,
       cli,
       app,
-      vscodeAgent: flags & DayFlag.VscodeAgent ? { session: r(1, 5, 190), messages: r(1, 40, 191) } : undefined,
+      vscodeAgent:
+        flags & DayFlag.VscodeAgent ? { session: r(1, 5, 190), messages: r(1, 40, 191) } : undefined,
       thirdParty,
       customizations,
       credits,
@@ -276,7 +326,10 @@ export class ReportGenerator {
   phaseOf(u: number): number {
     const p = this.population;
     if (p.propensity[u] < 0.3) return 0;
-    const agents = (p.has(u, Trait.Cli) ? 1 : 0) + (p.has(u, Trait.CloudAgent) ? 1 : 0) + (p.has(u, Trait.ReviewActive) ? 1 : 0);
+    const agents =
+      (p.has(u, Trait.Cli) ? 1 : 0) +
+      (p.has(u, Trait.CloudAgent) ? 1 : 0) +
+      (p.has(u, Trait.ReviewActive) ? 1 : 0);
     if (p.has(u, Trait.App) || agents >= 2) return 3;
     return agents === 1 ? 2 : 1;
   }
@@ -292,12 +345,20 @@ export class ReportGenerator {
       day: formatDay(day),
       ...this.entityIds(scope),
       ...sumCells(ud.cells),
-      totals_by_ide: groupCells(ud.cells.filter((c) => c.ide), (c) => [['ide', c.ide!]], 7).map((entry) => {
+      totals_by_ide: groupCells(
+        ud.cells.filter((c) => c.ide),
+        (c) => [['ide', c.ide!]],
+        7,
+      ).map((entry) => {
         const ide = ud.ides.get(entry.ide as string)!;
         return {
           ...entry,
           last_known_ide_version: { ide_version: ide.version, sampled_at: ide.sampledAt },
-          last_known_plugin_version: { plugin: ide.plugin, plugin_version: ide.pluginVersion, sampled_at: ide.sampledAt },
+          last_known_plugin_version: {
+            plugin: ide.plugin,
+            plugin_version: ide.pluginVersion,
+            sampled_at: ide.sampledAt,
+          },
         };
       }),
       ...breakdowns(ud.cells),
@@ -305,7 +366,8 @@ export class ReportGenerator {
       used_agent: (ud.flags & DayFlag.Agent) !== 0,
       used_cli: (ud.flags & DayFlag.Cli) !== 0,
       used_copilot_code_review_active: (ud.flags & DayFlag.ReviewActive) !== 0,
-      used_copilot_code_review_passive: (ud.flags & DayFlag.ReviewPassive) !== 0 && (ud.flags & DayFlag.ReviewActive) === 0,
+      used_copilot_code_review_passive:
+        (ud.flags & DayFlag.ReviewPassive) !== 0 && (ud.flags & DayFlag.ReviewActive) === 0,
       used_copilot_coding_agent: (ud.flags & DayFlag.CloudAgent) !== 0,
     };
     if (day >= SINCE.cloudAgentFlag) record.used_copilot_cloud_agent = (ud.flags & DayFlag.CloudAgent) !== 0;
@@ -318,13 +380,22 @@ export class ReportGenerator {
       };
     }
     if (ud.app) record.totals_by_copilot_app = surfaceJson(ud.app);
-    if (ud.vscodeAgent) record.totals_by_vscode_agent = { session_count: ud.vscodeAgent.session, total_user_messages: ud.vscodeAgent.messages };
+    if (ud.vscodeAgent)
+      record.totals_by_vscode_agent = {
+        session_count: ud.vscodeAgent.session,
+        total_user_messages: ud.vscodeAgent.messages,
+      };
     if (ud.thirdParty.length) {
-      record.totals_by_3rd_party_agent = ud.thirdParty.map((a) => ({ agent_id: a.id, agent_name: a.name, user_initiated_interaction_count: a.uic }));
+      record.totals_by_3rd_party_agent = ud.thirdParty.map((a) => ({
+        agent_id: a.id,
+        agent_name: a.name,
+        user_initiated_interaction_count: a.uic,
+      }));
     }
     if (ud.customizations) Object.assign(record, customizationJson(ud.customizations));
     if (ud.credits !== undefined) record.ai_credits_used = ud.credits;
-    if (ud.phase !== undefined) record.ai_adoption_phase = { phase: `Phase ${ud.phase}`, phase_number: ud.phase, version: 'v1' };
+    if (ud.phase !== undefined)
+      record.ai_adoption_phase = { phase: `Phase ${ud.phase}`, phase_number: ud.phase, version: 'v1' };
     return record;
   }
 
@@ -383,9 +454,13 @@ export class ReportGenerator {
         const sums = sumCells(ud.cells);
         const entry = phaseToday.get(ud.phase) ?? { users: 0, sums: [0, 0, 0, 0, 0] };
         entry.users++;
-        [sums.user_initiated_interaction_count, sums.code_generation_activity_count, sums.code_acceptance_activity_count, sums.loc_added_sum, sums.loc_deleted_sum].forEach(
-          (value, i) => (entry.sums[i] += value as number),
-        );
+        [
+          sums.user_initiated_interaction_count,
+          sums.code_generation_activity_count,
+          sums.code_acceptance_activity_count,
+          sums.loc_added_sum,
+          sums.loc_deleted_sum,
+        ].forEach((value, i) => (entry.sums[i] += value as number));
         phaseToday.set(ud.phase, entry);
       }
     }
@@ -399,7 +474,11 @@ export class ReportGenerator {
       monthly_active_chat_users: windows.monthlyChat,
       monthly_active_agent_users: windows.monthlyAgent,
       ...sumCells(cells),
-      totals_by_ide: groupCells(cells.filter((c) => c.ide), (c) => [['ide', c.ide!]], 7),
+      totals_by_ide: groupCells(
+        cells.filter((c) => c.ide),
+        (c) => [['ide', c.ide!]],
+        7,
+      ),
       ...breakdowns(cells),
       daily_active_copilot_code_review_users: windows.dailyReviewActive,
       weekly_active_copilot_code_review_users: windows.weeklyReviewActive,
@@ -423,7 +502,11 @@ export class ReportGenerator {
     }
     if (day >= SINCE.vscodeAgent) {
       record.daily_active_vscode_agent_users = vscode.users;
-      if (vscode.users > 0) record.totals_by_vscode_agent = { session_count: vscode.session, total_user_messages: vscode.messages };
+      if (vscode.users > 0)
+        record.totals_by_vscode_agent = {
+          session_count: vscode.session,
+          total_user_messages: vscode.messages,
+        };
     }
     if (agents.size) {
       record.totals_by_3rd_party_agent = [...agents].map(([id, a]) => ({
@@ -440,7 +523,8 @@ export class ReportGenerator {
     }
     const pullRequests = this.scopePullRequests(scope, day);
     if (pullRequests) Object.assign(record, pullRequests);
-    if (day >= SINCE.adoptionPhase) record.totals_by_ai_adoption_phase = this.adoptionPhases(members, day, phaseToday);
+    if (day >= SINCE.adoptionPhase)
+      record.totals_by_ai_adoption_phase = this.adoptionPhases(members, day, phaseToday);
     return record;
   }
 
@@ -479,7 +563,10 @@ export class ReportGenerator {
       if (month & DayFlag.Chat) counts.monthlyChat++;
       if (month & DayFlag.Agent) counts.monthlyAgent++;
       // Active review wins over passive (GitHub counts a user once, as active, if both apply).
-      const review = (flags: number, active: boolean) => (active ? (flags & DayFlag.ReviewActive) !== 0 : (flags & DayFlag.ReviewPassive) !== 0 && !(flags & DayFlag.ReviewActive));
+      const review = (flags: number, active: boolean) =>
+        active
+          ? (flags & DayFlag.ReviewActive) !== 0
+          : (flags & DayFlag.ReviewPassive) !== 0 && !(flags & DayFlag.ReviewActive);
       if (review(today, true)) counts.dailyReviewActive++;
       if (review(week, true)) counts.weeklyReviewActive++;
       if (review(month, true)) counts.monthlyReviewActive++;
@@ -497,14 +584,19 @@ export class ReportGenerator {
     return counts;
   }
 
-  private adoptionPhases(members: readonly number[], day: DayNumber, today: Map<number, { users: number; sums: number[] }>): JsonObject[] {
+  private adoptionPhases(
+    members: readonly number[],
+    day: DayNumber,
+    today: Map<number, { users: number; sums: number[] }>,
+  ): JsonObject[] {
     const engaged = this.windowCounts(members, day).engaged;
     return [0, 1, 2, 3]
       .filter((phase) => engaged.get(phase))
       .map((phase) => {
         const t = today.get(phase);
         const avg = (i: number) => (t && t.users ? round2(t.sums[i] / t.users) : 0);
-        const r = (low: number, high: number, salt: number) => between(low, high, this.seed, 200, phase, day, salt);
+        const r = (low: number, high: number, salt: number) =>
+          between(low, high, this.seed, 200, phase, day, salt);
         return {
           phase: `Phase ${phase}`,
           phase_number: phase,
@@ -548,7 +640,8 @@ export class ReportGenerator {
   private repoPullRequests(repo: Repo, day: DayNumber): JsonObject | undefined {
     const weekend = isoWeekday(day) >= 5;
     if (unit(this.seed, Salt.Repo, repo.id, day) >= (weekend ? 0.05 : 0.45)) return undefined;
-    const r = (low: number, high: number, salt: number) => between(low, high, this.seed, Salt.Repo, repo.id, day, salt);
+    const r = (low: number, high: number, salt: number) =>
+      between(low, high, this.seed, Salt.Repo, repo.id, day, salt);
     const created = r(0, 6, 1);
     const reviewed = r(0, created + 2, 2);
     const merged = r(0, reviewed + 1, 3);
@@ -572,15 +665,22 @@ export class ReportGenerator {
     };
     if (merged > 0) {
       pullRequests.median_minutes_to_merge = round2(r(3000, 400_000, 10) / 100);
-      if (Math.min(merged, createdByCopilot) > 0) pullRequests.median_minutes_to_merge_copilot_authored = round2(r(2000, 300_000, 11) / 100);
-      if (Math.min(merged, reviewedByCopilot) > 0) pullRequests.median_minutes_to_merge_copilot_reviewed = round2(r(2000, 300_000, 12) / 100);
+      if (Math.min(merged, createdByCopilot) > 0)
+        pullRequests.median_minutes_to_merge_copilot_authored = round2(r(2000, 300_000, 11) / 100);
+      if (Math.min(merged, reviewedByCopilot) > 0)
+        pullRequests.median_minutes_to_merge_copilot_reviewed = round2(r(2000, 300_000, 12) / 100);
     }
     if (day >= SINCE.commentTypes) {
-      pullRequests.copilot_suggestions_by_comment_type = splitCommentTypes(copilotSuggestions, copilotApplied, (salt) => r(0, 100, 20 + salt));
+      pullRequests.copilot_suggestions_by_comment_type = splitCommentTypes(
+        copilotSuggestions,
+        copilotApplied,
+        (salt) => r(0, 100, 20 + salt),
+      );
     }
     const result: JsonObject = { pull_requests: pullRequests };
     if (day >= SINCE.reviewTimes) {
-      result.pull_request_review_times = merged > 0 ? [reviewTimes(merged, (low, high, salt) => r(low, high, 30 + salt))] : [];
+      result.pull_request_review_times =
+        merged > 0 ? [reviewTimes(merged, (low, high, salt) => r(low, high, 30 + salt))] : [];
     }
     return result;
   }
@@ -607,14 +707,29 @@ export class ReportGenerator {
       }
       merged += p.total_merged as number;
     }
-    const r = (low: number, high: number, salt: number) => between(low, high, this.seed, 300, scope.kind === 'enterprise' ? -1 : scope.org.index, day, salt);
+    const r = (low: number, high: number, salt: number) =>
+      between(low, high, this.seed, 300, scope.kind === 'enterprise' ? -1 : scope.org.index, day, salt);
     const pullRequests: JsonObject = Object.fromEntries(
-      ['total_created', 'total_reviewed', 'total_merged', 'total_suggestions', 'total_applied_suggestions', 'total_created_by_copilot', 'total_reviewed_by_copilot', 'total_merged_created_by_copilot', 'total_merged_reviewed_by_copilot', 'total_copilot_suggestions', 'total_copilot_applied_suggestions'].map((k) => [k, totals.get(k) ?? 0]),
+      [
+        'total_created',
+        'total_reviewed',
+        'total_merged',
+        'total_suggestions',
+        'total_applied_suggestions',
+        'total_created_by_copilot',
+        'total_reviewed_by_copilot',
+        'total_merged_created_by_copilot',
+        'total_merged_reviewed_by_copilot',
+        'total_copilot_suggestions',
+        'total_copilot_applied_suggestions',
+      ].map((k) => [k, totals.get(k) ?? 0]),
     );
     if (merged > 0) {
       pullRequests.median_minutes_to_merge = round2(r(6000, 300_000, 1) / 100);
-      if ((pullRequests.total_merged_created_by_copilot as number) > 0) pullRequests.median_minutes_to_merge_copilot_authored = round2(r(4000, 200_000, 2) / 100);
-      if ((pullRequests.total_merged_reviewed_by_copilot as number) > 0) pullRequests.median_minutes_to_merge_copilot_reviewed = round2(r(4000, 200_000, 3) / 100);
+      if ((pullRequests.total_merged_created_by_copilot as number) > 0)
+        pullRequests.median_minutes_to_merge_copilot_authored = round2(r(4000, 200_000, 2) / 100);
+      if ((pullRequests.total_merged_reviewed_by_copilot as number) > 0)
+        pullRequests.median_minutes_to_merge_copilot_reviewed = round2(r(4000, 200_000, 3) / 100);
     }
     if (day >= SINCE.commentTypes) {
       pullRequests.copilot_suggestions_by_comment_type = [...comments].map(([comment_type, [s, a]]) => ({
@@ -624,7 +739,9 @@ export class ReportGenerator {
       }));
     }
     const result: JsonObject = { pull_requests: pullRequests };
-    if (day >= SINCE.reviewTimes) result.pull_request_review_times = merged > 0 ? [reviewTimes(merged, (low, high, salt) => r(low, high, 10 + salt))] : [];
+    if (day >= SINCE.reviewTimes)
+      result.pull_request_review_times =
+        merged > 0 ? [reviewTimes(merged, (low, high, salt) => r(low, high, 10 + salt))] : [];
     return result;
   }
 
@@ -651,7 +768,9 @@ export class ReportGenerator {
           user_id: p.userId(u),
           user_login: p.userLogin(u),
           day: formatDay(day),
-          ...this.entityIds(scope.kind === 'enterprise' ? scope : { kind: 'organization', org: p.orgs[team.orgIndex] }),
+          ...this.entityIds(
+            scope.kind === 'enterprise' ? scope : { kind: 'organization', org: p.orgs[team.orgIndex] },
+          ),
           team_id: teamId,
           slug: team.slug,
         };
@@ -667,7 +786,11 @@ function sumCells(cells: readonly Cell[]): Record<string, number> {
 }
 
 /** Groups cells by the given key fields and sums counters (7 with interactions, 6 without). */
-function groupCells(cells: readonly Cell[], keyOf: (cell: Cell) => [string, string][], counters: 6 | 7): JsonObject[] {
+function groupCells(
+  cells: readonly Cell[],
+  keyOf: (cell: Cell) => [string, string][],
+  counters: 6 | 7,
+): JsonObject[] {
   const groups = new Map<string, { keys: [string, string][]; totals: number[] }>();
   for (const cell of cells) {
     const keys = keyOf(cell);
@@ -687,9 +810,30 @@ function breakdowns(cells: readonly Cell[]): JsonObject {
   const chatAndAgent = cells.filter((c) => c.feature !== 'code_completion');
   return {
     totals_by_feature: groupCells(cells, (c) => [['feature', c.feature]], 7),
-    totals_by_language_feature: groupCells(cells, (c) => [['language', c.language], ['feature', c.feature]], 6),
-    totals_by_language_model: groupCells(chatAndAgent, (c) => [['language', c.language], ['model', c.model]], 6),
-    totals_by_model_feature: groupCells(chatAndAgent, (c) => [['model', c.model], ['feature', c.feature]], 7),
+    totals_by_language_feature: groupCells(
+      cells,
+      (c) => [
+        ['language', c.language],
+        ['feature', c.feature],
+      ],
+      6,
+    ),
+    totals_by_language_model: groupCells(
+      chatAndAgent,
+      (c) => [
+        ['language', c.language],
+        ['model', c.model],
+      ],
+      6,
+    ),
+    totals_by_model_feature: groupCells(
+      chatAndAgent,
+      (c) => [
+        ['model', c.model],
+        ['feature', c.feature],
+      ],
+      7,
+    ),
   };
 }
 
@@ -710,7 +854,9 @@ function surfaceJson(surface: Surface): JsonObject {
     token_usage: {
       output_tokens_sum: surface.output,
       prompt_tokens_sum: surface.promptTokens,
-      avg_tokens_per_request: surface.request ? round2((surface.output + surface.promptTokens) / surface.request) : 0,
+      avg_tokens_per_request: surface.request
+        ? round2((surface.output + surface.promptTokens) / surface.request)
+        : 0,
     },
   };
 }
@@ -728,7 +874,11 @@ function customizationJson(lists: Map<string, [string, number][]>): JsonObject {
 
 const COMMENT_TYPES = ['security', 'bug_risk', 'performance', 'readability', 'maintainability'];
 
-function splitCommentTypes(suggestions: number, applied: number, random: (salt: number) => number): JsonObject[] {
+function splitCommentTypes(
+  suggestions: number,
+  applied: number,
+  random: (salt: number) => number,
+): JsonObject[] {
   const out: JsonObject[] = [];
   let leftS = suggestions;
   let leftA = applied;

@@ -40,10 +40,68 @@ export enum Salt {
   Never,
 }
 
-const ORG_NAMES = ['web', 'platform', 'mobile', 'data', 'infra', 'labs', 'payments', 'security', 'games', 'research'];
-const TEAM_NAMES = ['frontend', 'backend', 'mobile-apps', 'platform', 'data-eng', 'security', 'design-systems', 'qa', 'sre', 'ml', 'api', 'growth'];
-const FIRST_NAMES = ['mona', 'hubot', 'ada', 'linus', 'grace', 'alan', 'margaret', 'dennis', 'barbara', 'ken', 'radia', 'guido', 'anders', 'frances', 'edsger', 'joan'];
-const REPO_WORDS = ['checkout', 'catalog', 'gateway', 'ledger', 'search', 'auth', 'billing', 'notifications', 'pipeline', 'portal', 'insights', 'scheduler', 'inventory', 'mobile-app', 'design-system', 'infra-live'];
+const ORG_NAMES = [
+  'web',
+  'platform',
+  'mobile',
+  'data',
+  'infra',
+  'labs',
+  'payments',
+  'security',
+  'games',
+  'research',
+];
+const TEAM_NAMES = [
+  'frontend',
+  'backend',
+  'mobile-apps',
+  'platform',
+  'data-eng',
+  'security',
+  'design-systems',
+  'qa',
+  'sre',
+  'ml',
+  'api',
+  'growth',
+];
+const FIRST_NAMES = [
+  'mona',
+  'hubot',
+  'ada',
+  'linus',
+  'grace',
+  'alan',
+  'margaret',
+  'dennis',
+  'barbara',
+  'ken',
+  'radia',
+  'guido',
+  'anders',
+  'frances',
+  'edsger',
+  'joan',
+];
+const REPO_WORDS = [
+  'checkout',
+  'catalog',
+  'gateway',
+  'ledger',
+  'search',
+  'auth',
+  'billing',
+  'notifications',
+  'pipeline',
+  'portal',
+  'insights',
+  'scheduler',
+  'inventory',
+  'mobile-app',
+  'design-system',
+  'infra-live',
+];
 export const IDES = [
   ['vscode', 58],
   ['intellij', 18],
@@ -53,8 +111,29 @@ export const IDES = [
   ['neovim', 4],
   ['jetbrains-rider', 3],
 ] as const;
-export const LANGUAGES = ['typescript', 'python', 'java', 'go', 'csharp', 'javascript', 'ruby', 'rust', 'kotlin', 'swift', 'markdown', 'yaml', 'sql'];
-export const CHAT_MODELS = ['claude-sonnet-4.6', 'gpt-5.3-codex', 'claude-opus-4.6', 'gemini-3-pro', 'claude-haiku-4.5', 'gpt-5-mini'];
+export const LANGUAGES = [
+  'typescript',
+  'python',
+  'java',
+  'go',
+  'csharp',
+  'javascript',
+  'ruby',
+  'rust',
+  'kotlin',
+  'swift',
+  'markdown',
+  'yaml',
+  'sql',
+];
+export const CHAT_MODELS = [
+  'claude-sonnet-4.6',
+  'gpt-5.3-codex',
+  'claude-opus-4.6',
+  'gemini-3-pro',
+  'claude-haiku-4.5',
+  'gpt-5-mini',
+];
 export const COMPLETION_MODELS = ['gpt-4.1', 'gpt-5.3-codex'];
 
 /** Dates when GitHub started sending a field or report (the reference's changelog timeline). */
@@ -119,8 +198,10 @@ export class Population {
 
   constructor(options: SimulatorOptions) {
     const { seed, users, orgs } = { ...DEFAULTS, ...options };
-    if (!Number.isInteger(users) || users < 1 || users > 1_000_000) throw new Error('users must be an integer from 1 to 1,000,000');
-    if (!Number.isInteger(orgs) || orgs < 1 || orgs > 100) throw new Error('orgs must be an integer from 1 to 100');
+    if (!Number.isInteger(users) || users < 1 || users > 1_000_000)
+      throw new Error('users must be an integer from 1 to 1,000,000');
+    if (!Number.isInteger(orgs) || orgs < 1 || orgs > 100)
+      throw new Error('orgs must be an integer from 1 to 100');
     this.seed = seed;
     this.userCount = users;
     const slug = options.enterprise ?? DEFAULTS.enterprise!;
@@ -146,27 +227,49 @@ export class Population {
     for (let u = 0; u < users; u++) {
       const org = u % orgs;
       this.primaryOrg[u] = org;
-      if (orgs > 1 && unit(seed, Salt.SecondOrg, u) < 0.12) this.secondOrg[u] = (org + 1 + between(0, orgs - 2, seed, Salt.SecondOrg, u, 1)) % orgs;
+      if (orgs > 1 && unit(seed, Salt.SecondOrg, u) < 0.12)
+        this.secondOrg[u] = (org + 1 + between(0, orgs - 2, seed, Salt.SecondOrg, u, 1)) % orgs;
       this.orgs[org].members.push(u);
       if (this.secondOrg[u] >= 0) this.orgs[this.secondOrg[u]].members.push(u);
       this.propensity[u] = 0.25 + 0.7 * unit(seed, Salt.Propensity, u);
       // Adoption grows through the year: early adopters from the start, the rest ramping up.
       const ramp = unit(seed, Salt.Start, u) ** 2;
-      this.startDay[u] = unit(seed, Salt.Never, u) < 0.05 ? 2 ** 30 : SINCE.enterprise + Math.floor(ramp * 330);
+      this.startDay[u] =
+        unit(seed, Salt.Never, u) < 0.05 ? 2 ** 30 : SINCE.enterprise + Math.floor(ramp * 330);
       this.traits[u] = traitsFor(seed, u);
     }
     for (const org of this.orgs) {
       org.members.sort((a, b) => a - b);
       const teamCount = Math.min(TEAM_NAMES.length, Math.max(2, Math.round(org.members.length / 20)));
-      org.teams = Array.from({ length: teamCount }, (_, t) => ({ id: 7_000_000 + org.index * 100 + t, slug: TEAM_NAMES[t], orgIndex: org.index, small: false }));
-      org.teams.push({ id: 7_000_000 + org.index * 100 + 99, slug: 'tiger-team', orgIndex: org.index, small: true });
+      org.teams = Array.from({ length: teamCount }, (_, t) => ({
+        id: 7_000_000 + org.index * 100 + t,
+        slug: TEAM_NAMES[t],
+        orgIndex: org.index,
+        small: false,
+      }));
+      org.teams.push({
+        id: 7_000_000 + org.index * 100 + 99,
+        slug: 'tiger-team',
+        orgIndex: org.index,
+        small: true,
+      });
       for (const team of org.teams) this.teamsById.set(team.id, team);
       const repoCount = Math.min(2000, 4 + Math.ceil(org.members.length / 12));
       org.repos = Array.from({ length: repoCount }, (_, r) => ({
         id: 900_000_000 + org.index * 10_000 + r,
         owner: org.login,
         name: `${REPO_WORDS[r % REPO_WORDS.length]}${r >= REPO_WORDS.length ? `-${Math.floor(r / REPO_WORDS.length)}` : ''}`,
-        visibility: pickWeighted([['PRIVATE', 6], ['INTERNAL', 3], ['PUBLIC', 1]] as const, seed, Salt.Repo, org.index, r),
+        visibility: pickWeighted(
+          [
+            ['PRIVATE', 6],
+            ['INTERNAL', 3],
+            ['PUBLIC', 1],
+          ] as const,
+          seed,
+          Salt.Repo,
+          org.index,
+          r,
+        ),
         orgIndex: org.index,
       }));
     }
@@ -176,7 +279,8 @@ export class Population {
       // The first three users of each org form its small team.
       const small = u < 3 * this.orgs.length;
       this.primaryTeam[u] = small ? org.teams[org.teams.length - 1].id : pick(regular, seed, Salt.Team, u).id;
-      this.secondTeam[u] = unit(seed, Salt.SecondTeam, u) < 0.2 ? pick(regular, seed, Salt.SecondTeam, u, 1).id : 0;
+      this.secondTeam[u] =
+        unit(seed, Salt.SecondTeam, u) < 0.2 ? pick(regular, seed, Salt.SecondTeam, u, 1).id : 0;
       if (this.secondTeam[u] === this.primaryTeam[u]) this.secondTeam[u] = 0;
       if (!small && unit(seed, Salt.TeamSwitch, u) < 0.06) {
         this.switchDay[u] = SINCE.userTeams + between(5, 180, seed, Salt.TeamSwitch, u, 1);
@@ -238,7 +342,11 @@ function traitsFor(seed: number, u: number): number {
     chance(Salt.Chat, 0.75, Trait.Chat) |
     chance(Salt.Agent, 0.55, Trait.Agent) |
     chance(Salt.Cli, 0.35, Trait.Cli) |
-    (unit(seed, Salt.Review, u) < 0.3 ? Trait.ReviewActive : unit(seed, Salt.Review, u) < 0.55 ? Trait.ReviewPassive : 0) |
+    (unit(seed, Salt.Review, u) < 0.3
+      ? Trait.ReviewActive
+      : unit(seed, Salt.Review, u) < 0.55
+        ? Trait.ReviewPassive
+        : 0) |
     chance(Salt.CloudAgent, 0.2, Trait.CloudAgent) |
     chance(Salt.App, 0.12, Trait.App) |
     chance(Salt.VscodeAgent, 0.1, Trait.VscodeAgent) |

@@ -3,7 +3,13 @@
  * host, the seats endpoint, GitHub App token exchange, and switchable faults. Used by tests, demo
  * mode and benchmarks. Reports are generated while they are written, never built whole in memory.
  */
-import { createHmac, randomBytes, timingSafeEqual, verify as verifySignature, type KeyObject } from 'node:crypto';
+import {
+  createHmac,
+  randomBytes,
+  timingSafeEqual,
+  verify as verifySignature,
+  type KeyObject,
+} from 'node:crypto';
 import { once } from 'node:events';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -47,8 +53,22 @@ type ReportName =
   | 'users-28-day/latest';
 
 const REPORT_NAMES: Record<'enterprise' | 'organization', readonly ReportName[]> = {
-  enterprise: ['enterprise-1-day', 'users-1-day', 'user-teams-1-day', 'repos-1-day', 'enterprise-28-day/latest', 'users-28-day/latest'],
-  organization: ['organization-1-day', 'users-1-day', 'user-teams-1-day', 'repos-1-day', 'organization-28-day/latest', 'users-28-day/latest'],
+  enterprise: [
+    'enterprise-1-day',
+    'users-1-day',
+    'user-teams-1-day',
+    'repos-1-day',
+    'enterprise-28-day/latest',
+    'users-28-day/latest',
+  ],
+  organization: [
+    'organization-1-day',
+    'users-1-day',
+    'user-teams-1-day',
+    'repos-1-day',
+    'organization-28-day/latest',
+    'users-28-day/latest',
+  ],
 };
 
 const MAX_LOG = 10_000;
@@ -111,25 +131,56 @@ export class SimulatorServer {
     const url = new URL(req.url ?? '/', 'http://simulator');
     const path = url.pathname;
     if (path.startsWith('/_downloads/')) return this.download(req, res, url);
-    if (req.method === 'POST' && /^\/app\/installations\/\d+\/access_tokens$/.test(path)) return this.exchangeAppToken(req, res, path);
+    if (req.method === 'POST' && /^\/app\/installations\/\d+\/access_tokens$/.test(path))
+      return this.exchangeAppToken(req, res, path);
     if (req.method === 'GET' && path === '/app/installations') return this.listInstallations(req, res);
-    if (!this.authorized(req)) return this.json(req, res, 401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' });
+    if (!this.authorized(req))
+      return this.json(req, res, 401, {
+        message: 'Bad credentials',
+        documentation_url: 'https://docs.github.com/rest',
+      });
     let match = /^\/(enterprises|orgs)\/([^/]+)\/copilot\/metrics\/reports\/(.+)$/.exec(path);
-    if (req.method === 'GET' && match) return this.reportLinks(req, res, url, match[1] === 'enterprises' ? 'enterprise' : 'organization', decodeURIComponent(match[2]), match[3]);
+    if (req.method === 'GET' && match)
+      return this.reportLinks(
+        req,
+        res,
+        url,
+        match[1] === 'enterprises' ? 'enterprise' : 'organization',
+        decodeURIComponent(match[2]),
+        match[3],
+      );
     match = /^\/orgs\/([^/]+)\/copilot\/billing\/seats$/.exec(path);
     if (req.method === 'GET' && match) return this.seats(req, res, url, decodeURIComponent(match[1]));
-    return this.json(req, res, 404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' });
+    return this.json(req, res, 404, {
+      message: 'Not Found',
+      documentation_url: 'https://docs.github.com/rest',
+    });
   }
 
   private log(req: IncomingMessage, status: number): void {
     if (this.requests.length >= MAX_LOG) this.requests.shift();
-    this.requests.push({ method: req.method ?? 'GET', path: (req.url ?? '').split('?')[0], status, authorization: req.headers.authorization !== undefined });
+    this.requests.push({
+      method: req.method ?? 'GET',
+      path: (req.url ?? '').split('?')[0],
+      status,
+      authorization: req.headers.authorization !== undefined,
+    });
   }
 
-  private json(req: IncomingMessage, res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  private json(
+    req: IncomingMessage,
+    res: ServerResponse,
+    status: number,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ): void {
     this.log(req, status);
     const text = body === undefined ? '' : JSON.stringify(body);
-    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
+    res.writeHead(status, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(text),
+      ...headers,
+    });
     res.end(text);
   }
 
@@ -156,22 +207,38 @@ export class SimulatorServer {
   }
 
   private scopeOf(kind: 'enterprise' | 'organization', slug: string): SimScope | undefined {
-    if (kind === 'enterprise') return slug.toLowerCase() === this.population.enterprise.slug.toLowerCase() ? { kind } : undefined;
+    if (kind === 'enterprise')
+      return slug.toLowerCase() === this.population.enterprise.slug.toLowerCase() ? { kind } : undefined;
     const org = this.population.orgs.find((o) => o.login.toLowerCase() === slug.toLowerCase());
     return org ? { kind, org } : undefined;
   }
 
   // ---- report endpoints ----
 
-  private reportLinks(req: IncomingMessage, res: ServerResponse, url: URL, kind: 'enterprise' | 'organization', slug: string, name: string): void {
+  private reportLinks(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    kind: 'enterprise' | 'organization',
+    slug: string,
+    name: string,
+  ): void {
     const scope = this.scopeOf(kind, slug);
     if (!scope || !(REPORT_NAMES[kind] as readonly string[]).includes(name)) {
-      return this.json(req, res, 404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest/copilot/copilot-usage-metrics' });
+      return this.json(req, res, 404, {
+        message: 'Not Found',
+        documentation_url: 'https://docs.github.com/rest/copilot/copilot-usage-metrics',
+      });
     }
-    if (this.faults.has('policy-disabled') && scope.kind === 'organization' && scope.org.index === this.population.orgs.length - 1) {
+    if (
+      this.faults.has('policy-disabled') &&
+      scope.kind === 'organization' &&
+      scope.org.index === this.population.orgs.length - 1
+    ) {
       this.inject('policy-disabled');
       return this.json(req, res, 403, {
-        message: 'Copilot Usage Metrics API access is disabled for this organization. An enterprise owner must enable the "Copilot usage metrics" policy.',
+        message:
+          'Copilot Usage Metrics API access is disabled for this organization. An enterprise owner must enable the "Copilot usage metrics" policy.',
         documentation_url: 'https://docs.github.com/rest/copilot/copilot-usage-metrics',
       });
     }
@@ -179,10 +246,34 @@ export class SimulatorServer {
     const attempt = this.attempt(key);
     const bucket = hash(this.population.seed, 999, ...Buffer.from(key)) % 3;
     if (this.faults.has('rate-limit') && bucket === 0 && attempt === 1 && this.inject('rate-limit')) {
-      return this.json(req, res, 429, { message: 'API rate limit exceeded' }, { 'retry-after': '1', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.ceil(Date.now() / 1000) + 1) });
+      return this.json(
+        req,
+        res,
+        429,
+        { message: 'API rate limit exceeded' },
+        {
+          'retry-after': '1',
+          'x-ratelimit-remaining': '0',
+          'x-ratelimit-reset': String(Math.ceil(Date.now() / 1000) + 1),
+        },
+      );
     }
-    if (this.faults.has('secondary-rate-limit') && bucket === 1 && attempt === 1 && this.inject('secondary-rate-limit')) {
-      return this.json(req, res, 403, { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' }, { 'retry-after': '1' });
+    if (
+      this.faults.has('secondary-rate-limit') &&
+      bucket === 1 &&
+      attempt === 1 &&
+      this.inject('secondary-rate-limit')
+    ) {
+      return this.json(
+        req,
+        res,
+        403,
+        {
+          message:
+            'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+        },
+        { 'retry-after': '1' },
+      );
     }
     if (this.faults.has('server-errors') && bucket === 2 && attempt <= 2 && this.inject('server-errors')) {
       return this.json(req, res, attempt === 1 ? 502 : 503, { message: 'Server Error' });
@@ -192,21 +283,39 @@ export class SimulatorServer {
     const latest = today - 2;
     if (name.endsWith('/latest')) {
       const expires = Date.now() + (this.options.linkTtlMs ?? 3_600_000);
-      const links = this.links(kind, slug, name, 'latest', name.startsWith('users') ? this.shardCount(scope, name) : 1, expires);
-      return this.json(req, res, 200, { download_links: links, report_start_day: formatDay(latest - 27), report_end_day: formatDay(latest) });
+      const links = this.links(
+        kind,
+        slug,
+        name,
+        'latest',
+        name.startsWith('users') ? this.shardCount(scope, name) : 1,
+        expires,
+      );
+      return this.json(req, res, 200, {
+        download_links: links,
+        report_start_day: formatDay(latest - 27),
+        report_end_day: formatDay(latest),
+      });
     }
     const dayText = url.searchParams.get('day');
     if (!dayText) return this.json(req, res, 422, { message: 'Invalid request.\n\n"day" wasn\'t supplied.' });
     const day = parseDay(dayText);
-    if (day === undefined) return this.json(req, res, 422, { message: `Invalid request.\n\n"${dayText}" is not a valid date (YYYY-MM-DD).` });
+    if (day === undefined)
+      return this.json(req, res, 422, {
+        message: `Invalid request.\n\n"${dayText}" is not a valid date (YYYY-MM-DD).`,
+      });
     if (day > latest || day < this.firstDay(kind, name)) {
       this.log(req, 204);
       res.writeHead(204).end();
       return;
     }
     const expires = Date.now() + (this.options.linkTtlMs ?? 3_600_000);
-    const shards = name === 'enterprise-1-day' || name === 'organization-1-day' ? 1 : this.shardCount(scope, name);
-    this.json(req, res, 200, { download_links: this.links(kind, slug, name, dayText, shards, expires), report_day: dayText });
+    const shards =
+      name === 'enterprise-1-day' || name === 'organization-1-day' ? 1 : this.shardCount(scope, name);
+    this.json(req, res, 200, {
+      download_links: this.links(kind, slug, name, dayText, shards, expires),
+      report_day: dayText,
+    });
   }
 
   private firstDay(kind: 'enterprise' | 'organization', name: string): DayNumber {
@@ -219,10 +328,20 @@ export class SimulatorServer {
   private shardCount(scope: SimScope, name: string): number {
     if (this.faults.has('shards')) return this.inject('shards') && 3;
     if (!name.startsWith('users')) return 1;
-    return Math.max(1, Math.ceil(this.generator.members(scope).length / (this.options.usersPerShard ?? 5000)));
+    return Math.max(
+      1,
+      Math.ceil(this.generator.members(scope).length / (this.options.usersPerShard ?? 5000)),
+    );
   }
 
-  private links(kind: string, slug: string, name: string, day: string, shards: number, expires: number): string[] {
+  private links(
+    kind: string,
+    slug: string,
+    name: string,
+    day: string,
+    shards: number,
+    expires: number,
+  ): string[] {
     return Array.from({ length: shards }, (_, shard) => {
       const path = `/_downloads/${kind}/${encodeURIComponent(slug)}/${name.replace('/latest', '')}/${day}/${shard}-of-${shards}.ndjson`;
       return `${this.baseUrl}${path}?se=${expires}&sig=${this.sign(path, expires)}`;
@@ -242,18 +361,30 @@ export class SimulatorServer {
     if (req.headers.authorization !== undefined) {
       // Pre-signed links take no credentials; blob storage rejects requests that carry them.
       this.log(req, 400);
-      res.writeHead(400, { 'content-type': 'application/xml' }).end('<Error><Code>InvalidAuthenticationInfo</Code><Message>Authorization header must not be sent with a signed URL</Message></Error>');
+      res
+        .writeHead(400, { 'content-type': 'application/xml' })
+        .end(
+          '<Error><Code>InvalidAuthenticationInfo</Code><Message>Authorization header must not be sent with a signed URL</Message></Error>',
+        );
       return;
     }
     const attempt = this.attempt(`download:${path}`);
     const expired = !(expires > Date.now()) || !safeEqual(signature, this.sign(path, expires));
     if (expired || (this.faults.has('expired-links') && attempt === 1 && this.inject('expired-links'))) {
       this.log(req, 403);
-      res.writeHead(403, { 'content-type': 'application/xml' }).end('<Error><Code>AuthenticationFailed</Code><Message>Signature not valid in the specified time frame</Message></Error>');
+      res
+        .writeHead(403, { 'content-type': 'application/xml' })
+        .end(
+          '<Error><Code>AuthenticationFailed</Code><Message>Signature not valid in the specified time frame</Message></Error>',
+        );
       return;
     }
-    const match = /^\/_downloads\/(enterprise|organization)\/([^/]+)\/([a-z0-9-]+)\/([0-9-]+|latest)\/(\d+)-of-(\d+)\.ndjson$/.exec(path);
-    const scope = match && this.scopeOf(match[1] as 'enterprise' | 'organization', decodeURIComponent(match[2]));
+    const match =
+      /^\/_downloads\/(enterprise|organization)\/([^/]+)\/([a-z0-9-]+)\/([0-9-]+|latest)\/(\d+)-of-(\d+)\.ndjson$/.exec(
+        path,
+      );
+    const scope =
+      match && this.scopeOf(match[1] as 'enterprise' | 'organization', decodeURIComponent(match[2]));
     if (!match || !scope) {
       this.log(req, 404);
       res.writeHead(404).end();
@@ -263,7 +394,12 @@ export class SimulatorServer {
     const lines = this.reportLines(scope, name, dayText, Number(shardText), Number(shardsText));
     this.log(req, 200);
     res.writeHead(200, { 'content-type': 'application/x-ndjson' });
-    const cut = this.faults.has('reset') && attempt === 1 ? 'reset' : this.faults.has('truncate') && attempt === 1 ? 'truncate' : undefined;
+    const cut =
+      this.faults.has('reset') && attempt === 1
+        ? 'reset'
+        : this.faults.has('truncate') && attempt === 1
+          ? 'truncate'
+          : undefined;
     let buffer = '';
     let written = 0;
     for (const line of lines) {
@@ -290,7 +426,13 @@ export class SimulatorServer {
   }
 
   /** The lines of one report file. */
-  private *reportLines(scope: SimScope, name: string, dayText: string, shard: number, shards: number): Generator<string> {
+  private *reportLines(
+    scope: SimScope,
+    name: string,
+    dayText: string,
+    shard: number,
+    shards: number,
+  ): Generator<string> {
     const g = this.generator;
     const latest = this.today() - 2;
     const decorate = (record: JsonObject) => this.decorate(record);
@@ -314,7 +456,8 @@ export class SimulatorServer {
         for (const [index, u] of members.entries()) {
           if (!inShard(index)) continue;
           const record = g.userRecord(u, day, scope);
-          if (record) yield `${JSON.stringify({ report_start_day: formatDay(latest - 27), report_end_day: formatDay(latest), ...decorate(record) })}\n`;
+          if (record)
+            yield `${JSON.stringify({ report_start_day: formatDay(latest - 27), report_end_day: formatDay(latest), ...decorate(record) })}\n`;
         }
       }
       return;
@@ -324,7 +467,9 @@ export class SimulatorServer {
       case 'enterprise-1-day':
       case 'organization-1-day': {
         const record = decorate(g.aggregateRecord(scope, day));
-        yield this.faults.has('pretty-aggregates') && this.inject('pretty-aggregates') ? `${JSON.stringify(record, null, 2)}\n` : `${JSON.stringify(record)}\n`;
+        yield this.faults.has('pretty-aggregates') && this.inject('pretty-aggregates')
+          ? `${JSON.stringify(record, null, 2)}\n`
+          : `${JSON.stringify(record)}\n`;
         return;
       }
       case 'users-1-day': {
@@ -336,14 +481,17 @@ export class SimulatorServer {
           yield `${JSON.stringify(decorate(record))}\n`;
           if (this.faults.has('malformed-lines') && ++count % 7 === 0) {
             this.inject('malformed-lines');
-            yield count % 14 === 0 ? 'this line is not JSON\n' : `{"user_id": ${this.population.userId(u)}, "user_login": "cut-off\n`;
+            yield count % 14 === 0
+              ? 'this line is not JSON\n'
+              : `{"user_id": ${this.population.userId(u)}, "user_login": "cut-off\n`;
           }
         }
         return;
       }
       case 'user-teams-1-day': {
         let index = 0;
-        for (const record of g.teamRecords(scope, day)) if (inShard(index++)) yield `${JSON.stringify(decorate(record))}\n`;
+        for (const record of g.teamRecords(scope, day))
+          if (inShard(index++)) yield `${JSON.stringify(decorate(record))}\n`;
         return;
       }
       case 'repos-1-day': {
@@ -363,7 +511,10 @@ export class SimulatorServer {
     this.inject('unknown-fields');
     const copy: JsonObject = { ...record, copilot_future_metric_count: 7 };
     if (Array.isArray(record.totals_by_ide)) {
-      copy.totals_by_ide = (record.totals_by_ide as JsonObject[]).map((entry) => ({ ...entry, suggestion_latency_ms_p50: 120 }));
+      copy.totals_by_ide = (record.totals_by_ide as JsonObject[]).map((entry) => ({
+        ...entry,
+        suggestion_latency_ms_p50: 120,
+      }));
     }
     return copy;
   }
@@ -377,10 +528,22 @@ export class SimulatorServer {
     const page = Math.max(1, Number(url.searchParams.get('page') ?? 1) || 1);
     const members = scope.org.members;
     const pages = Math.max(1, Math.ceil(members.length / perPage));
-    const seats = members.slice((page - 1) * perPage, page * perPage).map((u) => this.seat(u, scope.org.index));
-    const link = (p: number, rel: string) => `<${this.baseUrl}${url.pathname}?per_page=${perPage}&page=${p}>; rel="${rel}"`;
-    const links = [...(page < pages ? [link(page + 1, 'next'), link(pages, 'last')] : []), ...(page > 1 ? [link(1, 'first'), link(page - 1, 'prev')] : [])];
-    this.json(req, res, 200, { total_seats: members.length, seats }, links.length ? { link: links.join(', ') } : {});
+    const seats = members
+      .slice((page - 1) * perPage, page * perPage)
+      .map((u) => this.seat(u, scope.org.index));
+    const link = (p: number, rel: string) =>
+      `<${this.baseUrl}${url.pathname}?per_page=${perPage}&page=${p}>; rel="${rel}"`;
+    const links = [
+      ...(page < pages ? [link(page + 1, 'next'), link(pages, 'last')] : []),
+      ...(page > 1 ? [link(1, 'first'), link(page - 1, 'prev')] : []),
+    ];
+    this.json(
+      req,
+      res,
+      200,
+      { total_seats: members.length, seats },
+      links.length ? { link: links.join(', ') } : {},
+    );
   }
 
   /** One seat, consistent with the usage data: last activity is the user's last active day. */
@@ -401,7 +564,10 @@ export class SimulatorServer {
       created_at: `${formatDay(Math.max(createdDay, SINCE.enterprise - 30))}T09:00:00Z`,
       updated_at: `${formatDay(today - 1)}T09:00:00Z`,
       pending_cancellation_date: unit(p.seed, 401, u) < 0.04 ? formatDay(today + 20) : null,
-      last_activity_at: lastActive === undefined ? null : `${formatDay(lastActive)}T${String(8 + (hash(p.seed, 402, u) % 10)).padStart(2, '0')}:15:00Z`,
+      last_activity_at:
+        lastActive === undefined
+          ? null
+          : `${formatDay(lastActive)}T${String(8 + (hash(p.seed, 402, u) % 10)).padStart(2, '0')}:15:00Z`,
       last_activity_editor: lastActive === undefined ? null : 'vscode/1.107.0/copilot-chat/0.34.0',
       plan_type: unit(p.seed, 403, u) < 0.7 ? 'business' : 'enterprise',
       assignee: { login: p.userLogin(u), id: p.userId(u), type: 'User' },
@@ -418,12 +584,22 @@ export class SimulatorServer {
     const parts = token?.split('.');
     if (!parts || parts.length !== 3) return 'A JSON web token could not be decoded';
     const [header, payload, signature] = parts;
-    const valid = verifySignature('RSA-SHA256', Buffer.from(`${header}.${payload}`), app.publicKey, Buffer.from(signature, 'base64url'));
+    const valid = verifySignature(
+      'RSA-SHA256',
+      Buffer.from(`${header}.${payload}`),
+      app.publicKey,
+      Buffer.from(signature, 'base64url'),
+    );
     if (!valid) return 'A JSON web token could not be decoded';
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { iss?: string | number; exp?: number; iat?: number };
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {
+      iss?: string | number;
+      exp?: number;
+      iat?: number;
+    };
     const now = Math.floor(Date.now() / 1000);
     if (String(claims.iss) !== app.id) return `'Issuer' claim ('iss') must be the app id`;
-    if (!claims.exp || claims.exp < now || claims.exp - (claims.iat ?? 0) > 600) return "'Expiration time' claim ('exp') is too far in the future or expired";
+    if (!claims.exp || claims.exp < now || claims.exp - (claims.iat ?? 0) > 600)
+      return "'Expiration time' claim ('exp') is too far in the future or expired";
     return undefined;
   }
 
@@ -431,7 +607,8 @@ export class SimulatorServer {
     const problem = this.verifyAppJwt(req);
     if (problem) return this.json(req, res, 401, { message: problem });
     const installation = Number(path.split('/')[3]);
-    if (!this.installations().some((i) => i.id === installation)) return this.json(req, res, 404, { message: 'Not Found' });
+    if (!this.installations().some((i) => i.id === installation))
+      return this.json(req, res, 404, { message: 'Not Found' });
     const token = `ghs_sim${randomBytes(12).toString('hex')}`;
     const expiresAt = Date.now() + 3_600_000;
     this.installationTokens.set(token, expiresAt);

@@ -71,11 +71,19 @@ export function ranges(days: readonly DayNumber[]): DayRange[] {
   return spans.map(([from, to]) => ({ from: formatDay(from), to: formatDay(to), days: to - from + 1 }));
 }
 
-export function coverage(db: DB, input: { scopes: readonly Scope[]; today: DayNumber; backfillDays: number }): StatusReport {
-  const stored = db.prepare('SELECT id, kind, slug FROM scopes ORDER BY kind, slug').all() as { id: number; kind: Scope['kind']; slug: string }[];
+export function coverage(
+  db: DB,
+  input: { scopes: readonly Scope[]; today: DayNumber; backfillDays: number },
+): StatusReport {
+  const stored = db.prepare('SELECT id, kind, slug FROM scopes ORDER BY kind, slug').all() as {
+    id: number;
+    kind: Scope['kind'];
+    slug: string;
+  }[];
   const known = new Map(stored.map((s) => [scopeKey(s), s.id]));
   const scopes = [...input.scopes];
-  for (const s of stored) if (!scopes.some((c) => scopeKey(c) === scopeKey(s))) scopes.push({ kind: s.kind, slug: s.slug });
+  for (const s of stored)
+    if (!scopes.some((c) => scopeKey(c) === scopeKey(s))) scopes.push({ kind: s.kind, slug: s.slug });
   const rowsOf = db.prepare(
     'SELECT day, status, attempts, error, records, malformed_lines, fetched_at FROM reports WHERE scope_id = ? AND kind = ? ORDER BY day',
   );
@@ -101,26 +109,53 @@ export function coverage(db: DB, input: { scopes: readonly Scope[]; today: DayNu
           noDataDays: rows.filter((row) => row.status === 'no_data').length,
           records: withData.reduce((sum, row) => sum + (row.records ?? 0), 0),
           malformedLines: rows.reduce((sum, row) => sum + (row.malformed_lines ?? 0), 0),
-          failed: rows.filter((row) => row.status === 'failed').map((row) => ({ day: formatDay(row.day), attempts: row.attempts, error: row.error })),
+          failed: rows
+            .filter((row) => row.status === 'failed')
+            .map((row) => ({ day: formatDay(row.day), attempts: row.attempts, error: row.error })),
           gaps: ranges(missing),
-          lastFetchedAt: rows.reduce<string | null>((latest, row) => (latest === null || row.fetched_at > latest ? row.fetched_at : latest), null),
+          lastFetchedAt: rows.reduce<string | null>(
+            (latest, row) => (latest === null || row.fetched_at > latest ? row.fetched_at : latest),
+            null,
+          ),
         };
       }),
     };
   });
 
   const unknownKeys = (
-    db.prepare('SELECT report_kind, path, first_day, last_day, last_seen_at FROM unknown_keys ORDER BY report_kind, path').all() as {
+    db
+      .prepare(
+        'SELECT report_kind, path, first_day, last_day, last_seen_at FROM unknown_keys ORDER BY report_kind, path',
+      )
+      .all() as {
       report_kind: string;
       path: string;
       first_day: number;
       last_day: number;
       last_seen_at: string;
     }[]
-  ).map((row) => ({ report: row.report_kind, path: row.path, firstDay: formatDay(row.first_day), lastDay: formatDay(row.last_day), lastSeenAt: row.last_seen_at }));
+  ).map((row) => ({
+    report: row.report_kind,
+    path: row.path,
+    firstDay: formatDay(row.first_day),
+    lastDay: formatDay(row.last_day),
+    lastSeenAt: row.last_seen_at,
+  }));
 
   const run = db.prepare('SELECT * FROM sync_runs ORDER BY id DESC LIMIT 1').get() as
-    | { id: number; trigger: string; status: string; started_at: string; finished_at: string | null; planned: number; ok: number; no_data: number; failed: number; records: number; error: string | null }
+    | {
+        id: number;
+        trigger: string;
+        status: string;
+        started_at: string;
+        finished_at: string | null;
+        planned: number;
+        ok: number;
+        no_data: number;
+        failed: number;
+        records: number;
+        error: string | null;
+      }
     | undefined;
   return {
     scopes: result,

@@ -13,9 +13,13 @@ const MIGRATIONS_DIR = join(__dirname, 'migrations');
  */
 export function openDatabase(path: string, options: { readonly?: boolean } = {}): DB {
   if (path !== ':memory:' && !options.readonly) mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+  // A reader is a normal connection with query_only: SQLite's read-only mode cannot open a WAL
+  // database whose -shm file does not exist yet.
+  const db = new Database(path, { fileMustExist: options.readonly ?? false });
   db.pragma('busy_timeout = 10000');
-  if (!options.readonly) {
+  if (options.readonly) {
+    db.pragma('query_only = ON');
+  } else {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
@@ -37,7 +41,11 @@ export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
   return readdirSync(dir)
     .filter((file) => /^\d{3}_[a-z0-9_]+\.sql$/.test(file))
     .sort()
-    .map((file) => ({ version: Number(file.slice(0, 3)), name: file, sql: readFileSync(join(dir, file), 'utf8') }));
+    .map((file) => ({
+      version: Number(file.slice(0, 3)),
+      name: file,
+      sql: readFileSync(join(dir, file), 'utf8'),
+    }));
 }
 
 export function migrate(db: DB, migrations = loadMigrations()): number {

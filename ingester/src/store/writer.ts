@@ -26,7 +26,13 @@ function additive(kind: TableSpec['values'][number]): boolean {
 
 /** INSERT for one table spec; a repeated key within one report adds counters and keeps the latest labels. */
 function insertSql(spec: TableSpec): string {
-  const keyColumns = ['scope_id', 'day', spec.subject, ...(spec.fixed ? [spec.fixed.column] : []), ...spec.keys.map((k) => k.column)];
+  const keyColumns = [
+    'scope_id',
+    'day',
+    spec.subject,
+    ...(spec.fixed ? [spec.fixed.column] : []),
+    ...spec.keys.map((k) => k.column),
+  ];
   const columns = [...keyColumns, ...spec.values.map((v) => v.column)];
   const updates = spec.values.map((v) =>
     additive(v)
@@ -41,14 +47,21 @@ const unique = <T>(items: readonly T[]) => [...new Set(items)];
 
 /** Which rows a report kind owns, so a new version of the report replaces exactly those. */
 function replacementDeletes(kind: ReportKind): string[] {
-  const tablesOf = (specs: readonly TableSpec[]) => unique(specs.map((s) => `${s.table}:${s.subject}`)).map((t) => t.split(':'));
+  const tablesOf = (specs: readonly TableSpec[]) =>
+    unique(specs.map((s) => `${s.table}:${s.subject}`)).map((t) => t.split(':'));
   switch (kind) {
     case 'aggregate':
-      return tablesOf(RECORD_TABLES.aggregate).map(([table, subject]) => `DELETE FROM ${table} WHERE scope_id = ? AND day = ? AND ${subject} = 0`);
+      return tablesOf(RECORD_TABLES.aggregate).map(
+        ([table, subject]) => `DELETE FROM ${table} WHERE scope_id = ? AND day = ? AND ${subject} = 0`,
+      );
     case 'users':
-      return tablesOf(RECORD_TABLES.user).map(([table, subject]) => `DELETE FROM ${table} WHERE scope_id = ? AND day = ? AND ${subject} > 0`);
+      return tablesOf(RECORD_TABLES.user).map(
+        ([table, subject]) => `DELETE FROM ${table} WHERE scope_id = ? AND day = ? AND ${subject} > 0`,
+      );
     case 'repos':
-      return tablesOf(RECORD_TABLES.repo).map(([table, subject]) => `DELETE FROM ${table} WHERE scope_id = ? AND day = ? AND ${subject} > 0`);
+      return tablesOf(RECORD_TABLES.repo).map(
+        ([table, subject]) => `DELETE FROM ${table} WHERE scope_id = ? AND day = ? AND ${subject} > 0`,
+      );
     case 'user-teams':
       return ['DELETE FROM team_members WHERE scope_id = ? AND day = ?'];
   }
@@ -72,7 +85,10 @@ export class Store {
   constructor(readonly db: DB) {
     for (const spec of ALL_TABLE_SPECS) this.inserts.set(spec, db.prepare(insertSql(spec)));
     for (const kind of ['aggregate', 'users', 'repos', 'user-teams'] as const) {
-      this.deletes.set(kind, replacementDeletes(kind).map((sql) => db.prepare(sql)));
+      this.deletes.set(
+        kind,
+        replacementDeletes(kind).map((sql) => db.prepare(sql)),
+      );
     }
     this.statements = {
       dictionary: db.prepare(
@@ -88,8 +104,12 @@ export class Store {
         `INSERT INTO repos (github_id, owner, name, visibility) VALUES (?, ?, ?, ?) ON CONFLICT (github_id)
          DO UPDATE SET owner = excluded.owner, name = excluded.name, visibility = coalesce(excluded.visibility, visibility) RETURNING id`,
       ),
-      member: db.prepare('INSERT OR IGNORE INTO team_members (scope_id, day, team_ref, user_ref) VALUES (?, ?, ?, ?)'),
-      scopeInsert: db.prepare('INSERT INTO scopes (kind, slug) VALUES (?, ?) ON CONFLICT (kind, slug) DO NOTHING'),
+      member: db.prepare(
+        'INSERT OR IGNORE INTO team_members (scope_id, day, team_ref, user_ref) VALUES (?, ?, ?, ?)',
+      ),
+      scopeInsert: db.prepare(
+        'INSERT INTO scopes (kind, slug) VALUES (?, ?) ON CONFLICT (kind, slug) DO NOTHING',
+      ),
       scopeSelect: db.prepare('SELECT id FROM scopes WHERE kind = ? AND slug = ?'),
       scopeIds: db.prepare(
         'UPDATE scopes SET github_id = coalesce(?, github_id), enterprise_github_id = coalesce(?, enterprise_github_id) WHERE id = ?',
@@ -162,18 +182,31 @@ export class Store {
     const signature = `${repo.owner}/${repo.name}:${repo.visibility}`;
     const cached = this.repos.get(repo.githubId);
     if (cached && cached.signature === signature) return cached.id;
-    const id = (this.statements.repo.get(repo.githubId, repo.owner, repo.name, repo.visibility) as { id: number }).id;
+    const id = (
+      this.statements.repo.get(repo.githubId, repo.owner, repo.name, repo.visibility) as { id: number }
+    ).id;
     this.repos.set(repo.githubId, { id, signature });
     return id;
   }
 
   /** Opens the transaction that replaces one report. Call only inside `exclusive`. */
-  beginReport(scopeId: number, kind: ReportKind, day: DayNumber, options: { keepArchive?: boolean } = {}): ReportTransaction {
+  beginReport(
+    scopeId: number,
+    kind: ReportKind,
+    day: DayNumber,
+    options: { keepArchive?: boolean } = {},
+  ): ReportTransaction {
     return new ReportTransaction(this, scopeId, kind, day, options.keepArchive ?? false);
   }
 
   /** Records an attempt that stored nothing: a 204 (no_data) or a failure. Call inside `exclusive`. */
-  recordAttempt(scopeId: number, kind: ReportKind, day: DayNumber, status: 'no_data' | 'failed', error?: string): void {
+  recordAttempt(
+    scopeId: number,
+    kind: ReportKind,
+    day: DayNumber,
+    status: 'no_data' | 'failed',
+    error?: string,
+  ): void {
     this.statements.status.run({
       scopeId,
       kind,
@@ -228,7 +261,12 @@ export class ReportTransaction {
   }
 
   /** Maps a record into the given tables for a subject (user or repo ref; 0 for the aggregate). */
-  addFigures(specs: readonly TableSpec[], subjectRef: number, record: Record<string, unknown>, issues: RecordIssues): void {
+  addFigures(
+    specs: readonly TableSpec[],
+    subjectRef: number,
+    record: Record<string, unknown>,
+    issues: RecordIssues,
+  ): void {
     this.subjectRef = subjectRef;
     mapRecord(record, specs, this.store.resolve, this.sink, issues);
   }
@@ -247,7 +285,8 @@ export class ReportTransaction {
 
   commit(outcome: ReportOutcome): void {
     const now = new Date().toISOString();
-    for (const path of outcome.unknownKeys) this.sql.unknownKey.run(this.kind, path, this.day, this.day, now, now);
+    for (const path of outcome.unknownKeys)
+      this.sql.unknownKey.run(this.kind, path, this.day, this.day, now, now);
     this.sql.status.run({
       scopeId: this.scopeId,
       kind: this.kind,

@@ -39,7 +39,8 @@ export function importReport(
   return store.exclusive(async () => {
     const tx = store.beginReport(target.scopeId, target.kind, target.day, { keepArchive: !options.archive });
     try {
-      if (options.archive) for (const [fileIndex, file] of files.entries()) await archiveFile(tx, fileIndex, file.path);
+      if (options.archive)
+        for (const [fileIndex, file] of files.entries()) await archiveFile(tx, fileIndex, file.path);
       const outcome = await loadRecords(store, tx, files);
       tx.commit(outcome);
       return outcome;
@@ -57,7 +58,11 @@ async function archiveFile(tx: ReportTransaction, fileIndex: number, path: strin
   }
 }
 
-async function loadRecords(store: Store, tx: ReportTransaction, files: readonly ReportFile[]): Promise<ReportOutcome> {
+async function loadRecords(
+  store: Store,
+  tx: ReportTransaction,
+  files: readonly ReportFile[],
+): Promise<ReportOutcome> {
   const reportDay = formatDay(tx.day);
   const shape = SHAPE[tx.kind];
   const unknownKeys = new Set<string>();
@@ -71,7 +76,8 @@ async function loadRecords(store: Store, tx: ReportTransaction, files: readonly 
   let malformedLines = 0;
 
   for (const [fileIndex, file] of files.entries()) {
-    const where = (line: number) => (files.length > 1 ? `file ${fileIndex + 1} line ${line}` : `line ${line}`);
+    const where = (line: number) =>
+      files.length > 1 ? `file ${fileIndex + 1} line ${line}` : `line ${line}`;
     for await (const item of readRecords(file.path, { allowDocument: tx.kind === 'aggregate' })) {
       if ('error' in item) {
         malformedLines++;
@@ -79,7 +85,8 @@ async function loadRecords(store: Store, tx: ReportTransaction, files: readonly 
         continue;
       }
       const record = item.record;
-      const problem = dayMismatch(record, reportDay) ?? storeRecord(store, tx, record, seenSubjects, recordIssues);
+      const problem =
+        dayMismatch(record, reportDay) ?? storeRecord(store, tx, record, seenSubjects, recordIssues);
       if (problem) {
         malformedLines++;
         note(`${where(item.line)}: ${problem}`);
@@ -93,14 +100,17 @@ async function loadRecords(store: Store, tx: ReportTransaction, files: readonly 
       }
     }
   }
-  if (tx.kind === 'aggregate' && records > 1) note(`${records} aggregate records for one day; counters were added together`);
+  if (tx.kind === 'aggregate' && records > 1)
+    note(`${records} aggregate records for one day; counters were added together`);
   return {
     records,
     malformedLines,
     issues,
     unknownKeys: [...unknownKeys].sort(),
     files: files.length,
-    bytes: files.every((file) => file.bytes !== undefined) ? files.reduce((sum, file) => sum + file.bytes!, 0) : null,
+    bytes: files.every((file) => file.bytes !== undefined)
+      ? files.reduce((sum, file) => sum + file.bytes!, 0)
+      : null,
   };
 }
 
@@ -115,7 +125,10 @@ function storeRecord(
   switch (tx.kind) {
     case 'aggregate': {
       const ids = entityIds(record);
-      tx.setScopeIds(ids.organizationId ?? ids.enterpriseId, ids.organizationId ? ids.enterpriseId : undefined);
+      tx.setScopeIds(
+        ids.organizationId ?? ids.enterpriseId,
+        ids.organizationId ? ids.enterpriseId : undefined,
+      );
       tx.addFigures(RECORD_TABLES.aggregate, 0, record, recordIssues);
       return undefined;
     }
@@ -123,7 +136,10 @@ function storeRecord(
       const user = userIdentity(record);
       if (!user.ok) return user.error;
       const userRef = store.userRef(user.value);
-      if (seenSubjects.has(userRef)) recordIssues.invalidValues.push(`user ${user.value.githubId} appears twice; counters were added together`);
+      if (seenSubjects.has(userRef))
+        recordIssues.invalidValues.push(
+          `user ${user.value.githubId} appears twice; counters were added together`,
+        );
       seenSubjects.add(userRef);
       tx.addFigures(RECORD_TABLES.user, userRef, record, recordIssues);
       return undefined;

@@ -33,7 +33,12 @@ export function latestAvailableDay(today: DayNumber): DayNumber {
   return today - REPORT_LAG_DAYS;
 }
 
-export function firstSyncDay(scope: Scope, today: DayNumber, backfillDays: number, from?: DayNumber): DayNumber {
+export function firstSyncDay(
+  scope: Scope,
+  today: DayNumber,
+  backfillDays: number,
+  from?: DayNumber,
+): DayNumber {
   const horizon = from ?? today - backfillDays;
   return Math.max(horizon, parseDay(FIRST_DATA_DAY[scope.kind])!);
 }
@@ -43,7 +48,11 @@ export function planSync(input: PlanInput): PlannedReport[] {
   const last = Math.min(input.to ?? Infinity, latestAvailableDay(input.today));
   const refetchFrom = latestAvailableDay(input.today) - input.refetchDays + 1;
   const plan: PlannedReport[] = [];
-  for (let day = last; day >= Math.min(...input.scopes.map((s) => firstSyncDay(s, input.today, input.backfillDays, input.from))); day--) {
+  for (
+    let day = last;
+    day >= Math.min(...input.scopes.map((s) => firstSyncDay(s, input.today, input.backfillDays, input.from)));
+    day--
+  ) {
     for (const scope of input.scopes) {
       if (day < firstSyncDay(scope, input.today, input.backfillDays, input.from)) continue;
       for (const kind of input.kinds ?? REPORT_KINDS) {

@@ -59,7 +59,12 @@ class LogProgress implements Progress {
     this.lastLogAt = now;
     const rate = this.done / ((now - this.startedAt) / 1000);
     this.logger.info(
-      { done: this.done, total: this.total, records: this.records, etaSeconds: Math.round((this.total - this.done) / rate) },
+      {
+        done: this.done,
+        total: this.total,
+        records: this.records,
+        etaSeconds: Math.round((this.total - this.done) / rate),
+      },
       'sync progress',
     );
   }

@@ -30,18 +30,31 @@ export async function reprocess(
        ORDER BY day, scope_id, kind`,
     )
     .all(options.from ?? -1e9, options.to ?? 1e9) as { scope_id: number; kind: ReportKind; day: number }[];
-  const chunkIds = store.db.prepare('SELECT id, file_index FROM raw_chunks WHERE scope_id = ? AND kind = ? AND day = ? ORDER BY file_index, chunk_index');
+  const chunkIds = store.db.prepare(
+    'SELECT id, file_index FROM raw_chunks WHERE scope_id = ? AND kind = ? AND day = ? ORDER BY file_index, chunk_index',
+  );
   const chunkData = store.db.prepare('SELECT data FROM raw_chunks WHERE id = ?').pluck();
   const dir = await mkdtemp(join(tmpdir(), 'copilot-metrics-reprocess-'));
   const summary: ReprocessSummary = { reports: 0, records: 0, malformedLines: 0, unknownKeys: [] };
   const unknown = new Set<string>();
   try {
     for (const report of reports) {
-      const ids = chunkIds.all(report.scope_id, report.kind, report.day) as { id: number; file_index: number }[];
+      const ids = chunkIds.all(report.scope_id, report.kind, report.day) as {
+        id: number;
+        file_index: number;
+      }[];
       // One compressed chunk in memory at a time; the connection is never left mid-iteration across awaits.
-      const rows = ids.map((row) => ({ file_index: row.file_index, data: () => chunkData.get(row.id) as Buffer }));
+      const rows = ids.map((row) => ({
+        file_index: row.file_index,
+        data: () => chunkData.get(row.id) as Buffer,
+      }));
       const files = await extract(rows, dir);
-      const outcome = await importReport(store, { scopeId: report.scope_id, kind: report.kind, day: report.day }, files, { archive: false });
+      const outcome = await importReport(
+        store,
+        { scopeId: report.scope_id, kind: report.kind, day: report.day },
+        files,
+        { archive: false },
+      );
       summary.reports++;
       summary.records += outcome.records;
       summary.malformedLines += outcome.malformedLines;
@@ -57,7 +70,10 @@ export async function reprocess(
 }
 
 /** Writes the archived gzip chunks back to one file per original download. */
-async function extract(rows: Iterable<{ file_index: number; data: () => Buffer }>, dir: string): Promise<ReportFile[]> {
+async function extract(
+  rows: Iterable<{ file_index: number; data: () => Buffer }>,
+  dir: string,
+): Promise<ReportFile[]> {
   const files: ReportFile[] = [];
   let current: { index: number; stream: ReturnType<typeof createWriteStream>; file: ReportFile } | undefined;
   const close = async () => {

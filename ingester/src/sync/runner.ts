@@ -121,7 +121,10 @@ export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<Syn
         summary.malformedLines += result.malformedLines;
         for (const path of result.unknownKeys) unknownKeys.add(`${task.kind}: ${path}`);
         if (result.malformedLines > 0) {
-          logger.warn({ ...context, malformedLines: result.malformedLines, issues: result.issues.slice(0, 5) }, 'report had malformed lines; the rest was stored');
+          logger.warn(
+            { ...context, malformedLines: result.malformedLines, issues: result.issues.slice(0, 5) },
+            'report had malformed lines; the rest was stored',
+          );
         }
       }
       progress.advance(result === 'no_data' ? 0 : result.records);
@@ -133,7 +136,8 @@ export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<Syn
       await store.exclusive(() => store.recordAttempt(scopeId, task.kind, task.day, 'failed', message));
       progress.advance(0);
       if (error instanceof GitHubError && error.status === 401) blockedAll = message;
-      else if (error instanceof GitHubError && (error.status === 403 || error.status === 404)) blockedScopes.set(key, message);
+      else if (error instanceof GitHubError && (error.status === 403 || error.status === 404))
+        blockedScopes.set(key, message);
     }
   };
 
@@ -146,13 +150,22 @@ export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<Syn
   }
 
   if (request.settings.retentionDays !== undefined) {
-    const pruned = await store.exclusive(() => pruneBefore(store.db, today - request.settings.retentionDays!));
-    if (pruned > 0) logger.info({ rows: pruned, before: formatDay(today - request.settings.retentionDays!) }, 'pruned days past SYNC_RETENTION_DAYS');
+    const pruned = await store.exclusive(() =>
+      pruneBefore(store.db, today - request.settings.retentionDays!),
+    );
+    if (pruned > 0)
+      logger.info(
+        { rows: pruned, before: formatDay(today - request.settings.retentionDays!) },
+        'pruned days past SYNC_RETENTION_DAYS',
+      );
   }
   summary.unknownKeys = [...unknownKeys].sort();
   summary.durationMs = Date.now() - startedAt;
   if (summary.unknownKeys.length) {
-    logger.warn({ unknownKeys: summary.unknownKeys }, 'GitHub sent fields this version does not store yet; they are kept in the raw archive (run `reprocess` after upgrading)');
+    logger.warn(
+      { unknownKeys: summary.unknownKeys },
+      'GitHub sent fields this version does not store yet; they are kept in the raw archive (run `reprocess` after upgrading)',
+    );
   }
   await store.exclusive(() => finishRun(store.db, summary));
   return summary;
@@ -185,7 +198,9 @@ async function syncReport(
       }
       files = await downloadAll(deps, links.links, dir).catch((retryError: Error) => {
         throw retryError instanceof ExpiredLinkError
-          ? new Error(`${retryError.message}, again after fetching fresh links; check the clock and any proxy between here and GitHub`)
+          ? new Error(
+              `${retryError.message}, again after fetching fresh links; check the clock and any proxy between here and GitHub`,
+            )
           : retryError;
       });
     }
@@ -209,10 +224,15 @@ async function downloadAll(deps: SyncDeps, links: readonly string[], dir: string
       } catch (error) {
         if (!(error instanceof TruncatedDownloadError) || attempt >= attempts) {
           throw error instanceof TruncatedDownloadError
-            ? new Error(`report file ${index + 1} of ${links.length}: ${error.message} (after ${attempt} attempts)`)
+            ? new Error(
+                `report file ${index + 1} of ${links.length}: ${error.message} (after ${attempt} attempts)`,
+              )
             : error;
         }
-        deps.logger.warn({ file: index + 1, attempt, err: error.message }, 'report download cut short; retrying');
+        deps.logger.warn(
+          { file: index + 1, attempt, err: error.message },
+          'report download cut short; retrying',
+        );
         await sleep(200 * attempt);
       }
     }
@@ -221,7 +241,11 @@ async function downloadAll(deps: SyncDeps, links: readonly string[], dir: string
 }
 
 /** Runs `work` over `items` with at most `limit` in flight. */
-async function runPool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+async function runPool<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < items.length) await work(items[next++]);

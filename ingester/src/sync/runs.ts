@@ -30,7 +30,9 @@ export function finishRun(db: DB, summary: SyncSummary): void {
     summary.noData,
     summary.failed,
     summary.records,
-    summary.failures.length ? `${summary.failures.length} report(s) failed; first: ${summary.failures[0].error}` : null,
+    summary.failures.length
+      ? `${summary.failures.length} report(s) failed; first: ${summary.failures[0].error}`
+      : null,
     summary.runId,
   );
 }
