@@ -10,7 +10,6 @@ import type { Scope } from './scopes';
 import { SimulatorServer } from './simulator/server';
 import { type DB, openDatabase } from './store/db';
 import { Store } from './store/writer';
-import { markInterruptedRuns } from './sync/runs';
 
 export interface Runtime {
   config: Config;
@@ -24,12 +23,6 @@ export interface Runtime {
 
 export async function createRuntime(config: Config, logger: Logger): Promise<Runtime> {
   const db = openDatabase(config.databasePath);
-  const interrupted = markInterruptedRuns(db);
-  if (interrupted)
-    logger.warn(
-      { runs: interrupted },
-      'a previous sync was interrupted; its unfinished days will be fetched again',
-    );
   const store = new Store(db);
 
   let simulator: SimulatorServer | undefined;

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { formatDay } from '../src/days';
 import type { GitHubClient } from '../src/github/client';
 import { coverage } from '../src/store/coverage';
@@ -199,4 +200,24 @@ test('retention prunes every day older than SYNC_RETENTION_DAYS after the sync',
       .pluck()
       .get(TEST_TODAY - 7),
   ).toBe(0);
+});
+
+test('two syncs never run at once on one database; a lease left by a dead process is taken over', async () => {
+  const range = { scopes: [org()], from: day('2026-08-01'), to: day('2026-08-03') };
+  const first = syncDays(t.store, client, range);
+  await expect(syncDays(t.store, client, range)).rejects.toThrow(
+    /another sync is already running on this database \(pid \d+/,
+  );
+  await first;
+  t.db.prepare('INSERT INTO sync_lock (id, host, pid, acquired_at, expires_at) VALUES (1, ?, ?, ?, ?)').run(
+    hostname(),
+    2 ** 22 + 12345, // no such process
+    new Date().toISOString(),
+    Date.now() + 600_000,
+  );
+  await expect(syncDays(t.store, client, { ...range, force: true })).resolves.toMatchObject({
+    failed: 0,
+    ok: 12,
+  });
+  expect(t.db.prepare('SELECT count(*) FROM sync_lock').pluck().get()).toBe(0);
 });

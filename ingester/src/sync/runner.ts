@@ -13,7 +13,8 @@ import type { Store } from '../store/writer';
 import { importReport, type ReportFile } from './importer';
 import { type PlannedReport, planSync } from './planner';
 import { type Progress, noProgress } from './progress';
-import { pruneBefore, startRun, finishRun, loadStatuses } from './runs';
+import { acquireSyncLease } from './lock';
+import { pruneBefore, startRun, finishRun, loadStatuses, markInterruptedRuns } from './runs';
 
 export interface SyncSettings {
   backfillDays: number;
@@ -66,10 +67,22 @@ export interface SyncSummary {
 
 /** Fetches and stores every planned report with bounded concurrency. Failures are recorded, not thrown. */
 export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<SyncSummary> {
+  const { store } = deps;
+  const today = dayOf(request.now ?? new Date());
+  const lease = await store.exclusive(() => acquireSyncLease(store));
+  try {
+    return await syncUnderLease(deps, request, today);
+  } finally {
+    await store.exclusive(() => lease.release());
+  }
+}
+
+async function syncUnderLease(deps: SyncDeps, request: SyncRequest, today: DayNumber): Promise<SyncSummary> {
   const { store, logger } = deps;
   const progress = deps.progress ?? noProgress;
   const startedAt = Date.now();
-  const today = dayOf(request.now ?? new Date());
+  const interrupted = await store.exclusive(() => markInterruptedRuns(store.db));
+  if (interrupted) logger.warn({ runs: interrupted }, 'a previous sync was interrupted; its unfinished days will be fetched again');
   const scopeIds = new Map(request.scopes.map((scope) => [scopeKey(scope), store.scopeId(scope)]));
   const statuses = await store.exclusive(() => loadStatuses(store.db));
   const plan = planSync({

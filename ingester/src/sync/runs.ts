@@ -37,7 +37,7 @@ export function finishRun(db: DB, summary: SyncSummary): void {
   );
 }
 
-/** A process that died mid-sync leaves its run 'running'; call once at start-up. */
+/** A process that died mid-sync leaves its run 'running'; call while holding the sync lease. */
 export function markInterruptedRuns(db: DB): number {
   return db
     .prepare("UPDATE sync_runs SET status = 'interrupted', finished_at = ? WHERE status = 'running'")
