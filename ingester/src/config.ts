@@ -26,7 +26,7 @@ export interface Config {
   };
   demo: boolean;
   logLevel: string;
-  http: { port: number; apiToken?: string; adminToken?: string };
+  http: { port: number; host: string; apiToken?: string; adminToken?: string };
 }
 
 export class ConfigError extends Error {
@@ -155,6 +155,10 @@ const envSchema = z.object({
       return level;
     }),
   PORT: wholeNumber('PORT', 1, 65535, 8080),
+  HOST: z
+    .string()
+    .optional()
+    .transform((value) => value?.trim() || '0.0.0.0'),
   INGESTER_API_TOKEN: optionalText,
   INGESTER_ADMIN_TOKEN: optionalText,
 });
@@ -222,7 +226,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     demo,
     logLevel: e.LOG_LEVEL,
-    http: { port: e.PORT!, apiToken: e.INGESTER_API_TOKEN, adminToken: e.INGESTER_ADMIN_TOKEN },
+    http: { port: e.PORT!, host: e.HOST, apiToken: e.INGESTER_API_TOKEN, adminToken: e.INGESTER_ADMIN_TOKEN },
   };
 }
 

@@ -2,9 +2,11 @@
  * CLI entry: `npm run ingester -- <serve|sync|status|reprocess|simulate> [options]`.
  * Parses the command, builds config, calls one module.
  */
+import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config';
 import { type DayNumber, dayOf, formatDay, parseDay } from './days';
+import { createApp } from './http/app';
 import { createLogger, type Logger } from './log';
 import { REPORT_KINDS, type ReportKind, isReportKind } from './reports/types';
 import { createRuntime } from './runtime';
@@ -12,6 +14,7 @@ import { SLUG_PATTERN, type Scope } from './scopes';
 import { FAULT_HELP, parseFaults } from './simulator/faults';
 import { SimulatorServer } from './simulator/server';
 import { coverage } from './store/coverage';
+import { openDatabase } from './store/db';
 import { createProgress } from './sync/progress';
 import { reprocess } from './sync/reprocess';
 import { runSync } from './sync/runner';
@@ -86,12 +89,31 @@ async function serve(config: ReturnType<typeof loadConfig>, logger: Logger): Pro
     { scopes: runtime.scopes, settings: config.sync },
     logger,
   );
+  const reader = openDatabase(config.databasePath, { readonly: true });
+  const app = createApp({
+    db: reader,
+    logger,
+    scopes: runtime.scopes,
+    backfillDays: config.sync.backfillDays,
+    apiToken: config.http.apiToken,
+    adminToken: config.http.adminToken,
+    sync: service,
+  });
+  const server = app.listen(config.http.port, config.http.host);
+  await once(server, 'listening');
+  logger.info(
+    { port: config.http.port, auth: config.http.apiToken ? 'bearer token' : 'open' },
+    'API listening',
+  );
   service.start(config.sync.schedule);
   await new Promise<void>((resolve) => {
     for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
   });
   logger.info('shutting down: waiting for a running sync to finish its current reports');
+  server.close();
+  server.closeAllConnections();
   await service.stop();
+  reader.close();
   await runtime.close();
   return 0;
 }

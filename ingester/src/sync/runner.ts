@@ -42,6 +42,8 @@ export interface SyncDeps {
   tmpDir?: string;
   /** Attempts per file when a transfer is cut short (the expired-link refresh is separate). */
   downloadAttempts?: number;
+  /** Told the run id once the run is recorded. */
+  onStart?: (runId: number) => void;
 }
 
 export interface SyncFailure {
@@ -82,7 +84,11 @@ async function syncUnderLease(deps: SyncDeps, request: SyncRequest, today: DayNu
   const progress = deps.progress ?? noProgress;
   const startedAt = Date.now();
   const interrupted = await store.exclusive(() => markInterruptedRuns(store.db));
-  if (interrupted) logger.warn({ runs: interrupted }, 'a previous sync was interrupted; its unfinished days will be fetched again');
+  if (interrupted)
+    logger.warn(
+      { runs: interrupted },
+      'a previous sync was interrupted; its unfinished days will be fetched again',
+    );
   const scopeIds = new Map(request.scopes.map((scope) => [scopeKey(scope), store.scopeId(scope)]));
   const statuses = await store.exclusive(() => loadStatuses(store.db));
   const plan = planSync({
@@ -97,6 +103,7 @@ async function syncUnderLease(deps: SyncDeps, request: SyncRequest, today: DayNu
     statusOf: (scope, kind, day) => statuses.get(`${scopeIds.get(scopeKey(scope))}:${kind}:${day}`),
   });
   const runId = await store.exclusive(() => startRun(store.db, request.trigger, plan.length));
+  deps.onStart?.(runId);
   const summary: SyncSummary = {
     runId,
     planned: plan.length,

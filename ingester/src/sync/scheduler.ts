@@ -7,7 +7,7 @@ import { type SyncDeps, type SyncRequest, type SyncSummary, runSync } from './ru
  * `trigger`, so two syncs never overlap in this process.
  */
 export class SyncService {
-  private running: { id: number; promise: Promise<SyncSummary> } | undefined;
+  private running: { id: number; promise: Promise<SyncSummary>; runId: Promise<number> } | undefined;
   private job: Job | undefined;
   private nextId = 1;
   lastSummary: SyncSummary | undefined;
@@ -22,11 +22,16 @@ export class SyncService {
     return this.running !== undefined;
   }
 
-  /** Starts a sync unless one is running; returns the running one's promise either way. */
-  trigger(trigger: string): { started: boolean; promise: Promise<SyncSummary> } {
-    if (this.running) return { started: false, promise: this.running.promise };
+  /**
+   * Starts a sync unless one is running; returns the running one either way. `runId` resolves once
+   * the run is recorded (and rejects if it could not start, e.g. another process holds the lease).
+   */
+  trigger(trigger: string): { started: boolean; promise: Promise<SyncSummary>; runId: Promise<number> } {
+    if (this.running) return { started: false, promise: this.running.promise, runId: this.running.runId };
     const id = this.nextId++;
-    const promise = runSync(this.deps, { ...this.request, trigger })
+    let announce: (runId: number) => void = () => undefined;
+    const runId = new Promise<number>((resolve) => (announce = resolve));
+    const promise = runSync({ ...this.deps, onStart: announce }, { ...this.request, trigger })
       .then((summary) => {
         this.lastSummary = summary;
         const level = summary.failed > 0 ? 'warn' : 'info';
@@ -36,9 +41,14 @@ export class SyncService {
       .finally(() => {
         if (this.running?.id === id) this.running = undefined;
       });
-    this.running = { id, promise };
-    promise.catch((error: Error) => this.logger.error({ err: error.message, trigger }, 'sync crashed'));
-    return { started: true, promise };
+    const started = Promise.race([
+      runId,
+      promise.then(() => Promise.reject(new Error('the sync ended before it started'))),
+    ]);
+    started.catch(() => undefined);
+    this.running = { id, promise, runId: started };
+    promise.catch((error: Error) => this.logger.error({ err: error.message, trigger }, 'sync did not run'));
+    return { started: true, promise, runId: started };
   }
 
   /** The cron schedule plus one sync now. */

@@ -1,0 +1,201 @@
+/**
+ * The HTTP surface: the query API Grafana's data source proxy calls, health for orchestrators,
+ * and Prometheus metrics. Every error is JSON `{"error": "..."}`; nothing a client sends reaches a 500.
+ */
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Registry } from 'prom-client';
+import { dayOf, parseDay } from '../days';
+import type { Logger } from '../log';
+import { DIMENSIONS, DIMENSION_INFO, METRICS, groupingsOf } from '../query/catalog';
+import { dimensionValues } from '../query/dimensions';
+import { QueryEngine, QueryError } from '../query/engine';
+import type { FrameJSON } from '../query/frames';
+import { describeIssues, queryItemSchema, queryRequestSchema } from '../query/request';
+import type { Scope } from '../scopes';
+import { coverage } from '../store/coverage';
+import type { DB } from '../store/db';
+import { SyncBusyError } from '../sync/lock';
+import type { SyncService } from '../sync/scheduler';
+import { requireAdmin, requireToken } from './auth';
+import { health } from './health';
+
+export interface ApiOptions {
+  /** A reader connection (query_only): queries never block or see a sync's open transaction. */
+  db: DB;
+  logger: Logger;
+  scopes: readonly Scope[];
+  backfillDays: number;
+  apiToken?: string;
+  adminToken?: string;
+  sync?: SyncService;
+  metrics?: Registry;
+  now?: () => Date;
+}
+
+/** Request bodies above this are refused with 413: a query batch is a few kilobytes. */
+export const BODY_LIMIT = '256kb';
+
+type ResultEntry = { frames: FrameJSON[] } | { error: string; status: number };
+
+export function createApp(options: ApiOptions): express.Express {
+  const { db, logger } = options;
+  const engine = new QueryEngine(db);
+  const now = options.now ?? (() => new Date());
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(express.json({ limit: BODY_LIMIT, strict: true }));
+
+  app.get('/api/health', (_req, res) => {
+    const report = health(db, now());
+    res.status(report.status === 'unavailable' ? 503 : 200).json(report);
+  });
+
+  app.get('/metrics', async (_req, res) => {
+    if (!options.metrics) {
+      res.status(404).json({ error: 'metrics are not enabled' });
+      return;
+    }
+    res.type(options.metrics.contentType).send(await options.metrics.metrics());
+  });
+
+  app.post('/api/v1/sync', requireAdmin(options.adminToken), async (_req, res) => {
+    if (!options.sync) {
+      res.status(503).json({ error: 'this process does not run syncs (start it with `serve`)' });
+      return;
+    }
+    const { started, runId } = options.sync.trigger('api');
+    if (!started) {
+      res.status(409).json({ error: 'a sync is already running', runId: await runId.catch(() => null) });
+      return;
+    }
+    try {
+      res.status(202).json({ status: 'started', runId: await runId });
+    } catch (error) {
+      const busy = error instanceof SyncBusyError;
+      res.status(busy ? 409 : 500).json({ error: (error as Error).message });
+    }
+  });
+
+  const api = express.Router();
+  api.use(requireToken(options.apiToken, 'INGESTER_API_TOKEN'));
+
+  api.get('/catalog', (_req, res) => {
+    res.json({
+      metrics: [...METRICS.values()].map((m) => ({
+        id: m.id,
+        title: m.title,
+        family: m.family,
+        description: m.description,
+        unit: m.unit,
+        aggregation: m.aggregation,
+        groupBy: groupingsOf(m),
+        source: m.userRowsOnly
+          ? 'per-user rows'
+          : m.sources[0].subject === 'repo_ref'
+            ? 'aggregate report and repository rows'
+            : 'aggregate report (per-user rows for team and user)',
+      })),
+      dimensions: DIMENSIONS.map((id) => ({ id, description: DIMENSION_INFO[id] })),
+    });
+  });
+
+  api.post('/query', (req, res) => {
+    const parsed = queryRequestSchema.safeParse(req.body);
+    if (!parsed.success) {
+      res.status(400).json({ error: `invalid query request: ${describeIssues(parsed.error)}` });
+      return;
+    }
+    const range = {
+      fromDay: dayOf(new Date(parsed.data.range.from)),
+      toDay: dayOf(new Date(parsed.data.range.to)),
+    };
+    const results: Record<string, ResultEntry> = {};
+    for (const [index, raw] of parsed.data.queries.entries()) {
+      const refId =
+        typeof (raw as { refId?: unknown })?.refId === 'string'
+          ? (raw as { refId: string }).refId.slice(0, 64) || `#${index}`
+          : `#${index}`;
+      const item = queryItemSchema.safeParse(raw);
+      if (!item.success) {
+        results[refId] = { error: describeIssues(item.error, `queries[${index}]`), status: 400 };
+        continue;
+      }
+      try {
+        results[refId] = { frames: engine.run(item.data, range) };
+      } catch (error) {
+        if (error instanceof QueryError) results[refId] = { error: error.message, status: error.status };
+        else {
+          logger.error({ err: (error as Error).message, refId, metric: item.data.metric }, 'query failed');
+          results[refId] = {
+            error: 'internal error while running this query; see the ingester log',
+            status: 500,
+          };
+        }
+      }
+    }
+    res.json({ results });
+  });
+
+  api.get('/dimensions/:dimension/values', (req, res) => {
+    const query = req.query as Record<string, unknown>;
+    const text = (name: string) => (typeof query[name] === 'string' ? (query[name] as string) : undefined);
+    const day = (name: string) => {
+      const value = text(name);
+      if (value === undefined || value === '') return undefined;
+      const parsed = parseDay(value.slice(0, 10));
+      if (parsed === undefined)
+        throw new QueryError(`${name} must be a date as YYYY-MM-DD (got "${value.slice(0, 40)}")`);
+      return parsed;
+    };
+    const scopeText = text('scope');
+    const scopeIds = scopeText ? [engine.resolveScope(scopeText).id] : engine.scopes().map((s) => s.id);
+    res.json({
+      values: dimensionValues(db, String(req.params.dimension), {
+        scopeIds,
+        fromDay: day('from') ?? -1e7,
+        toDay: day('to') ?? 1e7,
+        search: text('search')?.slice(0, 200),
+      }),
+    });
+  });
+
+  api.get('/sync/status', (_req, res) => {
+    res.json({
+      running: options.sync?.isRunning ?? false,
+      ...coverage(db, { scopes: options.scopes, today: dayOf(now()), backfillDays: options.backfillDays }),
+    });
+  });
+
+  api.use((_req, res) => {
+    res.status(404).json({ error: 'no such API route; see GET /api/v1/catalog and the README' });
+  });
+  app.use('/api/v1', api);
+
+  app.use((_req, res) => {
+    res.status(404).json({ error: 'not found; the API lives under /api/v1, plus /api/health and /metrics' });
+  });
+
+  // Body-parser and route errors: client mistakes get 4xx with the reason; anything else is logged.
+  app.use(
+    (error: Error & { status?: number; type?: string }, _req: Request, res: Response, next: NextFunction) => {
+      void next;
+      if (error instanceof QueryError) {
+        res.status(error.status).json({ error: error.message });
+        return;
+      }
+      const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
+      if (status === 500) logger.error({ err: error.message }, 'request failed');
+      const message =
+        error.type === 'entity.too.large'
+          ? `request body larger than ${BODY_LIMIT}`
+          : error.type === 'entity.parse.failed'
+            ? 'request body is not valid JSON'
+            : status === 500
+              ? 'internal error; see the ingester log'
+              : error.message;
+      res.status(status).json({ error: message });
+    },
+  );
+  return app;
+}

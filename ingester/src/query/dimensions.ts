@@ -1,0 +1,194 @@
+/** Values of a dimension, for template variables and filter pickers: GET /api/v1/dimensions/{d}/values. */
+import type { DB } from '../store/db';
+import { scopeKey } from '../scopes';
+import type { Dimension } from './catalog';
+import { QueryError } from './engine';
+
+export const VALUE_DIMENSIONS = [
+  'scope',
+  'team',
+  'user',
+  'ide',
+  'language',
+  'model',
+  'feature',
+  'repository',
+  'agent',
+  'comment_type',
+  'adoption_phase',
+  'ide_version',
+  'plugin_version',
+  'cli_version',
+  'customization',
+] as const;
+export type ValueDimension = (typeof VALUE_DIMENSIONS)[number];
+
+/** Where each dictionary-coded dimension is stored; `aggregate` means the scope rows list every value. */
+const DICT_COLUMNS: Partial<
+  Record<Dimension, { table: string; column: string; kind: string; subject: string; aggregate: boolean }[]>
+> = {
+  ide: [{ table: 'by_ide', column: 'ide', kind: 'ide', subject: 'user_ref', aggregate: true }],
+  feature: [
+    { table: 'by_feature', column: 'feature', kind: 'feature', subject: 'user_ref', aggregate: true },
+  ],
+  language: [
+    {
+      table: 'by_language_feature',
+      column: 'language',
+      kind: 'language',
+      subject: 'user_ref',
+      aggregate: true,
+    },
+  ],
+  model: [
+    { table: 'by_model_feature', column: 'model', kind: 'model', subject: 'user_ref', aggregate: true },
+    { table: 'by_language_model', column: 'model', kind: 'model', subject: 'user_ref', aggregate: true },
+  ],
+  comment_type: [
+    {
+      table: 'pr_comment_types',
+      column: 'comment_type',
+      kind: 'comment_type',
+      subject: 'repo_ref',
+      aggregate: true,
+    },
+  ],
+  adoption_phase: [
+    {
+      table: 'by_adoption_phase',
+      column: 'phase',
+      kind: 'adoption_phase',
+      subject: 'user_ref',
+      aggregate: true,
+    },
+    {
+      table: 'usage_day',
+      column: 'adoption_phase',
+      kind: 'adoption_phase',
+      subject: 'user_ref',
+      aggregate: false,
+    },
+  ],
+  ide_version: [
+    { table: 'by_ide', column: 'ide_version', kind: 'ide_version', subject: 'user_ref', aggregate: false },
+  ],
+  plugin_version: [
+    {
+      table: 'by_ide',
+      column: 'plugin_version',
+      kind: 'plugin_version',
+      subject: 'user_ref',
+      aggregate: false,
+    },
+  ],
+  cli_version: [
+    { table: 'usage_day', column: 'cli_version', kind: 'cli_version', subject: 'user_ref', aggregate: false },
+  ],
+  customization: [
+    {
+      table: 'by_customization',
+      column: 'name',
+      kind: 'customization',
+      subject: 'user_ref',
+      aggregate: true,
+    },
+  ],
+};
+
+const LIMIT = 1000;
+
+export interface ValueQuery {
+  scopeIds: number[];
+  fromDay: number;
+  toDay: number;
+  search?: string;
+}
+
+export interface DimensionValue {
+  value: string;
+  label: string;
+}
+
+function like(search: string | undefined): string {
+  return `%${(search ?? '').replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+export function dimensionValues(db: DB, dimension: string, query: ValueQuery): DimensionValue[] {
+  if (!(VALUE_DIMENSIONS as readonly string[]).includes(dimension)) {
+    throw new QueryError(
+      `unknown dimension "${dimension}"; choose from: ${VALUE_DIMENSIONS.join(', ')}`,
+      404,
+    );
+  }
+  const pattern = like(query.search);
+  const scopes = query.scopeIds.map(() => '?').join(', ') || 'NULL';
+  const range = [query.fromDay, query.toDay];
+  const dim = dimension as ValueDimension;
+  if (dim === 'scope') {
+    const rows = db.prepare('SELECT kind, slug FROM scopes ORDER BY kind, slug').all() as {
+      kind: 'enterprise' | 'organization';
+      slug: string;
+    }[];
+    return rows
+      .map((r) => scopeKey(r))
+      .filter((key) => key.toLowerCase().includes((query.search ?? '').toLowerCase()))
+      .map((key) => ({ value: key, label: key }));
+  }
+  let values: string[];
+  if (dim === 'team') {
+    values = db
+      .prepare(
+        `SELECT DISTINCT t.slug FROM teams t WHERE t.scope_id IN (${scopes}) AND t.slug LIKE ? ESCAPE '\\'
+         AND EXISTS (SELECT 1 FROM team_members m WHERE m.scope_id = t.scope_id AND m.team_ref = t.id AND m.day BETWEEN ? AND ?)
+         ORDER BY t.slug LIMIT ${LIMIT}`,
+      )
+      .pluck()
+      .all(...query.scopeIds, pattern, ...range) as string[];
+  } else if (dim === 'user') {
+    values = db
+      .prepare(
+        `SELECT u.login FROM users u WHERE u.login LIKE ? ESCAPE '\\' AND u.id IN (
+           SELECT DISTINCT user_ref FROM usage_day WHERE scope_id IN (${scopes}) AND day BETWEEN ? AND ? AND user_ref > 0)
+         ORDER BY u.login LIMIT ${LIMIT}`,
+      )
+      .pluck()
+      .all(pattern, ...range) as string[];
+  } else if (dim === 'repository') {
+    values = db
+      .prepare(
+        `SELECT r.owner || '/' || r.name AS full_name FROM repos r WHERE full_name LIKE ? ESCAPE '\\' AND r.id IN (
+           SELECT DISTINCT repo_ref FROM pull_requests_day WHERE scope_id IN (${scopes}) AND day BETWEEN ? AND ? AND repo_ref > 0)
+         ORDER BY full_name LIMIT ${LIMIT}`,
+      )
+      .pluck()
+      .all(pattern, ...range) as string[];
+  } else if (dim === 'agent') {
+    const rows = db
+      .prepare(
+        `SELECT d.value AS id, (SELECT n.value FROM by_agent b JOIN dictionary n ON n.id = b.agent_name WHERE b.agent = a.agent ORDER BY b.day DESC LIMIT 1) AS name
+         FROM (SELECT DISTINCT agent FROM by_agent WHERE scope_id IN (${scopes}) AND day BETWEEN ? AND ?) a JOIN dictionary d ON d.id = a.agent
+         ORDER BY name LIMIT ${LIMIT}`,
+      )
+      .all(...range) as { id: string; name: string | null }[];
+    const needle = (query.search ?? '').toLowerCase();
+    return rows
+      .filter((r) => `${r.id} ${r.name ?? ''}`.toLowerCase().includes(needle))
+      .map((r) => ({ value: r.name ?? r.id, label: r.name ?? r.id }));
+  } else {
+    const found = new Set<string>();
+    for (const place of DICT_COLUMNS[dim] ?? []) {
+      const subject = place.aggregate ? `${place.subject} = 0` : `${place.subject} > 0`;
+      const rows = db
+        .prepare(
+          `SELECT d.value FROM dictionary d WHERE d.kind = ? AND d.value LIKE ? ESCAPE '\\' AND d.id IN (
+             SELECT DISTINCT ${place.column} FROM ${place.table} WHERE scope_id IN (${scopes}) AND day BETWEEN ? AND ? AND ${subject})
+           LIMIT ${LIMIT}`,
+        )
+        .pluck()
+        .all(place.kind, pattern, ...range) as string[];
+      for (const value of rows) found.add(value);
+    }
+    values = [...found].sort();
+  }
+  return values.map((value) => ({ value, label: value }));
+}

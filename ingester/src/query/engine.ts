@@ -1,0 +1,486 @@
+/**
+ * One panel query → SQL over the figure tables → data frames. The SQL is assembled from catalog
+ * entries only (table, column and expression names never come from the client); every client value
+ * is a bound parameter.
+ */
+import type { DB } from '../store/db';
+import { type Scope, parseScopeKey, scopeKey } from '../scopes';
+import { type Dimension, type MetricDef, METRICS, type Source, groupingsOf } from './catalog';
+import { type FrameJSON, type Notice, buildFrames, type SeriesPoint } from './frames';
+import type { QueryItem } from './request';
+
+export class QueryError extends Error {
+  constructor(
+    message: string,
+    readonly status = 400,
+  ) {
+    super(message);
+    this.name = 'QueryError';
+  }
+}
+
+export interface DayRangeQuery {
+  fromDay: number;
+  toDay: number;
+}
+
+/** SQL for a bucket start day from x.day; `total` folds the whole range into one bucket. */
+const BUCKETS = {
+  day: (col: string) => col,
+  week: (col: string) => `(${col} - ((${col} + 3) % 7))`,
+  month: (col: string) =>
+    `CAST(julianday(date(${col} * 86400, 'unixepoch', 'start of month')) - 2440587.5 AS INTEGER)`,
+  total: () => '0',
+} as const;
+type BucketMode = keyof typeof BUCKETS;
+
+interface Plan {
+  metric: MetricDef;
+  source: Source;
+  scope: { id: number; key: string; kind: Scope['kind'] };
+  userRows: boolean;
+  repoRows: boolean;
+  groupBy: Dimension;
+  /** SQL of the group key over alias x (and tm when grouped by team). */
+  groupSql: string;
+  joins: string;
+  where: string[];
+  params: unknown[];
+  reportKinds: string[];
+}
+
+const OTHERS = -1;
+
+export class QueryEngine {
+  private readonly dictIds;
+  private readonly dictValue;
+
+  constructor(private readonly db: DB) {
+    this.dictIds = db.prepare('SELECT id FROM dictionary WHERE kind = ? AND value = ?').pluck();
+    this.dictValue = db.prepare('SELECT value FROM dictionary WHERE id = ?').pluck();
+  }
+
+  scopes(): (Scope & { id: number })[] {
+    return this.db.prepare('SELECT id, kind, slug FROM scopes ORDER BY kind, slug').all() as (Scope & {
+      id: number;
+    })[];
+  }
+
+  resolveScope(text: string | undefined): { id: number; key: string; kind: Scope['kind'] } {
+    const scopes = this.scopes();
+    const valid = scopes.map((s) => scopeKey(s));
+    if (text === undefined) {
+      if (scopes.length === 1) return { id: scopes[0].id, key: valid[0], kind: scopes[0].kind };
+      throw new QueryError(
+        scopes.length === 0
+          ? 'no data has been synced yet, so there is no scope to query'
+          : `scope is required when several scopes exist; valid scopes: ${valid.join(', ')}`,
+      );
+    }
+    const parsed = parseScopeKey(text);
+    const found =
+      parsed &&
+      scopes.find((s) => s.kind === parsed.kind && s.slug.toLowerCase() === parsed.slug.toLowerCase());
+    if (!found)
+      throw new QueryError(`unknown scope "${text}"; valid scopes: ${valid.join(', ') || '(none yet)'}`);
+    return { id: found.id, key: scopeKey(found), kind: found.kind };
+  }
+
+  run(query: QueryItem, range: DayRangeQuery): FrameJSON[] {
+    const plan = this.plan(query);
+    const notices = this.notices(plan, query);
+    const label = (group: number) => this.label(plan.groupBy, group);
+    const reported = this.reportedBuckets(plan, range, query.interval);
+
+    if (query.format === 'table' || (query.limit !== undefined && plan.groupBy !== 'none')) {
+      const totals = this.aggregate(plan, range, 'total');
+      const ranked = [...totals.values()]
+        .map((row) => ({ group: row.group, value: combine(plan.metric, row.parts) }))
+        .sort(
+          (a, b) =>
+            (b.value ?? -Infinity) - (a.value ?? -Infinity) || label(a.group).localeCompare(label(b.group)),
+        );
+      const top = query.limit !== undefined ? ranked.slice(0, query.limit) : ranked;
+      const rest = query.limit !== undefined && query.others && ranked.length > top.length;
+      if (query.format === 'table') {
+        const rows = top.map((r) => ({ label: label(r.group), value: r.value }));
+        if (rest) {
+          const folded = this.aggregate(
+            plan,
+            range,
+            'total',
+            top.map((r) => r.group),
+          );
+          const others = [...folded.values()].find((row) => row.group === OTHERS);
+          rows.push({ label: 'Others', value: others ? combine(plan.metric, others.parts) : null });
+        }
+        return buildFrames({
+          refId: query.refId,
+          metric: plan.metric,
+          groupBy: plan.groupBy,
+          format: 'table',
+          table: rows,
+          meta: this.meta(plan, query),
+          notices,
+        });
+      }
+      const series = this.series(
+        plan,
+        range,
+        query,
+        top.map((r) => r.group),
+        rest,
+        reported,
+        label,
+      );
+      return buildFrames({
+        refId: query.refId,
+        metric: plan.metric,
+        groupBy: plan.groupBy,
+        format: 'time_series',
+        series,
+        meta: this.meta(plan, query),
+        notices,
+      });
+    }
+    const series = this.series(plan, range, query, undefined, false, reported, label);
+    return buildFrames({
+      refId: query.refId,
+      metric: plan.metric,
+      groupBy: plan.groupBy,
+      format: 'time_series',
+      series,
+      meta: this.meta(plan, query),
+      notices,
+    });
+  }
+
+  private series(
+    plan: Plan,
+    range: DayRangeQuery,
+    query: QueryItem,
+    top: number[] | undefined,
+    others: boolean,
+    reported: number[],
+    label: (group: number) => string,
+  ): { label: string; points: SeriesPoint[] }[] {
+    const rows = this.aggregate(plan, range, query.interval, top, others);
+    const byGroup = new Map<number, Map<number, number | null>>();
+    for (const row of rows.values()) {
+      const points = byGroup.get(row.group) ?? new Map<number, number | null>();
+      points.set(row.bucket, combine(plan.metric, row.parts));
+      byGroup.set(row.group, points);
+    }
+    const order = top
+      ? [...top, ...(others ? [OTHERS] : [])]
+      : [...byGroup.keys()].sort((a, b) => label(a).localeCompare(label(b)));
+    const fillZero = plan.metric.aggregation === 'sum' || plan.metric.aggregation === 'distinct';
+    return order
+      .filter((group) => byGroup.has(group) || (top !== undefined && group !== OTHERS))
+      .map((group) => {
+        const points = byGroup.get(group) ?? new Map<number, number | null>();
+        // Days GitHub reported but this group had no entry are zeros; days never reported stay gaps.
+        if (fillZero) for (const bucket of reported) if (!points.has(bucket)) points.set(bucket, 0);
+        if (plan.metric.omittedWhenZero)
+          for (const bucket of reported) if (points.get(bucket) === null) points.set(bucket, 0);
+        return {
+          label: group === OTHERS ? 'Others' : label(group),
+          points: [...points].sort((a, b) => a[0] - b[0]).map(([day, value]) => ({ day, value })),
+        };
+      });
+  }
+
+  /** Runs the plan's aggregate over buckets; with `top`, other groups are dropped or folded into OTHERS. */
+  private aggregate(plan: Plan, range: DayRangeQuery, bucket: BucketMode, top?: number[], fold = true) {
+    let group = plan.groupSql;
+    const where = [...plan.where];
+    const params: unknown[] = [];
+    if (top) {
+      const list = top.length ? top.map(() => '?').join(', ') : 'NULL';
+      if (fold) {
+        group = `CASE WHEN ${plan.groupSql} IN (${list}) THEN ${plan.groupSql} ELSE ${OTHERS} END`;
+        params.push(...top);
+      } else {
+        where.push(`${plan.groupSql} IN (${list})`);
+      }
+    }
+    const sql = `SELECT ${BUCKETS[bucket]('x.day')} AS bucket, ${group} AS grp, ${plan.metric.parts.map((p, i) => `${p} AS p${i}`).join(', ')}
+      FROM ${plan.source.table} x ${plan.joins}
+      WHERE ${where.join(' AND ')}
+      GROUP BY bucket, grp`;
+    const bound = [
+      ...params,
+      plan.scope.id,
+      range.fromDay,
+      range.toDay,
+      ...plan.params,
+      ...(top && !fold ? top : []),
+    ];
+    const rows = this.db
+      .prepare(sql)
+      .raw()
+      .all(...bound) as (number | null)[][];
+    const out = new Map<string, { bucket: number; group: number; parts: (number | null)[] }>();
+    for (const row of rows)
+      out.set(`${row[0]}:${row[1]}`, { bucket: row[0]!, group: row[1]!, parts: row.slice(2) });
+    return out;
+  }
+
+  private plan(query: QueryItem): Plan {
+    const metric = METRICS.get(query.metric);
+    if (!metric) throw new QueryError(`unknown metric "${query.metric}"; GET /api/v1/catalog lists them`);
+    const groupings = groupingsOf(metric);
+    if (!groupings.includes(query.groupBy)) {
+      throw new QueryError(
+        `${metric.id} cannot be grouped by ${query.groupBy}; it can be grouped by: ${groupings.join(', ')}`,
+      );
+    }
+    const filterDims = Object.keys(query.filters) as Dimension[];
+    for (const dim of filterDims) {
+      if (!groupings.includes(dim))
+        throw new QueryError(
+          `${metric.id} cannot be filtered by ${dim}; it supports: ${groupings.filter((d) => d !== 'none').join(', ')}`,
+        );
+    }
+    const scope = this.resolveScope(query.scope);
+    const needed = [query.groupBy, ...filterDims].filter(
+      (d) => d !== 'none' && d !== 'team' && d !== 'user' && d !== 'repository',
+    );
+    const source = metric.sources.find(
+      (s) =>
+        needed.every((d) => d in s.dimensions) &&
+        (!(query.groupBy === 'repository' || 'repository' in query.filters) || s.subject === 'repo_ref'),
+    );
+    if (!source) {
+      throw new QueryError(
+        `GitHub's reports have no breakdown of ${metric.id} by ${needed.join(' and ')} together; drop one of the filters or the grouping`,
+      );
+    }
+    const usesPeople = [query.groupBy, ...filterDims].some((d) => d === 'team' || d === 'user');
+    const userRowsOnlyDim = needed.some((d) => source.dimensions[d]?.userRowsOnly);
+    const userRows = source.perUser && (metric.userRowsOnly === true || usesPeople || userRowsOnlyDim);
+    if (metric.aggregateOnly && userRows) {
+      throw new QueryError(
+        `${metric.id} comes from the scope's aggregate report and cannot be split by team or user; use active_users for distinct users`,
+      );
+    }
+    const repoRows =
+      source.subject === 'repo_ref' && (query.groupBy === 'repository' || 'repository' in query.filters);
+
+    const where = [
+      'x.scope_id = ?',
+      'x.day BETWEEN ? AND ?',
+      `x.${source.subject} ${userRows || repoRows ? '> 0' : '= 0'}`,
+    ];
+    // Bound after (scope_id, day range), in the order the conditions are pushed.
+    const params: unknown[] = [];
+    let joins = '';
+    if (metric.fixed) {
+      where.push(`x.${metric.fixed.column} = ?`);
+      params.push(this.dictId(metric.fixed.dict, metric.fixed.value));
+    }
+    for (const dim of filterDims) {
+      const ids = this.filterIds(dim, query.filters[dim]!, scope.id, source);
+      const list = ids.length ? ids.map(() => '?').join(', ') : 'NULL';
+      if (dim === 'team') {
+        if (query.groupBy !== 'team') {
+          where.push(
+            `EXISTS (SELECT 1 FROM team_members tf WHERE tf.scope_id = x.scope_id AND tf.day = x.day AND tf.user_ref = x.user_ref AND tf.team_ref IN (${list}))`,
+          );
+        } else {
+          where.push(`tm.team_ref IN (${list})`);
+        }
+      } else if (dim === 'user') {
+        where.push(`x.user_ref IN (${list})`);
+      } else if (dim === 'repository') {
+        where.push(`x.repo_ref IN (${list})`);
+      } else {
+        where.push(`x.${source.dimensions[dim]!.column} IN (${list})`);
+      }
+      params.push(...ids);
+    }
+    let groupSql = '0';
+    if (query.groupBy === 'team') {
+      joins =
+        'JOIN team_members tm ON tm.scope_id = x.scope_id AND tm.day = x.day AND tm.user_ref = x.user_ref';
+      groupSql = 'tm.team_ref';
+    } else if (query.groupBy === 'user') groupSql = 'x.user_ref';
+    else if (query.groupBy === 'repository') groupSql = 'x.repo_ref';
+    else if (query.groupBy !== 'none') groupSql = `x.${source.dimensions[query.groupBy]!.column}`;
+
+    const reportKinds = [userRows || repoRows ? source.reports.rows : source.reports.aggregate];
+    if (usesPeople && [query.groupBy, ...filterDims].includes('team')) reportKinds.push('user-teams');
+    return {
+      metric,
+      source,
+      scope,
+      userRows,
+      repoRows,
+      groupBy: query.groupBy,
+      groupSql,
+      joins,
+      where,
+      params,
+      reportKinds,
+    };
+  }
+
+  private dictId(kind: string, value: string): number {
+    return (this.dictIds.get(kind, value) as number | undefined) ?? -1;
+  }
+
+  /** Client filter values → stored ids. Unknown values match nothing (an empty result, not an error). */
+  private filterIds(dim: Dimension, values: string[], scopeId: number, source: Source): number[] {
+    const ids = new Set<number>();
+    for (const value of values) {
+      if (dim === 'team') {
+        for (const id of this.db
+          .prepare('SELECT id FROM teams WHERE scope_id = ? AND (slug = ? OR CAST(github_id AS TEXT) = ?)')
+          .pluck()
+          .all(scopeId, value, value) as number[])
+          ids.add(id);
+      } else if (dim === 'user') {
+        for (const id of this.db
+          .prepare('SELECT id FROM users WHERE login = ? COLLATE NOCASE')
+          .pluck()
+          .all(value) as number[])
+          ids.add(id);
+      } else if (dim === 'repository') {
+        for (const id of this.db
+          .prepare("SELECT id FROM repos WHERE owner || '/' || name = ? OR name = ?")
+          .pluck()
+          .all(value, value) as number[])
+          ids.add(id);
+      } else if (dim === 'agent') {
+        ids.add(this.dictId('agent', value));
+        const byName = this.db
+          .prepare(
+            "SELECT DISTINCT a.agent FROM by_agent a JOIN dictionary d ON d.id = a.agent_name WHERE d.kind = 'agent_name' AND d.value = ?",
+          )
+          .pluck()
+          .all(value) as number[];
+        for (const id of byName) ids.add(id);
+      } else {
+        ids.add(this.dictId(source.dimensions[dim]!.dict, value));
+      }
+    }
+    ids.delete(-1);
+    return [...ids];
+  }
+
+  private label(dim: Dimension, group: number): string {
+    if (group === OTHERS) return 'Others';
+    switch (dim) {
+      case 'none':
+        return '';
+      case 'team':
+        return (
+          (this.db.prepare('SELECT slug FROM teams WHERE id = ?').pluck().get(group) as string | undefined) ??
+          `team ${group}`
+        );
+      case 'user':
+        return (
+          (this.db.prepare('SELECT login FROM users WHERE id = ?').pluck().get(group) as
+            string | undefined) ?? `user ${group}`
+        );
+      case 'repository':
+        return (
+          (this.db.prepare("SELECT owner || '/' || name FROM repos WHERE id = ?").pluck().get(group) as
+            string | undefined) ?? `repo ${group}`
+        );
+      case 'agent': {
+        const name = this.db
+          .prepare(
+            'SELECT d.value FROM by_agent a JOIN dictionary d ON d.id = a.agent_name WHERE a.agent = ? ORDER BY a.day DESC LIMIT 1',
+          )
+          .pluck()
+          .get(group) as string | undefined;
+        return name ?? (this.dictValue.get(group) as string | undefined) ?? `agent ${group}`;
+      }
+      default:
+        return (this.dictValue.get(group) as string | undefined) ?? '(unknown)';
+    }
+  }
+
+  /** Buckets in which GitHub delivered the reports this plan reads (every kind on the same day). */
+  private reportedBuckets(plan: Plan, range: DayRangeQuery, interval: QueryItem['interval']): number[] {
+    const kinds = plan.reportKinds;
+    const sql = `SELECT DISTINCT ${BUCKETS[interval]('day')} FROM (
+        SELECT day FROM reports WHERE scope_id = ? AND status = 'ok' AND day BETWEEN ? AND ? AND kind IN (${kinds.map(() => '?').join(', ')})
+        GROUP BY day HAVING count(DISTINCT kind) = ?)`;
+    return this.db
+      .prepare(sql)
+      .pluck()
+      .all(plan.scope.id, range.fromDay, range.toDay, ...kinds, kinds.length) as number[];
+  }
+
+  private meta(plan: Plan, query: QueryItem): Record<string, unknown> {
+    const report = plan.repoRows
+      ? 'repos-1-day'
+      : plan.userRows
+        ? `users-1-day${plan.reportKinds.includes('user-teams') ? ' joined with user-teams-1-day per day' : ''}`
+        : plan.scope.kind === 'enterprise'
+          ? 'enterprise-1-day'
+          : 'organization-1-day';
+    return {
+      scope: plan.scope.key,
+      metric: plan.metric.id,
+      source: plan.userRows ? 'per-user rows' : plan.repoRows ? 'repository rows' : 'aggregate report',
+      report,
+      table: plan.source.table,
+      aggregation: plan.metric.aggregation,
+      interval: query.interval,
+    };
+  }
+
+  private notices(plan: Plan, query: QueryItem): Notice[] {
+    const notices: Notice[] = [];
+    const dims = [query.groupBy, ...Object.keys(query.filters)];
+    if (dims.includes('team')) {
+      notices.push({
+        severity: 'info',
+        text: "Teams come from GitHub's user-teams report, joined day by day (membership on each day, not today's). Teams with fewer than 5 seated Copilot users are absent. A user in several teams counts in each, so team totals can exceed the scope's total.",
+      });
+    }
+    if (plan.userRows && !plan.metric.userRowsOnly) {
+      notices.push({
+        severity: 'info',
+        text: "Computed from per-user rows. GitHub's aggregate totals also count users seen only through server-side telemetry, so they can be slightly higher.",
+      });
+    }
+    if (plan.metric.aggregation === 'average' && query.interval !== 'day') {
+      notices.push({
+        severity: 'info',
+        text: `GitHub's user counts are averaged over the days of each ${query.interval}; use active_users for exact distinct users per ${query.interval}.`,
+      });
+    }
+    if (plan.metric.aggregation === 'weighted' && query.interval !== 'day') {
+      notices.push({
+        severity: 'info',
+        text: 'Medians and per-user averages over several days are weighted averages of the daily values (an approximation).',
+      });
+    }
+    if (plan.source.subject === 'repo_ref' && plan.scope.kind === 'organization') {
+      notices.push({
+        severity: 'info',
+        text: 'Organization pull-request totals are not deduplicated across organizations; enterprise totals are.',
+      });
+    }
+    return notices;
+  }
+}
+
+/** Turns the SQL parts of a bucket into the metric's value. */
+export function combine(metric: MetricDef, parts: (number | null)[]): number | null {
+  switch (metric.aggregation) {
+    case 'sum':
+    case 'average':
+    case 'distinct':
+      return parts[0];
+    case 'ratio':
+    case 'weighted': {
+      const [numerator, denominator] = parts;
+      return numerator === null || !denominator ? null : numerator / denominator;
+    }
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * Rows → Grafana data frames, in the DataFrameJSON shape that `dataFrameFromJSON` (@grafana/data)
+ * reads: a schema (fields with type, labels and config) and columnar values. Times are epoch ms.
+ */
+import { dayToMs } from '../days';
+import type { Dimension, MetricDef } from './catalog';
+
+export interface Notice {
+  severity: 'info' | 'warning' | 'error';
+  text: string;
+}
+
+export interface FieldJSON {
+  name: string;
+  type: 'time' | 'number' | 'string';
+  labels?: Record<string, string>;
+  config?: Record<string, unknown>;
+}
+
+export interface FrameJSON {
+  schema: {
+    refId: string;
+    name?: string;
+    meta?: Record<string, unknown>;
+    fields: FieldJSON[];
+  };
+  data: { values: unknown[][] };
+}
+
+export interface SeriesPoint {
+  day: number;
+  value: number | null;
+}
+
+type FrameInput = {
+  refId: string;
+  metric: MetricDef;
+  groupBy: Dimension;
+  meta: Record<string, unknown>;
+  notices: Notice[];
+} & (
+  | { format: 'time_series'; series: { label: string; points: SeriesPoint[] }[] }
+  | { format: 'table'; table: { label: string; value: number | null }[] }
+);
+
+function valueConfig(metric: MetricDef, displayName: string): Record<string, unknown> {
+  return { unit: metric.unit, displayNameFromDS: displayName, description: metric.description };
+}
+
+export function buildFrames(input: FrameInput): FrameJSON[] {
+  const { refId, metric, groupBy } = input;
+  const meta = (first: boolean) => ({
+    ...(input.format === 'time_series' ? { type: 'timeseries-multi', typeVersion: [0, 1] } : {}),
+    custom: input.meta,
+    ...(first && input.notices.length ? { notices: input.notices } : {}),
+  });
+  if (input.format === 'table') {
+    const keyName = groupBy === 'none' ? 'scope' : groupBy;
+    const rows =
+      groupBy === 'none'
+        ? input.table.map((row) => ({ ...row, label: String(input.meta.scope) }))
+        : input.table;
+    return [
+      {
+        schema: {
+          refId,
+          name: metric.title,
+          meta: meta(true),
+          fields: [
+            { name: keyName, type: 'string', config: {} },
+            { name: metric.id, type: 'number', config: valueConfig(metric, metric.title) },
+          ],
+        },
+        data: { values: [rows.map((r) => r.label), rows.map((r) => r.value)] },
+      },
+    ];
+  }
+  const series = input.series.length ? input.series : [{ label: '', points: [] }];
+  return series.map((s, index) => {
+    const displayName = groupBy === 'none' ? metric.title : s.label;
+    return {
+      schema: {
+        refId,
+        name: groupBy === 'none' ? metric.title : s.label,
+        meta: meta(index === 0),
+        fields: [
+          { name: 'time', type: 'time', config: {} },
+          {
+            name: metric.id,
+            type: 'number',
+            ...(groupBy === 'none' ? {} : { labels: { [groupBy]: s.label } }),
+            config: valueConfig(metric, displayName),
+          },
+        ],
+      },
+      data: { values: [s.points.map((p) => dayToMs(p.day)), s.points.map((p) => p.value)] },
+    };
+  });
+}
