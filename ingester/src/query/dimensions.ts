@@ -152,7 +152,7 @@ export function dimensionValues(db: DB, dimension: string, query: ValueQuery): D
          ORDER BY u.login LIMIT ${LIMIT}`,
       )
       .pluck()
-      .all(pattern, ...range) as string[];
+      .all(pattern, ...query.scopeIds, ...range) as string[];
   } else if (dim === 'repository') {
     values = db
       .prepare(
@@ -161,7 +161,7 @@ export function dimensionValues(db: DB, dimension: string, query: ValueQuery): D
          ORDER BY full_name LIMIT ${LIMIT}`,
       )
       .pluck()
-      .all(pattern, ...range) as string[];
+      .all(pattern, ...query.scopeIds, ...range) as string[];
   } else if (dim === 'agent') {
     const rows = db
       .prepare(
@@ -169,7 +169,7 @@ export function dimensionValues(db: DB, dimension: string, query: ValueQuery): D
          FROM (SELECT DISTINCT agent FROM by_agent WHERE scope_id IN (${scopes}) AND day BETWEEN ? AND ?) a JOIN dictionary d ON d.id = a.agent
          ORDER BY name LIMIT ${LIMIT}`,
       )
-      .all(...range) as { id: string; name: string | null }[];
+      .all(...query.scopeIds, ...range) as { id: string; name: string | null }[];
     const needle = (query.search ?? '').toLowerCase();
     return rows
       .filter((r) => `${r.id} ${r.name ?? ''}`.toLowerCase().includes(needle))
@@ -185,7 +185,7 @@ export function dimensionValues(db: DB, dimension: string, query: ValueQuery): D
            LIMIT ${LIMIT}`,
         )
         .pluck()
-        .all(place.kind, pattern, ...range) as string[];
+        .all(place.kind, pattern, ...query.scopeIds, ...range) as string[];
       for (const value of rows) found.add(value);
     }
     values = [...found].sort();

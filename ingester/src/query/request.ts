@@ -16,7 +16,10 @@ export const queryItemSchema = z
     metric: z.string().min(1).max(200),
     groupBy: z.enum(DIMENSIONS).default('none'),
     filters: z
-      .record(z.enum(FILTER_DIMENSIONS as [string, ...string[]]), z.array(z.string().max(300)).max(500))
+      .partialRecord(
+        z.enum(FILTER_DIMENSIONS as [string, ...string[]]),
+        z.array(z.string().max(300)).max(500),
+      )
       .default({}),
     interval: z.enum(INTERVALS).default('day'),
     format: z.enum(FORMATS).default('time_series'),
