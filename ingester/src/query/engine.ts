@@ -54,10 +54,21 @@ const OTHERS = -1;
 export class QueryEngine {
   private readonly dictIds;
   private readonly dictValue;
+  private readonly labels;
 
   constructor(private readonly db: DB) {
     this.dictIds = db.prepare('SELECT id FROM dictionary WHERE kind = ? AND value = ?').pluck();
     this.dictValue = db.prepare('SELECT value FROM dictionary WHERE id = ?').pluck();
+    this.labels = {
+      team: db.prepare('SELECT slug FROM teams WHERE id = ?').pluck(),
+      user: db.prepare('SELECT login FROM users WHERE id = ?').pluck(),
+      repository: db.prepare("SELECT owner || '/' || name FROM repos WHERE id = ?").pluck(),
+      agent: db
+        .prepare(
+          'SELECT d.value FROM by_agent a JOIN dictionary d ON d.id = a.agent_name WHERE a.agent = ? ORDER BY a.day DESC LIMIT 1',
+        )
+        .pluck(),
+    };
   }
 
   scopes(): (Scope & { id: number })[] {
@@ -89,7 +100,12 @@ export class QueryEngine {
   run(query: QueryItem, range: DayRangeQuery): FrameJSON[] {
     const plan = this.plan(query);
     const notices = this.notices(plan, query);
-    const label = (group: number) => this.label(plan.groupBy, group);
+    const labels = new Map<number, string>();
+    const label = (group: number) => {
+      let text = labels.get(group);
+      if (text === undefined) labels.set(group, (text = this.label(plan.groupBy, group)));
+      return text;
+    };
     const reported = this.reportedBuckets(plan, range, query.interval);
 
     if (query.format === 'table' || (query.limit !== undefined && plan.groupBy !== 'none')) {
@@ -374,29 +390,15 @@ export class QueryEngine {
       case 'none':
         return '';
       case 'team':
-        return (
-          (this.db.prepare('SELECT slug FROM teams WHERE id = ?').pluck().get(group) as string | undefined) ??
-          `team ${group}`
-        );
       case 'user':
-        return (
-          (this.db.prepare('SELECT login FROM users WHERE id = ?').pluck().get(group) as
-            string | undefined) ?? `user ${group}`
-        );
       case 'repository':
+        return (this.labels[dim].get(group) as string | undefined) ?? `${dim} ${group}`;
+      case 'agent':
         return (
-          (this.db.prepare("SELECT owner || '/' || name FROM repos WHERE id = ?").pluck().get(group) as
-            string | undefined) ?? `repo ${group}`
+          (this.labels.agent.get(group) as string | undefined) ??
+          (this.dictValue.get(group) as string | undefined) ??
+          `agent ${group}`
         );
-      case 'agent': {
-        const name = this.db
-          .prepare(
-            'SELECT d.value FROM by_agent a JOIN dictionary d ON d.id = a.agent_name WHERE a.agent = ? ORDER BY a.day DESC LIMIT 1',
-          )
-          .pluck()
-          .get(group) as string | undefined;
-        return name ?? (this.dictValue.get(group) as string | undefined) ?? `agent ${group}`;
-      }
       default:
         return (this.dictValue.get(group) as string | undefined) ?? '(unknown)';
     }
