@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config';
 import { type DayNumber, dayOf, formatDay, parseDay } from './days';
 import { createApp } from './http/app';
+import { createMetrics } from './http/metrics';
 import { createLogger, type Logger } from './log';
 import { REPORT_KINDS, type ReportKind, isReportKind } from './reports/types';
 import { createRuntime } from './runtime';
@@ -79,6 +80,8 @@ async function main(argv: string[]): Promise<number> {
 
 async function serve(config: ReturnType<typeof loadConfig>, logger: Logger): Promise<number> {
   const runtime = await createRuntime(config, logger);
+  const reader = openDatabase(config.databasePath, { readonly: true });
+  const metrics = createMetrics(reader, { logger });
   const service = new SyncService(
     {
       store: runtime.store,
@@ -88,16 +91,18 @@ async function serve(config: ReturnType<typeof loadConfig>, logger: Logger): Pro
     },
     { scopes: runtime.scopes, settings: config.sync },
     logger,
+    { onFinished: metrics.observeSync, onError: metrics.observeSyncError },
   );
-  const reader = openDatabase(config.databasePath, { readonly: true });
   const app = createApp({
     db: reader,
     logger,
     scopes: runtime.scopes,
     backfillDays: config.sync.backfillDays,
+    refetchDays: config.sync.refetchDays,
     apiToken: config.http.apiToken,
     adminToken: config.http.adminToken,
     sync: service,
+    metrics: metrics.registry,
   });
   const server = app.listen(config.http.port, config.http.host);
   await once(server, 'listening');

@@ -10,7 +10,8 @@ import { DIMENSIONS, DIMENSION_INFO, METRICS, groupingsOf } from '../query/catal
 import { dimensionValues } from '../query/dimensions';
 import { QueryEngine, QueryError } from '../query/engine';
 import type { FrameJSON } from '../query/frames';
-import { describeIssues, queryItemSchema, queryRequestSchema } from '../query/request';
+import { MAX_RANGE_DAYS, describeIssues, queryItemSchema, queryRequestSchema } from '../query/request';
+import { annotations } from '../query/annotations';
 import type { Scope } from '../scopes';
 import { coverage } from '../store/coverage';
 import type { DB } from '../store/db';
@@ -25,6 +26,8 @@ export interface ApiOptions {
   logger: Logger;
   scopes: readonly Scope[];
   backfillDays: number;
+  /** SYNC_REFETCH_DAYS: the trailing days annotated as not final yet. */
+  refetchDays?: number;
   apiToken?: string;
   adminToken?: string;
   sync?: SyncService;
@@ -110,7 +113,8 @@ export function createApp(options: ApiOptions): express.Express {
       fromDay: dayOf(new Date(parsed.data.range.from)),
       toDay: dayOf(new Date(parsed.data.range.to)),
     };
-    const results: Record<string, ResultEntry> = {};
+    // No prototype: a refId of "__proto__" must become a key of the answer, not replace its prototype.
+    const results: Record<string, ResultEntry> = Object.create(null);
     for (const [index, raw] of parsed.data.queries.entries()) {
       const refId =
         typeof (raw as { refId?: unknown })?.refId === 'string'
@@ -156,6 +160,35 @@ export function createApp(options: ApiOptions): express.Express {
         fromDay: day('from') ?? -1e7,
         toDay: day('to') ?? 1e7,
         search: text('search')?.slice(0, 200),
+      }),
+    });
+  });
+
+  api.get('/annotations', (req, res) => {
+    const query = req.query as Record<string, unknown>;
+    const instant = (name: string): number => {
+      const value = query[name];
+      const ms = typeof value === 'string' ? (/^\d+$/.test(value) ? Number(value) : Date.parse(value)) : NaN;
+      if (!Number.isFinite(ms) || ms < Date.UTC(2000, 0, 1) || ms > Date.UTC(2100, 0, 1)) {
+        throw new QueryError(`${name} must be an ISO date or epoch milliseconds between 2000 and 2100`);
+      }
+      return dayOf(new Date(ms));
+    };
+    const fromDay = instant('from');
+    const toDay = instant('to');
+    if (fromDay > toDay) throw new QueryError('from is after to');
+    if (toDay - fromDay > MAX_RANGE_DAYS)
+      throw new QueryError(`the range spans more than ${MAX_RANGE_DAYS} days`);
+    const scopeText = typeof query.scope === 'string' && query.scope !== '' ? query.scope : undefined;
+    const scopes = scopeText ? [engine.resolveScope(scopeText).id] : engine.scopes().map((s) => s.id);
+    res.json({
+      annotations: annotations(db, {
+        scopes: engine.scopes().filter((s) => scopes.includes(s.id)),
+        fromDay,
+        toDay,
+        today: dayOf(now()),
+        backfillDays: options.backfillDays,
+        refetchDays: options.refetchDays ?? 3,
       }),
     });
   });

@@ -134,6 +134,8 @@ export function dimensionValues(db: DB, dimension: string, query: ValueQuery): D
       .filter((key) => key.toLowerCase().includes((query.search ?? '').toLowerCase()))
       .map((key) => ({ value: key, label: key }));
   }
+  // SQLite's LIKE stops at a NUL, so such a pattern would match every value; no stored value holds one.
+  if (query.search?.includes('\u0000')) return [];
   let values: string[];
   if (dim === 'team') {
     values = db

@@ -5,7 +5,7 @@
  */
 import type { DB } from '../store/db';
 import { type Scope, parseScopeKey, scopeKey } from '../scopes';
-import { type Dimension, type MetricDef, METRICS, type Source, groupingsOf } from './catalog';
+import { type Dimension, type MetricDef, METRICS, SOURCES, type Source, groupingsOf } from './catalog';
 import { type FrameJSON, type Notice, buildFrames, type SeriesPoint } from './frames';
 import type { QueryItem } from './request';
 
@@ -34,7 +34,31 @@ const BUCKETS = {
 } as const;
 type BucketMode = keyof typeof BUCKETS;
 
+/** A cheaper way to answer the same plan from a rollup table (team_day), when it applies. */
+interface Rollup {
+  table: string;
+  groupSql: string;
+  where: string[];
+  params: unknown[];
+  parts: string[];
+  /** Distinct counts only add up per day: other buckets go back to the join. */
+  dailyOnly: boolean;
+}
+
+/** Columns of team_day (named as in usage_day). */
+const TEAM_DAY_COLUMNS = new Set([
+  'user_initiated_interaction_count',
+  'code_generation_activity_count',
+  'code_acceptance_activity_count',
+  'loc_suggested_to_add_sum',
+  'loc_suggested_to_delete_sum',
+  'loc_added_sum',
+  'loc_deleted_sum',
+  'ai_credits_used',
+]);
+
 interface Plan {
+  rollup?: Rollup;
   metric: MetricDef;
   source: Source;
   scope: { id: number; key: string; kind: Scope['kind'] };
@@ -208,28 +232,38 @@ export class QueryEngine {
 
   /** Runs the plan's aggregate over buckets; with `top`, other groups are dropped or folded into OTHERS. */
   private aggregate(plan: Plan, range: DayRangeQuery, bucket: BucketMode, top?: number[], fold = true) {
-    let group = plan.groupSql;
-    const where = [...plan.where];
+    const rollup = plan.rollup && (bucket === 'day' || !plan.rollup.dailyOnly) ? plan.rollup : undefined;
+    const source = rollup ?? {
+      table: plan.source.table,
+      groupSql: plan.groupSql,
+      where: plan.where,
+      params: plan.params,
+      parts: plan.metric.parts,
+    };
+    const joins = rollup ? '' : plan.joins;
+    let group = source.groupSql;
+    const where = [...source.where];
     const params: unknown[] = [];
     if (top) {
       const list = top.length ? top.map(() => '?').join(', ') : 'NULL';
       if (fold) {
-        group = `CASE WHEN ${plan.groupSql} IN (${list}) THEN ${plan.groupSql} ELSE ${OTHERS} END`;
+        group = `CASE WHEN ${source.groupSql} IN (${list}) THEN ${source.groupSql} ELSE ${OTHERS} END`;
         params.push(...top);
       } else {
-        where.push(`${plan.groupSql} IN (${list})`);
+        where.push(`${source.groupSql} IN (${list})`);
       }
     }
-    const sql = `SELECT ${BUCKETS[bucket]('x.day')} AS bucket, ${group} AS grp, ${plan.metric.parts.map((p, i) => `${p} AS p${i}`).join(', ')}
-      FROM ${plan.source.table} x ${plan.joins}
+    // A constant bucket in GROUP BY hides the user-ordered index from SQLite's planner; leave it out.
+    const sql = `SELECT ${BUCKETS[bucket]('x.day')} AS bucket, ${group} AS grp, ${source.parts.map((p, i) => `${p} AS p${i}`).join(', ')}
+      FROM ${source.table} x ${joins}
       WHERE ${where.join(' AND ')}
-      GROUP BY bucket, grp`;
+      GROUP BY ${bucket === 'total' ? 'grp' : 'bucket, grp'}`;
     const bound = [
       ...params,
       plan.scope.id,
       range.fromDay,
       range.toDay,
-      ...plan.params,
+      ...source.params,
       ...(top && !fold ? top : []),
     ];
     const rows = this.db
@@ -326,7 +360,7 @@ export class QueryEngine {
 
     const reportKinds = [userRows || repoRows ? source.reports.rows : source.reports.aggregate];
     if (usesPeople && [query.groupBy, ...filterDims].includes('team')) reportKinds.push('user-teams');
-    return {
+    const plan: Plan = {
       metric,
       source,
       scope,
@@ -338,6 +372,39 @@ export class QueryEngine {
       where,
       params,
       reportKinds,
+    };
+    plan.rollup = this.teamRollup(plan, query, filterDims);
+    return plan;
+  }
+
+  /**
+   * Team series of the scalar counters (and daily active users) come from team_day, the per-day team
+   * rollup, instead of joining every user row with its memberships.
+   */
+  private teamRollup(plan: Plan, query: QueryItem, filterDims: Dimension[]): Rollup | undefined {
+    if (plan.source !== SOURCES.usageDay || query.groupBy !== 'team' || filterDims.some((d) => d !== 'team'))
+      return undefined;
+    const distinct = plan.metric.id === 'active_users';
+    const columns = plan.metric.parts.flatMap((part) => [...part.matchAll(/x\.(\w+)/g)].map((m) => m[1]));
+    if (
+      !distinct &&
+      (plan.metric.aggregation === 'distinct' || !columns.every((c) => TEAM_DAY_COLUMNS.has(c)))
+    )
+      return undefined;
+    const where = ['x.scope_id = ?', 'x.day BETWEEN ? AND ?'];
+    const params: unknown[] = [];
+    if (query.filters.team) {
+      const ids = this.filterIds('team', query.filters.team, plan.scope.id, plan.source);
+      where.push(`x.team_ref IN (${ids.length ? ids.map(() => '?').join(', ') : 'NULL'})`);
+      params.push(...ids);
+    }
+    return {
+      table: 'team_day',
+      groupSql: 'x.team_ref',
+      where,
+      params,
+      parts: distinct ? ['SUM(x.active_users)'] : plan.metric.parts,
+      dailyOnly: distinct,
     };
   }
 

@@ -1,5 +1,6 @@
 /** The /api/v1/query request: validated strictly, so a typo is an error rather than a silent default. */
 import { z } from 'zod';
+import { parseDay } from '../days';
 import { DIMENSIONS } from './catalog';
 
 export const INTERVALS = ['day', 'week', 'month'] as const;
@@ -31,7 +32,14 @@ export type QueryItem = z.infer<typeof queryItemSchema>;
 
 const instant = z.union([z.string().max(40), z.number()]).transform((value, ctx) => {
   const ms = typeof value === 'number' ? value : Date.parse(value);
-  if (!Number.isFinite(ms) || ms < Date.UTC(2000, 0, 1) || ms > Date.UTC(2100, 0, 1)) {
+  // Date.parse rolls "2026-02-30" over to March 2; a date part must be a real calendar day.
+  const datePart = typeof value === 'string' ? /^\d{4}-\d{2}-\d{2}/.exec(value)?.[0] : undefined;
+  if (
+    !Number.isFinite(ms) ||
+    ms < Date.UTC(2000, 0, 1) ||
+    ms > Date.UTC(2100, 0, 1) ||
+    (datePart !== undefined && parseDay(datePart) === undefined)
+  ) {
     ctx.addIssue({
       code: 'custom',
       message: `"${value}" is not a date between 2000 and 2100 (ISO 8601 or epoch milliseconds)`,

@@ -21,6 +21,11 @@ export function reportEndpointName(kind: ReportKind, scopeKind: ScopeKind): stri
   }
 }
 
+/** The GitHub endpoint name of a stored report kind, for messages. */
+export function endpointLabel(kind: string, scopeKind: ScopeKind): string {
+  return isReportKind(kind) ? reportEndpointName(kind, scopeKind) : kind;
+}
+
 export function isReportKind(value: string): value is ReportKind {
   return (REPORT_KINDS as readonly string[]).includes(value);
 }

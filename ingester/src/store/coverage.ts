@@ -60,15 +60,19 @@ interface ReportRow {
   fetched_at: string;
 }
 
-/** Collapses sorted day numbers into contiguous ranges. */
-export function ranges(days: readonly DayNumber[]): DayRange[] {
-  const spans: [DayNumber, DayNumber][] = [];
+/** Collapses sorted day numbers into contiguous [from, to] spans. */
+export function spans(days: readonly DayNumber[]): [DayNumber, DayNumber][] {
+  const out: [DayNumber, DayNumber][] = [];
   for (const day of days) {
-    const last = spans.at(-1);
+    const last = out.at(-1);
     if (last && day === last[1] + 1) last[1] = day;
-    else spans.push([day, day]);
+    else out.push([day, day]);
   }
-  return spans.map(([from, to]) => ({ from: formatDay(from), to: formatDay(to), days: to - from + 1 }));
+  return out;
+}
+
+export function ranges(days: readonly DayNumber[]): DayRange[] {
+  return spans(days).map(([from, to]) => ({ from: formatDay(from), to: formatDay(to), days: to - from + 1 }));
 }
 
 export function coverage(

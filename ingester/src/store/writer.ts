@@ -130,6 +130,17 @@ export class Store {
            files = coalesce(excluded.files, reports.files), bytes = coalesce(excluded.bytes, reports.bytes),
            fetched_at = excluded.fetched_at`,
       ),
+      teamDayDelete: db.prepare('DELETE FROM team_day WHERE scope_id = ? AND day = ?'),
+      teamDayInsert: db.prepare(
+        `INSERT INTO team_day
+         SELECT x.scope_id, x.day, m.team_ref, count(DISTINCT x.user_ref),
+           sum(x.user_initiated_interaction_count), sum(x.code_generation_activity_count), sum(x.code_acceptance_activity_count),
+           sum(x.loc_suggested_to_add_sum), sum(x.loc_suggested_to_delete_sum), sum(x.loc_added_sum), sum(x.loc_deleted_sum),
+           sum(x.ai_credits_used)
+         FROM usage_day x JOIN team_members m ON m.scope_id = x.scope_id AND m.day = x.day AND m.user_ref = x.user_ref
+         WHERE x.scope_id = ? AND x.day = ? AND x.user_ref > 0
+         GROUP BY m.team_ref`,
+      ),
       unknownKey: db.prepare(
         `INSERT INTO unknown_keys (report_kind, path, first_day, last_day, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (report_kind, path) DO UPDATE SET first_day = min(first_day, excluded.first_day),
@@ -285,6 +296,11 @@ export class ReportTransaction {
 
   commit(outcome: ReportOutcome): void {
     const now = new Date().toISOString();
+    if (this.kind === 'users' || this.kind === 'user-teams') {
+      // The per-day team rollup depends on both reports of the day; rebuild it from what is stored now.
+      this.sql.teamDayDelete.run(this.scopeId, this.day);
+      this.sql.teamDayInsert.run(this.scopeId, this.day);
+    }
     for (const path of outcome.unknownKeys)
       this.sql.unknownKey.run(this.kind, path, this.day, this.day, now, now);
     this.sql.status.run({

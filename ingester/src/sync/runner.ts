@@ -7,7 +7,7 @@ import type { GitHubClient } from '../github/client';
 import { ExpiredLinkError, GitHubError, TruncatedDownloadError } from '../github/errors';
 import { downloadReportFile, fetchReportLinks } from '../github/reports';
 import type { Logger } from '../log';
-import type { ReportKind } from '../reports/types';
+import { REPORT_KINDS, type ReportKind } from '../reports/types';
 import { type Scope, scopeKey } from '../scopes';
 import type { Store } from '../store/writer';
 import { importReport, type ReportFile } from './importer';
@@ -53,6 +53,16 @@ export interface SyncFailure {
   error: string;
 }
 
+/** One report kind's share of a run. */
+export interface ReportTally {
+  ok: number;
+  noData: number;
+  failed: number;
+  skipped: number;
+  records: number;
+  malformedLines: number;
+}
+
 export interface SyncSummary {
   runId: number;
   planned: number;
@@ -65,6 +75,8 @@ export interface SyncSummary {
   unknownKeys: string[];
   failures: SyncFailure[];
   durationMs: number;
+  /** The same counts per report kind (every kind present, zeros included). */
+  byReport: Record<ReportKind, ReportTally>;
 }
 
 /** Fetches and stores every planned report with bounded concurrency. Failures are recorded, not thrown. */
@@ -116,6 +128,12 @@ async function syncUnderLease(deps: SyncDeps, request: SyncRequest, today: DayNu
     unknownKeys: [],
     failures: [],
     durationMs: 0,
+    byReport: Object.fromEntries(
+      REPORT_KINDS.map((kind) => [
+        kind,
+        { ok: 0, noData: 0, failed: 0, skipped: 0, records: 0, malformedLines: 0 },
+      ]),
+    ) as Record<ReportKind, ReportTally>,
   };
   const unknownKeys = new Set<string>();
   const blockedScopes = new Map<string, string>();
@@ -124,9 +142,11 @@ async function syncUnderLease(deps: SyncDeps, request: SyncRequest, today: DayNu
 
   const runOne = async (task: PlannedReport): Promise<void> => {
     const key = scopeKey(task.scope);
+    const tally = summary.byReport[task.kind];
     const blocked = blockedAll ?? blockedScopes.get(key);
     if (blocked) {
       summary.skipped++;
+      tally.skipped++;
       return;
     }
     const scopeId = scopeIds.get(key)!;
@@ -135,10 +155,14 @@ async function syncUnderLease(deps: SyncDeps, request: SyncRequest, today: DayNu
       const result = await syncReport(deps, task, scopeId, tmpRoot);
       if (result === 'no_data') {
         summary.noData++;
+        tally.noData++;
       } else {
         summary.ok++;
         summary.records += result.records;
         summary.malformedLines += result.malformedLines;
+        tally.ok++;
+        tally.records += result.records;
+        tally.malformedLines += result.malformedLines;
         for (const path of result.unknownKeys) unknownKeys.add(`${task.kind}: ${path}`);
         if (result.malformedLines > 0) {
           logger.warn(
@@ -151,6 +175,7 @@ async function syncUnderLease(deps: SyncDeps, request: SyncRequest, today: DayNu
     } catch (error) {
       const message = (error as Error).message;
       summary.failed++;
+      tally.failed++;
       summary.failures.push({ ...context, error: message });
       logger.error({ ...context, err: message }, 'report sync failed');
       await store.exclusive(() => store.recordAttempt(scopeId, task.kind, task.day, 'failed', message));

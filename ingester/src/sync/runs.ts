@@ -35,6 +35,8 @@ export function finishRun(db: DB, summary: SyncSummary): void {
       : null,
     summary.runId,
   );
+  // Keeps the query planner's statistics current as the tables grow (SQLite's recommended upkeep).
+  db.pragma('optimize');
 }
 
 /** A process that died mid-sync leaves its run 'running'; call while holding the sync lease. */
@@ -48,7 +50,7 @@ export function markInterruptedRuns(db: DB): number {
 export function pruneBefore(db: DB, day: number): number {
   return db.transaction(() => {
     let rows = 0;
-    for (const table of [...TABLE_NAMES, 'team_members', 'raw_chunks', 'reports']) {
+    for (const table of [...TABLE_NAMES, 'team_members', 'team_day', 'raw_chunks', 'reports']) {
       rows += db.prepare(`DELETE FROM ${table} WHERE day < ?`).run(day).changes;
     }
     return rows;

@@ -2,6 +2,14 @@ import { type Job, scheduleJob } from 'node-schedule';
 import type { Logger } from '../log';
 import { type SyncDeps, type SyncRequest, type SyncSummary, runSync } from './runner';
 
+/** Observers of finished runs (metrics); a throwing hook is logged and never affects the sync. */
+export interface SyncHooks {
+  /** After every run that completed, with or without failed days. */
+  onFinished?: (summary: SyncSummary, trigger: string) => void;
+  /** When a run could not run at all (say, another process holds the sync lease). */
+  onError?: (error: Error, trigger: string) => void;
+}
+
 /**
  * Owns "a sync is running": the schedule, the start-up sync and manual triggers all go through
  * `trigger`, so two syncs never overlap in this process.
@@ -16,6 +24,7 @@ export class SyncService {
     private readonly deps: SyncDeps,
     private readonly request: Omit<SyncRequest, 'trigger'>,
     private readonly logger: Logger,
+    private readonly hooks: SyncHooks = {},
   ) {}
 
   get isRunning(): boolean {
@@ -36,6 +45,7 @@ export class SyncService {
         this.lastSummary = summary;
         const level = summary.failed > 0 ? 'warn' : 'info';
         this.logger[level]({ trigger, ...summary, failures: summary.failures.slice(0, 5) }, 'sync finished');
+        this.notify(() => this.hooks.onFinished?.(summary, trigger));
         return summary;
       })
       .finally(() => {
@@ -47,8 +57,19 @@ export class SyncService {
     ]);
     started.catch(() => undefined);
     this.running = { id, promise, runId: started };
-    promise.catch((error: Error) => this.logger.error({ err: error.message, trigger }, 'sync did not run'));
+    promise.catch((error: Error) => {
+      this.logger.error({ err: error.message, trigger }, 'sync did not run');
+      this.notify(() => this.hooks.onError?.(error, trigger));
+    });
     return { started: true, promise, runId: started };
+  }
+
+  private notify(hook: () => void): void {
+    try {
+      hook();
+    } catch (error) {
+      this.logger.error({ err: (error as Error).message }, 'sync hook failed');
+    }
   }
 
   /** The cron schedule plus one sync now. */

@@ -1,0 +1,523 @@
+/**
+ * Prometheus metrics for GET /metrics: process metrics, the sync's own health, and Copilot figures of
+ * the latest complete day per scope and team (with 7- and 28-day baselines), so alert rules can run in
+ * Prometheus. Labels are bounded (scope, report, team slug, status, window, trigger); nothing here
+ * names a user.
+ *
+ * Everything read from the database is read at scrape time in one read transaction, and cached until
+ * the database changes (PRAGMA data_version), so scrapes between syncs cost a pragma.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { type DayNumber, dayToMs } from '../days';
+import { silentLogger, type Logger } from '../log';
+import { REPORT_KINDS } from '../reports/types';
+import type { DB } from '../store/db';
+import type { SyncSummary } from '../sync/runner';
+
+export interface MetricsOptions {
+  logger?: Logger;
+  /** Node.js process metrics (process_*, nodejs_*); on by default. */
+  defaultMetrics?: boolean;
+}
+
+export interface IngesterMetrics {
+  registry: Registry;
+  /** Counts a finished run (SyncService's onFinished hook). */
+  observeSync(summary: SyncSummary, trigger: string): void;
+  /** Counts a run that could not run at all (SyncService's onError hook). */
+  observeSyncError(error: Error, trigger: string): void;
+}
+
+/** Trailing windows of the Copilot gauges: the latest day alone, and averages ending on it. */
+export const WINDOWS = [
+  { label: '1d', days: 1 },
+  { label: '7d', days: 7 },
+  { label: '28d', days: 28 },
+] as const;
+const LONGEST_WINDOW = 28;
+
+const RUN_STATUSES = ['ok', 'failed', 'error'] as const;
+const REPORT_STATUSES = ['ok', 'no_data', 'failed', 'skipped'] as const;
+const KNOWN_TRIGGERS = ['startup', 'schedule', 'api'];
+
+/** Scope-level gauges: column of the aggregate row (user_ref 0 / repo_ref 0) and HELP text. */
+const SCOPE_FIGURES = [
+  ['daily_active_users', 'copilot_daily_active_users', 'Users with Copilot activity that day'],
+  ['weekly_active_users', 'copilot_weekly_active_users', 'Users active in the 7 days ending that day'],
+  ['monthly_active_users', 'copilot_monthly_active_users', 'Users active in the 28 days ending that day'],
+  ['daily_active_cli_users', 'copilot_daily_active_cli_users', 'Copilot CLI users that day'],
+  [
+    'user_initiated_interaction_count',
+    'copilot_user_initiated_interactions',
+    'Prompts and other user-initiated Copilot interactions that day',
+  ],
+  [
+    'code_generation_activity_count',
+    'copilot_code_generations',
+    'Code generations (suggestions shown, edits proposed) that day',
+  ],
+  ['code_acceptance_activity_count', 'copilot_code_acceptances', 'Code generations accepted that day'],
+  ['loc_added_sum', 'copilot_lines_added', 'Lines of code added with Copilot that day'],
+  ['loc_deleted_sum', 'copilot_lines_deleted', 'Lines of code deleted with Copilot that day'],
+  ['loc_suggested_to_add_sum', 'copilot_lines_suggested_to_add', 'Lines of code Copilot suggested adding'],
+  [
+    'loc_suggested_to_delete_sum',
+    'copilot_lines_suggested_to_delete',
+    'Lines of code Copilot suggested deleting',
+  ],
+  ['pr_total_merged', 'copilot_pull_requests_merged', 'Pull requests merged that day'],
+] as const;
+type ScopeColumn = (typeof SCOPE_FIGURES)[number][0];
+
+const TEAM_FIGURES = [
+  [
+    'active_users',
+    'copilot_team_active_users',
+    "Team members with a per-user activity row that day (membership as of that day's user-teams report)",
+  ],
+  [
+    'interactions',
+    'copilot_team_user_initiated_interactions',
+    "User-initiated interactions of the team's members that day",
+  ],
+  ['generations', 'copilot_team_code_generations', "Code generations of the team's members that day"],
+  [
+    'acceptances',
+    'copilot_team_code_acceptances',
+    "Accepted code generations of the team's members that day",
+  ],
+] as const;
+type TeamColumn = (typeof TEAM_FIGURES)[number][0];
+
+const WINDOW_HELP =
+  'window="1d" is the latest complete day; "7d" and "28d" average the days with data in the trailing 7 / 28 days ending on it.';
+const RATIO_HELP =
+  'window="1d" is the latest complete day; "7d" and "28d" are ratios of sums over the trailing 7 / 28 days. No sample when nothing was generated.';
+
+type Labels = Record<string, string>;
+type Sample = [Labels, number];
+
+interface ScopeDay {
+  day: DayNumber;
+  values: Record<ScopeColumn, number | null>;
+}
+interface TeamDay {
+  day: DayNumber;
+  team: string;
+  values: Record<TeamColumn, number>;
+}
+
+/** What one scrape reads from the database. */
+interface Snapshot {
+  ok: boolean;
+  reports: { scope: string; report: string; latestDay: DayNumber; lastSuccess: number | null }[];
+  failedDays: { scope: string; report: string; days: number }[];
+  unknownKeys: Map<string, number>;
+  runs: { status: string; finishedAt: number }[];
+  scopes: { scope: string; latestDay: DayNumber; rows: ScopeDay[] }[];
+  teams: { scope: string; latestDay: DayNumber; rows: TeamDay[] }[];
+}
+
+/** Team figures of stored days, by scope, day and the versions of everything they derive from. */
+type TeamCache = Map<string, TeamDay[]>;
+
+const EMPTY: Snapshot = {
+  ok: false,
+  reports: [],
+  failedDays: [],
+  unknownKeys: new Map(),
+  runs: [],
+  scopes: [],
+  teams: [],
+};
+
+const seconds = (iso: string | null): number | null => {
+  const ms = iso === null ? NaN : Date.parse(iso);
+  return Number.isNaN(ms) ? null : ms / 1000;
+};
+
+/** Reads everything the gauges show; a handful of indexed queries touching at most 28 days per scope. */
+function readSnapshot(db: DB, teamCache: TeamCache): Snapshot {
+  const scopeRows = db
+    .prepare("SELECT id, kind || ':' || slug AS scope FROM scopes ORDER BY scope")
+    .all() as { id: number; scope: string }[];
+  const scopeName = new Map(scopeRows.map((s) => [s.id, s.scope]));
+  const name = (id: number) => scopeName.get(id) ?? `scope-${id}`;
+
+  const reports = (
+    db
+      .prepare(
+        `SELECT scope_id, kind, max(day) AS latest_day, max(fetched_at) AS fetched_at
+         FROM reports WHERE status = 'ok' GROUP BY scope_id, kind`,
+      )
+      .all() as { scope_id: number; kind: string; latest_day: number; fetched_at: string | null }[]
+  ).map((r) => ({
+    scope: name(r.scope_id),
+    report: r.kind,
+    latestDay: r.latest_day,
+    lastSuccess: seconds(r.fetched_at),
+  }));
+
+  const failed = new Map(
+    (
+      db
+        .prepare(
+          "SELECT scope_id, kind, count(*) AS days FROM reports WHERE status = 'failed' GROUP BY scope_id, kind",
+        )
+        .all() as { scope_id: number; kind: string; days: number }[]
+    ).map((r) => [`${r.scope_id}:${r.kind}`, r.days]),
+  );
+  const failedDays = scopeRows.flatMap((s) =>
+    REPORT_KINDS.map((kind) => ({ scope: s.scope, report: kind, days: failed.get(`${s.id}:${kind}`) ?? 0 })),
+  );
+
+  const unknownKeys = new Map(
+    (
+      db.prepare('SELECT report_kind, count(*) AS n FROM unknown_keys GROUP BY report_kind').all() as {
+        report_kind: string;
+        n: number;
+      }[]
+    ).map((r) => [r.report_kind, r.n]),
+  );
+
+  const runs = (
+    db
+      .prepare(
+        'SELECT status, max(finished_at) AS finished_at FROM sync_runs WHERE finished_at IS NOT NULL GROUP BY status',
+      )
+      .all() as { status: string; finished_at: string }[]
+  ).flatMap((r) => {
+    const finishedAt = seconds(r.finished_at);
+    return finishedAt === null ? [] : [{ status: r.status, finishedAt }];
+  });
+
+  // Latest complete day: the last ok aggregate report (a backwards walk of the reports primary key).
+  const latestAggregate = db.prepare(
+    "SELECT max(day) FROM reports WHERE scope_id = ? AND kind = 'aggregate' AND status = 'ok'",
+  );
+  // The aggregate rows of the ok days in the window: primary-key lookups, one per day.
+  const aggregateDays = db.prepare(
+    `SELECT r.day,
+       coalesce(u.daily_active_users, 0) AS daily_active_users,
+       coalesce(u.weekly_active_users, 0) AS weekly_active_users,
+       coalesce(u.monthly_active_users, 0) AS monthly_active_users,
+       coalesce(u.daily_active_cli_users, 0) AS daily_active_cli_users,
+       coalesce(u.user_initiated_interaction_count, 0) AS user_initiated_interaction_count,
+       coalesce(u.code_generation_activity_count, 0) AS code_generation_activity_count,
+       coalesce(u.code_acceptance_activity_count, 0) AS code_acceptance_activity_count,
+       coalesce(u.loc_added_sum, 0) AS loc_added_sum,
+       coalesce(u.loc_deleted_sum, 0) AS loc_deleted_sum,
+       coalesce(u.loc_suggested_to_add_sum, 0) AS loc_suggested_to_add_sum,
+       coalesce(u.loc_suggested_to_delete_sum, 0) AS loc_suggested_to_delete_sum,
+       CASE WHEN p.scope_id IS NULL THEN NULL ELSE coalesce(p.total_merged, 0) END AS pr_total_merged
+     FROM reports r
+     JOIN usage_day u ON u.scope_id = r.scope_id AND u.day = r.day AND u.user_ref = 0
+     LEFT JOIN pull_requests_day p ON p.scope_id = r.scope_id AND p.day = r.day AND p.repo_ref = 0
+     WHERE r.scope_id = ? AND r.kind = 'aggregate' AND r.status = 'ok' AND r.day BETWEEN ? AND ?
+     ORDER BY r.day`,
+  );
+  // Team figures need both per-user rows and that day's membership: days with both reports ok, newest
+  // first, with a version that changes whenever either report of the day is stored again.
+  const teamDays = db.prepare(
+    `SELECT u.day, u.attempts || '/' || u.fetched_at || '/' || m.attempts || '/' || m.fetched_at AS version
+     FROM reports u
+     JOIN reports m ON m.scope_id = u.scope_id AND m.kind = 'user-teams' AND m.day = u.day AND m.status = 'ok'
+     WHERE u.scope_id = ? AND u.kind = 'users' AND u.status = 'ok'
+     ORDER BY u.day DESC`,
+  );
+  const teamNames = db
+    .prepare(
+      "SELECT group_concat(id || '=' || slug, ',') FROM (SELECT id, slug FROM teams WHERE scope_id = ? ORDER BY id)",
+    )
+    .pluck();
+  // One day's members per team slug, each user once per slug (an enterprise can hold teams of one slug
+  // from several organizations); members without an activity row that day count as inactive.
+  const teamDay = db.prepare(
+    `SELECT mb.slug AS team, count(x.user_ref) AS active_users,
+       total(x.user_initiated_interaction_count) AS interactions,
+       total(x.code_generation_activity_count) AS generations,
+       total(x.code_acceptance_activity_count) AS acceptances
+     FROM (
+       SELECT t.slug, m.user_ref FROM team_members m JOIN teams t ON t.id = m.team_ref
+       WHERE m.scope_id = @scope AND m.day = @day GROUP BY t.slug, m.user_ref
+     ) mb
+     LEFT JOIN usage_day x ON x.scope_id = @scope AND x.day = @day AND x.user_ref = mb.user_ref
+     GROUP BY mb.slug`,
+  );
+  // A stored day's team figures change only when its reports or the scope's team names do.
+  const nextTeamCache: TeamCache = new Map();
+
+  const scopes: Snapshot['scopes'] = [];
+  const teams: Snapshot['teams'] = [];
+  for (const { id, scope } of scopeRows) {
+    const latest = latestAggregate.pluck().get(id) as number | null;
+    if (latest !== null) {
+      const rows = (
+        aggregateDays.all(id, latest - LONGEST_WINDOW + 1, latest) as ({ day: number } & Record<
+          ScopeColumn,
+          number | null
+        >)[]
+      ).map(({ day, ...values }) => ({ day, values }));
+      scopes.push({ scope, latestDay: latest, rows });
+    }
+    let teamLatest: number | undefined;
+    const rows: TeamDay[] = [];
+    const names = teamNames.get(id) as string | null;
+    for (const { day, version } of teamDays.iterate(id) as IterableIterator<{
+      day: number;
+      version: string;
+    }>) {
+      teamLatest ??= day;
+      if (day <= teamLatest - LONGEST_WINDOW) break;
+      const key = `${id}:${day}:${version}:${names}`;
+      const figures =
+        teamCache.get(key) ??
+        (teamDay.all({ scope: id, day }) as ({ team: string } & Record<TeamColumn, number>)[]).map(
+          ({ team, ...values }) => ({ day, team, values }),
+        );
+      nextTeamCache.set(key, figures);
+      rows.push(...figures);
+    }
+    if (teamLatest !== undefined) teams.push({ scope, latestDay: teamLatest, rows });
+  }
+  teamCache.clear();
+  for (const [key, figures] of nextTeamCache) teamCache.set(key, figures);
+  return { ok: true, reports, failedDays, unknownKeys, runs, scopes, teams };
+}
+
+const average = (values: readonly number[]): number | undefined =>
+  values.length ? values.reduce((a, b) => a + b, 0) / values.length : undefined;
+const ratio = (numerator: number, denominator: number): number | undefined =>
+  denominator > 0 ? numerator / denominator : undefined;
+
+/** Per window: the rows of days within it (rows of the latest day and before). */
+function windowsOf<T extends { day: DayNumber }>(latest: DayNumber, rows: readonly T[]) {
+  return WINDOWS.map((w) => ({ window: w.label, rows: rows.filter((r) => r.day > latest - w.days) }));
+}
+
+function scopeSamples(snapshot: Snapshot, column: ScopeColumn): Sample[] {
+  return snapshot.scopes.flatMap(({ scope, latestDay, rows }) =>
+    windowsOf(latestDay, rows).flatMap(({ window, rows }) => {
+      const value = average(rows.flatMap((r) => (r.values[column] === null ? [] : [r.values[column]!])));
+      return value === undefined ? [] : [[{ scope, window }, value] as Sample];
+    }),
+  );
+}
+
+function scopeRatioSamples(snapshot: Snapshot): Sample[] {
+  return snapshot.scopes.flatMap(({ scope, latestDay, rows }) =>
+    windowsOf(latestDay, rows).flatMap(({ window, rows }) => {
+      const sum = (c: ScopeColumn) => rows.reduce((a, r) => a + (r.values[c] ?? 0), 0);
+      const value = ratio(sum('code_acceptance_activity_count'), sum('code_generation_activity_count'));
+      return value === undefined ? [] : [[{ scope, window }, value] as Sample];
+    }),
+  );
+}
+
+/** Teams present on the latest team day; averages over the days each team appears in the window. */
+function teamSamples(snapshot: Snapshot, value: (rows: TeamDay[]) => number | undefined): Sample[] {
+  return snapshot.teams.flatMap(({ scope, latestDay, rows }) => {
+    const byTeam = new Map<string, TeamDay[]>();
+    for (const row of rows) {
+      const days = byTeam.get(row.team);
+      if (days) days.push(row);
+      else byTeam.set(row.team, [row]);
+    }
+    const current = [...byTeam]
+      .filter(([, days]) => days.some((r) => r.day === latestDay))
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return current.flatMap(([team, days]) =>
+      windowsOf(latestDay, days).flatMap(({ window, rows }) => {
+        const v = value(rows);
+        return v === undefined ? [] : [[{ scope, team, window }, v] as Sample];
+      }),
+    );
+  });
+}
+
+export function createMetrics(db: DB, options: MetricsOptions = {}): IngesterMetrics {
+  const logger = options.logger ?? silentLogger;
+  const registry = new Registry();
+  if (options.defaultMetrics ?? true) {
+    collectDefaultMetrics({ register: registry });
+    // Gauges named like counters (promtool lint); nodejs_active_{handles,requests,resources} by type remain.
+    for (const name of [
+      'nodejs_active_handles_total',
+      'nodejs_active_requests_total',
+      'nodejs_active_resources_total',
+    ])
+      registry.removeSingleMetric(name);
+  }
+
+  let cached: { key: string; snapshot: Snapshot } | undefined;
+  const teamCache: TeamCache = new Map();
+  const dataVersion = db.prepare('SELECT total_changes()').pluck();
+  /** The database's figures, read again only when some connection committed since the last read. */
+  const snapshot = (): Snapshot => {
+    try {
+      // data_version moves on other connections' commits; total_changes on this one's.
+      const key = `${db.pragma('data_version', { simple: true })}:${dataVersion.get()}`;
+      if (cached?.key === key) return cached.snapshot;
+      const fresh = db.transaction(() => readSnapshot(db, teamCache))();
+      cached = { key, snapshot: fresh };
+      return fresh;
+    } catch (error) {
+      logger.error({ err: (error as Error).message }, 'metrics: reading the database failed');
+      cached = undefined;
+      return EMPTY;
+    }
+  };
+
+  const gauge = (name: string, help: string, labelNames: string[], samples: (s: Snapshot) => Sample[]) =>
+    new Gauge({
+      name,
+      help,
+      labelNames,
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const [labels, value] of samples(snapshot())) this.set(labels, value);
+      },
+    });
+
+  // ---- the sync, observed as it runs in this process ----
+  const runs = new Counter({
+    name: 'copilot_metrics_ingester_sync_runs_total',
+    help: 'Sync runs of this process by trigger (startup, schedule, api) and status: ok, failed (some report days failed), error (the run could not run, e.g. another process held the sync lease).',
+    labelNames: ['trigger', 'status'],
+    registers: [registry],
+  });
+  const reportsSynced = new Counter({
+    name: 'copilot_metrics_ingester_reports_synced_total',
+    help: 'Report days fetched by this process, by report kind and outcome: ok (stored), no_data (GitHub has none), failed, skipped (scope blocked by an earlier 401/403/404 in the run).',
+    labelNames: ['report', 'status'],
+    registers: [registry],
+  });
+  const records = new Counter({
+    name: 'copilot_metrics_ingester_records_ingested_total',
+    help: 'Report records (NDJSON lines) stored by this process, by report kind.',
+    labelNames: ['report'],
+    registers: [registry],
+  });
+  const malformed = new Counter({
+    name: 'copilot_metrics_ingester_malformed_lines_total',
+    help: 'Report lines skipped as malformed by this process, by report kind (see `status` for details).',
+    labelNames: ['report'],
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: 'copilot_metrics_ingester_sync_duration_seconds',
+    help: 'Wall-clock duration of finished sync runs of this process.',
+    buckets: [1, 5, 15, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200],
+    registers: [registry],
+  });
+  for (const trigger of KNOWN_TRIGGERS) for (const status of RUN_STATUSES) runs.inc({ trigger, status }, 0);
+  for (const report of REPORT_KINDS) {
+    for (const status of REPORT_STATUSES) reportsSynced.inc({ report, status }, 0);
+    records.inc({ report }, 0);
+    malformed.inc({ report }, 0);
+  }
+
+  // ---- the sync, as recorded in the database (also runs of other processes, e.g. `sync`) ----
+  gauge(
+    'copilot_metrics_ingester_database_up',
+    'Whether the last scrape could read the database (1) or not (0; see the ingester log).',
+    [],
+    (s) => [[{}, s.ok ? 1 : 0]],
+  );
+  gauge(
+    'copilot_metrics_ingester_sync_run_last_finished_timestamp_seconds',
+    'Unix time the last sync run with this status (ok, failed, interrupted) finished, from any process on this database.',
+    ['status'],
+    (s) => s.runs.map((r) => [{ status: r.status }, r.finishedAt]),
+  );
+  gauge(
+    'copilot_metrics_ingester_report_last_success_timestamp_seconds',
+    'Unix time a report day of this scope and kind was last stored successfully.',
+    ['scope', 'report'],
+    (s) =>
+      s.reports.flatMap((r) =>
+        r.lastSuccess === null ? [] : [[{ scope: r.scope, report: r.report }, r.lastSuccess] as Sample],
+      ),
+  );
+  gauge(
+    'copilot_metrics_ingester_report_latest_day_timestamp_seconds',
+    'Start (00:00 UTC, unix seconds) of the latest day stored successfully for this scope and report kind.',
+    ['scope', 'report'],
+    (s) => s.reports.map((r) => [{ scope: r.scope, report: r.report }, dayToMs(r.latestDay) / 1000]),
+  );
+  gauge(
+    'copilot_metrics_ingester_reports_failed',
+    'Report days of this scope and kind whose latest fetch failed; the next sync retries them.',
+    ['scope', 'report'],
+    (s) => s.failedDays.map((f) => [{ scope: f.scope, report: f.report }, f.days]),
+  );
+  gauge(
+    'copilot_metrics_ingester_unknown_keys',
+    'Distinct JSON keys GitHub sent that no table stores yet (kept in the raw archive; upgrade and run `reprocess`).',
+    ['report'],
+    (s) => REPORT_KINDS.map((report) => [{ report }, s.unknownKeys.get(report) ?? 0]),
+  );
+
+  // ---- Copilot figures ----
+  gauge(
+    'copilot_latest_day_timestamp_seconds',
+    'Start (00:00 UTC, unix seconds) of the latest complete day of the scope (last ok aggregate report): the day the copilot_* scope gauges describe.',
+    ['scope'],
+    (s) => s.scopes.map((x) => [{ scope: x.scope }, dayToMs(x.latestDay) / 1000]),
+  );
+  for (const [column, name, help] of SCOPE_FIGURES) {
+    gauge(name, `${help}. ${WINDOW_HELP}`, ['scope', 'window'], (s) => scopeSamples(s, column));
+  }
+  gauge(
+    'copilot_code_acceptance_ratio',
+    `Accepted code generations / code generations (0..1). ${RATIO_HELP}`,
+    ['scope', 'window'],
+    scopeRatioSamples,
+  );
+  gauge(
+    'copilot_team_latest_day_timestamp_seconds',
+    'Start (00:00 UTC, unix seconds) of the latest day with ok users and user-teams reports: the day the copilot_team_* gauges describe.',
+    ['scope'],
+    (s) => s.teams.map((x) => [{ scope: x.scope }, dayToMs(x.latestDay) / 1000]),
+  );
+  const TEAM_NOTE =
+    'Teams by slug, as of that day (teams under 5 members are absent at GitHub); series exist for teams present on the latest day.';
+  for (const [column, name, help] of TEAM_FIGURES) {
+    gauge(name, `${help}. ${WINDOW_HELP} ${TEAM_NOTE}`, ['scope', 'team', 'window'], (s) =>
+      teamSamples(s, (rows) => average(rows.map((r) => r.values[column]))),
+    );
+  }
+  gauge(
+    'copilot_team_code_acceptance_ratio',
+    `Accepted / generated code of the team's members (0..1). ${RATIO_HELP} ${TEAM_NOTE}`,
+    ['scope', 'team', 'window'],
+    (s) =>
+      teamSamples(s, (rows) =>
+        ratio(
+          rows.reduce((a, r) => a + r.values.acceptances, 0),
+          rows.reduce((a, r) => a + r.values.generations, 0),
+        ),
+      ),
+  );
+
+  return {
+    registry,
+    observeSync(summary, trigger) {
+      runs.inc({ trigger, status: summary.failed > 0 ? 'failed' : 'ok' });
+      duration.observe(summary.durationMs / 1000);
+      for (const report of REPORT_KINDS) {
+        const tally = summary.byReport[report];
+        reportsSynced.inc({ report, status: 'ok' }, tally.ok);
+        reportsSynced.inc({ report, status: 'no_data' }, tally.noData);
+        reportsSynced.inc({ report, status: 'failed' }, tally.failed);
+        reportsSynced.inc({ report, status: 'skipped' }, tally.skipped);
+        records.inc({ report }, tally.records);
+        malformed.inc({ report }, tally.malformedLines);
+      }
+    },
+    observeSyncError(_error, trigger) {
+      runs.inc({ trigger, status: 'error' });
+    },
+  };
+}
