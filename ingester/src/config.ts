@@ -154,7 +154,7 @@ const envSchema = z.object({
       }
       return level;
     }),
-  PORT: wholeNumber('PORT', 1, 65535, 8080),
+  PORT: wholeNumber('PORT', 0, 65535, 8080),
   HOST: z
     .string()
     .optional()

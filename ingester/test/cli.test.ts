@@ -110,6 +110,7 @@ test('serve in demo mode syncs from the built-in simulator and stops cleanly on 
     DATABASE_PATH: `${dir.path}/demo.db`,
     SYNC_BACKFILL_DAYS: '3',
     LOG_LEVEL: 'info',
+    PORT: '0', // any free port
   });
   let logs = '';
   server.stderr!.on('data', (chunk) => (logs += chunk));

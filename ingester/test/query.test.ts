@@ -393,3 +393,45 @@ test('every dimension lists values for the enterprise, and users match the raw r
   );
   expect((await api.get('/api/v1/dimensions/nonsense/values')).status).toBe(404);
 });
+
+test('annotations mark missing days, failed syncs and the days GitHub may still revise', async () => {
+  t.db
+    .prepare(
+      "UPDATE reports SET status = 'failed', error = 'GitHub answered 502' WHERE kind = 'users' AND day = ? AND scope_id = (SELECT id FROM scopes WHERE slug = ?)",
+    )
+    .run(FROM + 1, org.org.login);
+  try {
+    const response = await api.get(
+      `/api/v1/annotations?scope=${scope}&from=${dayToMs(FROM - 5)}&to=${encodeURIComponent(new Date(dayToMs(FROM + 2)).toISOString())}`,
+    );
+    expect(response.status).toBe(200);
+    const byTag = (tag: string) =>
+      response.body.annotations.filter((a: { tags: string[] }) => a.tags.includes(tag));
+    expect(byTag('gap')).toEqual([
+      expect.objectContaining({
+        time: dayToMs(FROM - 5),
+        timeEnd: dayToMs(FROM) - 1,
+        text: `${scope}: 2026-08-27 to 2026-08-31 not synced yet (run a sync, or check the sync status)`,
+      }),
+    ]);
+    expect(byTag('sync-failed')).toEqual([
+      expect.objectContaining({
+        time: dayToMs(FROM + 1),
+        title: 'Sync failed: users-1-day',
+        text: `${scope}, 2026-09-02: GitHub answered 502`,
+      }),
+    ]);
+    const now = Date.now();
+    const recent = await api.get(
+      `/api/v1/annotations?scope=${scope}&from=${now - 10 * 86_400_000}&to=${now}`,
+    );
+    const provisional = recent.body.annotations.filter((a: { tags: string[] }) =>
+      a.tags.includes('provisional'),
+    );
+    expect(provisional).toHaveLength(1);
+    expect(provisional[0].timeEnd).toBeGreaterThanOrEqual(now - 86_400_000);
+    expect((await api.get(`/api/v1/annotations?from=2026-02-30&to=2026-03-01`)).status).toBe(400);
+  } finally {
+    t.db.prepare("UPDATE reports SET status = 'ok', error = NULL WHERE status = 'failed'").run();
+  }
+});

@@ -115,6 +115,18 @@ export function createApp(options: ApiOptions): express.Express {
     };
     // No prototype: a refId of "__proto__" must become a key of the answer, not replace its prototype.
     const results: Record<string, ResultEntry> = Object.create(null);
+    const refIds = parsed.data.queries
+      .map((raw) => (raw as { refId?: unknown })?.refId)
+      .filter((id) => typeof id === 'string');
+    const duplicate = refIds.find((id, i) => refIds.indexOf(id) !== i);
+    if (duplicate !== undefined) {
+      res
+        .status(400)
+        .json({
+          error: `invalid query request: refId "${String(duplicate).slice(0, 64)}" is used by more than one query`,
+        });
+      return;
+    }
     for (const [index, raw] of parsed.data.queries.entries()) {
       const refId =
         typeof (raw as { refId?: unknown })?.refId === 'string'
@@ -169,7 +181,15 @@ export function createApp(options: ApiOptions): express.Express {
     const instant = (name: string): number => {
       const value = query[name];
       const ms = typeof value === 'string' ? (/^\d+$/.test(value) ? Number(value) : Date.parse(value)) : NaN;
-      if (!Number.isFinite(ms) || ms < Date.UTC(2000, 0, 1) || ms > Date.UTC(2100, 0, 1)) {
+      // Date.parse rolls 2026-02-30 over to March; a real day must read back as itself.
+      const day =
+        typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value) ? parseDay(value.slice(0, 10)) : 0;
+      if (
+        day === undefined ||
+        !Number.isFinite(ms) ||
+        ms < Date.UTC(2000, 0, 1) ||
+        ms > Date.UTC(2100, 0, 1)
+      ) {
         throw new QueryError(`${name} must be an ISO date or epoch milliseconds between 2000 and 2100`);
       }
       return dayOf(new Date(ms));
