@@ -120,11 +120,9 @@ export function createApp(options: ApiOptions): express.Express {
       .filter((id) => typeof id === 'string');
     const duplicate = refIds.find((id, i) => refIds.indexOf(id) !== i);
     if (duplicate !== undefined) {
-      res
-        .status(400)
-        .json({
-          error: `invalid query request: refId "${String(duplicate).slice(0, 64)}" is used by more than one query`,
-        });
+      res.status(400).json({
+        error: `invalid query request: refId "${String(duplicate).slice(0, 64)}" is used by more than one query`,
+      });
       return;
     }
     for (const [index, raw] of parsed.data.queries.entries()) {

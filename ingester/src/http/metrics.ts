@@ -192,9 +192,9 @@ function readSnapshot(db: DB, teamCache: TeamCache): Snapshot {
   });
 
   // Latest complete day: the last ok aggregate report (a backwards walk of the reports primary key).
-  const latestAggregate = db.prepare(
-    "SELECT max(day) FROM reports WHERE scope_id = ? AND kind = 'aggregate' AND status = 'ok'",
-  );
+  const latestAggregate = db
+    .prepare("SELECT max(day) FROM reports WHERE scope_id = ? AND kind = 'aggregate' AND status = 'ok'")
+    .pluck();
   // The aggregate rows of the ok days in the window: primary-key lookups, one per day.
   const aggregateDays = db.prepare(
     `SELECT r.day,
@@ -250,7 +250,7 @@ function readSnapshot(db: DB, teamCache: TeamCache): Snapshot {
   const scopes: Snapshot['scopes'] = [];
   const teams: Snapshot['teams'] = [];
   for (const { id, scope } of scopeRows) {
-    const latest = latestAggregate.pluck().get(id) as number | null;
+    const latest = latestAggregate.get(id) as number | null;
     if (latest !== null) {
       const rows = (
         aggregateDays.all(id, latest - LONGEST_WINDOW + 1, latest) as ({ day: number } & Record<
@@ -350,20 +350,24 @@ export function createMetrics(db: DB, options: MetricsOptions = {}): IngesterMet
   }
 
   let cached: { key: string; snapshot: Snapshot } | undefined;
+  let failedAt: number | undefined;
   const teamCache: TeamCache = new Map();
-  const dataVersion = db.prepare('SELECT total_changes()').pluck();
+  const totalChanges = db.prepare('SELECT total_changes()').pluck();
   /** The database's figures, read again only when some connection committed since the last read. */
   const snapshot = (): Snapshot => {
+    // Every gauge asks; after a failure, the rest of the scrape does not retry (or log) again.
+    if (failedAt !== undefined && Date.now() - failedAt < 1000) return EMPTY;
     try {
       // data_version moves on other connections' commits; total_changes on this one's.
-      const key = `${db.pragma('data_version', { simple: true })}:${dataVersion.get()}`;
-      if (cached?.key === key) return cached.snapshot;
-      const fresh = db.transaction(() => readSnapshot(db, teamCache))();
-      cached = { key, snapshot: fresh };
-      return fresh;
+      const key = `${db.pragma('data_version', { simple: true })}:${totalChanges.get()}`;
+      if (cached?.key !== key)
+        cached = { key, snapshot: db.transaction(() => readSnapshot(db, teamCache))() };
+      failedAt = undefined;
+      return cached.snapshot;
     } catch (error) {
       logger.error({ err: (error as Error).message }, 'metrics: reading the database failed');
       cached = undefined;
+      failedAt = Date.now();
       return EMPTY;
     }
   };

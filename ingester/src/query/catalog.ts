@@ -4,7 +4,12 @@
  * Descriptions paraphrase GitHub's "Copilot usage metrics" field reference.
  */
 import type { DictKind } from '../reports/schema';
-import { CUSTOMIZATION_KINDS, PULL_REQUEST_COUNTERS, REVIEW_STAGE_MINUTES } from '../reports/schema';
+import {
+  ADOPTION_PHASE_AVERAGES,
+  CUSTOMIZATION_KINDS,
+  PULL_REQUEST_COUNTERS,
+  REVIEW_STAGE_MINUTES,
+} from '../reports/schema';
 import type { ReportKind } from '../reports/types';
 
 export const DIMENSIONS = [
@@ -485,19 +490,7 @@ add({
   parts: ['AVG(x.total_engaged_users)'],
   aggregateOnly: true,
 });
-for (const field of [
-  'avg_user_initiated_interactions',
-  'avg_code_generation_activities',
-  'avg_code_acceptance_activities',
-  'avg_loc_added',
-  'avg_loc_deleted',
-  'avg_pull_requests_created',
-  'avg_pull_requests_reviewed',
-  'avg_pull_requests_merged',
-  'avg_pull_requests_median_minutes_to_merge',
-  'avg_pull_requests_minutes_to_review',
-  'avg_pull_requests_review_cycles',
-]) {
+for (const field of ADOPTION_PHASE_AVERAGES) {
   add({
     id: `totals_by_ai_adoption_phase.${field}`,
     family: 'Adoption phases',

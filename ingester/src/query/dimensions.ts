@@ -1,26 +1,11 @@
 /** Values of a dimension, for template variables and filter pickers: GET /api/v1/dimensions/{d}/values. */
 import type { DB } from '../store/db';
 import { scopeKey } from '../scopes';
-import type { Dimension } from './catalog';
+import { DIMENSIONS, type Dimension } from './catalog';
 import { QueryError } from './engine';
 
-export const VALUE_DIMENSIONS = [
-  'scope',
-  'team',
-  'user',
-  'ide',
-  'language',
-  'model',
-  'feature',
-  'repository',
-  'agent',
-  'comment_type',
-  'adoption_phase',
-  'ide_version',
-  'plugin_version',
-  'cli_version',
-  'customization',
-] as const;
+/** Every grouping dimension, plus `scope` for the scope picker. */
+export const VALUE_DIMENSIONS = ['scope', ...DIMENSIONS.filter((d) => d !== 'none')] as const;
 export type ValueDimension = (typeof VALUE_DIMENSIONS)[number];
 
 /** Where each dictionary-coded dimension is stored; `aggregate` means the scope rows list every value. */

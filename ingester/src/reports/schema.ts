@@ -215,6 +215,21 @@ export const byCustomization: TableSpec[] = CUSTOMIZATION_KINDS.map((kind) => ({
   ),
   fixed: { column: 'kind', dict: 'customization_kind', value: kind },
 }));
+/** Per-user averages within an adoption phase (§3.7). */
+export const ADOPTION_PHASE_AVERAGES = [
+  'avg_user_initiated_interactions',
+  'avg_code_generation_activities',
+  'avg_code_acceptance_activities',
+  'avg_loc_added',
+  'avg_loc_deleted',
+  'avg_pull_requests_created',
+  'avg_pull_requests_reviewed',
+  'avg_pull_requests_merged',
+  'avg_pull_requests_median_minutes_to_merge',
+  'avg_pull_requests_minutes_to_review',
+  'avg_pull_requests_review_cycles',
+] as const;
+
 export const byAdoptionPhase = breakdown(
   'by_adoption_phase',
   'totals_by_ai_adoption_phase',
@@ -222,19 +237,7 @@ export const byAdoptionPhase = breakdown(
   [
     dict('phase', 'adoption_phase'),
     { ...int('total_engaged_users'), additive: true },
-    ...[
-      'avg_user_initiated_interactions',
-      'avg_code_generation_activities',
-      'avg_code_acceptance_activities',
-      'avg_loc_added',
-      'avg_loc_deleted',
-      'avg_pull_requests_created',
-      'avg_pull_requests_reviewed',
-      'avg_pull_requests_merged',
-      'avg_pull_requests_median_minutes_to_merge',
-      'avg_pull_requests_minutes_to_review',
-      'avg_pull_requests_review_cycles',
-    ].map((c) => real(c)),
+    ...ADOPTION_PHASE_AVERAGES.map((c) => real(c)),
     int('total_pull_requests_merged'),
   ],
 );

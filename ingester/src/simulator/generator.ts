@@ -6,6 +6,7 @@
  * users, and enterprise totals count each user once while org totals count users in each org.
  */
 import { type DayNumber, formatDay, isoWeekday } from '../days';
+import { PULL_REQUEST_COUNTERS } from '../reports/schema';
 import type { JsonObject } from '../reports/types';
 import {
   COMPLETION_MODELS,
@@ -710,19 +711,7 @@ export class ReportGenerator {
     const r = (low: number, high: number, salt: number) =>
       between(low, high, this.seed, 300, scope.kind === 'enterprise' ? -1 : scope.org.index, day, salt);
     const pullRequests: JsonObject = Object.fromEntries(
-      [
-        'total_created',
-        'total_reviewed',
-        'total_merged',
-        'total_suggestions',
-        'total_applied_suggestions',
-        'total_created_by_copilot',
-        'total_reviewed_by_copilot',
-        'total_merged_created_by_copilot',
-        'total_merged_reviewed_by_copilot',
-        'total_copilot_suggestions',
-        'total_copilot_applied_suggestions',
-      ].map((k) => [k, totals.get(k) ?? 0]),
+      PULL_REQUEST_COUNTERS.map((k) => [k, totals.get(k) ?? 0]),
     );
     if (merged > 0) {
       pullRequests.median_minutes_to_merge = round2(r(6000, 300_000, 1) / 100);
