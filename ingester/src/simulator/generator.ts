@@ -340,29 +340,27 @@ export class ReportGenerator {
     const ud = this.userDay(u, day);
     if (!ud) return undefined;
     const p = this.population;
+    const breakdowns = new Breakdowns();
+    for (const cell of ud.cells) breakdowns.add(cell);
+    const figures = breakdowns.json();
+    figures.totals_by_ide = (figures.totals_by_ide as JsonObject[]).map((entry) => {
+      const ide = ud.ides.get(entry.ide as string)!;
+      return {
+        ...entry,
+        last_known_ide_version: { ide_version: ide.version, sampled_at: ide.sampledAt },
+        last_known_plugin_version: {
+          plugin: ide.plugin,
+          plugin_version: ide.pluginVersion,
+          sampled_at: ide.sampledAt,
+        },
+      };
+    });
     const record: JsonObject = {
       user_id: p.userId(u),
       user_login: p.userLogin(u),
       day: formatDay(day),
       ...this.entityIds(scope),
-      ...sumCells(ud.cells),
-      totals_by_ide: groupCells(
-        ud.cells.filter((c) => c.ide),
-        (c) => [['ide', c.ide!]],
-        7,
-      ).map((entry) => {
-        const ide = ud.ides.get(entry.ide as string)!;
-        return {
-          ...entry,
-          last_known_ide_version: { ide_version: ide.version, sampled_at: ide.sampledAt },
-          last_known_plugin_version: {
-            plugin: ide.plugin,
-            plugin_version: ide.pluginVersion,
-            sampled_at: ide.sampledAt,
-          },
-        };
-      }),
-      ...breakdowns(ud.cells),
+      ...figures,
       used_chat: (ud.flags & DayFlag.Chat) !== 0,
       used_agent: (ud.flags & DayFlag.Agent) !== 0,
       used_cli: (ud.flags & DayFlag.Cli) !== 0,
@@ -418,7 +416,7 @@ export class ReportGenerator {
 
   private buildAggregate(scope: SimScope, day: DayNumber): JsonObject {
     const members = this.members(scope);
-    const cells: Cell[] = [];
+    const breakdowns = new Breakdowns();
     const cli = { session: 0, request: 0, prompt: 0, output: 0, promptTokens: 0, users: 0 };
     const app = { session: 0, request: 0, prompt: 0, output: 0, promptTokens: 0, users: 0 };
     const vscode = { session: 0, messages: 0, users: 0 };
@@ -432,7 +430,7 @@ export class ReportGenerator {
       const ud = this.userDay(u, day);
       if (!ud) continue;
       dau++;
-      for (const cell of ud.cells) cells.push(cell);
+      for (const cell of ud.cells) breakdowns.add(cell);
       if (ud.cli) addSurface(cli, ud.cli);
       if (ud.app) addSurface(app, ud.app);
       if (ud.vscodeAgent) {
@@ -474,13 +472,7 @@ export class ReportGenerator {
       monthly_active_users: windows.monthly,
       monthly_active_chat_users: windows.monthlyChat,
       monthly_active_agent_users: windows.monthlyAgent,
-      ...sumCells(cells),
-      totals_by_ide: groupCells(
-        cells.filter((c) => c.ide),
-        (c) => [['ide', c.ide!]],
-        7,
-      ),
-      ...breakdowns(cells),
+      ...breakdowns.json(),
       daily_active_copilot_code_review_users: windows.dailyReviewActive,
       weekly_active_copilot_code_review_users: windows.weeklyReviewActive,
       monthly_active_copilot_code_review_users: windows.monthlyReviewActive,
@@ -774,56 +766,81 @@ function sumCells(cells: readonly Cell[]): Record<string, number> {
   return Object.fromEntries(COUNTER_NAMES.map((name, i) => [name, totals[i]]));
 }
 
-/** Groups cells by the given key fields and sums counters (7 with interactions, 6 without). */
-function groupCells(
-  cells: readonly Cell[],
-  keyOf: (cell: Cell) => [string, string][],
-  counters: 6 | 7,
-): JsonObject[] {
-  const groups = new Map<string, { keys: [string, string][]; totals: number[] }>();
-  for (const cell of cells) {
-    const keys = keyOf(cell);
-    const id = keys.map(([, v]) => v).join('\u0000');
-    const group = groups.get(id) ?? { keys, totals: [0, 0, 0, 0, 0, 0, 0] };
-    for (let i = 0; i < 7; i++) group.totals[i] += cell.counts[i];
-    groups.set(id, group);
-  }
-  return [...groups.values()].map(({ keys, totals }) => ({
-    ...Object.fromEntries(keys),
-    ...Object.fromEntries(COUNTER_NAMES.map((name, i) => [name, totals[i]]).slice(counters === 7 ? 0 : 1)),
-  }));
-}
-
-/** The per-feature and language/model breakdowns. Model tables cover chat and agent, not completions (§3.4). */
-function breakdowns(cells: readonly Cell[]): JsonObject {
-  const chatAndAgent = cells.filter((c) => c.feature !== 'code_completion');
-  return {
-    totals_by_feature: groupCells(cells, (c) => [['feature', c.feature]], 7),
-    totals_by_language_feature: groupCells(
-      cells,
-      (c) => [
-        ['language', c.language],
-        ['feature', c.feature],
-      ],
-      6,
-    ),
-    totals_by_language_model: groupCells(
-      chatAndAgent,
-      (c) => [
-        ['language', c.language],
-        ['model', c.model],
-      ],
-      6,
-    ),
-    totals_by_model_feature: groupCells(
-      chatAndAgent,
-      (c) => [
-        ['model', c.model],
-        ['feature', c.feature],
-      ],
-      7,
-    ),
+/**
+ * Sums activity cells into the top-level counters and every breakdown as they arrive, so an aggregate
+ * over 100,000 users never holds their cells. Model tables cover chat and agent, not completions (§3.4);
+ * the language tables carry no interaction count.
+ */
+class Breakdowns {
+  private readonly totals = [0, 0, 0, 0, 0, 0, 0];
+  private readonly groups = {
+    totals_by_ide: new Map<string, { keys: [string, string][]; totals: number[] }>(),
+    totals_by_feature: new Map<string, { keys: [string, string][]; totals: number[] }>(),
+    totals_by_language_feature: new Map<string, { keys: [string, string][]; totals: number[] }>(),
+    totals_by_language_model: new Map<string, { keys: [string, string][]; totals: number[] }>(),
+    totals_by_model_feature: new Map<string, { keys: [string, string][]; totals: number[] }>(),
   };
+
+  add(cell: Cell): void {
+    for (let i = 0; i < 7; i++) this.totals[i] += cell.counts[i];
+    if (cell.ide) this.into('totals_by_ide', [['ide', cell.ide]], cell);
+    this.into('totals_by_feature', [['feature', cell.feature]], cell);
+    this.into(
+      'totals_by_language_feature',
+      [
+        ['language', cell.language],
+        ['feature', cell.feature],
+      ],
+      cell,
+    );
+    if (cell.feature !== 'code_completion') {
+      this.into(
+        'totals_by_language_model',
+        [
+          ['language', cell.language],
+          ['model', cell.model],
+        ],
+        cell,
+      );
+      this.into(
+        'totals_by_model_feature',
+        [
+          ['model', cell.model],
+          ['feature', cell.feature],
+        ],
+        cell,
+      );
+    }
+  }
+
+  private into(table: keyof Breakdowns['groups'], keys: [string, string][], cell: Cell): void {
+    const id = keys.map(([, v]) => v).join('\u0000');
+    let group = this.groups[table].get(id);
+    if (!group) this.groups[table].set(id, (group = { keys, totals: [0, 0, 0, 0, 0, 0, 0] }));
+    for (let i = 0; i < 7; i++) group.totals[i] += cell.counts[i];
+  }
+
+  counters(): Record<string, number> {
+    return Object.fromEntries(COUNTER_NAMES.map((name, i) => [name, this.totals[i]]));
+  }
+
+  json(): JsonObject {
+    const entries = (table: keyof Breakdowns['groups'], withInteractions: boolean) =>
+      [...this.groups[table].values()].map(({ keys, totals }) => ({
+        ...Object.fromEntries(keys),
+        ...Object.fromEntries(
+          COUNTER_NAMES.map((name, i) => [name, totals[i]]).slice(withInteractions ? 0 : 1),
+        ),
+      }));
+    return {
+      ...this.counters(),
+      totals_by_ide: entries('totals_by_ide', true),
+      totals_by_feature: entries('totals_by_feature', true),
+      totals_by_language_feature: entries('totals_by_language_feature', false),
+      totals_by_language_model: entries('totals_by_language_model', false),
+      totals_by_model_feature: entries('totals_by_model_feature', true),
+    };
+  }
 }
 
 function addSurface(total: Surface & { users: number }, surface: Surface): void {

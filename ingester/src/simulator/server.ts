@@ -438,7 +438,7 @@ export class SimulatorServer {
     const decorate = (record: JsonObject) => this.decorate(record);
     const inShard = (index: number) => index % shards === shard;
     if (dayText === 'latest') {
-      if (name.endsWith('-28-day')) {
+      if (name === 'enterprise-28-day' || name === 'organization-28-day') {
         const days = Array.from({ length: 28 }, (_, i) => latest - 27 + i);
         const wrapper: JsonObject = {
           report_start_day: formatDay(latest - 27),
