@@ -5,7 +5,9 @@
  * names a user.
  *
  * Everything read from the database is read at scrape time in one read transaction, and cached until
- * the database changes (PRAGMA data_version), so scrapes between syncs cost a pragma.
+ * the database changes (PRAGMA data_version), so scrapes between syncs cost a pragma. Team figures of a
+ * stored day (the one costly join) are kept until that day's reports are stored again, so a scrape
+ * during or after a sync recomputes only the days the sync touched.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { type DayNumber, dayToMs } from '../days';
@@ -34,7 +36,7 @@ export const WINDOWS = [
   { label: '7d', days: 7 },
   { label: '28d', days: 28 },
 ] as const;
-const LONGEST_WINDOW = 28;
+const LONGEST_WINDOW = Math.max(...WINDOWS.map((w) => w.days));
 
 const RUN_STATUSES = ['ok', 'failed', 'error'] as const;
 const REPORT_STATUSES = ['ok', 'no_data', 'failed', 'skipped'] as const;
@@ -59,11 +61,15 @@ const SCOPE_FIGURES = [
   ['code_acceptance_activity_count', 'copilot_code_acceptances', 'Code generations accepted that day'],
   ['loc_added_sum', 'copilot_lines_added', 'Lines of code added with Copilot that day'],
   ['loc_deleted_sum', 'copilot_lines_deleted', 'Lines of code deleted with Copilot that day'],
-  ['loc_suggested_to_add_sum', 'copilot_lines_suggested_to_add', 'Lines of code Copilot suggested adding'],
+  [
+    'loc_suggested_to_add_sum',
+    'copilot_lines_suggested_to_add',
+    'Lines of code Copilot suggested adding that day',
+  ],
   [
     'loc_suggested_to_delete_sum',
     'copilot_lines_suggested_to_delete',
-    'Lines of code Copilot suggested deleting',
+    'Lines of code Copilot suggested deleting that day',
   ],
   ['pr_total_merged', 'copilot_pull_requests_merged', 'Pull requests merged that day'],
 ] as const;
