@@ -221,3 +221,30 @@ test('two syncs never run at once on one database; a lease left by a dead proces
   });
   expect(t.db.prepare('SELECT count(*) FROM sync_lock').pluck().get()).toBe(0);
 });
+
+test('a failed re-fetch of a stored day keeps the stored report and notes the error', async () => {
+  const range = {
+    scopes: [org()],
+    from: day('2026-08-01'),
+    to: day('2026-08-01'),
+    kinds: ['aggregate' as const],
+  };
+  await syncDays(t.store, client, range);
+  const before = t.db.prepare('SELECT count(*) FROM usage_day').pluck().get();
+  const downSim = await startSimulator();
+  const url = downSim.url;
+  await downSim.stop();
+  const downClient = testClient(url);
+  try {
+    const summary = await syncDays(t.store, downClient, { ...range, force: true });
+    expect(summary.failed).toBe(1);
+  } finally {
+    await downClient.close();
+  }
+  expect(t.db.prepare('SELECT status, attempts, error IS NOT NULL AS noted FROM reports').get()).toEqual({
+    status: 'ok',
+    attempts: 2,
+    noted: 1,
+  });
+  expect(t.db.prepare('SELECT count(*) FROM usage_day').pluck().get()).toBe(before);
+});

@@ -84,7 +84,13 @@ export class QueryEngine {
     this.dictIds = db.prepare('SELECT id FROM dictionary WHERE kind = ? AND value = ?').pluck();
     this.dictValue = db.prepare('SELECT value FROM dictionary WHERE id = ?').pluck();
     this.labels = {
-      team: db.prepare('SELECT slug FROM teams WHERE id = ?').pluck(),
+      // Team slugs can repeat within an enterprise (teams of different orgs); the GitHub id tells them apart.
+      team: db
+        .prepare(
+          `SELECT CASE WHEN (SELECT count(*) FROM teams o WHERE o.scope_id = t.scope_id AND o.slug = t.slug) > 1
+             THEN t.slug || ' #' || t.github_id ELSE t.slug END FROM teams t WHERE t.id = ?`,
+        )
+        .pluck(),
       user: db.prepare('SELECT login FROM users WHERE id = ?').pluck(),
       repository: db.prepare("SELECT owner || '/' || name FROM repos WHERE id = ?").pluck(),
       agent: db

@@ -122,7 +122,9 @@ export class Store {
         `INSERT INTO reports (scope_id, kind, day, status, attempts, error, records, malformed_lines, issues, unknown_keys, files, bytes, fetched_at)
          VALUES (@scopeId, @kind, @day, @status, 1, @error, @records, @malformedLines, @issues, @unknownKeys, @files, @bytes, @fetchedAt)
          ON CONFLICT (scope_id, kind, day) DO UPDATE SET
-           status = excluded.status, attempts = reports.attempts + 1, error = excluded.error,
+           -- A failed re-fetch of a stored day keeps the stored report: the day stays 'ok', with the error noted.
+           status = CASE WHEN excluded.status = 'failed' AND reports.status = 'ok' THEN 'ok' ELSE excluded.status END,
+           attempts = reports.attempts + 1, error = excluded.error,
            records = coalesce(excluded.records, reports.records),
            malformed_lines = coalesce(excluded.malformed_lines, reports.malformed_lines),
            issues = CASE WHEN excluded.status = 'ok' THEN excluded.issues ELSE coalesce(excluded.issues, reports.issues) END,
