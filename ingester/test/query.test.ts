@@ -435,3 +435,34 @@ test('annotations mark missing days, failed syncs and the days GitHub may still 
     t.db.prepare("UPDATE reports SET status = 'ok', error = NULL WHERE status = 'failed'").run();
   }
 });
+
+test('distinct users over a month: by IDE within a team, and users of chat, match the raw records', async () => {
+  const team = sim.population.orgs[0].teams[1].slug;
+  const frames = await query({
+    metric: 'active_users',
+    groupBy: 'ide',
+    filters: { team: [team] },
+    interval: 'month',
+  });
+  const expected = new Map<string, Set<unknown>>();
+  const chatUsers = new Set<unknown>();
+  for (const d of days()) {
+    const members = new Set(
+      [...sim.generator.teamRecords(org, d)].filter((m) => m.slug === team).map((m) => m.user_id),
+    );
+    for (const r of raw(org, d)) {
+      if (r.used_chat) chatUsers.add(r.user_id);
+      if (!members.has(r.user_id)) continue;
+      for (const e of r.totals_by_ide as JsonObject[]) {
+        const set = expected.get(e.ide as string) ?? new Set();
+        set.add(r.user_id);
+        expected.set(e.ide as string, set);
+      }
+    }
+  }
+  expect(series(frames)).toEqual(
+    new Map([...expected].map(([ide, users]) => [ide, new Map([[Date.UTC(2026, 8, 1), users.size]])])),
+  );
+  const [chat] = await query({ metric: 'used_chat', interval: 'month' });
+  expect(points(chat)).toEqual(new Map([[Date.UTC(2026, 8, 1), chatUsers.size]]));
+});

@@ -3,7 +3,10 @@
  * entries only (table, column and expression names never come from the client); every client value
  * is a bound parameter.
  */
+import { dayToMs, isoWeekday } from '../days';
+import { SET_SOURCES } from '../store/activeSets';
 import type { DB } from '../store/db';
+import { type DistinctPlan, distinctCounts } from './distinct';
 import { type Scope, parseScopeKey, scopeKey } from '../scopes';
 import { type Dimension, type MetricDef, METRICS, SOURCES, type Source, groupingsOf } from './catalog';
 import { type FrameJSON, type Notice, buildFrames, type SeriesPoint } from './frames';
@@ -23,6 +26,20 @@ export interface DayRangeQuery {
   fromDay: number;
   toDay: number;
 }
+
+/** Aggregations whose parts are plain sums, so they can be added and subtracted outside SQL. */
+const ADDITIVE = new Set(['sum', 'ratio', 'weighted']);
+
+/** The same buckets in JavaScript, for answers computed outside SQL. */
+const BUCKET_OF = {
+  day: (day: number) => day,
+  week: (day: number) => day - isoWeekday(day),
+  month: (day: number) => {
+    const date = new Date(dayToMs(day));
+    return Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), 1) / 86_400_000;
+  },
+  total: () => 0,
+} as const;
 
 /** SQL for a bucket start day from x.day; `total` folds the whole range into one bucket. */
 const BUCKETS = {
@@ -59,6 +76,8 @@ const TEAM_DAY_COLUMNS = new Set([
 
 interface Plan {
   rollup?: Rollup;
+  /** Distinct-user metrics answered from the per-day active sets. */
+  sets?: DistinctPlan;
   metric: MetricDef;
   source: Source;
   scope: { id: number; key: string; kind: Scope['kind'] };
@@ -140,13 +159,12 @@ export class QueryEngine {
 
     if (query.format === 'table' || (query.limit !== undefined && plan.groupBy !== 'none')) {
       const totals = this.aggregate(plan, range, 'total');
-      const ranked = [...totals.values()]
-        .map((row) => ({ group: row.group, value: combine(plan.metric, row.parts) }))
-        .sort(
-          (a, b) =>
-            (b.value ?? -Infinity) - (a.value ?? -Infinity) || label(a.group).localeCompare(label(b.group)),
-        );
-      const top = query.limit !== undefined ? ranked.slice(0, query.limit) : ranked;
+      const totalsByGroup = [...totals.values()].map((row) => ({
+        group: row.group,
+        value: combine(plan.metric, row.parts),
+      }));
+      const top = rank(totalsByGroup, query.limit, label);
+      const ranked = totalsByGroup;
       const rest = query.limit !== undefined && query.others && ranked.length > top.length;
       if (query.format === 'table') {
         const rows = top.map((r) => ({ label: label(r.group), value: r.value }));
@@ -210,7 +228,10 @@ export class QueryEngine {
     reported: number[],
     label: (group: number) => string,
   ): { label: string; points: SeriesPoint[] }[] {
-    const rows = this.aggregate(plan, range, query.interval, top, others);
+    const rows =
+      top && others && ADDITIVE.has(plan.metric.aggregation)
+        ? this.foldOthersBySubtraction(plan, range, query.interval, top)
+        : this.aggregate(plan, range, query.interval, top, others);
     const byGroup = new Map<number, Map<number, number | null>>();
     for (const row of rows.values()) {
       const points = byGroup.get(row.group) ?? new Map<number, number | null>();
@@ -236,9 +257,58 @@ export class QueryEngine {
       });
   }
 
+  /**
+   * "Others" for metrics made of sums: the top groups' parts and the all-groups total are summed per
+   * day (both follow an index, no sort of every row), then bucketed here, and Others is the difference.
+   */
+  private foldOthersBySubtraction(
+    plan: Plan,
+    range: DayRangeQuery,
+    interval: QueryItem['interval'],
+    top: number[],
+  ) {
+    const bucketOf = BUCKET_OF[interval];
+    const out = new Map<string, { bucket: number; group: number; parts: (number | null)[] }>();
+    const add = (bucket: number, group: number, parts: (number | null)[], sign: number) => {
+      const id = `${bucket}:${group}`;
+      let row = out.get(id);
+      if (!row) out.set(id, (row = { bucket, group, parts: parts.map(() => null) }));
+      parts.forEach((part, i) => {
+        if (part !== null) row!.parts[i] = (row!.parts[i] ?? 0) + sign * part;
+      });
+    };
+    for (const row of this.aggregate(plan, range, 'day', top, false).values()) {
+      add(bucketOf(row.bucket), row.group, row.parts, 1);
+      add(bucketOf(row.bucket), OTHERS, row.parts, -1);
+    }
+    const all = { ...plan, groupSql: '0', rollup: plan.rollup && { ...plan.rollup, groupSql: '0' } };
+    for (const row of this.aggregate(all, range, 'day').values())
+      add(bucketOf(row.bucket), OTHERS, row.parts, 1);
+    return out;
+  }
+
   /** Runs the plan's aggregate over buckets; with `top`, other groups are dropped or folded into OTHERS. */
   private aggregate(plan: Plan, range: DayRangeQuery, bucket: BucketMode, top?: number[], fold = true) {
     const rollup = plan.rollup && (bucket === 'day' || !plan.rollup.dailyOnly) ? plan.rollup : undefined;
+    if (plan.sets && !rollup) {
+      const sets: DistinctPlan =
+        top && !fold
+          ? { ...plan.sets, keys: plan.sets.keys ? plan.sets.keys.filter((k) => top.includes(k)) : top }
+          : plan.sets;
+      const rows = distinctCounts(
+        this.db,
+        sets,
+        range,
+        BUCKET_OF[bucket],
+        top && fold ? { top, others: OTHERS } : undefined,
+      );
+      const out = new Map<string, { bucket: number; group: number; parts: (number | null)[] }>();
+      // A group none of whose users pass the filters has no rows, as in SQL.
+      for (const row of rows)
+        if (row.count > 0)
+          out.set(`${row.bucket}:${row.group}`, { bucket: row.bucket, group: row.group, parts: [row.count] });
+      return out;
+    }
     const source = rollup ?? {
       table: plan.source.table,
       groupSql: plan.groupSql,
@@ -259,11 +329,11 @@ export class QueryEngine {
         where.push(`${source.groupSql} IN (${list})`);
       }
     }
-    // A constant bucket in GROUP BY hides the user-ordered index from SQLite's planner; leave it out.
+    // A constant in GROUP BY hides the index order from SQLite's planner (it then sorts every row): leave constants out.
     const sql = `SELECT ${BUCKETS[bucket]('x.day')} AS bucket, ${group} AS grp, ${source.parts.map((p, i) => `${p} AS p${i}`).join(', ')}
       FROM ${source.table} x ${joins}
       WHERE ${where.join(' AND ')}
-      GROUP BY ${bucket === 'total' ? 'grp' : 'bucket, grp'}`;
+      GROUP BY ${[bucket === 'total' ? '' : 'bucket', group === '0' ? '' : 'grp'].filter(Boolean).join(', ') || 'bucket'}`;
     const bound = [
       ...params,
       plan.scope.id,
@@ -380,7 +450,45 @@ export class QueryEngine {
       reportKinds,
     };
     plan.rollup = this.teamRollup(plan, query, filterDims);
+    plan.sets = this.activeSets(plan, query, filterDims);
     return plan;
+  }
+
+  /**
+   * Distinct users (active_users, used_*) over buckets come from the per-day active sets when the
+   * query has at most one dimension besides team and user, the shapes the sets hold.
+   */
+  private activeSets(plan: Plan, query: QueryItem, filterDims: Dimension[]): DistinctPlan | undefined {
+    if (plan.metric.aggregation !== 'distinct' || query.groupBy === 'user') return undefined;
+    const flag = plan.metric.id === 'active_users' ? undefined : plan.metric.id;
+    if (flag && !(flag in SET_SOURCES)) return undefined;
+    const dims = [
+      ...new Set([query.groupBy, ...filterDims].filter((d) => d !== 'none' && d !== 'team' && d !== 'user')),
+    ];
+    if (dims.length > 1 || (dims.length === 1 && !(dims[0] in SET_SOURCES))) return undefined;
+    const ids = (dim: Dimension) =>
+      query.filters[dim] ? this.filterIds(dim, query.filters[dim]!, plan.scope.id, plan.source) : undefined;
+    if (query.groupBy === 'team') {
+      if (dims.length) return undefined;
+      return {
+        scopeId: plan.scope.id,
+        kind: 'team',
+        keys: ids('team'),
+        collapse: false,
+        flag,
+        users: ids('user'),
+      };
+    }
+    const dim = dims[0];
+    return {
+      scopeId: plan.scope.id,
+      kind: dim ?? flag ?? 'all',
+      keys: dim ? ids(dim) : undefined,
+      collapse: query.groupBy === 'none',
+      flag: dim ? flag : undefined,
+      teams: ids('team'),
+      users: ids('user'),
+    };
   }
 
   /**
@@ -543,6 +651,27 @@ export class QueryEngine {
     }
     return notices;
   }
+}
+
+/**
+ * Groups by value, largest first, ties by label; with a limit, the first `limit`. Labels are looked up
+ * only for the groups that need them (thousands of users tie on small totals).
+ */
+export function rank<T extends { group: number; value: number | null }>(
+  rows: T[],
+  limit: number | undefined,
+  label: (group: number) => string,
+): T[] {
+  const value = (row: T) => row.value ?? -Infinity;
+  const byLabel = (a: T, b: T) => value(b) - value(a) || label(a.group).localeCompare(label(b.group));
+  if (limit === undefined || rows.length <= limit) return [...rows].sort(byLabel);
+  const byValue = [...rows].sort((a, b) => value(b) - value(a));
+  const cutoff = value(byValue[limit - 1]);
+  const chosen = [
+    ...byValue.filter((row) => value(row) > cutoff),
+    ...byValue.filter((row) => value(row) === cutoff).sort(byLabel),
+  ];
+  return chosen.slice(0, limit).sort(byLabel);
 }
 
 /** Turns the SQL parts of a bucket into the metric's value. */

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { ActiveSetWriter } from './activeSets';
 
 export type DB = Database.Database;
 
@@ -50,6 +51,20 @@ export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
     }));
 }
 
+/**
+ * Steps a plain SQL file cannot do, run in the same transaction right after the migration of that
+ * version: deriving new structures from the rows already stored.
+ */
+const BACKFILLS: Record<number, (db: DB) => void> = {
+  4: (db) => {
+    const sets = new ActiveSetWriter(db);
+    const days = db
+      .prepare("SELECT DISTINCT scope_id, day FROM reports WHERE kind = 'users' AND status = 'ok'")
+      .all() as { scope_id: number; day: number }[];
+    for (const { scope_id, day } of days) sets.rebuild(scope_id, day);
+  },
+};
+
 export function migrate(db: DB, migrations = loadMigrations()): number {
   const current = db.pragma('user_version', { simple: true }) as number;
   const latest = migrations.at(-1)?.version ?? 0;
@@ -62,6 +77,7 @@ export function migrate(db: DB, migrations = loadMigrations()): number {
     if (migration.version <= current) continue;
     db.transaction(() => {
       db.exec(migration.sql);
+      BACKFILLS[migration.version]?.(db);
       db.pragma(`user_version = ${migration.version}`);
     })();
   }

@@ -5,6 +5,7 @@ import { type CellValue, type RecordIssues, type RowSink, mapRecord } from '../r
 import { ALL_TABLE_SPECS, type DictKind, RECORD_TABLES, type TableSpec } from '../reports/schema';
 import type { ReportKind } from '../reports/types';
 import type { Scope } from '../scopes';
+import { ActiveSetWriter } from './activeSets';
 import type { DB } from './db';
 
 export type ReportStatus = 'ok' | 'no_data' | 'failed';
@@ -81,8 +82,10 @@ export class Store {
   private readonly inserts = new Map<TableSpec, Statement>();
   private readonly deletes = new Map<ReportKind, Statement[]>();
   private readonly statements;
+  private readonly activeSets: ActiveSetWriter;
 
   constructor(readonly db: DB) {
+    this.activeSets = new ActiveSetWriter(db);
     for (const spec of ALL_TABLE_SPECS) this.inserts.set(spec, db.prepare(insertSql(spec)));
     for (const kind of ['aggregate', 'users', 'repos', 'user-teams'] as const) {
       this.deletes.set(
@@ -238,7 +241,7 @@ export class Store {
 
   /** @internal used by ReportTransaction */
   sql() {
-    return { ...this.statements, inserts: this.inserts, deletes: this.deletes };
+    return { ...this.statements, inserts: this.inserts, deletes: this.deletes, activeSets: this.activeSets };
   }
 
   /** Ids handed out inside a rolled-back transaction are gone; forget them. */
@@ -299,9 +302,10 @@ export class ReportTransaction {
   commit(outcome: ReportOutcome): void {
     const now = new Date().toISOString();
     if (this.kind === 'users' || this.kind === 'user-teams') {
-      // The per-day team rollup depends on both reports of the day; rebuild it from what is stored now.
+      // The team rollup and the active-user sets depend on both reports of the day; rebuild them from what is stored now.
       this.sql.teamDayDelete.run(this.scopeId, this.day);
       this.sql.teamDayInsert.run(this.scopeId, this.day);
+      this.sql.activeSets.rebuild(this.scopeId, this.day);
     }
     for (const path of outcome.unknownKeys)
       this.sql.unknownKey.run(this.kind, path, this.day, this.day, now, now);

@@ -50,7 +50,14 @@ export function markInterruptedRuns(db: DB): number {
 export function pruneBefore(db: DB, day: number): number {
   return db.transaction(() => {
     let rows = 0;
-    for (const table of [...TABLE_NAMES, 'team_members', 'team_day', 'raw_chunks', 'reports']) {
+    for (const table of [
+      ...TABLE_NAMES,
+      'team_members',
+      'team_day',
+      'active_sets',
+      'raw_chunks',
+      'reports',
+    ]) {
       rows += db.prepare(`DELETE FROM ${table} WHERE day < ?`).run(day).changes;
     }
     return rows;

@@ -1,0 +1,78 @@
+/**
+ * Per-day sets of active users (see migration 004). The writer rebuilds a day's sets from the rows
+ * just stored; the query engine unions them to count distinct users over any bucket.
+ */
+import type { Statement } from 'better-sqlite3';
+import { USED_FLAGS } from '../reports/schema';
+import type { DB } from './db';
+
+/** Where each set kind's members come from: a SELECT of (key, user_ref) for one (scope, day). */
+export const SET_SOURCES: Record<string, string> = {
+  all: 'SELECT 0, user_ref FROM usage_day WHERE scope_id = ? AND day = ? AND user_ref > 0',
+  ...Object.fromEntries(
+    USED_FLAGS.map((flag) => [
+      flag,
+      `SELECT 0, user_ref FROM usage_day WHERE scope_id = ? AND day = ? AND user_ref > 0 AND ${flag} = 1`,
+    ]),
+  ),
+  adoption_phase:
+    'SELECT adoption_phase, user_ref FROM usage_day WHERE scope_id = ? AND day = ? AND user_ref > 0 AND adoption_phase IS NOT NULL',
+  cli_version:
+    'SELECT cli_version, user_ref FROM usage_day WHERE scope_id = ? AND day = ? AND user_ref > 0 AND cli_version IS NOT NULL',
+  ide: 'SELECT DISTINCT ide, user_ref FROM by_ide WHERE scope_id = ? AND day = ? AND user_ref > 0',
+  ide_version:
+    'SELECT DISTINCT ide_version, user_ref FROM by_ide WHERE scope_id = ? AND day = ? AND user_ref > 0 AND ide_version IS NOT NULL',
+  plugin_version:
+    'SELECT DISTINCT plugin_version, user_ref FROM by_ide WHERE scope_id = ? AND day = ? AND user_ref > 0 AND plugin_version IS NOT NULL',
+  feature:
+    'SELECT DISTINCT feature, user_ref FROM by_feature WHERE scope_id = ? AND day = ? AND user_ref > 0',
+  language:
+    'SELECT DISTINCT language, user_ref FROM by_language_feature WHERE scope_id = ? AND day = ? AND user_ref > 0',
+  model:
+    'SELECT DISTINCT model, user_ref FROM by_model_feature WHERE scope_id = ? AND day = ? AND user_ref > 0',
+  agent: 'SELECT DISTINCT agent, user_ref FROM by_agent WHERE scope_id = ? AND day = ? AND user_ref > 0',
+  customization:
+    'SELECT DISTINCT name, user_ref FROM by_customization WHERE scope_id = ? AND day = ? AND user_ref > 0',
+  team: `SELECT m.team_ref, x.user_ref FROM team_members m JOIN usage_day x ON x.scope_id = m.scope_id AND x.day = m.day AND x.user_ref = m.user_ref
+         WHERE m.scope_id = ? AND m.day = ?`,
+};
+
+export function encodeUsers(refs: number[]): Buffer {
+  const sorted = Uint32Array.from(refs).sort();
+  return Buffer.from(sorted.buffer, sorted.byteOffset, sorted.byteLength);
+}
+
+export function decodeUsers(blob: Buffer): Uint32Array {
+  // Copy into an aligned array: SQLite's buffer may start at any byte offset.
+  const aligned = new Uint32Array(blob.byteLength / 4);
+  new Uint8Array(aligned.buffer).set(blob);
+  return aligned;
+}
+
+export class ActiveSetWriter {
+  private readonly sources: [string, Statement][];
+  private readonly remove: Statement;
+  private readonly insert: Statement;
+
+  constructor(db: DB) {
+    this.sources = Object.entries(SET_SOURCES).map(([kind, sql]) => [kind, db.prepare(sql).raw()]);
+    this.remove = db.prepare('DELETE FROM active_sets WHERE scope_id = ? AND day = ?');
+    this.insert = db.prepare(
+      'INSERT INTO active_sets (scope_id, kind, day, key, users) VALUES (?, ?, ?, ?, ?)',
+    );
+  }
+
+  /** Rebuilds every set of one (scope, day) from the stored rows. */
+  rebuild(scopeId: number, day: number): void {
+    this.remove.run(scopeId, day);
+    for (const [kind, statement] of this.sources) {
+      const byKey = new Map<number, number[]>();
+      for (const [key, user] of statement.all(scopeId, day) as [number, number][]) {
+        let users = byKey.get(key);
+        if (!users) byKey.set(key, (users = []));
+        users.push(user);
+      }
+      for (const [key, users] of byKey) this.insert.run(scopeId, kind, day, key, encodeUsers(users));
+    }
+  }
+}

@@ -1,0 +1,15 @@
+-- 004: who was active, per day, as sorted sets of user refs. Exact distinct-user counts over weeks,
+-- months and whole ranges (active_users, used_*) are unions of these sets instead of COUNT(DISTINCT)
+-- over every user-day row. Rebuilt inside the transaction of every users or user-teams report.
+--
+-- kind: 'all' (any activity), a used_* flag, or a dimension (ide, feature, language, model, agent,
+-- customization, adoption_phase, ide_version, plugin_version, cli_version, team). key: the dimension
+-- value's id (dictionary id, or team ref), 0 for 'all' and flags. users: little-endian uint32 refs, ascending.
+CREATE TABLE active_sets (
+  scope_id INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  day INTEGER NOT NULL,
+  key INTEGER NOT NULL,
+  users BLOB NOT NULL,
+  PRIMARY KEY (scope_id, kind, day, key)
+) WITHOUT ROWID;
