@@ -4,7 +4,8 @@
 --
 -- kind: 'all' (any activity), a used_* flag, or a dimension (ide, feature, language, model, agent,
 -- customization, adoption_phase, ide_version, plugin_version, cli_version, team). key: the dimension
--- value's id (dictionary id, or team ref), 0 for 'all' and flags. users: little-endian uint32 refs, ascending.
+-- value's id (dictionary id, or team ref), 0 for 'all' and flags. users: ascending user refs, stored as
+-- LEB128 varints of the gaps between them.
 CREATE TABLE active_sets (
   scope_id INTEGER NOT NULL,
   kind TEXT NOT NULL,
