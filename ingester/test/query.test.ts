@@ -4,6 +4,8 @@
  */
 import { dayToMs, formatDay, isoWeekday } from '../src/days';
 import type { GitHubClient } from '../src/github/client';
+import { type Dimension, METRICS, combinationsOf, groupingsOf } from '../src/query/catalog';
+import { QueryEngine } from '../src/query/engine';
 import type { JsonObject } from '../src/reports/types';
 import type { SimScope } from '../src/simulator/generator';
 import type { SimulatorServer } from '../src/simulator/server';
@@ -465,4 +467,47 @@ test('distinct users over a month: by IDE within a team, and users of chat, matc
   );
   const [chat] = await query({ metric: 'used_chat', interval: 'month' });
   expect(points(chat)).toEqual(new Map([[Date.UTC(2026, 8, 1), chatUsers.size]]));
+});
+
+test('the catalog’s combinations say exactly which grouping and filter pairs a query accepts', () => {
+  const engine = new QueryEngine(t.db);
+  let accepted = 0;
+  let refused = 0;
+  for (const metric of METRICS.values()) {
+    const combinations = combinationsOf(metric);
+    const dims = groupingsOf(metric).filter((d) => d !== 'none');
+    for (const groupBy of ['none', ...dims] as Dimension[]) {
+      for (const filter of dims.filter((d) => d !== groupBy)) {
+        const valid = combinations.some((set) =>
+          [groupBy, filter].every((d) => d === 'none' || set.includes(d)),
+        );
+        const query = {
+          refId: 'A',
+          scope,
+          metric: metric.id,
+          groupBy,
+          filters: { [filter]: ['x'] },
+          interval: 'day' as const,
+          format: 'time_series' as const,
+          others: false,
+        };
+        let error: string | undefined;
+        try {
+          engine.check(query);
+        } catch (e) {
+          error = (e as Error).message;
+        }
+        expect([metric.id, groupBy, filter, error === undefined]).toEqual([
+          metric.id,
+          groupBy,
+          filter,
+          valid,
+        ]);
+        if (valid) accepted++;
+        else refused++;
+      }
+    }
+  }
+  expect(accepted).toBeGreaterThan(100);
+  expect(refused).toBeGreaterThan(10);
 });

@@ -6,7 +6,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { Registry } from 'prom-client';
 import { dayOf, parseDay } from '../days';
 import type { Logger } from '../log';
-import { DIMENSIONS, DIMENSION_INFO, METRICS, groupingsOf } from '../query/catalog';
+import { DIMENSIONS, DIMENSION_INFO, METRICS, combinationsOf, groupingsOf } from '../query/catalog';
 import { dimensionValues } from '../query/dimensions';
 import { QueryEngine, QueryError } from '../query/engine';
 import type { FrameJSON } from '../query/frames';
@@ -93,6 +93,7 @@ export function createApp(options: ApiOptions): express.Express {
         unit: m.unit,
         aggregation: m.aggregation,
         groupBy: groupingsOf(m),
+        combinations: combinationsOf(m),
         source: m.userRowsOnly
           ? 'per-user rows'
           : m.sources[0].subject === 'repo_ref'

@@ -627,3 +627,27 @@ export function groupingsOf(metric: MetricDef): Dimension[] {
   }
   return DIMENSIONS.filter((d) => dims.has(d));
 }
+
+/**
+ * Which dimensions can be used together (as the grouping and as filters) in one query: one set per
+ * candidate table. A query is valid when all its dimensions fall in one set.
+ */
+export function combinationsOf(metric: MetricDef): Dimension[][] {
+  const sets = metric.sources.map((s) => {
+    const dims = new Set<Dimension>();
+    for (const [dim, info] of Object.entries(s.dimensions) as [Dimension, { userRowsOnly?: boolean }][]) {
+      if (!(info.userRowsOnly && metric.aggregateOnly)) dims.add(dim);
+    }
+    if (s.perUser && !metric.aggregateOnly) {
+      dims.add('team');
+      dims.add('user');
+    }
+    if (s.subject === 'repo_ref') dims.add('repository');
+    return DIMENSIONS.filter((d) => dims.has(d));
+  });
+  // Drop sets contained in another: they add nothing.
+  return sets.filter(
+    (set, i) =>
+      !sets.some((other, j) => j !== i && other.length > set.length && set.every((d) => other.includes(d))),
+  );
+}

@@ -146,6 +146,11 @@ export class QueryEngine {
     return { id: found.id, key: scopeKey(found), kind: found.kind };
   }
 
+  /** Throws the QueryError `run` would throw for this query's shape, without reading any figures. */
+  check(query: QueryItem): void {
+    this.plan(query);
+  }
+
   run(query: QueryItem, range: DayRangeQuery): FrameJSON[] {
     const plan = this.plan(query);
     const notices = this.notices(plan, query);

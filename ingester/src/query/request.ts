@@ -19,7 +19,7 @@ export const queryItemSchema = z
     filters: z
       .partialRecord(
         z.enum(FILTER_DIMENSIONS as [string, ...string[]]),
-        z.array(z.string().max(300)).max(500),
+        z.array(z.string().max(300)).max(1000),
       )
       .default({}),
     interval: z.enum(INTERVALS).default('day'),

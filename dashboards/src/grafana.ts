@@ -1,0 +1,608 @@
+/**
+ * Small typed builders for provisioned dashboards: panels, Copilot and Prometheus targets, template
+ * variables and a flowing grid layout. Everything returns @grafana/schema types, so a dashboard that
+ * Grafana's schema would reject does not compile.
+ */
+import {
+  type DataSourceRef,
+  type DataTransformerConfig,
+  type Dashboard,
+  FieldColorModeId,
+  type FieldConfigSource,
+  type Panel,
+  type RowPanel,
+  type VariableModel,
+  VariableHide,
+  VariableRefresh,
+  VariableSort,
+  defaultDashboard,
+} from '@grafana/schema';
+import { METRICS, groupingsOf } from '../../ingester/src/query/catalog';
+import plugin from '../../plugin/src/plugin.json';
+import type { CopilotQuery, CopilotVariableQuery } from '../../plugin/src/types';
+import { SMALL_TEAMS } from './notes';
+
+//#region Data sources
+
+/** The provisioned Copilot data source (provisioning/grafana/datasources), referenced by uid. */
+export const COPILOT: DataSourceRef = { type: plugin.id, uid: 'copilot-metrics' };
+/** The provisioned Prometheus that scrapes the ingester's /metrics. */
+export const PROMETHEUS: DataSourceRef = { type: 'prometheus', uid: 'copilot-prometheus' };
+
+/** Tag shared by every Copilot dashboard: the dashboard links list them by it. */
+export const TAG = 'copilot';
+
+//#endregion
+
+//#region Targets
+
+/** Dashboard variables a Copilot query can follow, as filters on the dimension of the same name. */
+export type FilterVariable = 'team' | 'ide' | 'language' | 'model' | 'user';
+
+export interface MetricSpec {
+  metric: string;
+  groupBy?: string;
+  /** Dashboard variables this query is filtered by. */
+  follows?: FilterVariable[];
+  /** Fixed filters, e.g. `{ feature: ['agent_edit'] }`. */
+  where?: Record<string, string[]>;
+  /** Defaults to the dashboard's `$interval` for time series and `day` otherwise. */
+  interval?: 'day' | 'week' | 'month' | '$interval';
+  format?: 'time_series' | 'table';
+  limit?: number;
+  others?: boolean;
+  /** Legend / column name for this query's values (an override by refId). */
+  legend?: string;
+}
+
+export type CopilotTarget = CopilotQuery & { datasource: DataSourceRef };
+export interface PrometheusTarget {
+  refId: string;
+  datasource: DataSourceRef;
+  expr: string;
+  legendFormat?: string;
+  instant?: boolean;
+  range?: boolean;
+  format?: 'time_series' | 'table';
+}
+export type Target = CopilotTarget | PrometheusTarget;
+
+const refIdOf = (index: number) => String.fromCharCode(65 + index);
+
+/** The metric's catalog entry; a dashboard naming a metric or grouping the ingester lacks fails to build. */
+function catalogEntry(spec: MetricSpec) {
+  const metric = METRICS.get(spec.metric);
+  if (!metric) throw new Error(`unknown metric "${spec.metric}" (see ingester/src/query/catalog.ts)`);
+  const groupings: string[] = groupingsOf(metric);
+  for (const dimension of [
+    spec.groupBy ?? 'none',
+    ...(spec.follows ?? []),
+    ...Object.keys(spec.where ?? {}),
+  ]) {
+    if (!groupings.includes(dimension))
+      throw new Error(`${spec.metric} cannot be grouped or filtered by ${dimension}`);
+  }
+  return metric;
+}
+
+/** The name Grafana shows for a metric's values: the ingester sends the catalog title as displayNameFromDS. */
+export const titleOf = (metric: string): string => catalogEntry({ metric }).title;
+
+export function copilotTarget(spec: MetricSpec, index: number): CopilotTarget {
+  catalogEntry(spec);
+  const format = spec.format ?? 'time_series';
+  const filters: Record<string, string[]> = { ...spec.where };
+  for (const variable of spec.follows ?? []) filters[variable] = [`$${variable}`];
+  return {
+    refId: refIdOf(index),
+    datasource: COPILOT,
+    scope: '$scope',
+    metric: spec.metric,
+    groupBy: spec.groupBy ?? 'none',
+    filters,
+    interval: spec.interval ?? (format === 'time_series' ? '$interval' : 'day'),
+    format,
+    ...(spec.limit !== undefined ? { limit: spec.limit, others: spec.others ?? false } : {}),
+  };
+}
+
+export interface PromSpec {
+  expr: string;
+  legend?: string;
+  instant?: boolean;
+  format?: 'time_series' | 'table';
+}
+
+export function prometheusTarget(spec: PromSpec, index: number): PrometheusTarget {
+  return {
+    refId: refIdOf(index),
+    datasource: PROMETHEUS,
+    expr: spec.expr,
+    ...(spec.legend ? { legendFormat: spec.legend } : {}),
+    ...(spec.instant ? { instant: true, range: false } : { range: true }),
+    ...(spec.format ? { format: spec.format } : {}),
+  };
+}
+
+//#endregion
+
+//#region Panels
+
+export type PanelType = 'timeseries' | 'stat' | 'table' | 'barchart' | 'bargauge' | 'piechart' | 'text';
+
+export interface PanelSpec {
+  type: PanelType;
+  title: string;
+  /** What the panel shows, in plain words; the caveats and the variables it follows are appended. */
+  description: string;
+  caveats?: string[];
+  queries?: MetricSpec[];
+  prometheus?: PromSpec[];
+  /** The Copilot annotation query as a table: the days the store has no final data for. */
+  annotationsTable?: boolean;
+  /** Grid width (of 24) and height. */
+  w?: number;
+  h?: number;
+  options?: Record<string, unknown>;
+  defaults?: FieldConfigSource['defaults'];
+  overrides?: FieldConfigSource['overrides'];
+  transformations?: DataTransformerConfig[];
+  timeFrom?: string;
+  repeat?: string;
+}
+
+const VARIABLE_LABELS: Record<FilterVariable, string> = {
+  team: 'Team',
+  ide: 'IDE',
+  language: 'Language',
+  model: 'Model',
+  user: 'User',
+};
+
+/** The sentence that tells a reader which selections at the top apply to this panel. */
+function followsSentence(queries: MetricSpec[]): string {
+  const follows = [...new Set(queries.flatMap((q) => q.follows ?? []))];
+  if (!follows.length) return '';
+  const names = follows.map((f) => VARIABLE_LABELS[f]);
+  const list = names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : names[0];
+  return ` Follows the ${list} selection${names.length > 1 ? 's' : ''} at the top.`;
+}
+
+export interface PanelWithSize {
+  panel: Panel;
+  w: number;
+  h: number;
+}
+
+export function panel(spec: PanelSpec): PanelWithSize {
+  const queries = spec.queries ?? [];
+  const targets: Target[] = spec.annotationsTable
+    ? [{ refId: 'A', datasource: COPILOT, queryType: 'annotations', scope: '$scope' }]
+    : [...queries.map(copilotTarget), ...(spec.prometheus ?? []).map(prometheusTarget)];
+  const legendOverrides = queries.flatMap((q, index) =>
+    q.legend
+      ? [
+          {
+            matcher: { id: 'byFrameRefID', options: refIdOf(index) },
+            properties: [{ id: 'displayName', value: q.legend }],
+          },
+        ]
+      : [],
+  );
+  // Any team figure is incomplete in the same way: say so wherever one appears.
+  const caveats = [...(spec.caveats ?? [])];
+  const teamFigures = queries.some((q) => q.groupBy === 'team' || q.follows?.includes('team'));
+  if (teamFigures && !caveats.includes(SMALL_TEAMS)) caveats.push(SMALL_TEAMS);
+  const description = [spec.description, ...caveats].join(' ') + followsSentence(queries);
+  const built: Panel = {
+    type: spec.type,
+    title: spec.title,
+    description,
+    ...(spec.type === 'text' ? {} : { datasource: spec.prometheus?.length ? PROMETHEUS : COPILOT }),
+    ...(spec.type === 'text' ? {} : { targets: targets as unknown as Record<string, unknown>[] }),
+    fieldConfig: {
+      defaults: { ...DEFAULTS_BY_TYPE[spec.type], ...spec.defaults },
+      overrides: [...legendOverrides, ...(spec.overrides ?? [])],
+    },
+    options: { ...OPTIONS_BY_TYPE[spec.type], ...spec.options },
+    ...(spec.transformations ? { transformations: spec.transformations } : {}),
+    ...(spec.timeFrom ? { timeFrom: spec.timeFrom } : {}),
+    ...(spec.repeat ? { repeat: spec.repeat, repeatDirection: 'h' as const, maxPerRow: 4 } : {}),
+  };
+  return { panel: built, w: spec.w ?? 12, h: spec.h ?? 8 };
+}
+
+const legend = { showLegend: true, displayMode: 'list', placement: 'bottom', calcs: [] };
+const tooltip = { mode: 'multi', sort: 'desc' };
+
+const OPTIONS_BY_TYPE: Record<PanelType, Record<string, unknown>> = {
+  timeseries: { legend, tooltip },
+  stat: {
+    reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false },
+    colorMode: 'none',
+    graphMode: 'none',
+    textMode: 'auto',
+    justifyMode: 'auto',
+    orientation: 'auto',
+    wideLayout: true,
+    showPercentChange: false,
+  },
+  table: { showHeader: true, cellHeight: 'sm', footer: { show: false, reducer: ['sum'], fields: '' } },
+  barchart: {
+    orientation: 'horizontal',
+    xTickLabelRotation: 0,
+    showValue: 'auto',
+    stacking: 'none',
+    groupWidth: 0.7,
+    barWidth: 0.9,
+    legend,
+    tooltip,
+  },
+  bargauge: {
+    reduceOptions: { calcs: ['lastNotNull'], fields: '', values: true },
+    orientation: 'horizontal',
+    displayMode: 'basic',
+    valueMode: 'color',
+    showUnfilled: true,
+    namePlacement: 'auto',
+    sizing: 'auto',
+    minVizHeight: 16,
+    minVizWidth: 8,
+    maxVizHeight: 300,
+  },
+  piechart: {
+    reduceOptions: { calcs: ['lastNotNull'], fields: '', values: true },
+    pieType: 'donut',
+    displayLabels: ['percent'],
+    legend: { showLegend: true, displayMode: 'table', placement: 'right', values: ['value', 'percent'] },
+    tooltip: { mode: 'single', sort: 'none' },
+  },
+  text: { mode: 'markdown' },
+};
+
+const DEFAULTS_BY_TYPE: Record<PanelType, FieldConfigSource['defaults']> = {
+  timeseries: {
+    custom: {
+      drawStyle: 'line',
+      lineWidth: 2,
+      fillOpacity: 10,
+      showPoints: 'never',
+      spanNulls: false,
+      stacking: { mode: 'none', group: 'A' },
+    },
+    color: { mode: FieldColorModeId.PaletteClassic },
+  },
+  stat: { color: { mode: FieldColorModeId.Fixed, fixedColor: 'text' } },
+  table: { custom: { align: 'auto', cellOptions: { type: 'auto' } } },
+  barchart: { color: { mode: FieldColorModeId.PaletteClassic }, custom: { fillOpacity: 80, lineWidth: 1 } },
+  bargauge: { color: { mode: FieldColorModeId.ContinuousBlYlRd }, min: 0 },
+  piechart: { color: { mode: FieldColorModeId.PaletteClassic } },
+  text: {},
+};
+
+/** Stacked bars over time: for parts of a whole (features, models, agents). */
+export const STACKED_BARS: FieldConfigSource['defaults'] = {
+  custom: {
+    drawStyle: 'bars',
+    fillOpacity: 80,
+    lineWidth: 1,
+    showPoints: 'never',
+    stacking: { mode: 'normal', group: 'A' },
+  },
+  color: { mode: FieldColorModeId.PaletteClassic },
+};
+
+export const PERCENT: FieldConfigSource['defaults'] = { unit: 'percentunit', min: 0, max: 1, decimals: 1 };
+export const MINUTES: FieldConfigSource['defaults'] = { unit: 'm', decimals: 0 };
+
+/** Joins table-format queries on their shared key column (team, user, repository, ...). */
+export function joinOn(field: string): DataTransformerConfig {
+  return { id: 'joinByField', options: { byField: field, mode: 'outer' } };
+}
+
+/**
+ * A table with one row per `key` (team, user, repository) and one column per metric: table-format
+ * queries joined on the key, columns renamed. With `top`, only the rows with the highest first column.
+ */
+export function keyedTable(
+  key: string,
+  columns: { metric: string; name: string; follows?: FilterVariable[] }[],
+  top?: number,
+): Pick<PanelSpec, 'queries' | 'transformations' | 'options'> {
+  const first = columns[0].name;
+  return {
+    queries: columns.map((c) => ({ metric: c.metric, groupBy: key, format: 'table', follows: c.follows })),
+    transformations: [
+      joinOn(key),
+      {
+        id: 'organize',
+        options: { renameByName: Object.fromEntries(columns.map((c) => [titleOf(c.metric), c.name])) },
+      },
+      ...(top
+        ? [
+            { id: 'sortBy', options: { sort: [{ field: first, desc: true }] } },
+            { id: 'limit', options: { limitField: top } },
+          ]
+        : []),
+    ],
+    options: { sortBy: [{ displayName: first, desc: true }] },
+  };
+}
+
+/** A markdown panel: notes that belong next to the figures, not in a tooltip. */
+export function note(title: string, content: string, w = 24, h = 4): PanelWithSize {
+  const built = panel({
+    type: 'text',
+    title,
+    description: 'How to read the figures on this dashboard, and where they are incomplete.',
+    w,
+    h,
+  });
+  built.panel.options = { mode: 'markdown', content };
+  return built;
+}
+
+//#endregion
+
+//#region "This period vs the previous one"
+
+/** Days in each of the two compared periods. */
+export const COMPARE_DAYS = 28;
+
+/**
+ * A stat of the last 28 days of data with the change from the 28 days before. The query reads 60
+ * days of daily values; a trailing 28-day mean turns each day into the average of the 28 days ending
+ * on it, and the last 29 of those run from "the previous period" to "this period", so the stat's
+ * percent change (last against first) compares the two periods.
+ */
+export function comparisonStat(spec: {
+  title: string;
+  description: string;
+  caveats?: string[];
+  metric: string;
+  unit?: string;
+  decimals?: number;
+  w?: number;
+}): PanelWithSize {
+  return panel({
+    type: 'stat',
+    title: spec.title,
+    description: `${spec.description} The big number is the daily average over the last ${COMPARE_DAYS} days with data; the percentage compares it with the ${COMPARE_DAYS} days before.`,
+    caveats: spec.caveats,
+    queries: [{ metric: spec.metric, interval: 'day' }],
+    timeFrom: '60d',
+    w: spec.w ?? 4,
+    h: 5,
+    defaults: {
+      color: { mode: FieldColorModeId.Fixed, fixedColor: 'text' },
+      ...(spec.unit ? { unit: spec.unit } : {}),
+      decimals: spec.decimals ?? 0,
+    },
+    options: {
+      showPercentChange: true,
+      percentChangeColorMode: 'standard',
+      graphMode: 'none',
+      textMode: 'value',
+    },
+    transformations: [
+      {
+        id: 'calculateField',
+        options: {
+          mode: 'windowFunctions',
+          window: {
+            windowAlignment: 'trailing',
+            windowSize: COMPARE_DAYS,
+            windowSizeMode: 'fixed',
+            reducer: 'mean',
+          },
+          alias: `Last ${COMPARE_DAYS} days`,
+          replaceFields: true,
+        },
+      },
+      { id: 'limit', options: { limitField: -(COMPARE_DAYS + 1) } },
+    ],
+  });
+}
+
+//#endregion
+
+//#region Variables
+
+/** A multi-value variable's "All" stands for `*`, which the data source reads as "no filter". */
+const ALL = { allValue: '*', includeAll: true, multi: true } as const;
+const ALL_SELECTED = { selected: true, text: ['All'], value: ['$__all'] };
+
+function dimensionVariable(
+  name: string,
+  label: string,
+  query: Omit<CopilotVariableQuery, 'refId'>,
+  description: string,
+  extra: Partial<VariableModel> = {},
+): VariableModel {
+  return {
+    type: 'query',
+    name,
+    label,
+    description,
+    datasource: COPILOT,
+    query: { refId: 'CopilotVariableQuery', ...query },
+    refresh: VariableRefresh.onTimeRangeChanged,
+    sort: VariableSort.alphabeticalCaseInsensitiveAsc,
+    regex: '',
+    hide: VariableHide.dontHide,
+    skipUrlSync: false,
+    options: [],
+    ...extra,
+  };
+}
+
+export const variables = {
+  /** One enterprise or organization: queries read one scope, so it is single-value. */
+  scope: (): VariableModel =>
+    dimensionVariable(
+      'scope',
+      'Scope',
+      { dimension: 'scope' },
+      'The enterprise or organization whose figures are shown. Organization totals are not deduplicated across organizations; enterprise totals are.',
+      { multi: false, includeAll: false },
+    ),
+  team: (): VariableModel =>
+    dimensionVariable(
+      'team',
+      'Team',
+      { dimension: 'team', scope: '$scope' },
+      'Teams present in the time range (GitHub leaves out teams with fewer than 5 seats).',
+      { ...ALL, current: ALL_SELECTED },
+    ),
+  ide: (): VariableModel =>
+    dimensionVariable('ide', 'IDE', { dimension: 'ide', scope: '$scope' }, 'IDEs seen in the time range.', {
+      ...ALL,
+      current: ALL_SELECTED,
+    }),
+  language: (): VariableModel =>
+    dimensionVariable(
+      'language',
+      'Language',
+      { dimension: 'language', scope: '$scope' },
+      'Programming languages seen in the time range.',
+      { ...ALL, current: ALL_SELECTED },
+    ),
+  model: (): VariableModel =>
+    dimensionVariable(
+      'model',
+      'Model',
+      { dimension: 'model', scope: '$scope' },
+      'AI models of chat and agent activity (completions carry no model).',
+      { ...ALL, current: ALL_SELECTED },
+    ),
+  user: (): VariableModel =>
+    dimensionVariable(
+      'user',
+      'User',
+      { dimension: 'user', scope: '$scope' },
+      'GitHub logins with activity in the time range; pick one (or click one in the table) to see their history.',
+      {
+        multi: false,
+        includeAll: true,
+        allValue: '*',
+        current: { selected: true, text: 'All', value: '$__all' },
+      },
+    ),
+  interval: (): VariableModel => ({
+    type: 'custom',
+    name: 'interval',
+    label: 'Interval',
+    description: 'Bucket size of the time series: one point per UTC day, ISO week or calendar month.',
+    query: 'day,week,month',
+    current: { selected: true, text: 'day', value: 'day' },
+    options: ['day', 'week', 'month'].map((value) => ({ selected: value === 'day', text: value, value })),
+    multi: false,
+    includeAll: false,
+    hide: VariableHide.dontHide,
+    skipUrlSync: false,
+  }),
+};
+
+//#endregion
+
+//#region Dashboards
+
+export interface DashboardSpec {
+  uid: string;
+  title: string;
+  description: string;
+  variables: VariableModel[];
+  rows: { title?: string; panels: PanelWithSize[] }[];
+  /** Default time range; every dashboard reads UTC days. */
+  from?: string;
+}
+
+/** Lays panels out left to right, wrapping at 24 columns; rows get their own full-width line. */
+function layout(rows: DashboardSpec['rows']): Array<Panel | RowPanel> {
+  const out: Array<Panel | RowPanel> = [];
+  let id = 1;
+  let y = 0;
+  for (const row of rows) {
+    if (row.title) {
+      out.push({
+        type: 'row',
+        title: row.title,
+        collapsed: false,
+        id: id++,
+        panels: [],
+        gridPos: { x: 0, y, w: 24, h: 1 },
+      });
+      y += 1;
+    }
+    let x = 0;
+    let lineHeight = 0;
+    for (const { panel: p, w, h } of row.panels) {
+      if (x + w > 24) {
+        y += lineHeight;
+        x = 0;
+        lineHeight = 0;
+      }
+      out.push({ ...p, id: id++, gridPos: { x, y, w, h } });
+      x += w;
+      lineHeight = Math.max(lineHeight, h);
+    }
+    y += lineHeight;
+  }
+  return out;
+}
+
+export function dashboard(spec: DashboardSpec): Dashboard {
+  return {
+    uid: spec.uid,
+    title: spec.title,
+    description: spec.description,
+    tags: [TAG],
+    timezone: 'utc',
+    editable: true,
+    graphTooltip: 1,
+    fiscalYearStartMonth: 0,
+    liveNow: false,
+    refresh: '',
+    schemaVersion: defaultDashboard.schemaVersion,
+    time: { from: spec.from ?? 'now-90d', to: 'now' },
+    timepicker: {},
+    links: [
+      {
+        title: 'Copilot dashboards',
+        type: 'dashboards',
+        tags: [TAG],
+        asDropdown: true,
+        includeVars: true,
+        keepTime: true,
+        icon: 'external link',
+        targetBlank: false,
+        tooltip: '',
+      },
+    ],
+    annotations: {
+      list: [
+        {
+          builtIn: 1,
+          datasource: { type: 'grafana', uid: '-- Grafana --' },
+          enable: true,
+          hide: true,
+          iconColor: 'rgba(0, 211, 255, 1)',
+          name: 'Annotations & Alerts',
+          type: 'dashboard',
+        },
+        {
+          datasource: COPILOT,
+          enable: true,
+          hide: false,
+          iconColor: 'orange',
+          name: 'Copilot data gaps',
+          target: { refId: 'Anno', queryType: 'annotations', scope: '$scope' } as CopilotQuery,
+        },
+      ],
+    },
+    templating: { list: spec.variables },
+    panels: layout(spec.rows),
+  };
+}
+
+//#endregion

@@ -1,0 +1,170 @@
+/**
+ * The provisioned dashboards, statically: the committed JSON is exactly what the typed generator
+ * (dashboards/src, built from @grafana/schema's `Dashboard`) writes; uids, titles and data source
+ * references are what Grafana provisioning needs; every Copilot query names a metric, grouping and
+ * filters the ingester's catalog and planner accept; every panel explains itself with its caveats.
+ * plugin/test/dashboards.test.ts runs the same dashboards against a real ingester.
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Dashboard, Panel, RowPanel } from '@grafana/schema';
+import { parse } from 'yaml';
+import { DASHBOARDS } from '../../dashboards/src/index';
+import { METRICS, ROW_DIMENSIONS, groupingsOf, type Dimension } from '../src/query/catalog';
+
+const ROOT = join(__dirname, '..', '..');
+const JSON_DIR = join(ROOT, 'dashboards', 'json');
+const PLUGIN_ID = JSON.parse(readFileSync(join(ROOT, 'plugin/src/plugin.json'), 'utf8')).id as string;
+const provisioned = parse(
+  readFileSync(join(ROOT, 'provisioning/grafana/datasources/datasources.yaml'), 'utf8'),
+).datasources as { uid: string; type: string }[];
+
+const committed = DASHBOARDS.map(({ folder, file }) => ({
+  folder,
+  file,
+  json: JSON.parse(readFileSync(join(JSON_DIR, folder, file), 'utf8')) as Dashboard,
+}));
+
+const panelsOf = (d: Dashboard): Panel[] =>
+  (d.panels ?? []).flatMap((p) => (p.type === 'row' ? (p as RowPanel).panels : [p as Panel]));
+
+interface CopilotTarget {
+  refId: string;
+  datasource?: { uid?: string; type?: string };
+  metric: string;
+  groupBy: Dimension;
+  filters: Record<string, string[]>;
+  queryType?: string;
+  scope?: string;
+}
+const copilotTargets = (p: Panel) =>
+  ((p.targets ?? []) as unknown as CopilotTarget[]).filter(
+    (t) => t.datasource?.uid === 'copilot-metrics' && t.queryType !== 'annotations',
+  );
+
+test('the committed JSON is what `npm run dashboards` writes', () => {
+  // The generator's own check, as a process: prettier (which formats the JSON) needs native ES modules.
+  const check = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', join(ROOT, 'dashboards/src/build.ts'), '--check'],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+    },
+  );
+  expect({ status: check.status, stderr: check.stderr }).toEqual({ status: 0, stderr: '' });
+});
+
+test('each dashboard is a typed @grafana/schema Dashboard, committed as such', () => {
+  // DASHBOARDS is typed `Dashboard` by the generator; the committed JSON must be that value exactly.
+  const typed: Dashboard[] = DASHBOARDS.map((d) => d.dashboard);
+  expect(committed.map((c) => c.json)).toEqual(JSON.parse(JSON.stringify(typed)));
+});
+
+test('the set: eight dashboards with stable uids, no id, titles unique within their folder', () => {
+  expect(committed.map((c) => c.json.uid)).toEqual([
+    'copilot-overview',
+    'copilot-code-generation',
+    'copilot-ides',
+    'copilot-agents',
+    'copilot-pull-requests',
+    'copilot-teams',
+    'copilot-users',
+    'copilot-ingestion',
+  ]);
+  for (const { json } of committed) {
+    expect(json).not.toHaveProperty('id');
+    expect(json.uid!.length).toBeLessThanOrEqual(40);
+    expect(json.timezone).toBe('utc');
+  }
+  const byFolder = new Map<string, string[]>();
+  for (const c of committed) byFolder.set(c.folder, [...(byFolder.get(c.folder) ?? []), c.json.title!]);
+  for (const titles of byFolder.values()) expect(new Set(titles).size).toBe(titles.length);
+});
+
+test('data sources are referenced by the provisioned uids, with the plugin id as type', () => {
+  const byUid = new Map(provisioned.map((d) => [d.uid, d.type]));
+  expect(byUid.get('copilot-metrics')).toBe(PLUGIN_ID);
+  expect(byUid.get('copilot-prometheus')).toBe('prometheus');
+  for (const { json } of committed) {
+    const refs = [
+      ...panelsOf(json).flatMap((p) => [
+        p.datasource,
+        ...((p.targets ?? []) as { datasource?: unknown }[]).map((t) => t.datasource),
+      ]),
+      ...(json.templating?.list ?? []).map((v) => v.datasource),
+      ...(json.annotations?.list ?? []).filter((a) => a.builtIn !== 1).map((a) => a.datasource),
+    ].filter(Boolean) as { uid: string; type: string }[];
+    expect(refs.length).toBeGreaterThan(0);
+    for (const ref of refs)
+      expect({ json: json.uid, ref }).toEqual({
+        json: json.uid,
+        ref: { uid: ref.uid, type: byUid.get(ref.uid) },
+      });
+  }
+});
+
+test('panel ids are unique and every panel is placed on the 24-column grid', () => {
+  for (const { json } of committed) {
+    const all = (json.panels ?? []) as (Panel | RowPanel)[];
+    const ids = all.map((p) => p.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const p of all) {
+      expect(p.gridPos!.x + p.gridPos!.w).toBeLessThanOrEqual(24);
+    }
+  }
+});
+
+test('every panel has a plain-words description, and the caveats where they apply', () => {
+  for (const { json } of committed) {
+    for (const p of panelsOf(json)) {
+      const where = `${json.title} / ${p.title}`;
+      const text = p.description ?? '';
+      expect({ where, long: text.length >= 40 }).toEqual({ where, long: true });
+      const metrics = copilotTargets(p).map((t) => t.metric);
+      const says = (re: RegExp) => ({ where, says: re.test(text) });
+      if (metrics.includes('acceptance_rate')) expect(says(/by count/)).toEqual({ where, says: true });
+      if (metrics.includes('loc_acceptance_rate')) expect(says(/by lines/i)).toEqual({ where, says: true });
+      if (metrics.some((m) => m.startsWith('pull_requests.')))
+        expect(says(/not deduplicated.*enterprise totals are deduplicated/)).toEqual({ where, says: true });
+      const teams = copilotTargets(p).some((t) => t.groupBy === 'team' || 'team' in t.filters);
+      if (teams) expect(says(/fewer than 5 seats/)).toEqual({ where, says: true });
+    }
+  }
+});
+
+test('the Teams dashboard shows its caveats in a panel, not only in tooltips', () => {
+  const teams = committed.find((c) => c.json.uid === 'copilot-teams')!.json;
+  const notes = panelsOf(teams).filter((p) => p.type === 'text');
+  const content = notes.map((p) => (p.options as { content: string }).content).join('\n');
+  expect(content).toMatch(/fewer than 5 seats/);
+  expect(content).toMatch(/on that day/);
+  expect(content).toMatch(/not deduplicated/);
+});
+
+describe('every Copilot query is one the ingester accepts', () => {
+  const targets = committed.flatMap(({ json }) =>
+    panelsOf(json).flatMap((p) =>
+      copilotTargets(p).map((t) => ({ where: `${json.title} / ${p.title} / ${t.refId}`, t })),
+    ),
+  );
+
+  test.each(targets)('$where', ({ t }) => {
+    const metric = METRICS.get(t.metric);
+    expect(metric).toBeDefined();
+    const groupings = groupingsOf(metric!);
+    expect(groupings).toContain(t.groupBy);
+    const filters = Object.keys(t.filters) as Dimension[];
+    for (const dim of filters) expect(groupings).toContain(dim);
+    // The planner needs one table that has the grouping and every filter together (team and user come
+    // from joins; repository from the repository rows).
+    const needed = [t.groupBy, ...filters].filter(
+      (d) => d !== 'none' && !ROW_DIMENSIONS.includes(d) && d !== 'repository',
+    );
+    expect(metric!.sources.some((s) => needed.every((d) => d in s.dimensions))).toBe(true);
+    if (metric!.aggregateOnly)
+      expect([t.groupBy, ...filters].filter((d) => ROW_DIMENSIONS.includes(d))).toEqual([]);
+    expect(t.scope).toBe('$scope');
+  });
+});

@@ -1,0 +1,433 @@
+/**
+ * `docker compose up`, checked without Docker: the compose file, the Dockerfiles and every provisioning
+ * file parse and agree with each other and with the code (plugin id, data source uids, ports, env
+ * vars, mounted paths). The alert rules and the dashboards' PromQL run on a real Prometheus (Debian's
+ * `prometheus` package; .ci/run installs it) scraping a real ingester filled from the simulator.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { accessSync, constants, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { type AddressInfo, createServer } from 'node:net';
+import { delimiter, join, posix } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parse, stringify } from 'yaml';
+import { createApp } from '../src/http/app';
+import { createMetrics } from '../src/http/metrics';
+import { silentLogger } from '../src/log';
+import { openDatabase, type DB } from '../src/store/db';
+import { type TestDb, day, startSimulator, syncDays, tempDatabase, tempDir, testClient } from './helpers';
+
+const ROOT = join(__dirname, '..', '..');
+const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
+const yamlOf = (path: string) => parse(read(path));
+
+const PLUGIN_ID: string = JSON.parse(read('plugin/src/plugin.json')).id;
+const compose = yamlOf('docker-compose.yml');
+const services = compose.services as Record<string, any>;
+const envExample = read('.env.example');
+const datasources = yamlOf('provisioning/grafana/datasources/datasources.yaml');
+const rulesFile = yamlOf('provisioning/grafana/alerting/copilot-rules.yaml');
+const rules: any[] = rulesFile.groups.flatMap((g: any) => g.rules.map((r: any) => ({ ...r, group: g })));
+const PROMETHEUS_CONFIG = 'provisioning/prometheus/prometheus.yml';
+
+/** Environment of a compose service as a map (compose accepts a map or a list of NAME=value). */
+function environment(service: any): Record<string, string> {
+  const env = service.environment ?? {};
+  if (!Array.isArray(env)) return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)]));
+  return Object.fromEntries(
+    env.map((line: string) => [line.split('=')[0], line.slice(line.indexOf('=') + 1)]),
+  );
+}
+
+/** Bind mounts as [host path, container path]; named volumes are left out. */
+function bindMounts(service: any): [string, string][] {
+  return (service.volumes ?? [])
+    .map((v: string) => v.split(':'))
+    .filter(([source]: string[]) => source.startsWith('.') || source.startsWith('/'))
+    .map(([source, target]: string[]) => [source, target]);
+}
+
+/** A Debian `prometheus` package binary (.ci/run installs the package when promtool is missing). */
+function binary(name: string): string {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (!dir) continue;
+    try {
+      accessSync(join(dir, name), constants.X_OK);
+      return join(dir, name);
+    } catch {
+      // not in this directory
+    }
+  }
+  throw new Error(
+    `${name} is not on PATH: install it (Debian: \`apt-get install -y prometheus\`; .ci/run does this)`,
+  );
+}
+
+describe('docker-compose.yml', () => {
+  test('has the three services, built or pinned, on the agreed ports', () => {
+    expect(Object.keys(services).sort()).toEqual(['grafana', 'ingester', 'prometheus']);
+    expect(services.ingester.build).toEqual({ context: '.', dockerfile: 'ingester/Dockerfile' });
+    expect(services.grafana.build).toEqual({ context: '.', dockerfile: 'plugin/Dockerfile' });
+    expect(services.prometheus.image).toMatch(/^prom\/prometheus:v\d+\.\d+\.\d+$/);
+    const published = (s: any) => (s.ports as string[]).map((p) => p.split(':').slice(-2).join(':'));
+    expect(published(services.ingester)).toEqual(['8080:8080']);
+    expect(published(services.grafana)).toEqual(['3000:3000']);
+    expect(published(services.prometheus)).toEqual(['9090:9090']);
+  });
+
+  test('named volumes are declared and used; bind-mounted paths exist', () => {
+    const named = Object.values(services).flatMap((s: any) =>
+      (s.volumes ?? []).map((v: string) => v.split(':')[0]).filter((source: string) => !/^[./]/.test(source)),
+    );
+    expect(named.sort()).toEqual(Object.keys(compose.volumes).sort());
+    expect(services.ingester.volumes).toContain('ingester-data:/data');
+    for (const service of Object.values(services)) {
+      for (const [source] of bindMounts(service))
+        expect({ source, exists: existsSync(join(ROOT, source)) }).toEqual({ source, exists: true });
+    }
+  });
+
+  test('every variable it reads from .env is documented in .env.example', () => {
+    const used = [...read('docker-compose.yml').matchAll(/\$\{([A-Z0-9_]+)(?::?-[^}]*)?\}/g)].map(
+      (m) => m[1],
+    );
+    expect(used.length).toBeGreaterThan(10);
+    for (const name of new Set(used)) {
+      expect({ name, documented: new RegExp(`^(# )?${name}=`, 'm').test(envExample) }).toEqual({
+        name,
+        documented: true,
+      });
+    }
+  });
+
+  test('the ingester gets only variables its config reads, its health check, and the database on the volume', () => {
+    const configKeys = [...read('ingester/src/config.ts').matchAll(/^ {2}([A-Z][A-Z0-9_]+):/gm)].map(
+      (m) => m[1],
+    );
+    const proxies = ['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY'];
+    const env = environment(services.ingester);
+    for (const name of Object.keys(env)) expect([...configKeys, ...proxies]).toContain(name);
+    expect(env.PORT).toBe('8080');
+    expect(env.DATABASE_PATH.startsWith('/data/')).toBe(true);
+    expect(services.ingester.healthcheck.test.join(' ')).toMatch(/127\.0\.0\.1:8080\/api\/health/);
+  });
+
+  test('Grafana starts after a healthy ingester, allow-lists the unsigned plugin, anonymous viewers only', () => {
+    const grafana = services.grafana;
+    expect(grafana.depends_on.ingester.condition).toBe('service_healthy');
+    const env = environment(grafana);
+    expect(env.GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS).toBe(PLUGIN_ID);
+    expect(env.GF_AUTH_ANONYMOUS_ENABLED).toBe('true');
+    expect(env.GF_AUTH_ANONYMOUS_ORG_ROLE).toBe('Viewer');
+    expect(env.GF_SECURITY_ADMIN_PASSWORD).toMatch(/^\$\{GRAFANA_ADMIN_PASSWORD/);
+    // The data source provisioning reads $INGESTER_API_TOKEN from Grafana's environment.
+    expect(env.INGESTER_API_TOKEN).toBe('${INGESTER_API_TOKEN:-}');
+    expect(environment(services.ingester).INGESTER_API_TOKEN).toBe('${INGESTER_API_TOKEN:-}');
+    // The home dashboard is one of the mounted files.
+    const mounts = bindMounts(grafana);
+    const home = env.GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH;
+    const [source, target] = mounts.find(([, t]) => home.startsWith(`${t}/`))!;
+    expect(existsSync(join(ROOT, source, posix.relative(target, home)))).toBe(true);
+  });
+});
+
+describe('Dockerfiles', () => {
+  const ingester = read('ingester/Dockerfile');
+  const grafana = read('plugin/Dockerfile');
+  const stages = (text: string) => [...text.matchAll(/^FROM (\S+)/gm)].map((m) => m[1]);
+
+  test('the ingester image is multi-stage, slim, non-root and runs `serve` with a health check', () => {
+    expect(stages(ingester).length).toBeGreaterThanOrEqual(2);
+    expect(stages(ingester).at(-1)).toMatch(/^node:\d+-\S*slim$/);
+    const final = ingester.slice(ingester.lastIndexOf('\nFROM '));
+    expect(final).toMatch(/^USER node$/m);
+    expect(final).toMatch(/^CMD \["node", "dist\/main\.js", "serve"\]$/m);
+    expect(final).toMatch(/^HEALTHCHECK .*\n?.*\/api\/health/m);
+    // The build copies the SQL migrations next to the compiled store, where db.ts reads them.
+    expect(JSON.parse(read('ingester/package.json')).scripts.build).toMatch(
+      /cp -r src\/store\/migrations dist\/store\/migrations/,
+    );
+  });
+
+  test('the Grafana image is the official one at a pinned 13.x, with the plugin built inside', () => {
+    expect(stages(grafana)[0]).toMatch(/^node:/);
+    expect(stages(grafana).at(-1)).toMatch(/^grafana\/grafana:13\.\d+\.\d+$/);
+    const pluginsPath = /GF_PATHS_PLUGINS=(\S+)/.exec(grafana)![1];
+    expect(grafana).toContain(`COPY --from=build /app/plugin/dist ${pluginsPath}/${PLUGIN_ID}`);
+    expect(grafana).toMatch(/npm run build --workspace plugin/);
+  });
+
+  test('.dockerignore keeps dependencies, outputs and secrets out of the build context', () => {
+    const ignored = read('.dockerignore').split('\n');
+    for (const entry of ['**/node_modules', '**/dist', '.env', '.git']) expect(ignored).toContain(entry);
+  });
+});
+
+describe('Grafana provisioning', () => {
+  const copilot = datasources.datasources.find((d: any) => d.uid === 'copilot-metrics');
+  const prometheus = datasources.datasources.find((d: any) => d.uid === 'copilot-prometheus');
+
+  test('the Copilot data source is the plugin, reaching the ingester service with the API token', () => {
+    expect(datasources.apiVersion).toBe(1);
+    expect(copilot.type).toBe(PLUGIN_ID);
+    expect(copilot.access).toBe('proxy');
+    expect(copilot.jsonData.ingesterUrl).toBe('http://ingester:8080');
+    expect(copilot.secureJsonData).toEqual({ apiToken: '$INGESTER_API_TOKEN' });
+    // The plugin's proxy route reads exactly these two settings.
+    const route = JSON.parse(read('plugin/src/plugin.json')).routes[0];
+    expect(route.url).toBe('{{ .JsonData.ingesterUrl }}');
+    expect(JSON.stringify(route.headers)).toContain('{{ .SecureJsonData.apiToken }}');
+  });
+
+  test('Prometheus is the compose service, under the uid the alert rules use', () => {
+    expect(prometheus.type).toBe('prometheus');
+    expect(prometheus.url).toBe('http://prometheus:9090');
+  });
+
+  test('the dashboards provider reads the mounted JSON, with folders from its directories', () => {
+    const { providers } = yamlOf('provisioning/grafana/dashboards/copilot.yaml');
+    expect(providers).toHaveLength(1);
+    const [provider] = providers;
+    expect(provider.type).toBe('file');
+    expect(provider.folder ?? '').toBe('');
+    expect(provider.options.foldersFromFilesStructure).toBe(true);
+    const mount = bindMounts(services.grafana).find(([, target]) => target === provider.options.path);
+    expect(mount?.[0]).toBe('./dashboards/json');
+    expect(readdirSync(join(ROOT, 'dashboards/json/Copilot')).length).toBe(8);
+    // And the provisioning directory itself is what Grafana reads.
+    expect(bindMounts(services.grafana)).toContainEqual([
+      './provisioning/grafana',
+      '/etc/grafana/provisioning',
+    ]);
+  });
+
+  test('alert rules: unique uids, Prometheus queries, a threshold condition, a runbook description', () => {
+    const uids = rules.map((r) => r.uid);
+    expect(new Set(uids).size).toBe(uids.length);
+    expect(uids).toEqual(
+      expect.arrayContaining([
+        'copilot-data-stale',
+        'copilot-sync-failing',
+        'copilot-daily-users-drop',
+        'copilot-acceptance-drop',
+        'copilot-seats-inactive',
+      ]),
+    );
+    for (const rule of rules) {
+      expect(rule.uid.length).toBeLessThanOrEqual(40);
+      expect(rule.group.folder).toBe('Copilot alerts');
+      const refIds = rule.data.map((d: any) => d.refId);
+      expect(refIds).toContain(rule.condition);
+      for (const query of rule.data) {
+        expect(['copilot-prometheus', '__expr__']).toContain(query.datasourceUid);
+        if (query.datasourceUid === '__expr__') expect(refIds).toContain(query.model.expression);
+        else expect(query.model.instant).toBe(true);
+      }
+      expect(rule.data.find((d: any) => d.refId === rule.condition).model.type).toBe('threshold');
+      expect(rule.annotations.summary.length).toBeGreaterThan(10);
+      expect(rule.annotations.description).toMatch(/What it means:[\s\S]*Check:[\s\S]*Fix:/);
+      expect(['OK', 'Alerting', 'NoData', 'KeepLast']).toContain(rule.noDataState);
+      expect(rule.for).toMatch(/^\d+[smh]$/);
+      expect(rule.labels.severity).toBeDefined();
+    }
+  });
+
+  test('the seats rule is paused and says it waits for the seats metrics; the others run', () => {
+    const seats = rules.find((r) => r.uid === 'copilot-seats-inactive');
+    expect(seats.isPaused).toBe(true);
+    expect(seats.annotations.description).toMatch(/^WAITING FOR THE SEATS METRICS/);
+    for (const rule of rules.filter((r) => r !== seats)) expect(rule.isPaused ?? false).toBe(false);
+  });
+
+  test('a placeholder contact point receives the alerts', () => {
+    const file = yamlOf('provisioning/grafana/alerting/contact-points.yaml');
+    const [contactPoint] = file.contactPoints;
+    expect(contactPoint.receivers[0].type).toBe('webhook');
+    expect(file.policies[0].receiver).toBe(contactPoint.name);
+  });
+});
+
+describe('Prometheus', () => {
+  let sim: Awaited<ReturnType<typeof startSimulator>>;
+  let client: ReturnType<typeof testClient>;
+  let t: TestDb;
+  let reader: DB;
+  let server: Server;
+  let prometheus: ChildProcess | undefined;
+  let prometheusUrl: string;
+  let dir: ReturnType<typeof tempDir>;
+  let logs = '';
+
+  const freePort = async () => {
+    const probe = createServer().listen(0, '127.0.0.1');
+    await once(probe, 'listening');
+    const { port } = probe.address() as AddressInfo;
+    await new Promise((resolve) => probe.close(resolve));
+    return port;
+  };
+
+  async function query(
+    expr: string,
+  ): Promise<{ status: string; error?: string; data?: { result: unknown[] } }> {
+    const response = await fetch(`${prometheusUrl}/api/v1/query`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ query: expr }),
+    });
+    return response.json() as never;
+  }
+
+  beforeAll(async () => {
+    sim = await startSimulator();
+    client = testClient(sim.url);
+    t = tempDatabase();
+    const scopes = [
+      { kind: 'enterprise' as const, slug: sim.scopes.enterprise },
+      ...sim.scopes.orgs.map((slug) => ({ kind: 'organization' as const, slug })),
+    ];
+    // Six weeks up to a Tuesday: every 1d/7d/28d window is full and the latest day is a weekday.
+    const summary = await syncDays(t.store, client, {
+      scopes,
+      from: day('2026-08-15'),
+      to: day('2026-09-29'),
+    });
+    expect(summary.failed).toBe(0);
+    reader = openDatabase(t.path, { readonly: true });
+    const metrics = createMetrics(reader);
+    metrics.observeSync(summary, 'startup');
+    const app = createApp({
+      db: reader,
+      logger: silentLogger,
+      scopes,
+      backfillDays: 365,
+      metrics: metrics.registry,
+    });
+    server = app.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const target = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+    // The provisioned scrape config, pointed at this ingester and scraping every second.
+    dir = tempDir('cm-prometheus-');
+    const config = yamlOf(PROMETHEUS_CONFIG);
+    config.global.scrape_interval = '1s';
+    config.scrape_configs = config.scrape_configs
+      .filter((job: any) => job.job_name === 'copilot-ingester')
+      .map((job: any) => ({ ...job, static_configs: [{ targets: [target] }] }));
+    writeFileSync(join(dir.path, 'prometheus.yml'), stringify(config));
+    const port = await freePort();
+    prometheusUrl = `http://127.0.0.1:${port}`;
+    prometheus = spawn(
+      binary('prometheus'),
+      [
+        `--config.file=${join(dir.path, 'prometheus.yml')}`,
+        `--storage.tsdb.path=${join(dir.path, 'data')}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+        '--log.level=warn',
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    prometheus.stderr!.on('data', (chunk) => (logs += chunk));
+    // Ready once three scrapes landed (so increase() has samples to compare); at most 60 s.
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const answer = await query('count_over_time(up{job="copilot-ingester"}[1m])').catch(() => undefined);
+      const samples = Number((answer?.data?.result[0] as { value?: [number, string] })?.value?.[1] ?? 0);
+      if (samples >= 3) break;
+      if (Date.now() > deadline || prometheus.exitCode !== null)
+        throw new Error(`Prometheus did not scrape the ingester:\n${logs}`);
+      await sleep(250);
+    }
+  }, 120_000);
+
+  afterAll(async () => {
+    if (prometheus && prometheus.exitCode === null) {
+      prometheus.kill('SIGTERM');
+      await once(prometheus, 'exit');
+    }
+    server?.closeAllConnections();
+    await new Promise((resolve) => server?.close(resolve));
+    reader?.close();
+    t?.close();
+    await client?.close();
+    await sim?.stop();
+    dir?.cleanup();
+  });
+
+  test('the provisioned scrape config is valid (promtool check config)', () => {
+    const check = spawnSync(binary('promtool'), ['check', 'config', join(ROOT, PROMETHEUS_CONFIG)], {
+      encoding: 'utf8',
+    });
+    expect(check.stdout + check.stderr).toMatch(/SUCCESS/);
+    expect(check.status).toBe(0);
+  });
+
+  test('every alert rule query evaluates on Prometheus; all but the paused one find series', async () => {
+    for (const rule of rules) {
+      const expr = rule.data.find((d: any) => d.datasourceUid === 'copilot-prometheus').model.expr;
+      const answer = await query(expr);
+      expect({ rule: rule.uid, status: answer.status, error: answer.error }).toEqual({
+        rule: rule.uid,
+        status: 'success',
+        error: undefined,
+      });
+      const found = answer.data!.result.length > 0;
+      expect({ rule: rule.uid, found }).toEqual({ rule: rule.uid, found: !rule.isPaused });
+    }
+  });
+
+  test('the rules pass promtool check rules in Prometheus form', () => {
+    const ops: Record<string, string> = { gt: '>', lt: '<' };
+    const groups = rulesFile.groups.map((group: any) => ({
+      name: group.name,
+      rules: group.rules.map((rule: any) => {
+        const expr = rule.data.find((d: any) => d.refId === 'A').model.expr;
+        const { evaluator } = rule.data.find((d: any) => d.refId === rule.condition).model.conditions[0];
+        return {
+          alert: rule.title.replace(/[^A-Za-z0-9]+/g, ''),
+          expr: `(${expr}) ${ops[evaluator.type]} ${evaluator.params[0]}`,
+          for: rule.for,
+          labels: rule.labels,
+          // Grafana's $values.A is Prometheus's $value: the value of the alerting series.
+          annotations: Object.fromEntries(
+            ['summary', 'description'].map((key) => [
+              key,
+              rule.annotations[key].replaceAll('$values.A', '$value'),
+            ]),
+          ),
+        };
+      }),
+    }));
+    const file = join(dir.path, 'rules.yml');
+    writeFileSync(file, stringify({ groups }));
+    const check = spawnSync(binary('promtool'), ['check', 'rules', file], { encoding: 'utf8' });
+    expect({ status: check.status, output: check.stdout + check.stderr }).toEqual({
+      status: 0,
+      output: expect.stringMatching(/SUCCESS: \d+ rules found/),
+    });
+  });
+
+  test("every Prometheus panel's query of the dashboards returns series", async () => {
+    const dashboards = readdirSync(join(ROOT, 'dashboards/json'), { recursive: true })
+      .map(String)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => JSON.parse(read(join('dashboards/json', f))));
+    const exprs = dashboards.flatMap((d: any) =>
+      (d.panels ?? []).flatMap((p: any) =>
+        (p.targets ?? [])
+          .filter((target: any) => target.datasource?.uid === 'copilot-prometheus')
+          .map((target: any) => ({ panel: `${d.title} / ${p.title}`, expr: target.expr as string })),
+      ),
+    );
+    expect(exprs.length).toBeGreaterThan(5);
+    for (const { panel, expr } of exprs) {
+      expect(expr).not.toMatch(/\$/); // no dashboard variables to fill in
+      const answer = await query(expr);
+      expect({ panel, status: answer.status, series: (answer.data?.result.length ?? 0) > 0 }).toEqual({
+        panel,
+        status: 'success',
+        series: true,
+      });
+    }
+  });
+});

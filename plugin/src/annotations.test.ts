@@ -1,0 +1,115 @@
+import type { AnnotationQuery, DataFrame } from '@grafana/data';
+import { lastValueFrom } from 'rxjs';
+import { INGESTER, aDataSource, aRequest } from '../test/builders';
+import { installBackend, installVariables } from '../test/grafana';
+import type { Annotation } from './api';
+import type { CopilotQuery } from './types';
+
+const DAY = 86_400_000;
+const nov = (day: number) => Date.UTC(2026, 10, day);
+
+const anAnnotation = (overrides: Partial<Annotation>): Annotation => ({
+  time: nov(3),
+  timeEnd: nov(3) + DAY - 1,
+  title: 'Sync failed: organization-1-day',
+  text: 'organization:octodemo-web, 2026-11-03: GitHub answered 502',
+  tags: ['copilot-metrics', 'sync-failed', 'aggregate'],
+  scope: 'organization:octodemo-web',
+  report: 'aggregate',
+  ...overrides,
+});
+
+const failed = anAnnotation({});
+const provisional = anAnnotation({
+  time: nov(5),
+  timeEnd: nov(7) + DAY - 1,
+  title: 'Not final yet',
+  text: 'organization:octodemo-web: GitHub may still revise the last 3 day(s)',
+  tags: ['copilot-metrics', 'provisional'],
+  report: 'all',
+});
+
+const annotationQuery = (overrides: Partial<CopilotQuery> = {}): CopilotQuery => ({
+  refId: 'Anno',
+  queryType: 'annotations',
+  ...overrides,
+});
+
+beforeEach(() => installVariables({ scope: 'organization:octodemo-web' }));
+
+test('an annotation query reads GET /api/v1/annotations for the scope and the dashboard’s range', async () => {
+  const { calls } = installBackend(() => ({ data: { annotations: [failed, provisional] } }));
+  const request = aRequest([annotationQuery({ scope: '$scope' })], {
+    from: '2026-11-01T00:00:00Z',
+    to: '2026-11-07T23:59:59Z',
+  });
+
+  const response = await aDataSource().query(request);
+
+  const url = new URL(calls[0].url, 'http://grafana');
+  expect(url.pathname).toBe(`${INGESTER}/api/v1/annotations`);
+  expect(Object.fromEntries(url.searchParams)).toEqual({
+    scope: 'organization:octodemo-web',
+    from: String(Date.parse('2026-11-01T00:00:00Z')),
+    to: String(Date.parse('2026-11-07T23:59:59Z')),
+  });
+  expect((response.data[0] as DataFrame).length).toBe(2);
+});
+
+test('the events are regions, coloured by kind, with the ingester’s title, text and tags', async () => {
+  installBackend(() => ({ data: { annotations: [failed, provisional] } }));
+  const ds = aDataSource();
+  const response = await ds.query(aRequest([annotationQuery()]));
+
+  const events = await lastValueFrom(
+    ds.annotations!.processEvents!({} as AnnotationQuery<CopilotQuery>, response.data as DataFrame[]),
+  );
+
+  expect(events).toEqual([
+    expect.objectContaining({
+      time: failed.time,
+      timeEnd: failed.timeEnd,
+      isRegion: true,
+      title: failed.title,
+      text: failed.text,
+      tags: failed.tags,
+    }),
+    expect.objectContaining({ time: provisional.time, timeEnd: provisional.timeEnd, title: 'Not final yet' }),
+  ]);
+  expect(events![0].color).not.toEqual(events![1].color);
+});
+
+test('chosen kinds limit the marks; no choice marks every kind', async () => {
+  installBackend(() => ({ data: { annotations: [failed, provisional] } }));
+  const ds = aDataSource();
+
+  const only = await ds.query(aRequest([annotationQuery({ annotationKinds: ['provisional'] })]));
+  const all = await ds.query(aRequest([annotationQuery({ annotationKinds: [] })]));
+
+  expect((only.data[0] as DataFrame).fields.find((f) => f.name === 'title')?.values).toEqual([
+    'Not final yet',
+  ]);
+  expect((all.data[0] as DataFrame).length).toBe(2);
+});
+
+test('an annotation without a scope reads the data source’s default scope', async () => {
+  const { calls } = installBackend(() => ({ data: { annotations: [] } }));
+
+  await aDataSource({ defaultScope: 'enterprise:octodemo' }).query(aRequest([annotationQuery()]));
+
+  expect(new URL(calls[0].url, 'http://grafana').searchParams.get('scope')).toBe('enterprise:octodemo');
+});
+
+test('a saved annotation without a target gets an annotation query', () => {
+  const prepared = aDataSource().annotations!.prepareAnnotation!({
+    name: 'Sync gaps',
+    enable: true,
+    iconColor: 'red',
+  });
+
+  expect(prepared.target).toEqual({ refId: 'Anno', queryType: 'annotations' });
+  expect(aDataSource().annotations!.prepareQuery!(prepared)).toEqual({
+    refId: 'Anno',
+    queryType: 'annotations',
+  });
+});

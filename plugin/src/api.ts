@@ -1,0 +1,203 @@
+/**
+ * The one place that talks to the ingester. Every call goes through Grafana's data source proxy:
+ * `<instance url>/ingester/...` is forwarded to the `ingester` route of plugin.json, which adds the
+ * API token from secureJsonData. So the token never reaches the browser and CORS does not apply.
+ */
+import type { DataFrameJSON } from '@grafana/data';
+import { getBackendSrv, isFetchError, type BackendSrvRequest } from '@grafana/runtime';
+import { lastValueFrom } from 'rxjs';
+
+//#region Ingester answers
+
+export interface CatalogMetric {
+  id: string;
+  title: string;
+  family: string;
+  description: string;
+  /** A Grafana unit id. */
+  unit: string;
+  aggregation: string;
+  /** Groupings this metric supports, `none` included; filters are limited to the same dimensions. */
+  groupBy: string[];
+  source: string;
+  /**
+   * Sets of dimensions that can be used together (the grouping plus every filter). Not every pair of
+   * groupings combines: GitHub has no breakdown by language and IDE together, for one. Optional: an
+   * ingester that does not send it leaves that check to the query.
+   */
+  combinations?: string[][];
+}
+
+export interface Catalog {
+  metrics: CatalogMetric[];
+  dimensions: Array<{ id: string; description: string }>;
+}
+
+export interface DimensionValue {
+  value: string;
+  label: string;
+}
+
+/** One query of POST /api/v1/query. The schema is strict: no other keys are accepted. */
+export interface QueryItem {
+  refId: string;
+  scope?: string;
+  metric: string;
+  groupBy?: string;
+  filters?: Record<string, string[]>;
+  interval?: string;
+  format?: string;
+  limit?: number;
+  others?: boolean;
+}
+
+export interface QueryRequest {
+  range: { from: string | number; to: string | number };
+  queries: QueryItem[];
+}
+
+export type QueryResult = { frames: DataFrameJSON[] } | { error: string; status: number };
+
+export interface QueryResponse {
+  results: Record<string, QueryResult>;
+}
+
+export interface Health {
+  status: 'ok' | 'degraded' | 'unavailable';
+  database: { ok: boolean; schemaVersion?: number; error?: string };
+  lastSync: { status: string; finishedAt: string | null; ageSeconds: number | null } | null;
+  scopes: Array<{ scope: string; latestDay: string | null }>;
+}
+
+export interface ReportCoverage {
+  report: string;
+  firstDay: string | null;
+  lastDay: string | null;
+  okDays: number;
+  failed: Array<{ day: string; attempts: number; error: string | null }>;
+  gaps: Array<{ from: string; to: string; days: number }>;
+}
+
+export interface SyncStatus {
+  running: boolean;
+  scopes: Array<{ scope: string; expected: { from: string; to: string }; reports: ReportCoverage[] }>;
+  lastRun: {
+    status: string;
+    startedAt: string;
+    finishedAt: string | null;
+    failed: number;
+    error: string | null;
+  } | null;
+}
+
+export interface Annotation {
+  time: number;
+  timeEnd: number;
+  title: string;
+  text: string;
+  tags: string[];
+  scope: string;
+  report: string;
+}
+
+//#endregion
+
+/** A failed call, with what the person fixing it needs: the HTTP status and who answered. */
+export class IngesterError extends Error {
+  constructor(
+    message: string,
+    readonly status?: number,
+    /** True when the body was the ingester's own `{"error": ...}`, not the proxy's or another server's. */
+    readonly fromIngester = false,
+    /** True when Grafana dropped the request because a newer one with the same requestId started. */
+    readonly cancelled = false,
+    /** The answer's body, when there was one. */
+    readonly body?: unknown,
+  ) {
+    super(message);
+    this.name = 'IngesterError';
+  }
+}
+
+export class IngesterApi {
+  private catalogRequest?: Promise<Catalog>;
+
+  /** @param baseUrl the proxy path of the `ingester` route: `<instanceSettings.url>/ingester`. */
+  constructor(readonly baseUrl: string) {}
+
+  /** The catalog changes only when the ingester is upgraded: fetched once per data source instance. */
+  catalog(): Promise<Catalog> {
+    this.catalogRequest ??= this.request<Catalog>({ url: '/api/v1/catalog' }).catch((error) => {
+      this.catalogRequest = undefined;
+      throw error;
+    });
+    return this.catalogRequest;
+  }
+
+  async dimensionValues(
+    dimension: string,
+    options: { scope?: string; from?: string; to?: string; search?: string } = {},
+  ): Promise<DimensionValue[]> {
+    const answer = await this.request<{ values: DimensionValue[] }>({
+      url: `/api/v1/dimensions/${encodeURIComponent(dimension)}/values${queryString(options)}`,
+    });
+    return answer.values;
+  }
+
+  /** @param requestId lets Grafana cancel this call when the panel asks again before it is answered. */
+  query(body: QueryRequest, requestId?: string): Promise<QueryResponse> {
+    return this.request<QueryResponse>({ url: '/api/v1/query', method: 'POST', data: body, requestId });
+  }
+
+  async annotations(
+    options: { scope?: string; from: number; to: number },
+    requestId?: string,
+  ): Promise<Annotation[]> {
+    const answer = await this.request<{ annotations: Annotation[] }>({
+      url: `/api/v1/annotations${queryString({ ...options, from: String(options.from), to: String(options.to) })}`,
+      requestId,
+    });
+    return answer.annotations;
+  }
+
+  syncStatus(): Promise<SyncStatus> {
+    return this.request<SyncStatus>({ url: '/api/v1/sync/status' });
+  }
+
+  health(): Promise<Health> {
+    return this.request<Health>({ url: '/api/health' });
+  }
+
+  private async request<T>(options: BackendSrvRequest): Promise<T> {
+    try {
+      const response = await lastValueFrom(
+        // Errors are shown where they belong (panel, query row, Save & test), not as a global toast.
+        getBackendSrv().fetch<T>({ ...options, url: `${this.baseUrl}${options.url}`, showErrorAlert: false }),
+      );
+      return response.data;
+    } catch (error) {
+      throw toIngesterError(error);
+    }
+  }
+}
+
+function queryString(params: Record<string, string | undefined>): string {
+  const entries = Object.entries(params).filter((entry): entry is [string, string] => !!entry[1]);
+  return entries.length ? `?${new URLSearchParams(entries)}` : '';
+}
+
+function toIngesterError(error: unknown): IngesterError {
+  if (error instanceof IngesterError) return error;
+  if (isFetchError(error)) {
+    if (error.cancelled) return new IngesterError('request cancelled', error.status, false, true);
+    const data = error.data as { error?: unknown; message?: unknown } | string | undefined;
+    if (data && typeof data === 'object' && typeof data.error === 'string') {
+      return new IngesterError(data.error, error.status, true, false, data);
+    }
+    const detail = data && typeof data === 'object' && typeof data.message === 'string' ? data.message : '';
+    const status = [error.status, error.statusText].filter(Boolean).join(' ');
+    const message = detail && detail !== error.statusText ? `${status}: ${detail}` : status;
+    return new IngesterError(message, error.status, false, false, data);
+  }
+  return new IngesterError(error instanceof Error ? error.message : String(error));
+}

@@ -1,0 +1,59 @@
+/**
+ * Child process started by simulated-ingester.ts: syncs the GitHub simulator into a temporary SQLite
+ * file with the ingester's own sync, serves the real query API and /metrics on loopback, prints one
+ * JSON line ({ url, now, scopes }) and runs until SIGTERM. A separate Node process, because the
+ * ingester (better-sqlite3, undici) belongs in Node, not in the jsdom environment of the plugin tests.
+ */
+import { startApi } from '../../ingester/test/api';
+import {
+  SYNC_SETTINGS,
+  day,
+  startSimulator,
+  syncDays,
+  tempDatabase,
+  testClient,
+  testNow,
+} from '../../ingester/test/helpers';
+import { createMetrics } from '../../ingester/src/http/metrics';
+import { openDatabase } from '../../ingester/src/store/db';
+
+async function main(): Promise<void> {
+  const sim = await startSimulator({ users: Number(process.env.SIM_USERS ?? 80), orgs: 2 });
+  const client = testClient(sim.url);
+  const t = tempDatabase();
+  const scopes = [
+    { kind: 'enterprise' as const, slug: sim.scopes.enterprise },
+    ...sim.scopes.orgs.map((slug) => ({ kind: 'organization' as const, slug })),
+  ];
+  const summary = await syncDays(t.store, client, {
+    scopes,
+    from: day(process.env.SYNC_FROM ?? '2026-06-01'),
+    to: day(process.env.SYNC_TO ?? '2026-09-29'),
+  });
+  if (summary.failed) throw new Error(`${summary.failed} report days failed to sync`);
+  const reader = openDatabase(t.path, { readonly: true });
+  const metrics = createMetrics(reader, { defaultMetrics: false });
+  metrics.observeSync(summary, 'startup');
+  const api = await startApi(t.path, {
+    scopes,
+    backfillDays: SYNC_SETTINGS.backfillDays,
+    refetchDays: SYNC_SETTINGS.refetchDays,
+    apiToken: process.env.INGESTER_API_TOKEN || undefined,
+    metrics: metrics.registry,
+    now: testNow,
+  });
+  process.stdout.write(
+    `${JSON.stringify({ url: api.url, now: testNow().toISOString(), scopes: scopes.map((s) => `${s.kind}:${s.slug}`) })}\n`,
+  );
+  await new Promise<void>((resolve) => process.once('SIGTERM', () => resolve()));
+  await api.close();
+  reader.close();
+  t.close();
+  await client.close();
+  await sim.stop();
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`${error.stack ?? error.message}\n`);
+  process.exit(1);
+});
