@@ -153,3 +153,17 @@ test('a disabled "Copilot usage metrics" policy fails that scope with the fix, a
     await run.close();
   }
 });
+
+test('sync status gives the HTTP status of failures, so clients need not parse messages', async () => {
+  const run = await syncWith(['policy-disabled']);
+  try {
+    const statuses = run.db
+      .prepare("SELECT DISTINCT error_status FROM reports WHERE status = 'failed'")
+      .pluck()
+      .all();
+    expect(statuses).toEqual([403]);
+    expect(run.summary.failures.every((f) => f.status === 403)).toBe(true);
+  } finally {
+    await run.close();
+  }
+});

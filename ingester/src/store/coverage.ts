@@ -19,7 +19,8 @@ export interface ReportCoverage {
   noDataDays: number;
   records: number;
   malformedLines: number;
-  failed: { day: string; attempts: number; error: string | null }[];
+  /** Days whose last attempt failed; `status` is GitHub's HTTP answer when there was one (403: permission or policy). */
+  failed: { day: string; attempts: number; error: string | null; status: number | null }[];
   /** Days in the expected range with no stored attempt at all. */
   gaps: DayRange[];
   lastFetchedAt: string | null;
@@ -55,6 +56,7 @@ interface ReportRow {
   status: 'ok' | 'no_data' | 'failed';
   attempts: number;
   error: string | null;
+  error_status: number | null;
   records: number | null;
   malformed_lines: number | null;
   fetched_at: string;
@@ -89,7 +91,7 @@ export function coverage(
   for (const s of stored)
     if (!scopes.some((c) => scopeKey(c) === scopeKey(s))) scopes.push({ kind: s.kind, slug: s.slug });
   const rowsOf = db.prepare(
-    'SELECT day, status, attempts, error, records, malformed_lines, fetched_at FROM reports WHERE scope_id = ? AND kind = ? ORDER BY day',
+    'SELECT day, status, attempts, error, error_status, records, malformed_lines, fetched_at FROM reports WHERE scope_id = ? AND kind = ? ORDER BY day',
   );
   const last = latestAvailableDay(input.today);
 
@@ -115,7 +117,12 @@ export function coverage(
           malformedLines: rows.reduce((sum, row) => sum + (row.malformed_lines ?? 0), 0),
           failed: rows
             .filter((row) => row.status === 'failed')
-            .map((row) => ({ day: formatDay(row.day), attempts: row.attempts, error: row.error })),
+            .map((row) => ({
+              day: formatDay(row.day),
+              attempts: row.attempts,
+              error: row.error,
+              status: row.error_status,
+            })),
           gaps: ranges(missing),
           lastFetchedAt: rows.reduce<string | null>(
             (latest, row) => (latest === null || row.fetched_at > latest ? row.fetched_at : latest),

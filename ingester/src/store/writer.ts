@@ -122,12 +122,12 @@ export class Store {
         'INSERT INTO raw_chunks (scope_id, kind, day, file_index, chunk_index, data) VALUES (?, ?, ?, ?, ?, ?)',
       ),
       status: db.prepare(
-        `INSERT INTO reports (scope_id, kind, day, status, attempts, error, records, malformed_lines, issues, unknown_keys, files, bytes, fetched_at)
-         VALUES (@scopeId, @kind, @day, @status, 1, @error, @records, @malformedLines, @issues, @unknownKeys, @files, @bytes, @fetchedAt)
+        `INSERT INTO reports (scope_id, kind, day, status, attempts, error, error_status, records, malformed_lines, issues, unknown_keys, files, bytes, fetched_at)
+         VALUES (@scopeId, @kind, @day, @status, 1, @error, @errorStatus, @records, @malformedLines, @issues, @unknownKeys, @files, @bytes, @fetchedAt)
          ON CONFLICT (scope_id, kind, day) DO UPDATE SET
            -- A failed re-fetch of a stored day keeps the stored report: the day stays 'ok', with the error noted.
            status = CASE WHEN excluded.status = 'failed' AND reports.status = 'ok' THEN 'ok' ELSE excluded.status END,
-           attempts = reports.attempts + 1, error = excluded.error,
+           attempts = reports.attempts + 1, error = excluded.error, error_status = excluded.error_status,
            records = coalesce(excluded.records, reports.records),
            malformed_lines = coalesce(excluded.malformed_lines, reports.malformed_lines),
            issues = CASE WHEN excluded.status = 'ok' THEN excluded.issues ELSE coalesce(excluded.issues, reports.issues) END,
@@ -222,6 +222,7 @@ export class Store {
     day: DayNumber,
     status: 'no_data' | 'failed',
     error?: string,
+    errorStatus?: number,
   ): void {
     this.statements.status.run({
       scopeId,
@@ -229,6 +230,7 @@ export class Store {
       day,
       status,
       error: error ?? null,
+      errorStatus: errorStatus ?? null,
       records: status === 'no_data' ? 0 : null,
       malformedLines: null,
       issues: null,
@@ -315,6 +317,7 @@ export class ReportTransaction {
       day: this.day,
       status: 'ok',
       error: null,
+      errorStatus: null,
       records: outcome.records,
       malformedLines: outcome.malformedLines,
       issues: outcome.issues.length ? JSON.stringify(outcome.issues) : null,

@@ -51,6 +51,8 @@ export interface SyncFailure {
   report: ReportKind;
   day: string;
   error: string;
+  /** GitHub's HTTP status, when GitHub answered. */
+  status?: number;
 }
 
 /** One report kind's share of a run. */
@@ -176,9 +178,16 @@ async function syncUnderLease(deps: SyncDeps, request: SyncRequest, today: DayNu
       const message = (error as Error).message;
       summary.failed++;
       tally.failed++;
-      summary.failures.push({ ...context, error: message });
+      summary.failures.push({
+        ...context,
+        error: message,
+        ...(error instanceof GitHubError && error.status ? { status: error.status } : {}),
+      });
       logger.error({ ...context, err: message }, 'report sync failed');
-      await store.exclusive(() => store.recordAttempt(scopeId, task.kind, task.day, 'failed', message));
+      const status = error instanceof GitHubError ? error.status : undefined;
+      await store.exclusive(() =>
+        store.recordAttempt(scopeId, task.kind, task.day, 'failed', message, status),
+      );
       progress.advance(0);
       if (error instanceof GitHubError && error.status === 401) blockedAll = message;
       else if (error instanceof GitHubError && (error.status === 403 || error.status === 404))
