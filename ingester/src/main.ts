@@ -171,7 +171,7 @@ async function sync(config: ReturnType<typeof loadConfig>, logger: Logger, args:
       },
     );
     const lines = [
-      `sync ${summary.failed ? 'finished with failures' : 'ok'}: ${summary.planned} report(s) planned, ${summary.ok} stored, ${summary.noData} without data, ${summary.failed} failed${summary.skipped ? `, ${summary.skipped} skipped` : ''}; ${summary.records} records in ${(summary.durationMs / 1000).toFixed(1)} s`,
+      `sync ${summary.failed ? 'finished with failures' : 'ok'}: ${summary.planned} report(s) planned, ${summary.ok} stored, ${summary.noData} without data${summary.noData ? ' (GitHub answered 204: no report for that day)' : ''}, ${summary.failed} failed${summary.skipped ? `, ${summary.skipped} skipped` : ''}; ${summary.records} records in ${(summary.durationMs / 1000).toFixed(1)} s`,
       ...(summary.malformedLines
         ? [`${summary.malformedLines} malformed line(s) skipped and reported (see status)`]
         : []),
