@@ -200,6 +200,13 @@ test('retention prunes every day older than SYNC_RETENTION_DAYS after the sync',
       .pluck()
       .get(TEST_TODAY - 7),
   ).toBe(0);
+  // The next sync does not fetch the pruned days again: only the trailing re-fetch.
+  const again = await syncDays(t.store, client, {
+    scopes: [org()],
+    from: TEST_TODAY - 12,
+    settings: { backfillDays: 365, refetchDays: 3, concurrency: 4, retentionDays: 7 },
+  });
+  expect(again.planned).toBe(3 * 4);
 });
 
 test('two syncs never run at once on one database; a lease left by a dead process is taken over', async () => {

@@ -111,7 +111,11 @@ async function syncUnderLease(deps: SyncDeps, request: SyncRequest, today: DayNu
     today,
     backfillDays: request.settings.backfillDays,
     refetchDays: request.settings.refetchDays,
-    from: request.from,
+    // Days older than the retention window are pruned after each sync; fetching them again would be wasted work.
+    from:
+      request.settings.retentionDays === undefined
+        ? request.from
+        : Math.max(request.from ?? -Infinity, today - request.settings.retentionDays),
     to: request.to,
     force: request.force,
     statusOf: (scope, kind, day) => statuses.get(`${scopeIds.get(scopeKey(scope))}:${kind}:${day}`),
