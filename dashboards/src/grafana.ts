@@ -53,6 +53,8 @@ export interface MetricSpec {
   others?: boolean;
   /** Legend / column name for this query's values (an override by refId). */
   legend?: string;
+  /** Seat metrics that take it: the days a seat's last activity may be ago to count as active (30 if unset). */
+  seatActiveDays?: number;
 }
 
 export type CopilotTarget = CopilotQuery & { datasource: DataSourceRef };
@@ -103,6 +105,7 @@ export function copilotTarget(spec: MetricSpec, index: number): CopilotTarget {
     interval: spec.interval ?? (format === 'time_series' ? '$interval' : 'day'),
     format,
     ...(spec.limit !== undefined ? { limit: spec.limit, others: spec.others ?? false } : {}),
+    ...(spec.seatActiveDays !== undefined ? { seatActiveDays: spec.seatActiveDays } : {}),
   };
 }
 
@@ -189,9 +192,12 @@ export function panel(spec: PanelSpec): PanelWithSize {
         ]
       : [],
   );
-  // Any team figure is incomplete in the same way: say so wherever one appears.
+  // Any team figure of the usage reports is incomplete in the same way: say so wherever one appears.
+  // (A seat's team is the team that assigned it, from the seats API: complete.)
   const caveats = [...(spec.caveats ?? [])];
-  const teamFigures = queries.some((q) => q.groupBy === 'team' || q.follows?.includes('team'));
+  const teamFigures = queries.some(
+    (q) => (q.groupBy === 'team' || q.follows?.includes('team')) && !METRICS.get(q.metric)?.snapshot,
+  );
   if (teamFigures && !caveats.includes(SMALL_TEAMS)) caveats.push(SMALL_TEAMS);
   const description = [spec.description, ...caveats].join(' ') + followsSentence(queries);
   const built: Panel = {

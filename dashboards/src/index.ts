@@ -6,6 +6,7 @@ import ides from './ides';
 import ingestion from './ingestion';
 import overview from './overview';
 import pullRequests from './pull-requests';
+import seats from './seats';
 import teams from './teams';
 import users from './users';
 
@@ -27,4 +28,5 @@ export const DASHBOARDS: ProvisionedDashboard[] = [
   { folder: FOLDER, file: '6-teams.json', dashboard: teams },
   { folder: FOLDER, file: '7-users.json', dashboard: users },
   { folder: FOLDER, file: '8-ingestion.json', dashboard: ingestion },
+  { folder: FOLDER, file: '9-seats.json', dashboard: seats },
 ];

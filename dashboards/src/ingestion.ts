@@ -113,7 +113,7 @@ export default dashboard({
         panel({
           type: 'table',
           title: 'Newest day per report',
-          description: `For each scope and report (aggregate, users, user-teams, repos): how old the newest stored day is. The per-user and team reports can lag the aggregate one; a report GitHub does not send for a scope has no row. ${PUBLISHING_DELAY}`,
+          description: `For each scope and report (aggregate, users, user-teams, repos, and seats): how old the newest stored day is. The per-user and team reports can lag the aggregate one; a report GitHub does not send for a scope has no row. Seats are a snapshot of each sync's own day, so theirs is normally today. ${PUBLISHING_DELAY}`,
           prometheus: [
             {
               expr: 'time() - copilot_metrics_ingester_report_latest_day_timestamp_seconds',
@@ -138,7 +138,7 @@ export default dashboard({
           type: 'table',
           title: 'Failing report days',
           description:
-            'Report days whose latest download failed, by scope and report. The next sync retries them; days that keep failing raise the "Copilot sync is failing" alert. The reason is in the ingester log and in `status`.',
+            'Report days whose latest download failed, by scope and report. The next sync retries them; days that keep failing raise the "Copilot sync is failing" alert. The reason is in the ingester log and in `status`; for seats, a 403 means the token cannot list Copilot seats (an organization owner\'s, with manage_billing:copilot or read:org, can).',
           prometheus: [
             {
               expr: 'sum by (scope, report) (copilot_metrics_ingester_reports_failed)',

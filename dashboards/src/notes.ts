@@ -40,3 +40,22 @@ export const TEAM_NOTES = `**Reading team figures.** Teams come from GitHub's da
 * Someone in two teams counts in both, so team totals can add up to more than the scope's total.
 * Team figures count per-user rows, so they can be lower than the scope's *daily active users*, which also counts people seen only through server-side telemetry.
 * ${ORG_TOTALS}`;
+
+/** Seats are snapshots of the seats API, not daily reports: said on every seats panel. */
+export const SEAT_SNAPSHOTS =
+  "Seats come from GitHub's seats API, read at every sync: one snapshot per day (the last of the day), kept from the first sync on, since GitHub cannot tell past days' seats. A week or month shows its latest snapshot; a stat or table, the latest in the time range.";
+
+export const SEAT_ACTIVITY =
+  "A seat is active when its last Copilot activity (GitHub's last_activity_at, up to a day late, kept for 90 days) is on one of the 30 days ending on the snapshot day; inactive seats include never-used ones.";
+
+export const ENTERPRISE_SEATS =
+  "An enterprise's seats are the union of its synced organizations' seats, each person counted once.";
+
+/** Shown on the Seats dashboard, next to the figures it qualifies. */
+export const SEAT_NOTES = `**Reading seat figures.** The usage reports carry no licence data: seats come from GitHub's seats API (\`/orgs/{org}/copilot/billing/seats\`), the source of truth for licences, read at every sync.
+
+* **Snapshots.** Each sync records the seats of its UTC day (the last sync of a day wins). GitHub cannot tell past days' seats, so the history starts at the first sync that read them.
+* **Active / inactive.** A seat is active when its last Copilot activity is on one of the 30 days ending on the snapshot day; **inactive** seats include **never-used** ones (no activity GitHub knows of: it keeps the last activity for 90 days, and reports it up to a day late).
+* **Enterprises** count each person of their synced organizations once: the union of the organizations' seats.
+* **Seats against usage** set each snapshot against the users-1-day reports of the 28 days ending two days before it (GitHub publishes a day about two days late). A person using Copilot in an organization without a seat there is usually licensed through another organization.
+* Listing seats needs an organization owner's token with \`manage_billing:copilot\` or \`read:org\`; without it these panels stay empty and the sync status says why.`;

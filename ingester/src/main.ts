@@ -9,7 +9,7 @@ import { type DayNumber, dayOf, formatDay, parseDay } from './days';
 import { createApp } from './http/app';
 import { createMetrics } from './http/metrics';
 import { createLogger, type Logger } from './log';
-import { REPORT_KINDS, type ReportKind, isReportKind } from './reports/types';
+import { SYNC_KINDS, isSyncKind } from './reports/types';
 import { createRuntime } from './runtime';
 import { SLUG_PATTERN, type Scope } from './scopes';
 import { FAULT_HELP, parseFaults } from './simulator/faults';
@@ -26,8 +26,9 @@ const USAGE = `Usage: npm run ingester -- <command> [options]
 Commands:
   serve                       sync on SYNC_SCHEDULE (and once now); demo data when no token is set
   sync [--enterprise SLUG]... [--org LOGIN]... [--from YYYY-MM-DD] [--to YYYY-MM-DD]
-       [--report aggregate|users|user-teams|repos]... [--force]
-                              fetch missing, failed and recent days; exits 1 if any day failed
+       [--report aggregate|users|user-teams|repos|seats]... [--force]
+                              fetch missing, failed and recent days, and today's seats;
+                              exits 1 if any day failed
   status [--json]             coverage per scope and report, gaps, failures, unknown keys
   reprocess [--from YYYY-MM-DD] [--to YYYY-MM-DD]
                               rebuild every figure from the raw archive with the current mapping
@@ -143,9 +144,9 @@ async function sync(config: ReturnType<typeof loadConfig>, logger: Logger, args:
     if (!SLUG_PATTERN.test(slug)) throw new UsageError(`"${slug}" is not a GitHub slug or login`);
   }
   const kinds = values.report?.map((kind) => {
-    if (!isReportKind(kind))
-      throw new UsageError(`--report must be one of ${REPORT_KINDS.join(', ')} (got "${kind}")`);
-    return kind as ReportKind;
+    if (!isSyncKind(kind))
+      throw new UsageError(`--report must be one of ${SYNC_KINDS.join(', ')} (got "${kind}")`);
+    return kind;
   });
   const runtime = await createRuntime(config, logger);
   try {

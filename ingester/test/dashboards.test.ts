@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { Dashboard, Panel, RowPanel } from '@grafana/schema';
 import { parse } from 'yaml';
 import { DASHBOARDS } from '../../dashboards/src/index';
-import { METRICS, ROW_DIMENSIONS, groupingsOf, type Dimension } from '../src/query/catalog';
+import { METRICS, ROW_DIMENSIONS, formatsOf, groupingsOf, type Dimension } from '../src/query/catalog';
 
 const ROOT = join(__dirname, '..', '..');
 const JSON_DIR = join(ROOT, 'dashboards', 'json');
@@ -35,6 +35,7 @@ interface CopilotTarget {
   metric: string;
   groupBy: Dimension;
   filters: Record<string, string[]>;
+  format: 'time_series' | 'table';
   queryType?: string;
   scope?: string;
 }
@@ -62,7 +63,7 @@ test('each dashboard is a typed @grafana/schema Dashboard, committed as such', (
   expect(committed.map((c) => c.json)).toEqual(JSON.parse(JSON.stringify(typed)));
 });
 
-test('the set: eight dashboards with stable uids, no id, titles unique within their folder', () => {
+test('the set: nine dashboards with stable uids, no id, titles unique within their folder', () => {
   expect(committed.map((c) => c.json.uid)).toEqual([
     'copilot-overview',
     'copilot-code-generation',
@@ -72,6 +73,7 @@ test('the set: eight dashboards with stable uids, no id, titles unique within th
     'copilot-teams',
     'copilot-users',
     'copilot-ingestion',
+    'copilot-seats',
   ]);
   for (const { json } of committed) {
     expect(json).not.toHaveProperty('id');
@@ -128,10 +130,27 @@ test('every panel has a plain-words description, and the caveats where they appl
       if (metrics.includes('loc_acceptance_rate')) expect(says(/by lines/i)).toEqual({ where, says: true });
       if (metrics.some((m) => m.startsWith('pull_requests.')))
         expect(says(/not deduplicated.*enterprise totals are deduplicated/)).toEqual({ where, says: true });
-      const teams = copilotTargets(p).some((t) => t.groupBy === 'team' || 'team' in t.filters);
+      // Teams of the usage reports; a seat's team is the one that assigned it (seats API), which is complete.
+      const teams = copilotTargets(p).some(
+        (t) => (t.groupBy === 'team' || 'team' in t.filters) && !METRICS.get(t.metric)?.snapshot,
+      );
       if (teams) expect(says(/fewer than 5 seats/)).toEqual({ where, says: true });
+      if (metrics.some((m) => METRICS.get(m)?.snapshot))
+        expect(says(/snapshot|usage reports of the 28 days/)).toEqual({ where, says: true });
     }
   }
+});
+
+test('the Seats dashboard explains snapshots, activity, enterprises and the permission in a panel', () => {
+  const seats = committed.find((c) => c.json.uid === 'copilot-seats')!.json;
+  const content = panelsOf(seats)
+    .filter((p) => p.type === 'text')
+    .map((p) => (p.options as { content: string }).content)
+    .join('\n');
+  expect(content).toMatch(/cannot tell past days' seats/);
+  expect(content).toMatch(/never-used/);
+  expect(content).toMatch(/union of the organizations' seats/);
+  expect(content).toMatch(/manage_billing:copilot/);
 });
 
 test('the Teams dashboard shows its caveats in a panel, not only in tooltips', () => {
@@ -165,6 +184,7 @@ describe('every Copilot query is one the ingester accepts', () => {
     expect(metric!.sources.some((s) => needed.every((d) => d in s.dimensions))).toBe(true);
     if (metric!.aggregateOnly)
       expect([t.groupBy, ...filters].filter((d) => ROW_DIMENSIONS.includes(d))).toEqual([]);
+    expect(formatsOf(metric!)).toContain(t.format);
     expect(t.scope).toBe('$scope');
   });
 });

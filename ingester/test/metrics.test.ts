@@ -15,7 +15,7 @@ import type { GitHubClient } from '../src/github/client';
 import { createApp } from '../src/http/app';
 import { createMetrics, type IngesterMetrics } from '../src/http/metrics';
 import { silentLogger } from '../src/log';
-import type { JsonObject } from '../src/reports/types';
+import { SYNC_KINDS, type JsonObject } from '../src/reports/types';
 import type { Scope } from '../src/scopes';
 import type { SimScope } from '../src/simulator/generator';
 import type { SimulatorServer } from '../src/simulator/server';
@@ -470,7 +470,7 @@ test('a failed sync shows in counters and in the failed-days gauge; a refused ru
   const failedSeries = select(text, 'copilot_metrics_ingester_reports_failed', {
     scope: 'organization:no-such-org',
   });
-  expect(failedSeries).toHaveLength(4);
+  expect(failedSeries).toHaveLength(SYNC_KINDS.length);
   expect(sum(failedSeries.map((s) => s.value))).toBe(failed.failed);
   expect(
     sum(

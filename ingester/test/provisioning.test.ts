@@ -194,7 +194,7 @@ describe('Grafana provisioning', () => {
     expect(provider.options.foldersFromFilesStructure).toBe(true);
     const mount = bindMounts(services.grafana).find(([, target]) => target === provider.options.path);
     expect(mount?.[0]).toBe('./dashboards/json');
-    expect(readdirSync(join(ROOT, 'dashboards/json/Copilot')).length).toBe(8);
+    expect(readdirSync(join(ROOT, 'dashboards/json/Copilot')).length).toBe(9);
     // And the provisioning directory itself is what Grafana reads.
     expect(bindMounts(services.grafana)).toContainEqual([
       './provisioning/grafana',
@@ -233,11 +233,12 @@ describe('Grafana provisioning', () => {
     }
   });
 
-  test('the seats rule is paused and says it waits for the seats metrics; the others run', () => {
+  test('every rule runs; the seats rule divides the 30-day inactive seats by the seats assigned', () => {
+    for (const rule of rules) expect([rule.uid, rule.isPaused ?? false]).toEqual([rule.uid, false]);
     const seats = rules.find((r) => r.uid === 'copilot-seats-inactive');
-    expect(seats.isPaused).toBe(true);
-    expect(seats.annotations.description).toMatch(/^WAITING FOR THE SEATS METRICS/);
-    for (const rule of rules.filter((r) => r !== seats)) expect(rule.isPaused ?? false).toBe(false);
+    const expr = seats.data.find((d: any) => d.refId === 'A').model.expr;
+    expect(expr).toMatch(/copilot_seats_inactive\{window="30d"\}[\s\S]*\/[\s\S]*copilot_seats_assigned/);
+    expect(seats.annotations.__dashboardUid__).toBe('copilot-seats');
   });
 
   test('a placeholder contact point receives the alerts', () => {
@@ -293,6 +294,9 @@ describe('Prometheus', () => {
       to: day('2026-09-29'),
     });
     expect(summary.failed).toBe(0);
+    // And today's seats, for the seats rule and panels.
+    const seats = await syncDays(t.store, client, { scopes, kinds: ['seats'] });
+    expect(seats).toMatchObject({ ok: scopes.length, failed: 0 });
     reader = openDatabase(t.path, { readonly: true });
     const metrics = createMetrics(reader);
     metrics.observeSync(summary, 'startup');
@@ -362,7 +366,7 @@ describe('Prometheus', () => {
     expect(check.status).toBe(0);
   });
 
-  test('every alert rule query evaluates on Prometheus; all but the paused one find series', async () => {
+  test('every alert rule query evaluates on Prometheus and finds series', async () => {
     for (const rule of rules) {
       const expr = rule.data.find((d: any) => d.datasourceUid === 'copilot-prometheus').model.expr;
       const answer = await query(expr);
@@ -372,7 +376,7 @@ describe('Prometheus', () => {
         error: undefined,
       });
       const found = answer.data!.result.length > 0;
-      expect({ rule: rule.uid, found }).toEqual({ rule: rule.uid, found: !rule.isPaused });
+      expect({ rule: rule.uid, found }).toEqual({ rule: rule.uid, found: true });
     }
   });
 

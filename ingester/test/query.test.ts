@@ -4,7 +4,7 @@
  */
 import { dayToMs, formatDay, isoWeekday } from '../src/days';
 import type { GitHubClient } from '../src/github/client';
-import { type Dimension, METRICS, combinationsOf, groupingsOf } from '../src/query/catalog';
+import { type Dimension, METRICS, combinationsOf, formatsOf, groupingsOf } from '../src/query/catalog';
 import { QueryEngine } from '../src/query/engine';
 import type { JsonObject } from '../src/reports/types';
 import type { SimScope } from '../src/simulator/generator';
@@ -315,11 +315,13 @@ test('one failing query does not fail the others, and errors say what is valid',
 test('every metric in the catalog answers for every grouping it advertises', async () => {
   const catalog = (await api.get('/api/v1/catalog')).body;
   expect(catalog.metrics.length).toBeGreaterThan(80);
-  const queries = catalog.metrics.flatMap((m: { id: string; groupBy: string[] }) =>
+  const queries = catalog.metrics.flatMap((m: { id: string; groupBy: string[]; formats: string[] }) =>
     m.groupBy.map((g) => ({
       scope: `enterprise:${sim.scopes.enterprise}`,
       metric: m.id,
       groupBy: g,
+      // Lists (inactive_seats) answer only as tables.
+      format: m.formats[0],
       limit: 3,
     })),
   );
@@ -488,7 +490,7 @@ test('the catalog’s combinations say exactly which grouping and filter pairs a
           groupBy,
           filters: { [filter]: ['x'] },
           interval: 'day' as const,
-          format: 'time_series' as const,
+          format: formatsOf(metric)[0],
           others: false,
         };
         let error: string | undefined;

@@ -26,6 +26,10 @@ export interface CatalogMetric {
    * ingester that does not send it leaves that check to the query.
    */
   combinations?: string[][];
+  /** Formats the metric answers in (lists only as `table`); absent from older ingesters: both. */
+  formats?: string[];
+  /** Query fields the metric takes besides the common ones, e.g. `seatActiveDays`. */
+  parameters?: string[];
 }
 
 export interface Catalog {
@@ -49,6 +53,7 @@ export interface QueryItem {
   format?: string;
   limit?: number;
   others?: boolean;
+  seatActiveDays?: number;
 }
 
 export interface QueryRequest {

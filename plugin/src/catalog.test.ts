@@ -1,4 +1,4 @@
-import { aCatalog, aQuery } from '../test/builders';
+import { aCatalog, aMetric, aQuery } from '../test/builders';
 import {
   catalogProblems,
   dimensionLabel,
@@ -140,4 +140,43 @@ test('dimension ids read as words', () => {
     'CLI version',
     'Comment type',
   ]);
+});
+
+describe('the seat metrics’ options', () => {
+  const list = aMetric({
+    id: 'inactive_seats',
+    title: 'Inactive seats (list)',
+    family: 'Seats',
+    groupBy: ['none', 'team', 'plan_type', 'editor'],
+    formats: ['table'],
+    parameters: ['seatActiveDays'],
+  });
+  const total = aMetric({
+    id: 'seats_total',
+    title: 'Seats',
+    family: 'Seats',
+    formats: ['time_series', 'table'],
+  });
+
+  test('choosing a list makes the query a table; a metric without “Active within” drops it', () => {
+    const chosen = fitToMetric(aQuery({ format: 'time_series', seatActiveDays: 60 }), list);
+    expect(chosen).toMatchObject({ metric: 'inactive_seats', format: 'table', seatActiveDays: 60 });
+    const after = fitToMetric(chosen, total);
+    expect(after.format).toBe('table');
+    expect(after).not.toHaveProperty('seatActiveDays');
+    expect(fitToMetric(aQuery({ format: '$shape' }), list).format).toBe('$shape');
+  });
+
+  test('a saved query with a format or option the metric does not take is flagged', () => {
+    const seats = aCatalog([list, total]);
+    expect(catalogProblems(seats, aQuery({ metric: 'inactive_seats', format: 'time_series' }))).toEqual([
+      { field: 'options', message: 'Inactive seats (list) answers only as table.' },
+    ]);
+    expect(catalogProblems(seats, aQuery({ metric: 'seats_total', seatActiveDays: 30 }))).toEqual([
+      { field: 'options', message: 'Seats takes no “Active within” days.' },
+    ]);
+    expect(
+      catalogProblems(seats, aQuery({ metric: 'inactive_seats', format: 'table', seatActiveDays: 7 })),
+    ).toEqual([]);
+  });
 });

@@ -64,7 +64,10 @@ export function filterDimensionsFor(
   );
 }
 
-/** The query once a metric is chosen: a grouping or filter the metric does not support is removed. */
+/**
+ * The query once a metric is chosen: a grouping, filter or option the metric does not support is
+ * removed, and a format it does not answer in (a list is a table) is replaced by one it does.
+ */
 export function fitToMetric(query: CopilotQuery, metric: CatalogMetric | undefined): CopilotQuery {
   if (!metric) return query;
   const groupBy = query.groupBy ?? 'none';
@@ -79,11 +82,16 @@ export function fitToMetric(query: CopilotQuery, metric: CatalogMetric | undefin
       filters[dimension] = values;
     }
   }
-  return { ...query, metric: metric.id, groupBy: kept, filters };
+  const fitted: CopilotQuery = { ...query, metric: metric.id, groupBy: kept, filters };
+  const format = query.format || 'time_series';
+  if (metric.formats?.length && !hasVariable(format) && !metric.formats.includes(format))
+    fitted.format = metric.formats[0];
+  if (!metric.parameters?.includes('seatActiveDays')) delete fitted.seatActiveDays;
+  return fitted;
 }
 
 export interface Problem {
-  field: 'metric' | 'groupBy' | 'filters';
+  field: 'metric' | 'groupBy' | 'filters' | 'options';
   message: string;
 }
 
@@ -112,8 +120,18 @@ export function catalogProblems(catalog: Catalog | undefined, query: CopilotQuer
       });
     }
   }
+  const format = query.format || 'time_series';
+  if (metric.formats?.length && !hasVariable(format) && !metric.formats.includes(format)) {
+    problems.push({
+      field: 'options',
+      message: `${metric.title} answers only as ${metric.formats.map((f) => f.replace('_', ' ')).join(' or ')}.`,
+    });
+  }
+  if (query.seatActiveDays !== undefined && !metric.parameters?.includes('seatActiveDays')) {
+    problems.push({ field: 'options', message: `${metric.title} takes no “Active within” days.` });
+  }
   const used = usedDimensions(groupBy, filters);
-  if (!problems.length && !combines(metric, used)) {
+  if (!problems.some((p) => p.field !== 'options') && !combines(metric, used)) {
     problems.push({
       field: 'filters',
       message: `GitHub's reports have no breakdown of ${metric.title} by ${used.map(dimensionLabel).join(' and ')} together.`,

@@ -144,6 +144,23 @@ describe('query', () => {
     });
   });
 
+  test('seatActiveDays is sent only when the query sets it (the ingester refuses it elsewhere)', async () => {
+    installVariables({ days: '90' });
+    const { calls } = ingesterAnswering({ A: { frames: [] }, B: { frames: [] }, C: { frames: [] } });
+
+    await aDataSource().query(
+      aRequest([
+        aQuery({ refId: 'A', metric: 'seats_inactive', seatActiveDays: 60 }),
+        aQuery({ refId: 'B', metric: 'seats_inactive', seatActiveDays: '$days' }),
+        aQuery({ refId: 'C', metric: 'seats_inactive' }),
+      ]),
+    );
+
+    const [a, b, c] = queryBody(calls[0]).queries;
+    expect([a.seatActiveDays, b.seatActiveDays]).toEqual([60, 90]);
+    expect(c).not.toHaveProperty('seatActiveDays');
+  });
+
   test('a multi-value variable becomes a filter list; an "All" of `*` drops the filter', async () => {
     installVariables({ team: ['platform', 'web'], ide: '*', user: 'octocat' });
     const { calls } = ingesterAnswering({ A: { frames: [] } });
@@ -193,6 +210,11 @@ describe('query', () => {
     [{ format: 'graph' }, {}, 'format must be time_series or table (got "graph")'],
     [{ limit: '$top' }, { top: '0' }, 'limit must be a whole number from 1 to 1000 (got "0")'],
     [{ limit: 'ten' }, {}, 'limit must be a whole number from 1 to 1000 (got "ten")'],
+    [
+      { metric: 'seats_active', seatActiveDays: '$days' },
+      { days: '400' },
+      'seat active days must be a whole number from 1 to 365 (got "400")',
+    ],
   ])(
     'an invalid value is reported on its query without asking the ingester (%o)',
     async (fields, variables, message) => {

@@ -23,6 +23,7 @@ import {
   FORMATS,
   INTERVALS,
   LIMIT_RANGE,
+  SEAT_ACTIVE_DAYS_RANGE,
 } from './types';
 import { CopilotVariableSupport } from './variables';
 
@@ -131,6 +132,20 @@ export class DataSource extends DataSourceApi<CopilotQuery, CopilotDataSourceOpt
         `limit must be a whole number from ${LIMIT_RANGE.min} to ${LIMIT_RANGE.max} (got "${limitText}")`,
       );
     }
+    const activeText = one(
+      'seat active days',
+      query.seatActiveDays === undefined ? undefined : String(query.seatActiveDays),
+    );
+    const seatActiveDays = activeText === undefined ? undefined : Number(activeText);
+    const { min, max } = SEAT_ACTIVE_DAYS_RANGE;
+    if (
+      seatActiveDays !== undefined &&
+      !(Number.isInteger(seatActiveDays) && seatActiveDays >= min && seatActiveDays <= max)
+    ) {
+      throw new InvalidQueryError(
+        `seat active days must be a whole number from ${min} to ${max} (got "${activeText}")`,
+      );
+    }
     const scope = one('scope', query.scope) ?? this.defaultScope;
     const groupBy = one('group by', query.groupBy) ?? 'none';
     const filters = interpolateFilters(query.filters, scopedVars);
@@ -143,6 +158,8 @@ export class DataSource extends DataSourceApi<CopilotQuery, CopilotDataSourceOpt
       interval,
       format,
       ...(limit !== undefined ? { limit, others: !!query.others } : {}),
+      // The ingester refuses it on metrics that do not take it: only a value the query sets is sent.
+      ...(seatActiveDays !== undefined ? { seatActiveDays } : {}),
     };
   }
 
@@ -305,7 +322,13 @@ function summarize(status: SyncStatus): TestDataSourceResponse {
   const withDetails = details ? { details: { message: details } } : {};
   const severity = withData.length ? 'warning' : 'error';
 
-  const { policy, refused } = refusals(failures);
+  // Seats need other rights than the usage reports: their refusals are told apart (and matter less).
+  const { policy, refused } = refusals(failures.filter((f) => f.report !== 'seats'));
+  const seatsRefused = [
+    ...new Set(
+      failures.filter((f) => f.report === 'seats' && /\b403\b/.test(f.error ?? '')).map((f) => f.scope),
+    ),
+  ];
   if (policy.length) {
     return {
       status: severity,
@@ -329,6 +352,13 @@ function summarize(status: SyncStatus): TestDataSourceResponse {
       message: status.running
         ? 'Connected to the ingester, but it has no data yet: the first sync is still running. Test again when it finishes.'
         : `Connected to the ingester, but it has no data yet. ${lastSync} Check the ingester's log and its COPILOT_ORGS / COPILOT_ENTERPRISES.`,
+      ...withDetails,
+    };
+  }
+  if (seatsRefused.length) {
+    return {
+      status: 'warning',
+      message: `Connected.${dataLine} GitHub refuses (403) the Copilot seats of ${seatsRefused.join(', ')}: only organization owners can list seats, with a token that has manage_billing:copilot or read:org (or the GitHub App's "GitHub Copilot Business" or "Administration" organization permission, read). The usage metrics are synced regardless; the seat panels stay empty.`,
       ...withDetails,
     };
   }

@@ -75,6 +75,8 @@ export function interpolateQuery(query: CopilotQuery, scopedVars?: ScopedVars): 
     interval: text(query.interval),
     format: text(query.format),
     limit: typeof query.limit === 'string' ? text(query.limit) : query.limit,
+    seatActiveDays:
+      typeof query.seatActiveDays === 'string' ? text(query.seatActiveDays) : query.seatActiveDays,
     filters: interpolateFilters(query.filters, scopedVars),
   };
 }

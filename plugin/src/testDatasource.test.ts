@@ -204,6 +204,30 @@ test('a 403 without GitHub blaming the policy names both possible causes', async
   );
 });
 
+test('seats GitHub refuses are a warning about the seats permission, not about the usage metrics', async () => {
+  const scope = aScopeStatus('organization:octodemo-web');
+  const SEATS_403 =
+    'GitHub refused the Copilot seats of organization:octodemo-web (page 1) (403). Only organization owners can list Copilot seats: the token needs the manage_billing:copilot or read:org scope.';
+  scope.reports.push({
+    report: 'seats',
+    firstDay: null,
+    lastDay: null,
+    okDays: 0,
+    failed: [{ day: '2026-11-28', attempts: 1, error: SEATS_403 }],
+    gaps: [],
+  });
+  ingester({ status: aSyncStatus({ scopes: [scope] }) });
+
+  const result = await aDataSource().testDatasource();
+
+  expect(result.status).toBe('warning');
+  expect(result.message).toMatch(
+    /^Connected\. Data: organization:octodemo-web up to 2026-11-26\. GitHub refuses \(403\) the Copilot seats of organization:octodemo-web: only organization owners can list seats, with a token that has manage_billing:copilot or read:org/,
+  );
+  expect(result.message).not.toMatch(/policy/);
+  expect(result.details?.message).toContain('organization:octodemo-web seats 2026-11-28: GitHub refused');
+});
+
 test('data with some failed days is a warning that counts them', async () => {
   ingester({
     status: aSyncStatus({

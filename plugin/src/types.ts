@@ -19,6 +19,12 @@ export type Format = (typeof FORMATS)[number];
 /** The ingester's bounds for a top-N limit (its request schema rejects anything else). */
 export const LIMIT_RANGE = { min: 1, max: 1000 } as const;
 
+/**
+ * Seat metrics: a seat is active when its last activity is on one of this many days. The ingester
+ * rejects the field on other metrics, so it is sent only when set.
+ */
+export const SEAT_ACTIVE_DAYS_RANGE = { min: 1, max: 365, default: 30 } as const;
+
 /** A filter value meaning "every value": a multi-value variable's custom all value should be `*`. */
 export const ALL_VALUES = '*';
 
@@ -52,6 +58,8 @@ export interface CopilotQuery extends DataQuery {
   limit?: number | string;
   /** With a limit, fold the remaining groups into one "Others" series instead of dropping them. */
   others?: boolean;
+  /** Seat metrics that take it (catalog `parameters`): days a seat's last activity may be ago to count as active; 30 when empty. */
+  seatActiveDays?: number | string;
   /** Annotation queries only: which kinds of day to mark; empty marks all of them. */
   annotationKinds?: AnnotationKind[];
 }

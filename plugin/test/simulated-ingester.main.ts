@@ -7,6 +7,7 @@
 import { startApi } from '../../ingester/test/api';
 import {
   SYNC_SETTINGS,
+  TEST_TODAY,
   day,
   startSimulator,
   syncDays,
@@ -18,7 +19,13 @@ import { createMetrics } from '../../ingester/src/http/metrics';
 import { openDatabase } from '../../ingester/src/store/db';
 
 async function main(): Promise<void> {
-  const sim = await startSimulator({ users: Number(process.env.SIM_USERS ?? 80), orgs: 2 });
+  // The simulator's "today" moves for the seats snapshots below; the reports are synced at TEST_TODAY.
+  let simToday = TEST_TODAY;
+  const sim = await startSimulator({
+    users: Number(process.env.SIM_USERS ?? 80),
+    orgs: 2,
+    today: () => simToday,
+  });
   const client = testClient(sim.url);
   const t = tempDatabase();
   const scopes = [
@@ -31,6 +38,17 @@ async function main(): Promise<void> {
     to: day(process.env.SYNC_TO ?? '2026-09-29'),
   });
   if (summary.failed) throw new Error(`${summary.failed} report days failed to sync`);
+  // Seats are a snapshot of the sync's day: one a week for ten weeks, as a weekly sync would have taken them.
+  for (let week = 9; week >= 0; week--) {
+    simToday = TEST_TODAY - 7 * week;
+    const seats = await syncDays(t.store, client, {
+      scopes,
+      kinds: ['seats'],
+      now: new Date(simToday * 86_400_000 + 12 * 3_600_000),
+    });
+    if (seats.failed) throw new Error(`${seats.failed} seats snapshots failed to sync`);
+  }
+  simToday = TEST_TODAY;
   const reader = openDatabase(t.path, { readonly: true });
   const metrics = createMetrics(reader, { defaultMetrics: false });
   metrics.observeSync(summary, 'startup');

@@ -71,3 +71,28 @@ export function describeApiFailure(
       );
   }
 }
+
+/**
+ * The seats endpoint needs other rights than the usage reports (an org owner's token with
+ * manage_billing:copilot or read:org), so its refusals get their own fix. The usage sync goes on.
+ */
+export function describeSeatsFailure(
+  status: number,
+  what: string,
+  githubMessage: string | undefined,
+): GitHubError {
+  const said = githubMessage ? ` GitHub said: "${githubMessage.slice(0, 300)}".` : '';
+  if (status === 403)
+    return new GitHubError(
+      `GitHub refused ${what} (403).${said} Only organization owners can list Copilot seats: the token needs the manage_billing:copilot or read:org scope (classic PAT or OAuth app), or for a GitHub App / fine-grained token the "GitHub Copilot Business" or "Administration" organization permission (read). The usage reports are synced regardless.`,
+      status,
+      false,
+    );
+  if (status === 404)
+    return new GitHubError(
+      `GitHub answered 404 for ${what}.${said} Check the organization login in COPILOT_ORGS and GITHUB_API_URL; a token without access also gets 404.`,
+      status,
+      false,
+    );
+  return describeApiFailure(status, what, 'organization', githubMessage);
+}

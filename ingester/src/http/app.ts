@@ -6,7 +6,14 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { Registry } from 'prom-client';
 import { dayOf, parseDay } from '../days';
 import type { Logger } from '../log';
-import { DIMENSIONS, DIMENSION_INFO, METRICS, combinationsOf, groupingsOf } from '../query/catalog';
+import {
+  DIMENSIONS,
+  DIMENSION_INFO,
+  METRICS,
+  combinationsOf,
+  formatsOf,
+  groupingsOf,
+} from '../query/catalog';
 import { dimensionValues } from '../query/dimensions';
 import { QueryEngine, QueryError } from '../query/engine';
 import type { FrameJSON } from '../query/frames';
@@ -94,11 +101,17 @@ export function createApp(options: ApiOptions): express.Express {
         aggregation: m.aggregation,
         groupBy: groupingsOf(m),
         combinations: combinationsOf(m),
-        source: m.userRowsOnly
-          ? 'per-user rows'
-          : m.sources[0].subject === 'repo_ref'
-            ? 'aggregate report and repository rows'
-            : 'aggregate report (per-user rows for team and user)',
+        formats: formatsOf(m),
+        parameters: m.parameters ?? [],
+        source: m.snapshot
+          ? m.snapshot.count.startsWith('recent_') || m.snapshot.count === 'without_recent_usage'
+            ? 'seats snapshots and per-user rows'
+            : 'seats snapshots'
+          : m.userRowsOnly
+            ? 'per-user rows'
+            : m.sources[0].subject === 'repo_ref'
+              ? 'aggregate report and repository rows'
+              : 'aggregate report (per-user rows for team and user)',
       })),
       dimensions: DIMENSIONS.map((id) => ({ id, description: DIMENSION_INFO[id] })),
     });

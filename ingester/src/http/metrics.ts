@@ -1,7 +1,7 @@
 /**
- * Prometheus metrics for GET /metrics: process metrics, the sync's own health, and Copilot figures of
- * the latest complete day per scope and team (with 7- and 28-day baselines), so alert rules can run in
- * Prometheus. Labels are bounded (scope, report, team slug, status, window, trigger); nothing here
+ * Prometheus metrics for GET /metrics: process metrics, the sync's own health, Copilot figures of the
+ * latest complete day per scope and team (with 7- and 28-day baselines), and the seats of the latest
+ * seats snapshot per scope, so alert rules can run in Prometheus. Labels are bounded (scope, report, team slug, status, window, trigger); nothing here
  * names a user.
  *
  * Everything read from the database is read at scrape time in one read transaction, and cached until
@@ -12,7 +12,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { type DayNumber, dayToMs } from '../days';
 import { silentLogger, type Logger } from '../log';
-import { REPORT_KINDS } from '../reports/types';
+import { REPORT_KINDS, SYNC_KINDS } from '../reports/types';
 import type { DB } from '../store/db';
 import type { SyncSummary } from '../sync/runner';
 
@@ -37,6 +37,12 @@ export const WINDOWS = [
   { label: '28d', days: 28 },
 ] as const;
 const LONGEST_WINDOW = Math.max(...WINDOWS.map((w) => w.days));
+
+/** Seats without Copilot activity in the N days ending on the snapshot day (never-used seats included). */
+export const SEAT_WINDOWS = [
+  { label: '30d', days: 30 },
+  { label: '90d', days: 90 },
+] as const;
 
 const RUN_STATUSES = ['ok', 'failed', 'error'] as const;
 const REPORT_STATUSES = ['ok', 'no_data', 'failed', 'skipped'] as const;
@@ -122,6 +128,17 @@ interface Snapshot {
   runs: { status: string; finishedAt: number }[];
   scopes: { scope: string; latestDay: DayNumber; rows: ScopeDay[] }[];
   teams: { scope: string; latestDay: DayNumber; rows: TeamDay[] }[];
+  seats: SeatCounts[];
+}
+
+/** The latest seats snapshot of a scope, counted. */
+interface SeatCounts {
+  scope: string;
+  day: DayNumber;
+  assigned: number;
+  inactive: Record<(typeof SEAT_WINDOWS)[number]['label'], number>;
+  neverUsed: number;
+  pendingCancellation: number;
 }
 
 /** Team figures of stored days, by scope, day and the versions of everything they derive from. */
@@ -135,6 +152,7 @@ const EMPTY: Snapshot = {
   runs: [],
   scopes: [],
   teams: [],
+  seats: [],
 };
 
 const seconds = (iso: string | null): number | null => {
@@ -174,7 +192,7 @@ function readSnapshot(db: DB, teamCache: TeamCache): Snapshot {
     ).map((r) => [`${r.scope_id}:${r.kind}`, r.days]),
   );
   const failedDays = scopeRows.flatMap((s) =>
-    REPORT_KINDS.map((kind) => ({ scope: s.scope, report: kind, days: failed.get(`${s.id}:${kind}`) ?? 0 })),
+    SYNC_KINDS.map((kind) => ({ scope: s.scope, report: kind, days: failed.get(`${s.id}:${kind}`) ?? 0 })),
   );
 
   const unknownKeys = new Map(
@@ -288,7 +306,38 @@ function readSnapshot(db: DB, teamCache: TeamCache): Snapshot {
   }
   teamCache.clear();
   for (const [key, figures] of nextTeamCache) teamCache.set(key, figures);
-  return { ok: true, reports, failedDays, unknownKeys, runs, scopes, teams };
+  return { ok: true, reports, failedDays, unknownKeys, runs, scopes, teams, seats: readSeats(db, scopeRows) };
+}
+
+/** Counts of each scope's latest ok seats snapshot: one primary-key range per scope. */
+function readSeats(db: DB, scopeRows: { id: number; scope: string }[]): SeatCounts[] {
+  const latest = db
+    .prepare("SELECT max(day) FROM reports WHERE scope_id = ? AND kind = 'seats' AND status = 'ok'")
+    .pluck();
+  const counts = db.prepare(
+    `SELECT count(*) AS assigned,
+       ${SEAT_WINDOWS.map((w) => `total(last_activity_day IS NULL OR last_activity_day <= @day - ${w.days}) AS inactive_${w.label}`).join(',\n       ')},
+       total(last_activity_day IS NULL) AS never_used,
+       total(pending_cancellation_date IS NOT NULL) AS pending
+     FROM seat_snapshots WHERE scope_id = @scope AND day = @day`,
+  );
+  return scopeRows.flatMap(({ id, scope }) => {
+    const day = latest.get(id) as number | null;
+    if (day === null) return [];
+    const row = counts.get({ scope: id, day }) as Record<string, number>;
+    return [
+      {
+        scope,
+        day,
+        assigned: row.assigned,
+        inactive: Object.fromEntries(
+          SEAT_WINDOWS.map((w) => [w.label, row[`inactive_${w.label}`]]),
+        ) as SeatCounts['inactive'],
+        neverUsed: row.never_used,
+        pendingCancellation: row.pending,
+      },
+    ];
+  });
 }
 
 const average = (values: readonly number[]): number | undefined =>
@@ -422,7 +471,7 @@ export function createMetrics(db: DB, options: MetricsOptions = {}): IngesterMet
     registers: [registry],
   });
   for (const trigger of KNOWN_TRIGGERS) for (const status of RUN_STATUSES) runs.inc({ trigger, status }, 0);
-  for (const report of REPORT_KINDS) {
+  for (const report of SYNC_KINDS) {
     for (const status of REPORT_STATUSES) reportsSynced.inc({ report, status }, 0);
     records.inc({ report }, 0);
     malformed.inc({ report }, 0);
@@ -511,12 +560,49 @@ export function createMetrics(db: DB, options: MetricsOptions = {}): IngesterMet
       ),
   );
 
+  // ---- Copilot seats (the latest seats snapshot of each scope) ----
+  const SEATS_NOTE =
+    'From the latest seats snapshot of the scope (GET /orgs/{org}/copilot/billing/seats; an enterprise counts each user of its organizations once).';
+  gauge(
+    'copilot_seats_latest_day_timestamp_seconds',
+    'Start (00:00 UTC, unix seconds) of the day of the latest seats snapshot: the day the copilot_seats_* gauges describe.',
+    ['scope'],
+    (s) => s.seats.map((x) => [{ scope: x.scope }, dayToMs(x.day) / 1000]),
+  );
+  gauge(
+    'copilot_seats_assigned',
+    `Copilot seats assigned (billed, pending cancellation included). ${SEATS_NOTE}`,
+    ['scope'],
+    (s) => s.seats.map((x) => [{ scope: x.scope }, x.assigned]),
+  );
+  gauge(
+    'copilot_seats_inactive',
+    `Seats without Copilot activity in the window ending on the snapshot day (window="30d" or "90d"), never-used seats included. ${SEATS_NOTE}`,
+    ['scope', 'window'],
+    (s) =>
+      s.seats.flatMap((x) =>
+        SEAT_WINDOWS.map((w) => [{ scope: x.scope, window: w.label }, x.inactive[w.label]] as Sample),
+      ),
+  );
+  gauge(
+    'copilot_seats_never_used',
+    `Seats with no Copilot activity GitHub knows of (it keeps last activity for 90 days). ${SEATS_NOTE}`,
+    ['scope'],
+    (s) => s.seats.map((x) => [{ scope: x.scope }, x.neverUsed]),
+  );
+  gauge(
+    'copilot_seats_pending_cancellation',
+    `Seats that end at the start of the next billing cycle. ${SEATS_NOTE}`,
+    ['scope'],
+    (s) => s.seats.map((x) => [{ scope: x.scope }, x.pendingCancellation]),
+  );
+
   return {
     registry,
     observeSync(summary, trigger) {
       runs.inc({ trigger, status: summary.failed > 0 ? 'failed' : 'ok' });
       duration.observe(summary.durationMs / 1000);
-      for (const report of REPORT_KINDS) {
+      for (const report of SYNC_KINDS) {
         const tally = summary.byReport[report];
         reportsSynced.inc({ report, status: 'ok' }, tally.ok);
         reportsSynced.inc({ report, status: 'no_data' }, tally.noData);

@@ -3,7 +3,7 @@
  * still change. Built from the sync's own status rows, so they show exactly what the store holds.
  */
 import { type DayNumber, dayToMs, formatDay } from '../days';
-import type { ReportKind } from '../reports/types';
+import type { SyncKind } from '../reports/types';
 import { endpointLabel } from '../reports/types';
 import { type Scope, scopeKey } from '../scopes';
 import { spans } from '../store/coverage';
@@ -44,7 +44,7 @@ export function annotations(
     const last = Math.min(latest, input.toDay);
     const byKind = new Map<string, Map<number, { status: string; error: string | null }>>();
     for (const row of rows.all(scope.id, input.fromDay, input.toDay) as {
-      kind: ReportKind;
+      kind: SyncKind;
       day: number;
       status: string;
       error: string | null;

@@ -10,7 +10,7 @@ import {
   PULL_REQUEST_COUNTERS,
   REVIEW_STAGE_MINUTES,
 } from '../reports/schema';
-import type { ReportKind } from '../reports/types';
+import type { SyncKind } from '../reports/types';
 
 export const DIMENSIONS = [
   'none',
@@ -28,6 +28,8 @@ export const DIMENSIONS = [
   'plugin_version',
   'cli_version',
   'customization',
+  'plan_type',
+  'editor',
 ] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
 
@@ -39,7 +41,7 @@ export const DIMENSION_INFO: Record<Dimension, string> = {
   language: 'Programming language (totals_by_language_*.language)',
   model:
     'AI model (totals_by_model_feature / totals_by_language_model): chat and agent only, not completions',
-  team: 'GitHub team, from user-teams-1-day joined per day with users-1-day (membership on that day)',
+  team: 'GitHub team, from user-teams-1-day joined per day with users-1-day (membership on that day); for seat metrics, the team that assigned the seat (seats API assigning_team)',
   user: 'GitHub user login, from users-1-day',
   repository: 'Repository (owner/name), from repos-1-day',
   agent: '3rd-party agent app (totals_by_3rd_party_agent.agent_id, shown by name)',
@@ -52,6 +54,9 @@ export const DIMENSION_INFO: Record<Dimension, string> = {
   cli_version: 'Last known Copilot CLI version of each user (totals_by_cli.last_known_cli_version)',
   customization:
     'CLI customization item: a skill, custom agent, MCP server, slash command or plugin (top 5 per report)',
+  plan_type: 'Copilot plan of a seat (seats API plan_type): business, enterprise or unknown',
+  editor:
+    "Client of a seat's last Copilot activity, without versions (seats API last_activity_editor, e.g. vscode)",
 };
 
 /** A figure table the planner can read, with the dimensions it carries as columns. */
@@ -59,12 +64,14 @@ export interface Source {
   table: string;
   subject: 'user_ref' | 'repo_ref';
   /** Report that fills subject 0 (the scope's own record) and subject > 0 rows. */
-  reports: { aggregate: ReportKind; rows: ReportKind };
+  reports: { aggregate: SyncKind; rows: SyncKind };
   /** Whether subject-0 rows exist (the scope's aggregate). */
   aggregate: boolean;
   /** Whether subject > 0 rows are users (so team and user apply). */
   perUser: boolean;
   dimensions: Partial<Record<Dimension, { column: string; dict: DictKind; userRowsOnly?: boolean }>>;
+  /** Dimensions held as refs to another table: the team that assigned a seat (teams.id). */
+  refDimensions?: Partial<Record<Dimension, string>>;
 }
 
 const usageReports = { aggregate: 'aggregate', rows: 'users' } as const;
@@ -116,6 +123,26 @@ export const SOURCES = {
     { subject: 'repo_ref', reports: prReports, perUser: false },
   ),
   reviewTimes: source('pr_review_times', {}, { subject: 'repo_ref', reports: prReports, perUser: false }),
+  /** One row per seat and snapshot day (the seats API, see query/seats.ts). */
+  seats: source(
+    'seat_snapshots',
+    {
+      plan_type: { column: 'plan_type', dict: 'plan_type' },
+      editor: { column: 'editor', dict: 'editor' },
+    },
+    {
+      reports: { aggregate: 'seats', rows: 'seats' },
+      aggregate: false,
+      perUser: false,
+      refDimensions: { team: 'assigning_team_ref' },
+    },
+  ),
+  /** Seats set against usage rows: scope-wide figures, no breakdown. */
+  seatsAgainstUsage: source(
+    'seat_snapshots',
+    {},
+    { reports: { aggregate: 'seats', rows: 'seats' }, aggregate: false, perUser: false },
+  ),
 } satisfies Record<string, Source>;
 
 /**
@@ -124,9 +151,35 @@ export const SOURCES = {
  * - average: report-provided counts (DAU, engaged users, ...) are averaged over the days present;
  * - distinct: distinct users, counted exactly from user rows over the whole bucket;
  * - ratio: Σ numerator / Σ denominator (never an average of ratios; 0/0 is null);
- * - weighted: Σ(value × weight) / Σ weight, for medians and averages GitHub computes per day.
+ * - weighted: Σ(value × weight) / Σ weight, for medians and averages GitHub computes per day;
+ * - snapshot: counted in one seats snapshot; a bucket shows its latest snapshot (query/seats.ts).
  */
-export type Aggregation = 'sum' | 'average' | 'distinct' | 'ratio' | 'weighted';
+export type Aggregation = 'sum' | 'average' | 'distinct' | 'ratio' | 'weighted' | 'snapshot';
+
+/**
+ * What a snapshot metric counts in one seats snapshot (query/seats.ts), N being the query's
+ * `seatActiveDays` (30 by default):
+ * - all: seats; active: seats whose last activity is on one of the N days ending on the snapshot day;
+ *   inactive: the others, never-used ones included; never_used: seats with no last activity at all;
+ *   pending_cancellation: seats ending at the next billing cycle;
+ * - without_recent_usage: seats whose user has no usage row in the usage window (the 28 days ending
+ *   two days before the snapshot, GitHub's publishing delay);
+ * - recent_users: users with usage rows in that window; recent_users_without_seat: those of them
+ *   without a seat in the snapshot (licensed through another organization, or seat removed since).
+ */
+export type SeatCount =
+  | 'all'
+  | 'active'
+  | 'inactive'
+  | 'never_used'
+  | 'pending_cancellation'
+  | 'without_recent_usage'
+  | 'recent_users'
+  | 'recent_users_without_seat';
+
+/** Query fields only some metrics take. */
+export const METRIC_PARAMETERS = ['seatActiveDays'] as const;
+export type MetricParameter = (typeof METRIC_PARAMETERS)[number];
 
 export interface MetricDef {
   id: string;
@@ -148,6 +201,18 @@ export interface MetricDef {
   omittedWhenZero?: boolean;
   /** A constant filter, e.g. the customization kind of by_customization. */
   fixed?: { column: string; dict: DictKind; value: string };
+  /**
+   * Seats metrics: what is counted in each snapshot, and divided by what (a ratio). `list` answers one
+   * row per counted seat instead of a count (format table only). `parts` is empty for these.
+   */
+  snapshot?: { count: SeatCount; per?: SeatCount; list?: boolean };
+  /** Query fields this metric takes besides the common ones. */
+  parameters?: MetricParameter[];
+}
+
+/** Formats a metric answers in: lists only as tables. */
+export function formatsOf(metric: MetricDef): ('time_series' | 'table')[] {
+  return metric.snapshot?.list ? ['table'] : ['time_series', 'table'];
 }
 
 const activitySources = [
@@ -606,6 +671,94 @@ for (const field of REVIEW_STAGE_MINUTES) {
   });
 }
 
+// ---- Seats: snapshots of the seats API, and seats set against usage ----
+const SEATS_SOURCE =
+  'From the seats snapshot the sync takes each run (the last of each UTC day); a week or month shows its latest snapshot. An enterprise counts each user of its synced organizations once.';
+const ACTIVE_DAYS = 'the N days ending on the snapshot day (N = seatActiveDays, 30 by default)';
+const seatMetric = (
+  id: string,
+  title: string,
+  description: string,
+  snapshot: NonNullable<MetricDef['snapshot']>,
+  extra: Partial<MetricDef> = {},
+) =>
+  add({
+    id,
+    title,
+    family: 'Seats',
+    description: `${description} ${SEATS_SOURCE}`,
+    unit: snapshot.per ? 'percentunit' : 'short',
+    aggregation: 'snapshot',
+    sources: [SOURCES.seats],
+    parts: [],
+    snapshot,
+    ...(['active', 'inactive'].includes(snapshot.count) || snapshot.per === 'active'
+      ? { parameters: ['seatActiveDays' as const] }
+      : {}),
+    ...extra,
+  });
+seatMetric('seats_total', 'Seats', 'Copilot seats assigned (billed), pending cancellation included.', {
+  count: 'all',
+});
+seatMetric(
+  'seats_active',
+  'Active seats',
+  `Seats whose last Copilot activity (seats API last_activity_at) is on one of ${ACTIVE_DAYS}.`,
+  { count: 'active' },
+);
+seatMetric(
+  'seats_inactive',
+  'Inactive seats',
+  `Seats without Copilot activity on ${ACTIVE_DAYS}, never-used seats included: seats paid for and not used.`,
+  { count: 'inactive' },
+);
+seatMetric(
+  'seats_never_used',
+  'Never-used seats',
+  'Seats without any last activity: never used, or not used within the 90 days GitHub keeps it.',
+  { count: 'never_used' },
+);
+seatMetric(
+  'seats_pending_cancellation',
+  'Seats pending cancellation',
+  'Seats that end at the start of the next billing cycle (seats API pending_cancellation_date).',
+  { count: 'pending_cancellation' },
+);
+seatMetric(
+  'seat_utilization',
+  'Seat utilization',
+  `Active seats ÷ seats: the share of paid seats used on ${ACTIVE_DAYS}; null without seats.`,
+  { count: 'active', per: 'all' },
+);
+seatMetric(
+  'inactive_seats',
+  'Inactive seats (list)',
+  `One row per inactive seat of the latest snapshot in the range (no activity on ${ACTIVE_DAYS}): login, last activity, days inactive (for a never-used seat, days since it was assigned), editor, assigning team, plan, pending cancellation and when it was assigned; the longest inactive first. Format table only; limit keeps the first N rows.`,
+  { count: 'inactive', list: true },
+);
+const USAGE_WINDOW =
+  'the 28 days of usage ending two days before the snapshot day (GitHub publishes a day about two days late)';
+seatMetric(
+  'seats_without_recent_usage',
+  'Seats without recent usage',
+  `Seats whose user has no row in the users-1-day reports of ${USAGE_WINDOW}: a cross-check of the seats list against the usage reports.`,
+  { count: 'without_recent_usage' },
+);
+seatMetric(
+  'users_without_seat',
+  'Users without a seat',
+  `Users with rows in the users-1-day reports of ${USAGE_WINDOW} and no seat in this scope's snapshot: usually licensed through another organization, or their seat was removed since.`,
+  { count: 'recent_users_without_seat' },
+  { sources: [SOURCES.seatsAgainstUsage] },
+);
+seatMetric(
+  'active_users_per_seat',
+  'Active users per seat',
+  `Users with rows in the users-1-day reports of ${USAGE_WINDOW} ÷ seats of the snapshot; above 1 when people are licensed elsewhere.`,
+  { count: 'recent_users', per: 'all' },
+  { sources: [SOURCES.seatsAgainstUsage], unit: 'short' },
+);
+
 export const METRICS: ReadonlyMap<string, MetricDef> = new Map(metrics.map((m) => [m.id, m]));
 
 /** Dimensions that come from user rows (joins), not from table columns. */
@@ -624,6 +777,7 @@ export function groupingsOf(metric: MetricDef): Dimension[] {
       dims.add('user');
     }
     if (s.subject === 'repo_ref') dims.add('repository');
+    for (const dim of Object.keys(s.refDimensions ?? {}) as Dimension[]) dims.add(dim);
   }
   return DIMENSIONS.filter((d) => dims.has(d));
 }
@@ -643,6 +797,7 @@ export function combinationsOf(metric: MetricDef): Dimension[][] {
       dims.add('user');
     }
     if (s.subject === 'repo_ref') dims.add('repository');
+    for (const dim of Object.keys(s.refDimensions ?? {}) as Dimension[]) dims.add(dim);
     return DIMENSIONS.filter((d) => dims.has(d));
   });
   // Drop sets contained in another: they add nothing.

@@ -78,6 +78,18 @@ const DICT_COLUMNS: Partial<
       aggregate: true,
     },
   ],
+  plan_type: [
+    {
+      table: 'seat_snapshots',
+      column: 'plan_type',
+      kind: 'plan_type',
+      subject: 'user_ref',
+      aggregate: false,
+    },
+  ],
+  editor: [
+    { table: 'seat_snapshots', column: 'editor', kind: 'editor', subject: 'user_ref', aggregate: false },
+  ],
 };
 
 const LIMIT = 1000;

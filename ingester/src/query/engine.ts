@@ -8,9 +8,18 @@ import { SET_SOURCES } from '../store/activeSets';
 import type { DB } from '../store/db';
 import { type DistinctPlan, distinctCounts } from './distinct';
 import { type Scope, parseScopeKey, scopeKey } from '../scopes';
-import { type Dimension, type MetricDef, METRICS, SOURCES, type Source, groupingsOf } from './catalog';
+import {
+  type Dimension,
+  type MetricDef,
+  METRICS,
+  SOURCES,
+  type Source,
+  formatsOf,
+  groupingsOf,
+} from './catalog';
 import { type FrameJSON, type Notice, buildFrames, type SeriesPoint } from './frames';
-import type { QueryItem } from './request';
+import { SEAT_ACTIVE_DAYS, type QueryItem } from './request';
+import { type SeatPlan, SeatQueries } from './seats';
 
 export class QueryError extends Error {
   constructor(
@@ -98,8 +107,10 @@ export class QueryEngine {
   private readonly dictIds;
   private readonly dictValue;
   private readonly labels;
+  private readonly seats: SeatQueries;
 
   constructor(private readonly db: DB) {
+    this.seats = new SeatQueries(db);
     this.dictIds = db.prepare('SELECT id FROM dictionary WHERE kind = ? AND value = ?').pluck();
     this.dictValue = db.prepare('SELECT value FROM dictionary WHERE id = ?').pluck();
     this.labels = {
@@ -148,10 +159,12 @@ export class QueryEngine {
 
   /** Throws the QueryError `run` would throw for this query's shape, without reading any figures. */
   check(query: QueryItem): void {
-    this.plan(query);
+    if (this.metricOf(query).snapshot) this.seatPlan(query);
+    else this.plan(query);
   }
 
   run(query: QueryItem, range: DayRangeQuery): FrameJSON[] {
+    if (this.metricOf(query).snapshot) return this.seats.run(this.seatPlan(query), range);
     const plan = this.plan(query);
     const notices = this.notices(plan, query);
     const labels = new Map<number, string>();
@@ -357,9 +370,15 @@ export class QueryEngine {
     return out;
   }
 
-  private plan(query: QueryItem): Plan {
+  private metricOf(query: QueryItem): MetricDef {
     const metric = METRICS.get(query.metric);
     if (!metric) throw new QueryError(`unknown metric "${query.metric}"; GET /api/v1/catalog lists them`);
+    return metric;
+  }
+
+  /** The checks every metric shares: grouping, filters and the metric's own parameters. */
+  private checkShape(query: QueryItem): { metric: MetricDef; filterDims: Dimension[] } {
+    const metric = this.metricOf(query);
     const groupings = groupingsOf(metric);
     if (!groupings.includes(query.groupBy)) {
       throw new QueryError(
@@ -373,6 +392,54 @@ export class QueryEngine {
           `${metric.id} cannot be filtered by ${dim}; it supports: ${groupings.filter((d) => d !== 'none').join(', ')}`,
         );
     }
+    if (query.seatActiveDays !== undefined && !metric.parameters?.includes('seatActiveDays')) {
+      const takers = [...METRICS.values()].filter((m) => m.parameters?.includes('seatActiveDays'));
+      throw new QueryError(
+        `seatActiveDays applies only to ${takers.map((m) => m.id).join(', ')}; remove it from this ${metric.id} query`,
+      );
+    }
+    if (!formatsOf(metric).includes(query.format))
+      throw new QueryError(
+        `${metric.id} answers only as ${formatsOf(metric).join(' or ')}; set format to table`,
+      );
+    return { metric, filterDims };
+  }
+
+  /** A seat metric's query: the same checks, then the seats snapshot columns of its grouping and filters. */
+  private seatPlan(query: QueryItem): SeatPlan {
+    const { metric, filterDims } = this.checkShape(query);
+    const scope = this.resolveScope(query.scope);
+    const source = metric.sources[0];
+    const columnOf = (dim: Dimension) => source.refDimensions?.[dim] ?? source.dimensions[dim]!.column;
+    return {
+      refId: query.refId,
+      metric: metric as SeatPlan['metric'],
+      scope,
+      groupBy: query.groupBy,
+      groupColumn: query.groupBy === 'none' ? undefined : columnOf(query.groupBy),
+      filters: filterDims.map((dim) => ({
+        column: columnOf(dim),
+        ids: this.filterIds(dim, query.filters[dim]!, scope.id, source),
+      })),
+      activeDays: query.seatActiveDays ?? SEAT_ACTIVE_DAYS.default,
+      interval: query.interval,
+      format: query.format,
+      limit: query.limit,
+      others: query.others,
+      bucketOf: BUCKET_OF[query.interval],
+      label: (dim, group) => this.seatLabel(dim, group),
+      rank,
+    };
+  }
+
+  /** Seats without a value of the dimension are group 0. */
+  private seatLabel(dim: Dimension, group: number): string {
+    if (group !== 0) return this.label(dim, group);
+    return dim === 'team' ? '(assigned directly)' : dim === 'editor' ? '(no activity)' : '(unknown)';
+  }
+
+  private plan(query: QueryItem): Plan {
+    const { metric, filterDims } = this.checkShape(query);
     const scope = this.resolveScope(query.scope);
     const needed = [query.groupBy, ...filterDims].filter(
       (d) => d !== 'none' && d !== 'team' && d !== 'user' && d !== 'repository',
@@ -685,6 +752,7 @@ export function combine(metric: MetricDef, parts: (number | null)[]): number | n
     case 'sum':
     case 'average':
     case 'distinct':
+    case 'snapshot':
       return parts[0];
     case 'ratio':
     case 'weighted': {

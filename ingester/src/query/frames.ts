@@ -97,3 +97,39 @@ export function buildFrames(input: FrameInput): FrameJSON[] {
     };
   });
 }
+
+/** One column of a list frame (a row per item, e.g. per inactive seat). */
+export interface ListColumn {
+  name: string;
+  /** What Grafana shows as the column header. */
+  title: string;
+  type: FieldJSON['type'];
+  values: (string | number | null)[];
+  description?: string;
+}
+
+/** A list as one table frame: typed columns, each titled through displayNameFromDS. */
+export function buildListFrame(input: {
+  refId: string;
+  metric: MetricDef;
+  columns: ListColumn[];
+  meta: Record<string, unknown>;
+  notices: Notice[];
+}): FrameJSON {
+  return {
+    schema: {
+      refId: input.refId,
+      name: input.metric.title,
+      meta: { custom: input.meta, ...(input.notices.length ? { notices: input.notices } : {}) },
+      fields: input.columns.map((c) => ({
+        name: c.name,
+        type: c.type,
+        config: {
+          displayNameFromDS: c.title,
+          ...(c.description ? { description: c.description } : {}),
+        },
+      })),
+    },
+    data: { values: input.columns.map((c) => c.values) },
+  };
+}

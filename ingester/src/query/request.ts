@@ -7,6 +7,8 @@ export const INTERVALS = ['day', 'week', 'month'] as const;
 export const FORMATS = ['time_series', 'table'] as const;
 /** Longest range one query may span (ten years): bounds the work a request can ask for. */
 export const MAX_RANGE_DAYS = 3660;
+/** Seat metrics: a seat is active when its last activity is on one of this many days (the snapshot's included). */
+export const SEAT_ACTIVE_DAYS = { min: 1, max: 365, default: 30 } as const;
 
 const FILTER_DIMENSIONS = DIMENSIONS.filter((d) => d !== 'none');
 
@@ -26,6 +28,8 @@ export const queryItemSchema = z
     format: z.enum(FORMATS).default('time_series'),
     limit: z.number().int().min(1).max(1000).optional(),
     others: z.boolean().default(false),
+    /** Only for the seat metrics that say so in the catalog (`parameters`). */
+    seatActiveDays: z.number().int().min(SEAT_ACTIVE_DAYS.min).max(SEAT_ACTIVE_DAYS.max).optional(),
   })
   .strict();
 export type QueryItem = z.infer<typeof queryItemSchema>;

@@ -22,7 +22,11 @@ export type DictKind =
   | 'adoption_phase'
   | 'adoption_phase_version'
   | 'comment_type'
-  | 'review_party';
+  | 'review_party'
+  // Copilot seats (seat_snapshots): the plan, the full last_activity_editor string, and its editor name.
+  | 'plan_type'
+  | 'seat_editor'
+  | 'editor';
 
 export type ValueKind = 'int' | 'real' | 'bool' | 'text' | { dict: DictKind };
 

@@ -7,6 +7,17 @@ import type { ScopeKind } from '../scopes';
 export const REPORT_KINDS = ['aggregate', 'users', 'user-teams', 'repos'] as const;
 export type ReportKind = (typeof REPORT_KINDS)[number];
 
+/**
+ * Snapshots are not daily reports: GitHub only tells the state of now, so each sync records today's
+ * (UTC) snapshot, and past days can never be fetched. `seats` is the Copilot seats list.
+ */
+export const SNAPSHOT_KINDS = ['seats'] as const;
+export type SnapshotKind = (typeof SNAPSHOT_KINDS)[number];
+
+/** Everything a sync fetches and records in the `reports` table: the daily reports, then the snapshots. */
+export const SYNC_KINDS = [...REPORT_KINDS, ...SNAPSHOT_KINDS] as const;
+export type SyncKind = (typeof SYNC_KINDS)[number];
+
 /** The path segment GitHub uses for a report kind in a scope. */
 export function reportEndpointName(kind: ReportKind, scopeKind: ScopeKind): string {
   switch (kind) {
@@ -23,11 +34,16 @@ export function reportEndpointName(kind: ReportKind, scopeKind: ScopeKind): stri
 
 /** The GitHub endpoint name of a stored report kind, for messages. */
 export function endpointLabel(kind: string, scopeKind: ScopeKind): string {
+  if (kind === 'seats') return 'copilot/billing/seats';
   return isReportKind(kind) ? reportEndpointName(kind, scopeKind) : kind;
 }
 
 export function isReportKind(value: string): value is ReportKind {
   return (REPORT_KINDS as readonly string[]).includes(value);
+}
+
+export function isSyncKind(value: string): value is SyncKind {
+  return (SYNC_KINDS as readonly string[]).includes(value);
 }
 
 /** A JSON object as parsed from one report line. */

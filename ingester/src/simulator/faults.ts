@@ -14,6 +14,7 @@ export const FAULTS = [
   'malformed-lines',
   'pretty-aggregates',
   'policy-disabled',
+  'seats-forbidden',
 ] as const;
 export type Fault = (typeof FAULTS)[number];
 
@@ -30,6 +31,7 @@ export const FAULT_HELP: Record<Fault, string> = {
   'malformed-lines': 'users reports contain broken lines',
   'pretty-aggregates': 'aggregate files are pretty-printed JSON over many lines',
   'policy-disabled': 'the last organization answers 403 "Copilot usage metrics" policy disabled',
+  'seats-forbidden': "the last organization answers 403 to its seats list (a token that is not an owner's)",
 };
 
 export function parseFaults(list: string | undefined): Fault[] {

@@ -253,29 +253,9 @@ export class ReportGenerator {
         [prompt, gen, gen, gen * r(3, 9, 157), 0, gen * r(3, 9, 158), r(0, 20, 159)],
       );
     }
-    const day0 = SINCE.enterprise;
-    const month = Math.floor((day - day0) / 30);
     const ides: UserDay['ides'] = new Map();
     for (const name of new Set(cells.filter((c) => c.ide).map((c) => c.ide!))) {
-      const lag = r(0, 2, 160);
-      const [version, plugin, pluginVersion] =
-        name === 'vscode'
-          ? [
-              `1.${106 + month - lag}.${r(0, 3, 161)}`,
-              'copilot-chat',
-              `0.${33 + month - lag}.${r(0, 5, 162)}`,
-            ]
-          : name === 'visualstudio'
-            ? [`17.14.${10 + month - lag}`, 'copilot-vs', `1.${250 + month * 3 - lag}.0`]
-            : name === 'xcode'
-              ? [`26.${Math.max(0, month - 6 - lag)}`, 'copilot-xcode', `0.${40 + month - lag}.0`]
-              : name === 'neovim'
-                ? [`0.11.${Math.max(0, month - lag)}`, 'copilot.vim', `1.${50 + month - lag}.0`]
-                : [
-                    `2025.${2 + Math.min(month, 10) - Math.min(lag, 1)}`,
-                    'copilot-intellij',
-                    `1.5.${55 + month - lag}`,
-                  ];
+      const [version, plugin, pluginVersion] = this.ideRelease(u, day, name);
       ides.set(name, {
         version,
         plugin,
@@ -321,6 +301,44 @@ export class ReportGenerator {
       credits,
       phase: day >= SINCE.adoptionPhase ? this.phaseOf(u) : undefined,
     };
+  }
+
+  /** The release of an IDE a user runs on a day, and of its Copilot extension: upgrades follow the calendar. */
+  ideRelease(
+    u: number,
+    day: DayNumber,
+    name: string,
+  ): [version: string, plugin: string, pluginVersion: string] {
+    const r = (low: number, high: number, ...parts: number[]) =>
+      between(low, high, this.seed, u, day, ...parts);
+    const month = Math.floor((day - SINCE.enterprise) / 30);
+    const lag = r(0, 2, 160);
+    if (name === 'vscode')
+      return [
+        `1.${106 + month - lag}.${r(0, 3, 161)}`,
+        'copilot-chat',
+        `0.${33 + month - lag}.${r(0, 5, 162)}`,
+      ];
+    if (name === 'visualstudio')
+      return [`17.14.${10 + month - lag}`, 'copilot-vs', `1.${250 + month * 3 - lag}.0`];
+    if (name === 'xcode')
+      return [`26.${Math.max(0, month - 6 - lag)}`, 'copilot-xcode', `0.${40 + month - lag}.0`];
+    if (name === 'neovim')
+      return [`0.11.${Math.max(0, month - lag)}`, 'copilot.vim', `1.${50 + month - lag}.0`];
+    return [
+      `2025.${2 + Math.min(month, 10) - Math.min(lag, 1)}`,
+      'copilot-intellij',
+      `1.5.${55 + month - lag}`,
+    ];
+  }
+
+  /**
+   * The client of a user's activity on an active day, as the seats API writes last_activity_editor: their
+   * main IDE, which every active day's completions use.
+   */
+  editorOn(u: number, day: DayNumber): string {
+    const name = ideOf(this.seed, u, false);
+    return [name, ...this.ideRelease(u, day, name)].join('/');
   }
 
   /** AI adoption phase (0 no cohort, 1 code first, 2 agent first, 3 multi-agent), stable per user. */

@@ -38,6 +38,9 @@ export enum Salt {
   Active,
   Repo,
   Never,
+  Churn,
+  SeatDay,
+  SecondSeat,
 }
 
 const ORG_NAMES = [
@@ -187,6 +190,10 @@ export class Population {
   readonly secondOrg: Int16Array;
   readonly propensity: Float32Array;
   readonly startDay: Int32Array;
+  /** Day a user stops using Copilot for good while keeping the seat, or 2^30 if never. */
+  readonly stopDay: Int32Array;
+  /** Day the user's seat (in their primary organization) is assigned. */
+  readonly seatDay: Int32Array;
   /** Bit flags of the surfaces a user uses at all (see Trait). */
   readonly traits: Int32Array;
   readonly primaryTeam: Int32Array;
@@ -218,6 +225,8 @@ export class Population {
     this.secondOrg = new Int16Array(users).fill(-1);
     this.propensity = new Float32Array(users);
     this.startDay = new Int32Array(users);
+    this.stopDay = new Int32Array(users);
+    this.seatDay = new Int32Array(users);
     this.traits = new Int32Array(users);
     this.primaryTeam = new Int32Array(users);
     this.secondTeam = new Int32Array(users);
@@ -236,6 +245,16 @@ export class Population {
       const ramp = unit(seed, Salt.Start, u) ** 2;
       this.startDay[u] =
         unit(seed, Salt.Never, u) < 0.05 ? 2 ** 30 : SINCE.enterprise + Math.floor(ramp * 330);
+      // A few people stop using Copilot between late April and early September 2026 and keep their seat.
+      this.stopDay[u] =
+        unit(seed, Salt.Churn, u) < 0.06
+          ? SINCE.enterprise + 200 + between(0, 130, seed, Salt.Churn, u, 1)
+          : 2 ** 30;
+      // Seats are assigned ten days before first use; the never-users got theirs at some point too.
+      this.seatDay[u] =
+        this.startDay[u] < 2 ** 30
+          ? this.startDay[u] - 10
+          : SINCE.enterprise + between(0, 330, seed, Salt.SeatDay, u);
       this.traits[u] = traitsFor(seed, u);
     }
     for (const org of this.orgs) {
@@ -311,9 +330,20 @@ export class Population {
     return this.secondTeam[u] && this.secondTeam[u] !== primary ? [primary, this.secondTeam[u]] : [primary];
   }
 
-  /** Whether the user produced any Copilot activity that day: weekday rhythm, adoption growth. */
+  /**
+   * Whether the user holds a Copilot seat in the organization on that day: from their seat day in their
+   * primary organization; in a second organization, only for half of them (the others are licensed
+   * through their primary organization, so that one's usage report has them without a seat).
+   */
+  hasSeat(u: number, orgIndex: number, day: DayNumber): boolean {
+    if (day < this.seatDay[u]) return false;
+    if (this.primaryOrg[u] === orgIndex) return true;
+    return this.secondOrg[u] === orgIndex && unit(this.seed, Salt.SecondSeat, u) < 0.5;
+  }
+
+  /** Whether the user produced any Copilot activity that day: weekday rhythm, adoption growth, churn. */
   isActive(u: number, day: DayNumber): boolean {
-    if (day < this.startDay[u]) return false;
+    if (day < this.startDay[u] || day >= this.stopDay[u]) return false;
     const weekend = isoWeekday(day) >= 5;
     return unit(this.seed, Salt.Active, u, day) < this.propensity[u] * (weekend ? 0.12 : 1);
   }

@@ -81,6 +81,7 @@ export class SimulatorServer {
   readonly faultsInjected = new Map<Fault, number>();
   private readonly attempts = new Map<string, number>();
   private readonly installationTokens = new Map<string, number>();
+  private holders: { key: string; users: number[] } | undefined;
   private readonly secret = randomBytes(16);
   private server: Server | undefined;
   private baseUrl = '';
@@ -521,14 +522,34 @@ export class SimulatorServer {
 
   // ---- seats ----
 
+  /** The users holding a seat in the organization today, in member order (kept for the pages of a listing). */
+  seatHolders(orgIndex: number): number[] {
+    const key = `${orgIndex}:${this.today()}`;
+    if (this.holders?.key !== key)
+      this.holders = {
+        key,
+        users: this.population.orgs[orgIndex].members.filter((u) =>
+          this.population.hasSeat(u, orgIndex, this.today()),
+        ),
+      };
+    return this.holders.users;
+  }
+
   private seats(req: IncomingMessage, res: ServerResponse, url: URL, login: string): void {
     const scope = this.scopeOf('organization', login);
     if (!scope || scope.kind !== 'organization') return this.json(req, res, 404, { message: 'Not Found' });
+    if (this.faults.has('seats-forbidden') && scope.org.index === this.population.orgs.length - 1) {
+      this.inject('seats-forbidden');
+      return this.json(req, res, 403, {
+        message: 'You must be an organization owner to view Copilot seat assignments.',
+        documentation_url: 'https://docs.github.com/rest/copilot/copilot-user-management',
+      });
+    }
     const perPage = Math.min(100, Math.max(1, Number(url.searchParams.get('per_page') ?? 50) || 50));
     const page = Math.max(1, Number(url.searchParams.get('page') ?? 1) || 1);
-    const members = scope.org.members;
-    const pages = Math.max(1, Math.ceil(members.length / perPage));
-    const seats = members
+    const holders = this.seatHolders(scope.org.index);
+    const pages = Math.max(1, Math.ceil(holders.length / perPage));
+    const seats = holders
       .slice((page - 1) * perPage, page * perPage)
       .map((u) => this.seat(u, scope.org.index));
     const link = (p: number, rel: string) =>
@@ -541,12 +562,16 @@ export class SimulatorServer {
       req,
       res,
       200,
-      { total_seats: members.length, seats },
+      { total_seats: holders.length, seats },
       links.length ? { link: links.join(', ') } : {},
     );
   }
 
-  /** One seat, consistent with the usage data: last activity is the user's last active day. */
+  /**
+   * One seat, consistent with the usage data: last activity is the user's last active day within
+   * GitHub's 90-day retention, with the IDE (or CLI) they used that day; never-users and people who
+   * stopped using Copilot keep their seat.
+   */
   seat(u: number, orgIndex: number): JsonObject {
     const p = this.population;
     const today = this.today();
@@ -557,18 +582,17 @@ export class SimulatorServer {
         break;
       }
     }
-    const createdDay = Math.min(p.startDay[u], today) - 10;
     const teamId = p.primaryOrg[u] === orgIndex ? p.teamsOn(u, today)[0] : undefined;
     const viaTeam = teamId !== undefined && unit(p.seed, 400, u) < 0.4;
     return {
-      created_at: `${formatDay(Math.max(createdDay, SINCE.enterprise - 30))}T09:00:00Z`,
+      created_at: `${formatDay(p.seatDay[u])}T09:00:00Z`,
       updated_at: `${formatDay(today - 1)}T09:00:00Z`,
       pending_cancellation_date: unit(p.seed, 401, u) < 0.04 ? formatDay(today + 20) : null,
       last_activity_at:
         lastActive === undefined
           ? null
           : `${formatDay(lastActive)}T${String(8 + (hash(p.seed, 402, u) % 10)).padStart(2, '0')}:15:00Z`,
-      last_activity_editor: lastActive === undefined ? null : 'vscode/1.107.0/copilot-chat/0.34.0',
+      last_activity_editor: lastActive === undefined ? null : this.generator.editorOn(u, lastActive),
       plan_type: unit(p.seed, 403, u) < 0.7 ? 'business' : 'enterprise',
       assignee: { login: p.userLogin(u), id: p.userId(u), type: 'User' },
       assigning_team: viaTeam ? { id: teamId, slug: p.team(teamId!).slug, name: p.team(teamId!).slug } : null,

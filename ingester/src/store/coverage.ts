@@ -1,6 +1,6 @@
 /** What the database holds, per scope and report: the read side of `status` and /api/v1/sync/status. */
 import { type DayNumber, formatDay } from '../days';
-import { REPORT_KINDS, type ReportKind } from '../reports/types';
+import { SYNC_KINDS, type SyncKind } from '../reports/types';
 import { type Scope, scopeKey } from '../scopes';
 import { firstSyncDay, latestAvailableDay } from '../sync/planner';
 import type { DB } from './db';
@@ -12,7 +12,7 @@ export interface DayRange {
 }
 
 export interface ReportCoverage {
-  report: ReportKind;
+  report: SyncKind;
   firstDay: string | null;
   lastDay: string | null;
   okDays: number;
@@ -21,7 +21,7 @@ export interface ReportCoverage {
   malformedLines: number;
   /** Days whose last attempt failed; `status` is GitHub's HTTP answer when there was one (403: permission or policy). */
   failed: { day: string; attempts: number; error: string | null; status: number | null }[];
-  /** Days in the expected range with no stored attempt at all. */
+  /** Days in the expected range with no stored attempt at all; none for seats, whose past cannot be fetched. */
   gaps: DayRange[];
   lastFetchedAt: string | null;
 }
@@ -101,11 +101,12 @@ export function coverage(
     return {
       scope: scopeKey(scope),
       expected: { from: formatDay(first), to: formatDay(last) },
-      reports: REPORT_KINDS.map((report) => {
+      reports: SYNC_KINDS.map((report) => {
         const rows = scopeId === undefined ? [] : (rowsOf.all(scopeId, report) as ReportRow[]);
         const byDay = new Map(rows.map((row) => [row.day, row]));
         const missing: DayNumber[] = [];
-        for (let day = first; day <= last; day++) if (!byDay.has(day)) missing.push(day);
+        if (report !== 'seats')
+          for (let day = first; day <= last; day++) if (!byDay.has(day)) missing.push(day);
         const withData = rows.filter((row) => row.status === 'ok');
         return {
           report,

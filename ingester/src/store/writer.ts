@@ -3,7 +3,8 @@ import type { DayNumber } from '../days';
 import type { RepoIdentity, UserIdentity } from '../reports/identity';
 import { type CellValue, type RecordIssues, type RowSink, mapRecord } from '../reports/mapping';
 import { ALL_TABLE_SPECS, type DictKind, RECORD_TABLES, type TableSpec } from '../reports/schema';
-import type { ReportKind } from '../reports/types';
+import { type Seat, dayOfTimestamp, editorName, mergeSeats } from '../reports/seats';
+import type { ReportKind, SyncKind } from '../reports/types';
 import type { Scope } from '../scopes';
 import { ActiveSetWriter } from './activeSets';
 import type { DB } from './db';
@@ -146,6 +147,21 @@ export class Store {
          WHERE x.scope_id = ? AND x.day = ? AND x.user_ref > 0
          GROUP BY m.team_ref`,
       ),
+      seatDelete: db.prepare('DELETE FROM seat_snapshots WHERE scope_id = ? AND day = ?'),
+      seatInsert: db.prepare(
+        `INSERT OR REPLACE INTO seat_snapshots (scope_id, day, user_ref, plan_type, created_at, last_activity_at,
+           last_activity_day, last_activity_editor, editor, pending_cancellation_date, assigning_team_ref)
+         VALUES (@scopeId, @day, @userRef, @planType, @createdAt, @lastActivityAt, @lastActivityDay,
+           @lastActivityEditor, @editor, @pendingCancellationDate, @teamRef)`,
+      ),
+      seatRows: db.prepare(
+        `SELECT s.user_ref AS userRef, s.plan_type AS planType, s.created_at AS createdAt,
+           s.last_activity_at AS lastActivityAt, s.last_activity_day AS lastActivityDay,
+           s.last_activity_editor AS lastActivityEditor, s.editor, s.pending_cancellation_date AS pendingCancellationDate,
+           t.github_id AS teamGithubId, t.slug AS teamSlug
+         FROM seat_snapshots s LEFT JOIN teams t ON t.id = s.assigning_team_ref
+         WHERE s.scope_id = ? AND s.day = ?`,
+      ),
       unknownKey: db.prepare(
         `INSERT INTO unknown_keys (report_kind, path, first_day, last_day, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (report_kind, path) DO UPDATE SET first_day = min(first_day, excluded.first_day),
@@ -218,7 +234,7 @@ export class Store {
   /** Records an attempt that stored nothing: a 204 (no_data) or a failure. Call inside `exclusive`. */
   recordAttempt(
     scopeId: number,
-    kind: ReportKind,
+    kind: SyncKind,
     day: DayNumber,
     status: 'no_data' | 'failed',
     error?: string,
@@ -239,6 +255,121 @@ export class Store {
       bytes: status === 'no_data' ? 0 : null,
       fetchedAt: new Date().toISOString(),
     });
+  }
+
+  /**
+   * Replaces a scope's seat snapshot of a day with what GitHub listed and records it as an ok `seats`
+   * report, in one transaction. Call inside `exclusive`.
+   */
+  replaceSeats(
+    scopeId: number,
+    day: DayNumber,
+    seats: readonly Seat[],
+    outcome: { issues: string[]; malformed: number; pages: number },
+  ): void {
+    const { seatDelete, seatInsert } = this.statements;
+    const nullable = (kind: DictKind, value: string | null) =>
+      value === null ? null : this.resolve(kind, value);
+    this.inTransaction(() => {
+      seatDelete.run(scopeId, day);
+      for (const seat of seats) {
+        seatInsert.run({
+          scopeId,
+          day,
+          userRef: this.userRef(seat.user),
+          planType: nullable('plan_type', seat.planType),
+          createdAt: seat.createdAt,
+          lastActivityAt: seat.lastActivityAt,
+          lastActivityDay: dayOfTimestamp(seat.lastActivityAt),
+          lastActivityEditor: nullable('seat_editor', seat.lastActivityEditor),
+          editor: nullable('editor', editorName(seat.lastActivityEditor)),
+          pendingCancellationDate: seat.pendingCancellationDate,
+          teamRef: seat.assigningTeam
+            ? this.teamRef(scopeId, seat.assigningTeam.githubId, seat.assigningTeam.slug)
+            : null,
+        });
+      }
+      this.recordSnapshot(scopeId, day, seats.length, outcome);
+    });
+  }
+
+  /**
+   * An enterprise's seats of a day: the union of its organizations' stored snapshots of that day, one
+   * row per user (see `mergeSeats`), recorded as an ok `seats` report. Call inside `exclusive`.
+   */
+  replaceSeatUnion(enterpriseScopeId: number, orgScopeIds: readonly number[], day: DayNumber): number {
+    const { seatDelete, seatInsert, seatRows } = this.statements;
+    type Row = {
+      userRef: number;
+      planType: number | null;
+      createdAt: string | null;
+      lastActivityAt: string | null;
+      lastActivityDay: number | null;
+      lastActivityEditor: number | null;
+      editor: number | null;
+      pendingCancellationDate: number | null;
+      teamGithubId: number | null;
+      teamSlug: string | null;
+    };
+    const byUser = new Map<number, Row[]>();
+    for (const orgScopeId of orgScopeIds) {
+      for (const row of seatRows.all(orgScopeId, day) as Row[]) {
+        const rows = byUser.get(row.userRef);
+        if (rows) rows.push(row);
+        else byUser.set(row.userRef, [row]);
+      }
+    }
+    this.inTransaction(() => {
+      seatDelete.run(enterpriseScopeId, day);
+      for (const rows of byUser.values()) {
+        const { teamGithubId, teamSlug, ...seat } = mergeSeats(rows);
+        seatInsert.run({
+          ...seat,
+          scopeId: enterpriseScopeId,
+          day,
+          // Teams belong to a scope: the enterprise's own row for the organization's team.
+          teamRef:
+            teamGithubId !== null && teamSlug !== null
+              ? this.teamRef(enterpriseScopeId, teamGithubId, teamSlug)
+              : null,
+        });
+      }
+      this.recordSnapshot(enterpriseScopeId, day, byUser.size, { issues: [], malformed: 0, pages: 0 });
+    });
+    return byUser.size;
+  }
+
+  private recordSnapshot(
+    scopeId: number,
+    day: DayNumber,
+    records: number,
+    outcome: { issues: string[]; malformed: number; pages: number },
+  ): void {
+    this.statements.status.run({
+      scopeId,
+      kind: 'seats',
+      day,
+      status: 'ok',
+      error: null,
+      errorStatus: null,
+      records,
+      malformedLines: outcome.malformed,
+      issues: outcome.issues.length ? JSON.stringify(outcome.issues) : null,
+      unknownKeys: '[]',
+      files: outcome.pages,
+      bytes: null,
+      fetchedAt: new Date().toISOString(),
+    });
+  }
+
+  /** Runs `work` in one transaction; ids cached inside a rolled-back one are forgotten. */
+  private inTransaction(work: () => void): void {
+    try {
+      this.db.transaction(work)();
+    } catch (error) {
+      this.forgetCachedIds();
+      throw error;
+    }
   }
 
   /** @internal used by ReportTransaction */

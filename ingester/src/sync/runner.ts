@@ -7,13 +7,14 @@ import type { GitHubClient } from '../github/client';
 import { ExpiredLinkError, GitHubError, TruncatedDownloadError } from '../github/errors';
 import { downloadReportFile, fetchReportLinks } from '../github/reports';
 import type { Logger } from '../log';
-import { REPORT_KINDS, type ReportKind } from '../reports/types';
+import { type ReportKind, SYNC_KINDS, type SyncKind } from '../reports/types';
 import { type Scope, scopeKey } from '../scopes';
-import type { Store } from '../store/writer';
+import type { ReportOutcome, Store } from '../store/writer';
 import { importReport, type ReportFile } from './importer';
 import { type PlannedReport, planSync } from './planner';
 import { type Progress, noProgress } from './progress';
 import { acquireSyncLease } from './lock';
+import { syncSeats } from './seats';
 import { pruneBefore, startRun, finishRun, loadStatuses, markInterruptedRuns } from './runs';
 
 export interface SyncSettings {
@@ -29,7 +30,7 @@ export interface SyncRequest {
   trigger: string;
   from?: DayNumber;
   to?: DayNumber;
-  kinds?: readonly ReportKind[];
+  kinds?: readonly SyncKind[];
   force?: boolean;
   now?: Date;
 }
@@ -48,7 +49,7 @@ export interface SyncDeps {
 
 export interface SyncFailure {
   scope: string;
-  report: ReportKind;
+  report: SyncKind;
   day: string;
   error: string;
   /** GitHub's HTTP status, when GitHub answered. */
@@ -78,7 +79,7 @@ export interface SyncSummary {
   failures: SyncFailure[];
   durationMs: number;
   /** The same counts per report kind (every kind present, zeros included). */
-  byReport: Record<ReportKind, ReportTally>;
+  byReport: Record<SyncKind, ReportTally>;
 }
 
 /** Fetches and stores every planned report with bounded concurrency. Failures are recorded, not thrown. */
@@ -135,22 +136,30 @@ async function syncUnderLease(deps: SyncDeps, request: SyncRequest, today: DayNu
     failures: [],
     durationMs: 0,
     byReport: Object.fromEntries(
-      REPORT_KINDS.map((kind) => [
+      SYNC_KINDS.map((kind) => [
         kind,
         { ok: 0, noData: 0, failed: 0, skipped: 0, records: 0, malformedLines: 0 },
       ]),
-    ) as Record<ReportKind, ReportTally>,
+    ) as Record<SyncKind, ReportTally>,
   };
   const unknownKeys = new Set<string>();
   const blockedScopes = new Map<string, string>();
   let blockedAll: string | undefined;
   const tmpRoot = await mkdtemp(join(deps.tmpDir ?? tmpdir(), 'copilot-metrics-'));
 
+  // A scope GitHub refused (403/404) skips its remaining reports; seats need other rights, so they are
+  // neither skipped nor a reason to skip. An enterprise's seats are computed here, not fetched.
+  const blockedFor = (task: PlannedReport) =>
+    task.kind === 'seats'
+      ? task.scope.kind === 'enterprise'
+        ? undefined
+        : blockedAll
+      : (blockedAll ?? blockedScopes.get(scopeKey(task.scope)));
+
   const runOne = async (task: PlannedReport): Promise<void> => {
     const key = scopeKey(task.scope);
     const tally = summary.byReport[task.kind];
-    const blocked = blockedAll ?? blockedScopes.get(key);
-    if (blocked) {
+    if (blockedFor(task)) {
       summary.skipped++;
       tally.skipped++;
       return;
@@ -158,7 +167,10 @@ async function syncUnderLease(deps: SyncDeps, request: SyncRequest, today: DayNu
     const scopeId = scopeIds.get(key)!;
     const context = { scope: key, report: task.kind, day: formatDay(task.day) };
     try {
-      const result = await syncReport(deps, task, scopeId, tmpRoot);
+      const result =
+        task.kind === 'seats'
+          ? await syncSeats(deps, task, scopeId, request.scopes, scopeIds)
+          : await syncReport(deps, { ...task, kind: task.kind }, scopeId, tmpRoot);
       if (result === 'no_data') {
         summary.noData++;
         tally.noData++;
@@ -173,8 +185,12 @@ async function syncUnderLease(deps: SyncDeps, request: SyncRequest, today: DayNu
         if (result.malformedLines > 0) {
           logger.warn(
             { ...context, malformedLines: result.malformedLines, issues: result.issues.slice(0, 5) },
-            'report had malformed lines; the rest was stored',
+            task.kind === 'seats'
+              ? 'some seats could not be read; the rest were stored'
+              : 'report had malformed lines; the rest was stored',
           );
+        } else if (task.kind === 'seats' && result.issues.length > 0) {
+          logger.warn({ ...context, issues: result.issues.slice(0, 5) }, 'seats listing was irregular');
         }
       }
       progress.advance(result === 'no_data' ? 0 : result.records);
@@ -194,14 +210,32 @@ async function syncUnderLease(deps: SyncDeps, request: SyncRequest, today: DayNu
       );
       progress.advance(0);
       if (error instanceof GitHubError && error.status === 401) blockedAll = message;
-      else if (error instanceof GitHubError && (error.status === 403 || error.status === 404))
+      else if (
+        task.kind !== 'seats' &&
+        error instanceof GitHubError &&
+        (error.status === 403 || error.status === 404)
+      )
         blockedScopes.set(key, message);
     }
   };
 
+  // Organizations' seats first (a few quick pages each), then the reports, then the enterprises' seats,
+  // which are the union of their organizations' snapshots of the day.
+  const concurrency = Math.max(1, request.settings.concurrency);
+  const enterpriseSeats = plan.filter((t) => t.kind === 'seats' && t.scope.kind === 'enterprise');
   progress.start(plan.length);
   try {
-    await runPool(plan, Math.max(1, request.settings.concurrency), runOne);
+    await runPool(
+      plan.filter((t) => t.kind === 'seats' && t.scope.kind === 'organization'),
+      concurrency,
+      runOne,
+    );
+    await runPool(
+      plan.filter((t) => t.kind !== 'seats'),
+      concurrency,
+      runOne,
+    );
+    for (const task of enterpriseSeats) await runOne(task);
   } finally {
     progress.stop();
     await rm(tmpRoot, { recursive: true, force: true });
@@ -229,12 +263,14 @@ async function syncUnderLease(deps: SyncDeps, request: SyncRequest, today: DayNu
   return summary;
 }
 
+type TaskOutcome = 'no_data' | ReportOutcome;
+
 async function syncReport(
   deps: SyncDeps,
-  task: PlannedReport,
+  task: PlannedReport & { kind: ReportKind },
   scopeId: number,
   tmpRoot: string,
-): Promise<'no_data' | Awaited<ReturnType<typeof importReport>>> {
+): Promise<TaskOutcome> {
   const { store, client } = deps;
   let links = await fetchReportLinks(client, task.scope, task.kind, task.day);
   if (links.type === 'no_data') {

@@ -57,6 +57,7 @@ export function pruneBefore(db: DB, day: number): number {
       'team_members',
       'team_day',
       'active_sets',
+      'seat_snapshots',
       'raw_chunks',
       'reports',
     ]) {

@@ -1,7 +1,8 @@
 import { Combobox, type ComboboxOption, InlineField, InlineFieldRow, InlineSwitch, Input } from '@grafana/ui';
 import { useEffect, useState } from 'react';
+import type { CatalogMetric } from '../api';
 import { hasVariable } from '../templating';
-import { type CopilotQuery, LIMIT_RANGE } from '../types';
+import { type CopilotQuery, LIMIT_RANGE, SEAT_ACTIVE_DAYS_RANGE } from '../types';
 import { listOrVariable, variableOptions } from './hooks';
 
 const INTERVAL_OPTIONS: Array<ComboboxOption<string>> = [
@@ -18,12 +19,16 @@ const FORMAT_OPTIONS: Array<ComboboxOption<string>> = [
 interface Props {
   id: string;
   query: CopilotQuery;
+  /** The chosen metric's catalog entry: which options it takes. */
+  metric?: CatalogMetric;
   labelWidth: number;
   onChange: (query: CopilotQuery) => void;
 }
 
-/** Interval, format and top-N: how the figures are bucketed and shaped. */
-export function OptionsRow({ id, query, labelWidth, onChange }: Props) {
+/** Interval, format and top-N: how the figures are bucketed and shaped; the seat metrics' activity window. */
+export function OptionsRow({ id, query, metric, labelWidth, onChange }: Props) {
+  const takesActiveDays =
+    !!metric?.parameters?.includes('seatActiveDays') || query.seatActiveDays !== undefined;
   return (
     <InlineFieldRow>
       <InlineField label="Interval" labelWidth={labelWidth} tooltip="Bucket size of each point.">
@@ -58,6 +63,7 @@ export function OptionsRow({ id, query, labelWidth, onChange }: Props) {
           onChange={(event) => onChange({ ...query, others: event.currentTarget.checked })}
         />
       </InlineField>
+      {takesActiveDays && <ActiveDaysField id={`${id}-seat-active-days`} query={query} onChange={onChange} />}
     </InlineFieldRow>
   );
 }
@@ -138,6 +144,68 @@ function LimitField({
         width={12}
         inputMode="numeric"
         placeholder="All groups"
+        value={text}
+        onChange={(event) => setText(event.currentTarget.value)}
+        onBlur={commit}
+        onKeyDown={(event) => event.key === 'Enter' && commit()}
+      />
+    </InlineField>
+  );
+}
+
+/** Days a seat's last activity may be ago to count as active: a whole number in range, or a variable; empty is the default. */
+export function parseSeatActiveDays(text: string): { seatActiveDays?: number | string } | { error: string } {
+  const trimmed = text.trim();
+  if (trimmed === '') return {};
+  if (hasVariable(trimmed)) return { seatActiveDays: trimmed };
+  const days = Number(trimmed);
+  const { min, max } = SEAT_ACTIVE_DAYS_RANGE;
+  if (!Number.isInteger(days) || days < min || days > max) {
+    return { error: `Enter a whole number of days from ${min} to ${max}, or a variable` };
+  }
+  return { seatActiveDays: days };
+}
+
+function ActiveDaysField({
+  id,
+  query,
+  onChange,
+}: {
+  id: string;
+  query: CopilotQuery;
+  onChange: Props['onChange'];
+}) {
+  const saved = query.seatActiveDays === undefined ? '' : String(query.seatActiveDays);
+  const [text, setText] = useState(saved);
+  const [error, setError] = useState<string>();
+  useEffect(() => setText(saved), [saved]);
+
+  // Commits on blur or Enter, like the limit; empty removes the field, since the ingester takes it only when set.
+  const commit = () => {
+    const parsed = parseSeatActiveDays(text);
+    if ('error' in parsed) {
+      setError(parsed.error);
+      return;
+    }
+    setError(undefined);
+    if (parsed.seatActiveDays === query.seatActiveDays) return;
+    const next: CopilotQuery = { ...query, seatActiveDays: parsed.seatActiveDays };
+    if (parsed.seatActiveDays === undefined) delete next.seatActiveDays;
+    onChange(next);
+  };
+
+  return (
+    <InlineField
+      label="Active within"
+      invalid={!!error}
+      error={error}
+      tooltip={`A seat counts as active when its last Copilot activity is on one of this many days, ending on the snapshot day (default ${SEAT_ACTIVE_DAYS_RANGE.default}).`}
+    >
+      <Input
+        id={id}
+        width={12}
+        inputMode="numeric"
+        placeholder={`${SEAT_ACTIVE_DAYS_RANGE.default} days`}
         value={text}
         onChange={(event) => setText(event.currentTarget.value)}
         onBlur={commit}

@@ -2,7 +2,7 @@ import { dateTime } from '@grafana/data';
 import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { useState } from 'react';
-import { INGESTER, aCatalog, aDataSource, aQuery } from '../../test/builders';
+import { INGESTER, aCatalog, aDataSource, aMetric, aQuery } from '../../test/builders';
 import { type Answer, installBackend, installVariables } from '../../test/grafana';
 import type { Catalog } from '../api';
 import type { CopilotQuery } from '../types';
@@ -318,6 +318,35 @@ describe('options', () => {
     await user.clear(limit);
     await user.tab();
     expect(lastQuery()).not.toHaveProperty('limit');
+  });
+
+  test('“Active within” is offered for the seat metrics that take it, and is saved only when set', async () => {
+    const seatsInactive = aMetric({
+      id: 'seats_inactive',
+      title: 'Inactive seats',
+      family: 'Seats',
+      groupBy: ['none', 'plan_type'],
+      parameters: ['seatActiveDays'],
+    });
+    ingester({ catalog: aCatalog([...aCatalog().metrics, seatsInactive]) });
+    const { user, lastQuery, onChange } = renderEditor({ metric: 'seats_inactive' });
+    const days = await screen.findByRole('textbox', { name: 'Active within' });
+
+    await user.type(days, '0{Enter}');
+    expect(await screen.findByText('Enter a whole number of days from 1 to 365, or a variable')).toBeTruthy();
+    expect(onChange).not.toHaveBeenCalled();
+
+    await user.clear(days);
+    await user.type(days, '90{Enter}');
+    expect(lastQuery().seatActiveDays).toBe(90);
+
+    await user.clear(days);
+    await user.tab();
+    expect(lastQuery()).not.toHaveProperty('seatActiveDays');
+
+    // Another metric takes no such option: the field goes away.
+    await choose(user, 'Metric', /^Active users/);
+    expect(screen.queryByRole('textbox', { name: 'Active within' })).toBeNull();
   });
 
   test('“Others” can be switched on only with a limit', async () => {

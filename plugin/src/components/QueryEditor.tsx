@@ -102,7 +102,7 @@ function MetricQueryEditor({ datasource, query, onChange, onRunQuery, range }: P
         labelWidth={LABEL_WIDTH}
         onChange={(filters) => change({ ...query, filters })}
       />
-      <OptionsRow id={id} query={query} labelWidth={LABEL_WIDTH} onChange={change} />
+      <OptionsRow id={id} query={query} metric={metric} labelWidth={LABEL_WIDTH} onChange={change} />
       {problems.length > 0 && (
         <Alert severity="warning" title="The ingester will refuse this query">
           {problems.map((problem) => problem.message).join(' ')}

@@ -1,0 +1,83 @@
+/**
+ * Child process for file-based measurements, so each one starts from a fresh heap and reports its
+ * own peak RSS. Usage (JSON on stdout):
+ *   node --import tsx bench/lib/import-process.ts baseline <file.ndjson.gz>
+ *   node --import tsx bench/lib/import-process.ts import <file.ndjson.gz> <database>
+ */
+import { createReadStream } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
+import { createGunzip } from 'node:zlib';
+import { parseDay } from '../../ingester/src/days';
+import { openDatabase } from '../../ingester/src/store/db';
+import { Store } from '../../ingester/src/store/writer';
+import { importReport } from '../../ingester/src/sync/importer';
+
+export interface ImportProcessResult {
+  mode: 'baseline' | 'import';
+  records: number;
+  ms: number;
+  /** Peak resident set size of this process, in bytes. */
+  maxRss: number;
+  /** Peak V8 heap in use and peak off-heap buffers (sampled every 50 ms), in bytes: the rest of RSS is native (SQLite, zlib). */
+  peakHeapUsed: number;
+  peakExternal: number;
+}
+
+const peaks = { heapUsed: 0, external: 0 };
+function sample(): void {
+  const usage = process.memoryUsage();
+  peaks.heapUsed = Math.max(peaks.heapUsed, usage.heapUsed);
+  peaks.external = Math.max(peaks.external, usage.external);
+}
+
+/** The floor any ingest pays: gunzip, split lines, JSON.parse each one, store nothing. */
+async function baseline(file: string): Promise<number> {
+  const lines = createInterface({ input: createReadStream(file).pipe(createGunzip()), crlfDelay: Infinity });
+  let records = 0;
+  for await (const line of lines) {
+    if (line.length === 0) continue;
+    if (JSON.parse(line)) records++;
+  }
+  return records;
+}
+
+/** The real path of a downloaded file: archive copy, parse, map, store, team and active-set rebuild. */
+async function ingest(file: string, database: string, day: number): Promise<{ records: number; ms: number }> {
+  const db = openDatabase(database);
+  const store = new Store(db);
+  const scopeId = store.scopeId({ kind: 'enterprise', slug: 'octodemo' });
+  const started = performance.now();
+  const outcome = await importReport(store, { scopeId, kind: 'users', day }, [{ path: file }]);
+  const ms = performance.now() - started;
+  db.close();
+  if (outcome.malformedLines)
+    throw new Error(`${outcome.malformedLines} malformed lines: ${outcome.issues[0]}`);
+  return { records: outcome.records, ms };
+}
+
+async function main() {
+  setInterval(sample, 50).unref();
+  const [mode, file, database, dayText] = process.argv.slice(2);
+  let measured: { records: number; ms: number };
+  if (mode === 'baseline') {
+    const started = performance.now();
+    const records = await baseline(file);
+    measured = { records, ms: performance.now() - started };
+  } else if (mode === 'import') measured = await ingest(file, database, parseDay(dayText || '2026-09-29')!);
+  else throw new Error(`unknown mode "${mode}"`);
+  sample();
+  const result: ImportProcessResult = {
+    mode,
+    ...measured,
+    maxRss: process.resourceUsage().maxRSS * 1024,
+    peakHeapUsed: peaks.heapUsed,
+    peakExternal: peaks.external,
+  };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,81 @@
+/**
+ * The ingester as `serve` runs it: one process with the writer (sync) and a reader connection behind
+ * the HTTP API, but with a fixed "now" and syncs started on request. Forked by processes.ts; the
+ * parent sends { sync: SyncRequestJSON } and gets { synced: summary } back.
+ */
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { StaticToken } from '../../ingester/src/github/auth';
+import { GitHubClient } from '../../ingester/src/github/client';
+import { createApp } from '../../ingester/src/http/app';
+import { silentLogger } from '../../ingester/src/log';
+import type { ReportKind } from '../../ingester/src/reports/types';
+import type { Scope } from '../../ingester/src/scopes';
+import { openDatabase } from '../../ingester/src/store/db';
+import { Store } from '../../ingester/src/store/writer';
+import { runSync, type SyncSettings } from '../../ingester/src/sync/runner';
+import { NOW } from './fixtures';
+
+export interface IngesterProcessOptions {
+  database: string;
+  simulatorUrl?: string;
+  scopes: Scope[];
+}
+
+export interface SyncMessage {
+  sync: {
+    settings: SyncSettings;
+    from?: number;
+    to?: number;
+    force?: boolean;
+    kinds?: ReportKind[];
+    scopes?: Scope[];
+  };
+}
+
+async function main() {
+  const options = JSON.parse(process.argv[2]) as IngesterProcessOptions;
+  const writer = openDatabase(options.database);
+  const store = new Store(writer);
+  const reader = openDatabase(options.database, { readonly: true });
+  const app = createApp({
+    db: reader,
+    logger: silentLogger,
+    scopes: options.scopes,
+    backfillDays: 365,
+    now: () => NOW,
+  });
+  const server = app.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const client =
+    options.simulatorUrl === undefined
+      ? undefined
+      : new GitHubClient({
+          apiUrl: options.simulatorUrl,
+          auth: new StaticToken('bench'),
+          logger: silentLogger,
+        });
+  process.on('message', (message: SyncMessage) => {
+    if (!client) throw new Error('no simulator to sync from');
+    runSync(
+      { store, client, logger: silentLogger },
+      { scopes: options.scopes, trigger: 'bench', now: NOW, ...message.sync },
+    ).then(
+      (summary) => process.send!({ synced: summary }),
+      (error: Error) => process.send!({ error: error.message }),
+    );
+  });
+  process.send!({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+  process.once('disconnect', () => {
+    server.closeAllConnections();
+    server.close();
+    reader.close();
+    writer.close();
+    process.exit(0);
+  });
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,91 @@
+/**
+ * Today's seats of a scope, for the runner: an organization's are read from GitHub; an enterprise's
+ * are the union of its organizations' snapshots of the day (the enterprise seats endpoint is not in the
+ * OpenAPI description this project follows).
+ */
+import type { DayNumber } from '../days';
+import type { GitHubClient } from '../github/client';
+import { fetchSeats } from '../github/seats';
+import type { Logger } from '../log';
+import { type Scope, scopeKey } from '../scopes';
+import type { ReportOutcome, Store } from '../store/writer';
+
+export async function syncSeats(
+  deps: { store: Store; client: GitHubClient; logger: Logger },
+  task: { scope: Scope; day: DayNumber },
+  scopeId: number,
+  scopes: readonly Scope[],
+  scopeIds: ReadonlyMap<string, number>,
+): Promise<'no_data' | ReportOutcome> {
+  const { store } = deps;
+  if (task.scope.kind === 'organization') {
+    const snapshot = await fetchSeats(deps.client, task.scope);
+    await store.exclusive(() => store.replaceSeats(scopeId, task.day, snapshot.seats, snapshot));
+    return {
+      records: snapshot.seats.length,
+      malformedLines: snapshot.malformed,
+      issues: snapshot.issues,
+      unknownKeys: [],
+      files: snapshot.pages,
+      bytes: null,
+    };
+  }
+  const label = scopeKey(task.scope);
+  const members = await store.exclusive(() =>
+    enterpriseOrganizations(
+      store,
+      scopeId,
+      scopes
+        .filter((s) => s.kind === 'organization')
+        .map((scope) => ({ id: scopeIds.get(scopeKey(scope))!, scope })),
+      scopes.filter((s) => s.kind === 'enterprise').length,
+    ),
+  );
+  if (members.length === 0) {
+    const message = `no organization of ${label} is synced (its seats are the union of its organizations' seats): list them in COPILOT_ORGS`;
+    deps.logger.warn({ scope: label }, message);
+    await store.exclusive(() => store.recordAttempt(scopeId, 'seats', task.day, 'no_data', message));
+    return 'no_data';
+  }
+  // Reads go through `exclusive` too: the writer connection may hold a report's open transaction.
+  const missing = await store.exclusive(() => {
+    const status = store.db
+      .prepare("SELECT status FROM reports WHERE scope_id = ? AND kind = 'seats' AND day = ?")
+      .pluck();
+    return members.filter((m) => status.get(m.id, task.day) !== 'ok');
+  });
+  if (missing.length) {
+    throw new Error(
+      `the seats of ${label} are the union of its organizations' seats, and those of ${missing.map((m) => scopeKey(m.scope)).join(', ')} could not be read today (see their failures)`,
+    );
+  }
+  const records = await store.exclusive(() =>
+    store.replaceSeatUnion(
+      scopeId,
+      members.map((m) => m.id),
+      task.day,
+    ),
+  );
+  return { records, malformedLines: 0, issues: [], unknownKeys: [], files: 0, bytes: null };
+}
+
+/**
+ * The organizations that belong to an enterprise: those whose usage reports carry the enterprise's id
+ * (scopes.enterprise_github_id); while either id is unknown, every organization belongs to the only
+ * enterprise of the run (and to none when there are several).
+ */
+export function enterpriseOrganizations<T extends { id: number }>(
+  store: Store,
+  enterpriseScopeId: number,
+  orgs: readonly T[],
+  enterprises: number,
+): T[] {
+  const ids = store.db.prepare('SELECT github_id, enterprise_github_id FROM scopes WHERE id = ?');
+  const enterprise = ids.get(enterpriseScopeId) as { github_id: string | null };
+  return orgs.filter(({ id }) => {
+    const org = ids.get(id) as { enterprise_github_id: string | null };
+    return enterprise.github_id !== null && org.enterprise_github_id !== null
+      ? enterprise.github_id === org.enterprise_github_id
+      : enterprises === 1;
+  });
+}

@@ -1,0 +1,258 @@
+/**
+ * The structure behind the benchmark figures (BENCHMARKS.md), checked without timing anything: the
+ * SQL the engine builds for the dashboards' hot queries reads the index or rollup meant for it, and no
+ * dashboard query scans a whole figure table. The statements are captured as the engine runs them
+ * (with their bound values) and put through EXPLAIN QUERY PLAN on a database the real sync filled.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { QueryEngine } from '../src/query/engine';
+import { queryItemSchema } from '../src/query/request';
+import type { SimulatorServer } from '../src/simulator/server';
+import { openDatabase, type DB } from '../src/store/db';
+import { type TestDb, day, startSimulator, syncDays, tempDatabase, testClient } from './helpers';
+
+/** Tables whose size grows with users × days: reading one whole is what the indexes are there to avoid. */
+const FIGURE_TABLES =
+  /^(usage_day|by_\w+|pull_requests_day|pr_comment_types|pr_review_times|team_day|team_members|active_sets)$/;
+const RANGE = { fromDay: day('2026-09-10'), toDay: day('2026-09-29') };
+
+interface Read {
+  table: string;
+  /** SEARCH (an index range) or SCAN (every row, or every entry of an index). */
+  op: 'SEARCH' | 'SCAN';
+  /** What EXPLAIN QUERY PLAN says after USING: the index or key followed. */
+  using: string;
+  sql: string;
+}
+
+let simulator: SimulatorServer;
+let database: TestDb;
+let reader: DB;
+let explainer: DB;
+let scope: string;
+
+beforeAll(async () => {
+  simulator = await startSimulator({ users: 80, orgs: 2 });
+  database = tempDatabase();
+  const client = testClient(simulator.url);
+  await syncDays(database.store, client, {
+    scopes: [{ kind: 'enterprise', slug: simulator.scopes.enterprise }],
+    from: RANGE.fromDay,
+    to: RANGE.toDay,
+  });
+  await client.close();
+  scope = `enterprise:${simulator.scopes.enterprise}`;
+  reader = openDatabase(database.path, { readonly: true });
+  explainer = openDatabase(database.path, { readonly: true });
+});
+
+afterAll(async () => {
+  reader?.close();
+  explainer?.close();
+  database?.close();
+  await simulator?.stop();
+});
+
+/** Runs one panel query through the engine and returns what each of its statements reads. */
+function readsOf(query: Record<string, unknown>): Read[] {
+  const statements: { sql: string; args: unknown[] }[] = [];
+  const prepare = reader.prepare.bind(reader);
+  // Wraps prepare for this query only, so the engine's statements are seen with their bound values.
+  reader.prepare = ((sql: string) => {
+    const statement = prepare(sql);
+    for (const method of ['all', 'get', 'iterate'] as const) {
+      const original = statement[method].bind(statement) as (...args: unknown[]) => unknown;
+      (statement as any)[method] = (...args: unknown[]) => {
+        statements.push({ sql, args });
+        return original(...args);
+      };
+    }
+    return statement;
+  }) as DB['prepare'];
+  try {
+    const engine = new QueryEngine(reader);
+    engine.run(queryItemSchema.parse({ refId: 'A', scope, ...query }), RANGE);
+  } finally {
+    reader.prepare = prepare as DB['prepare'];
+  }
+  return statements.flatMap(({ sql, args }) => {
+    const aliases = new Map<string, string>();
+    for (const [, table, alias] of sql.matchAll(/\b(?:FROM|JOIN)\s+(\w+)(?:\s+(?:AS\s+)?(\w+))?/gi)) {
+      aliases.set(table, table);
+      if (alias && !/^(WHERE|JOIN|ON|GROUP|ORDER|LEFT|INNER|CROSS|INDEXED|LIMIT)$/i.test(alias))
+        aliases.set(alias, table);
+    }
+    const plan = explainer.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as { detail: string }[];
+    return plan.flatMap(({ detail }) => {
+      const match = /^(SEARCH|SCAN) (\w+)(?: USING (.*))?$/.exec(detail);
+      const table = match && aliases.get(match[2]);
+      return table ? [{ table, op: match[1] as Read['op'], using: match[3] ?? '', sql }] : [];
+    });
+  });
+}
+
+const figureReads = (query: Record<string, unknown>) =>
+  readsOf(query).filter((r) => FIGURE_TABLES.test(r.table));
+const describeReads = (reads: Read[]) =>
+  reads.map((r) => `${r.op} ${r.table} USING ${r.using || '(nothing)'}`);
+
+describe('scope totals and breakdowns read only the scope rows, through the partial *_scope_rows indexes', () => {
+  test.each([
+    ['org totals', { metric: 'code_generation_activity_count' }, 'usage_day', 'usage_day_scope_rows'],
+    ['weekly buckets', { metric: 'loc_added_sum', interval: 'week' }, 'usage_day', 'usage_day_scope_rows'],
+    [
+      'monthly buckets',
+      { metric: 'daily_active_users', interval: 'month' },
+      'usage_day',
+      'usage_day_scope_rows',
+    ],
+    ['by IDE', { metric: 'acceptance_rate', groupBy: 'ide' }, 'by_ide', 'by_ide_scope_rows'],
+    [
+      'by feature',
+      { metric: 'user_initiated_interaction_count', groupBy: 'feature' },
+      'by_feature',
+      'by_feature_scope_rows',
+    ],
+    [
+      'by model, filtered by feature',
+      {
+        metric: 'user_initiated_interaction_count',
+        groupBy: 'model',
+        filters: { feature: ['chat_panel_agent_mode'] },
+      },
+      'by_model_feature',
+      'by_model_feature_scope_rows',
+    ],
+  ])('%s', (_name, query, table, index) => {
+    const reads = figureReads(query);
+    expect(describeReads(reads)).toEqual([
+      expect.stringMatching(new RegExp(`^SEARCH ${table} USING .*\\b${index}\\b`)),
+    ]);
+  });
+
+  // Known miss (BENCHMARKS.md): SQLite takes the primary key over every user row of each day instead
+  // of the partial index; at 10,000 users over 90 days that is 48 ms against 7 ms. When the engine
+  // fixes it, this fails: make it a plain test. (Pull-request totals are left out: on a database this
+  // small the planner rightly prefers the primary key, while at scale it takes the partial index.)
+  test.failing('by language', () => {
+    const reads = figureReads({
+      metric: 'code_generation_activity_count',
+      groupBy: 'language',
+      interval: 'week',
+    });
+    expect(describeReads(reads)).toEqual([
+      expect.stringMatching(/^SEARCH by_language_feature USING .*\bby_language_feature_scope_rows\b/),
+    ]);
+  });
+});
+
+describe('per-user rankings read usage_day_by_user', () => {
+  test('the series of the top users follow the covering index, one user at a time', () => {
+    const reads = figureReads({ metric: 'loc_added_sum', groupBy: 'user', limit: 5, interval: 'week' });
+    const series = reads.filter((r) => /user_ref IN/.test(r.sql));
+    expect(series.length).toBeGreaterThan(0);
+    for (const read of series) expect(read.using).toMatch(/COVERING INDEX usage_day_by_user/);
+  });
+
+  // Known miss (BENCHMARKS.md, "where time goes"): the ranking over the whole range is planned on the
+  // primary key plus a temporary B-tree for GROUP BY user, reading the wide usage_day rows; forcing
+  // usage_day_by_user is 4x faster at 10,000 users over 90 days. When the engine fixes it, this fails:
+  // make it a plain test.
+  test.failing('the ranking of every user over the range follows usage_day_by_user', () => {
+    const reads = figureReads({
+      metric: 'code_generation_activity_count',
+      groupBy: 'user',
+      format: 'table',
+      limit: 10,
+    });
+    const ranking = reads.filter((r) => r.table === 'usage_day' && !/user_ref IN/.test(r.sql));
+    expect(ranking.length).toBeGreaterThan(0);
+    for (const read of ranking) expect(read.using).toMatch(/usage_day_by_user/);
+  });
+});
+
+test.each([
+  ['generations by team', { metric: 'code_generation_activity_count', groupBy: 'team' }],
+  ['team comparison table', { metric: 'acceptance_rate', groupBy: 'team', format: 'table' }],
+  ['daily active users by team', { metric: 'active_users', groupBy: 'team' }],
+])('team series read the team_day rollup, not users × memberships: %s', (_name, query) => {
+  const tables = figureReads(query).map((r) => r.table);
+  expect(tables).toContain('team_day');
+  expect(tables).not.toContain('usage_day');
+  expect(tables).not.toContain('team_members');
+});
+
+test.each([
+  ['active users, monthly', { metric: 'active_users', interval: 'month' }],
+  ['active users by IDE, weekly', { metric: 'active_users', groupBy: 'ide', interval: 'week' }],
+  ['chat users', { metric: 'used_chat', interval: 'week' }],
+])('distinct users are unions of the per-day active sets: %s', (_name, query) => {
+  const reads = figureReads(query);
+  expect(reads.length).toBeGreaterThan(0);
+  for (const read of reads) expect(`${read.op} ${read.table}`).toBe('SEARCH active_sets');
+});
+
+interface Panel {
+  title?: string;
+  panels?: Panel[];
+  targets?: Record<string, unknown>[];
+}
+
+/** Every Copilot query of the provisioned dashboards, with template variables at "All". */
+function dashboardQueries(): [string, Record<string, unknown>][] {
+  const dir = join(__dirname, '..', '..', 'dashboards', 'json', 'Copilot');
+  const out: [string, Record<string, unknown>][] = [];
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
+    const walk = (panels: Panel[]) => {
+      for (const panel of panels) {
+        walk(panel.panels ?? []);
+        for (const target of panel.targets ?? []) {
+          if (typeof target.metric !== 'string') continue;
+          // The scope variable becomes the test's scope; refId and datasource are Grafana's.
+          const query = Object.fromEntries(
+            Object.entries(target).filter(([key]) => !['refId', 'datasource', 'scope'].includes(key)),
+          );
+          const filters = Object.entries((query.filters ?? {}) as Record<string, string[]>)
+            .map(([dim, values]) => [dim, values.filter((v) => !v.startsWith('$'))] as const)
+            .filter(([, values]) => values.length > 0);
+          out.push([
+            `${file} / ${panel.title} / ${String(query.metric)}`,
+            {
+              ...query,
+              interval: query.interval === '$interval' ? 'week' : query.interval,
+              filters: Object.fromEntries(filters),
+            },
+          ]);
+        }
+      }
+    };
+    walk((JSON.parse(readFileSync(join(dir, file), 'utf8')) as Panel).panels ?? []);
+  }
+  return out;
+}
+
+/** The agent label lookup (latest agent_name of an agent id) has no index on agent: a known miss, below. */
+const AGENT_LABEL = /FROM by_agent a JOIN dictionary d ON d\.id = a\.agent_name WHERE a\.agent = \?/;
+
+test('no dashboard query scans a whole figure table', () => {
+  const queries = dashboardQueries();
+  expect(queries.length).toBeGreaterThan(50);
+  const scans = queries.flatMap(([name, query]) =>
+    figureReads(query)
+      .filter((r) => r.op === 'SCAN' && !AGENT_LABEL.test(r.sql))
+      .map((r) => `${name}: SCAN ${r.table} ${r.using}`),
+  );
+  expect(scans).toEqual([]);
+});
+
+// Known miss: labelling a series grouped by agent scans every by_agent row for the agent's latest name.
+// When the engine fixes it, this fails: make it a plain test and drop AGENT_LABEL above.
+test.failing('agent labels are looked up without scanning by_agent', () => {
+  const reads = figureReads({
+    metric: 'totals_by_3rd_party_agent.user_initiated_interaction_count',
+    groupBy: 'agent',
+  });
+  expect(reads.filter((r) => AGENT_LABEL.test(r.sql)).length).toBeGreaterThan(0);
+  expect(reads.filter((r) => r.op === 'SCAN')).toEqual([]);
+});
