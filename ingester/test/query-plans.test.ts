@@ -55,7 +55,7 @@ afterAll(async () => {
 });
 
 /** Runs one panel query through the engine and returns what each of its statements reads. */
-function readsOf(query: Record<string, unknown>): Read[] {
+function readsOf(query: Record<string, unknown>, range = RANGE): Read[] {
   const statements: { sql: string; args: unknown[] }[] = [];
   const prepare = reader.prepare.bind(reader);
   // Wraps prepare for this query only, so the engine's statements are seen with their bound values.
@@ -72,7 +72,7 @@ function readsOf(query: Record<string, unknown>): Read[] {
   }) as DB['prepare'];
   try {
     const engine = new QueryEngine(reader);
-    engine.run(queryItemSchema.parse({ refId: 'A', scope, ...query }), RANGE);
+    engine.run(queryItemSchema.parse({ refId: 'A', scope, ...query }), range);
   } finally {
     reader.prepare = prepare as DB['prepare'];
   }
@@ -92,8 +92,8 @@ function readsOf(query: Record<string, unknown>): Read[] {
   });
 }
 
-const figureReads = (query: Record<string, unknown>) =>
-  readsOf(query).filter((r) => FIGURE_TABLES.test(r.table));
+const figureReads = (query: Record<string, unknown>, range = RANGE) =>
+  readsOf(query, range).filter((r) => FIGURE_TABLES.test(r.table));
 const describeReads = (reads: Read[]) =>
   reads.map((r) => `${r.op} ${r.table} USING ${r.using || '(nothing)'}`);
 
@@ -131,11 +131,9 @@ describe('scope totals and breakdowns read only the scope rows, through the part
     ]);
   });
 
-  // Known miss (BENCHMARKS.md): SQLite takes the primary key over every user row of each day instead
-  // of the partial index; at 10,000 users over 90 days that is 48 ms against 7 ms. When the engine
-  // fixes it, this fails: make it a plain test. (Pull-request totals are left out: on a database this
-  // small the planner rightly prefers the primary key, while at scale it takes the partial index.)
-  test.failing('by language', () => {
+  // Statistics sampled with analysis_limit mislead SQLite into the primary key here (48 ms against 7 ms at
+  // 10,000 users over 90 days), so the engine names the partial index itself.
+  test('by language', () => {
     const reads = figureReads({
       metric: 'code_generation_activity_count',
       groupBy: 'language',
@@ -155,17 +153,14 @@ describe('per-user rankings read usage_day_by_user', () => {
     for (const read of series) expect(read.using).toMatch(/COVERING INDEX usage_day_by_user/);
   });
 
-  // Known miss (BENCHMARKS.md, "where time goes"): the ranking over the whole range is planned on the
-  // primary key plus a temporary B-tree for GROUP BY user, reading the wide usage_day rows; forcing
-  // usage_day_by_user is 4x faster at 10,000 users over 90 days. When the engine fixes it, this fails:
-  // make it a plain test.
-  test.failing('the ranking of every user over the range follows usage_day_by_user', () => {
-    const reads = figureReads({
-      metric: 'code_generation_activity_count',
-      groupBy: 'user',
-      format: 'table',
-      limit: 10,
-    });
+  // Over four weeks or more the engine names usage_day_by_user: planned on the primary key, the ranking
+  // sorts every user-day row (363 ms against 83 ms at 10,000 users over 90 days). Over shorter ranges the
+  // primary key is the faster of the two, and SQLite is left to choose.
+  test('the ranking of every user over 90 days follows usage_day_by_user', () => {
+    const reads = figureReads(
+      { metric: 'code_generation_activity_count', groupBy: 'user', format: 'table', limit: 10 },
+      { fromDay: RANGE.toDay - 89, toDay: RANGE.toDay },
+    );
     const ranking = reads.filter((r) => r.table === 'usage_day' && !/user_ref IN/.test(r.sql));
     expect(ranking.length).toBeGreaterThan(0);
     for (const read of ranking) expect(read.using).toMatch(/usage_day_by_user/);
@@ -232,7 +227,7 @@ function dashboardQueries(): [string, Record<string, unknown>][] {
   return out;
 }
 
-/** The agent label lookup (latest agent_name of an agent id) has no index on agent: a known miss, below. */
+/** The agent label lookup: the latest agent_name of an agent id. */
 const AGENT_LABEL = /FROM by_agent a JOIN dictionary d ON d\.id = a\.agent_name WHERE a\.agent = \?/;
 
 test('no dashboard query scans a whole figure table', () => {
@@ -240,15 +235,14 @@ test('no dashboard query scans a whole figure table', () => {
   expect(queries.length).toBeGreaterThan(50);
   const scans = queries.flatMap(([name, query]) =>
     figureReads(query)
-      .filter((r) => r.op === 'SCAN' && !AGENT_LABEL.test(r.sql))
+      .filter((r) => r.op === 'SCAN')
       .map((r) => `${name}: SCAN ${r.table} ${r.using}`),
   );
   expect(scans).toEqual([]);
 });
 
-// Known miss: labelling a series grouped by agent scans every by_agent row for the agent's latest name.
-// When the engine fixes it, this fails: make it a plain test and drop AGENT_LABEL above.
-test.failing('agent labels are looked up without scanning by_agent', () => {
+// Labelling a series grouped by agent finds the agent's latest name through by_agent_by_agent (migration 007).
+test('agent labels are looked up without scanning by_agent', () => {
   const reads = figureReads({
     metric: 'totals_by_3rd_party_agent.user_initiated_interaction_count',
     groupBy: 'agent',

@@ -5,6 +5,7 @@
  */
 import { dayToMs, isoWeekday } from '../days';
 import { SET_SOURCES } from '../store/activeSets';
+import { TABLE_NAMES } from '../reports/schema';
 import type { DB } from '../store/db';
 import { type DistinctPlan, distinctCounts } from './distinct';
 import { type Scope, parseScopeKey, scopeKey } from '../scopes';
@@ -34,6 +35,41 @@ export class QueryError extends Error {
 export interface DayRangeQuery {
   fromDay: number;
   toDay: number;
+}
+
+/** Columns of the usage_day_by_user covering index (migration 003). */
+const BY_USER_COLUMNS = new Set([
+  'user_initiated_interaction_count',
+  'code_generation_activity_count',
+  'code_acceptance_activity_count',
+  'loc_suggested_to_add_sum',
+  'loc_added_sum',
+  'loc_deleted_sum',
+  'ai_credits_used',
+]);
+/** Figure tables that have a partial `<table>_scope_rows` index over subject-0 rows (migration 003). */
+const SCOPE_ROW_INDEXED = new Set(TABLE_NAMES);
+
+/**
+ * Index choices SQLite's statistics cannot be trusted with (sampled statistics see a few thousand rows
+ * where a scope has hundreds of thousands): scope totals read their partial index; a ranking of users
+ * over four weeks or more reads the user-ordered covering index instead of sorting every user-day row.
+ */
+function indexHint(plan: Plan, range: DayRangeQuery, topUsersOnly: boolean): string {
+  const table = plan.source.table;
+  if (!plan.userRows && !plan.repoRows)
+    return SCOPE_ROW_INDEXED.has(table) ? `INDEXED BY ${table}_scope_rows` : '';
+  if (
+    table !== 'usage_day' ||
+    plan.groupSql !== 'x.user_ref' ||
+    topUsersOnly ||
+    range.toDay - range.fromDay < 27
+  )
+    return '';
+  const columns = plan.metric.parts
+    .flatMap((part) => [...part.matchAll(/x\.(\w+)/g)].map((m) => m[1]))
+    .filter((c) => c !== 'user_ref');
+  return columns.every((c) => BY_USER_COLUMNS.has(c)) ? 'INDEXED BY usage_day_by_user' : '';
 }
 
 /** Aggregations whose parts are plain sums, so they can be added and subtracted outside SQL. */
@@ -349,7 +385,7 @@ export class QueryEngine {
     }
     // A constant in GROUP BY hides the index order from SQLite's planner (it then sorts every row): leave constants out.
     const sql = `SELECT ${BUCKETS[bucket]('x.day')} AS bucket, ${group} AS grp, ${source.parts.map((p, i) => `${p} AS p${i}`).join(', ')}
-      FROM ${source.table} x ${joins}
+      FROM ${source.table} x ${rollup ? '' : indexHint(plan, range, top !== undefined && !fold)} ${joins}
       WHERE ${where.join(' AND ')}
       GROUP BY ${[bucket === 'total' ? '' : 'bucket', group === '0' ? '' : 'grp'].filter(Boolean).join(', ') || 'bucket'}`;
     const bound = [
