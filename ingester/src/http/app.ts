@@ -129,6 +129,7 @@ export function createApp(options: ApiOptions): express.Express {
     };
     // No prototype: a refId of "__proto__" must become a key of the answer, not replace its prototype.
     const results: Record<string, ResultEntry> = Object.create(null);
+    const labels = new Map<string, string>();
     const refIds = parsed.data.queries
       .map((raw) => (raw as { refId?: unknown })?.refId)
       .filter((id) => typeof id === 'string');
@@ -150,7 +151,7 @@ export function createApp(options: ApiOptions): express.Express {
         continue;
       }
       try {
-        results[refId] = { frames: engine.run(item.data, range) };
+        results[refId] = { frames: engine.run(item.data, range, labels) };
       } catch (error) {
         if (error instanceof QueryError) results[refId] = { error: error.message, status: error.status };
         else {

@@ -138,11 +138,11 @@ export function dimensionValues(db: DB, dimension: string, query: ValueQuery): D
     values = db
       .prepare(
         `SELECT DISTINCT t.slug FROM teams t WHERE t.scope_id IN (${scopes}) AND t.slug LIKE ? ESCAPE '\\'
-         AND EXISTS (SELECT 1 FROM team_members m WHERE m.scope_id = t.scope_id AND m.team_ref = t.id AND m.day BETWEEN ? AND ?)
+         AND t.id IN (SELECT DISTINCT team_ref FROM team_day WHERE scope_id IN (${scopes}) AND day BETWEEN ? AND ?)
          ORDER BY t.slug LIMIT ${LIMIT}`,
       )
       .pluck()
-      .all(...query.scopeIds, pattern, ...range) as string[];
+      .all(...query.scopeIds, pattern, ...query.scopeIds, ...range) as string[];
   } else if (dim === 'user') {
     values = db
       .prepare(

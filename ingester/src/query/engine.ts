@@ -199,14 +199,18 @@ export class QueryEngine {
     else this.plan(query);
   }
 
-  run(query: QueryItem, range: DayRangeQuery): FrameJSON[] {
+  /**
+   * Answers one query. `labels` may be shared by the queries of one request, so a panel of several
+   * per-user tables looks each login up once.
+   */
+  run(query: QueryItem, range: DayRangeQuery, labels = new Map<string, string>()): FrameJSON[] {
     if (this.metricOf(query).snapshot) return this.seats.run(this.seatPlan(query), range);
     const plan = this.plan(query);
     const notices = this.notices(plan, query);
-    const labels = new Map<number, string>();
     const label = (group: number) => {
-      let text = labels.get(group);
-      if (text === undefined) labels.set(group, (text = this.label(plan.groupBy, group)));
+      const key = `${plan.groupBy}:${group}`;
+      let text = labels.get(key);
+      if (text === undefined) labels.set(key, (text = this.label(plan.groupBy, group)));
       return text;
     };
     const reported = this.reportedBuckets(plan, range, query.interval);
