@@ -95,7 +95,9 @@ export class ActiveSetWriter {
     this.remove.run(scopeId, day);
     for (const [kind, statement] of this.sources) {
       const byKey = new Map<number, number[]>();
-      for (const [key, user] of statement.all(scopeId, day) as [number, number][]) {
+      // iterate, not all(): a day of 100,000 users is millions of (key, user) pairs, which must not all be
+      // alive at once as row arrays.
+      for (const [key, user] of statement.iterate(scopeId, day) as IterableIterator<[number, number]>) {
         let users = byKey.get(key);
         if (!users) byKey.set(key, (users = []));
         users.push(user);

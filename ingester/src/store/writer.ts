@@ -11,6 +11,8 @@ import type { DB } from './db';
 
 export type ReportStatus = 'ok' | 'no_data' | 'failed';
 
+const USER_CACHE_LIMIT = 50_000;
+
 export interface ReportOutcome {
   records: number;
   malformedLines: number;
@@ -196,6 +198,9 @@ export class Store {
     const cached = this.users.get(user.githubId);
     if (cached && cached.login === user.login) return cached.id;
     const id = (this.statements.user.get(user.githubId, user.login) as { id: number }).id;
+    // Bounded: a report names each user once, so the cache only pays off across reports, and an
+    // enterprise of 300,000 users must not keep them all in memory.
+    if (this.users.size >= USER_CACHE_LIMIT) this.users.clear();
     this.users.set(user.githubId, { id, login: user.login });
     return id;
   }
