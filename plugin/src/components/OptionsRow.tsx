@@ -101,6 +101,47 @@ export function parseLimit(text: string): { limit?: number | string } | { error:
   return { limit };
 }
 
+/**
+ * A small numeric text field that commits on blur or Enter, so the query does not run on every
+ * keystroke. `commit` applies the text and returns an error message when the text is not valid (then
+ * nothing is saved).
+ */
+function CommittedField({
+  id,
+  label,
+  tooltip,
+  placeholder,
+  saved,
+  commit,
+}: {
+  id: string;
+  label: string;
+  tooltip: string;
+  placeholder: string;
+  saved: string;
+  commit: (text: string) => string | undefined;
+}) {
+  const [text, setText] = useState(saved);
+  const [error, setError] = useState<string>();
+  useEffect(() => setText(saved), [saved]);
+  const onCommit = () => setError(commit(text));
+
+  return (
+    <InlineField label={label} invalid={!!error} error={error} tooltip={tooltip}>
+      <Input
+        id={id}
+        width={12}
+        inputMode="numeric"
+        placeholder={placeholder}
+        value={text}
+        onChange={(event) => setText(event.currentTarget.value)}
+        onBlur={onCommit}
+        onKeyDown={(event) => event.key === 'Enter' && onCommit()}
+      />
+    </InlineField>
+  );
+}
+
 function LimitField({
   id,
   query,
@@ -110,46 +151,26 @@ function LimitField({
   query: CopilotQuery;
   onChange: Props['onChange'];
 }) {
-  const saved = query.limit === undefined ? '' : String(query.limit);
-  const [text, setText] = useState(saved);
-  const [error, setError] = useState<string>();
-  useEffect(() => setText(saved), [saved]);
-
-  // Commits on blur or Enter, so the query does not run on every keystroke; an invalid text is not saved.
-  const commit = () => {
-    const parsed = parseLimit(text);
-    if ('error' in parsed) {
-      setError(parsed.error);
-      return;
-    }
-    setError(undefined);
-    if (parsed.limit === query.limit) return;
-    const next: CopilotQuery = { ...query, limit: parsed.limit };
-    if (parsed.limit === undefined) {
-      delete next.limit;
-      delete next.others;
-    }
-    onChange(next);
-  };
-
   return (
-    <InlineField
+    <CommittedField
+      id={id}
       label="Limit"
-      invalid={!!error}
-      error={error}
       tooltip="Keep the top N groups by their total over the time range."
-    >
-      <Input
-        id={id}
-        width={12}
-        inputMode="numeric"
-        placeholder="All groups"
-        value={text}
-        onChange={(event) => setText(event.currentTarget.value)}
-        onBlur={commit}
-        onKeyDown={(event) => event.key === 'Enter' && commit()}
-      />
-    </InlineField>
+      placeholder="All groups"
+      saved={query.limit === undefined ? '' : String(query.limit)}
+      commit={(text) => {
+        const parsed = parseLimit(text);
+        if ('error' in parsed) return parsed.error;
+        if (parsed.limit === query.limit) return undefined;
+        const next: CopilotQuery = { ...query, limit: parsed.limit };
+        if (parsed.limit === undefined) {
+          delete next.limit;
+          delete next.others;
+        }
+        onChange(next);
+        return undefined;
+      }}
+    />
   );
 }
 
@@ -175,42 +196,23 @@ function ActiveDaysField({
   query: CopilotQuery;
   onChange: Props['onChange'];
 }) {
-  const saved = query.seatActiveDays === undefined ? '' : String(query.seatActiveDays);
-  const [text, setText] = useState(saved);
-  const [error, setError] = useState<string>();
-  useEffect(() => setText(saved), [saved]);
-
-  // Commits on blur or Enter, like the limit; empty removes the field, since the ingester takes it only when set.
-  const commit = () => {
-    const parsed = parseSeatActiveDays(text);
-    if ('error' in parsed) {
-      setError(parsed.error);
-      return;
-    }
-    setError(undefined);
-    if (parsed.seatActiveDays === query.seatActiveDays) return;
-    const next: CopilotQuery = { ...query, seatActiveDays: parsed.seatActiveDays };
-    if (parsed.seatActiveDays === undefined) delete next.seatActiveDays;
-    onChange(next);
-  };
-
+  // Empty removes the field, since the ingester takes it only when set.
   return (
-    <InlineField
+    <CommittedField
+      id={id}
       label="Active within"
-      invalid={!!error}
-      error={error}
       tooltip={`A seat counts as active when its last Copilot activity is on one of this many days, ending on the snapshot day (default ${SEAT_ACTIVE_DAYS_RANGE.default}).`}
-    >
-      <Input
-        id={id}
-        width={12}
-        inputMode="numeric"
-        placeholder={`${SEAT_ACTIVE_DAYS_RANGE.default} days`}
-        value={text}
-        onChange={(event) => setText(event.currentTarget.value)}
-        onBlur={commit}
-        onKeyDown={(event) => event.key === 'Enter' && commit()}
-      />
-    </InlineField>
+      placeholder={`${SEAT_ACTIVE_DAYS_RANGE.default} days`}
+      saved={query.seatActiveDays === undefined ? '' : String(query.seatActiveDays)}
+      commit={(text) => {
+        const parsed = parseSeatActiveDays(text);
+        if ('error' in parsed) return parsed.error;
+        if (parsed.seatActiveDays === query.seatActiveDays) return undefined;
+        const next: CopilotQuery = { ...query, seatActiveDays: parsed.seatActiveDays };
+        if (parsed.seatActiveDays === undefined) delete next.seatActiveDays;
+        onChange(next);
+        return undefined;
+      }}
+    />
   );
 }
