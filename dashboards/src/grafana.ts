@@ -306,6 +306,16 @@ export function joinOn(field: string): DataTransformerConfig {
   return { id: 'joinByField', options: { byField: field, mode: 'outer' } };
 }
 
+/** The activity columns of the per-team and per-person tables, each following the team variable. */
+export const ACTIVITY_COLUMNS: { metric: string; name: string; follows: FilterVariable[] }[] = [
+  { metric: 'user_initiated_interaction_count', name: 'Interactions', follows: ['team'] },
+  { metric: 'code_generation_activity_count', name: 'Generations', follows: ['team'] },
+  { metric: 'code_acceptance_activity_count', name: 'Acceptances', follows: ['team'] },
+  { metric: 'acceptance_rate', name: 'Acceptance rate', follows: ['team'] },
+  { metric: 'loc_added_sum', name: 'Lines added', follows: ['team'] },
+  { metric: 'ai_credits_used', name: 'AI credits', follows: ['team'] },
+];
+
 /**
  * A table with one row per `key` (team, user, repository) and one column per metric: table-format
  * queries joined on the key, columns renamed. With `top`, only the rows with the highest first column.

@@ -1,5 +1,5 @@
 /** 6. Teams: a comparison table and time series, joined per day with team membership, caveats in view. */
-import { PERCENT, dashboard, keyedTable, note, panel, variables } from './grafana';
+import { ACTIVITY_COLUMNS, PERCENT, dashboard, keyedTable, note, panel, variables } from './grafana';
 import { ACCEPTANCE_BY_COUNT, SMALL_TEAMS, TEAM_NOTES, USER_ROWS } from './notes';
 
 export default dashboard({
@@ -23,12 +23,7 @@ export default dashboard({
           caveats: [SMALL_TEAMS, USER_ROWS, ACCEPTANCE_BY_COUNT],
           ...keyedTable('team', [
             { metric: 'active_users', name: 'Active people', follows: ['team'] },
-            { metric: 'user_initiated_interaction_count', name: 'Interactions', follows: ['team'] },
-            { metric: 'code_generation_activity_count', name: 'Generations', follows: ['team'] },
-            { metric: 'code_acceptance_activity_count', name: 'Acceptances', follows: ['team'] },
-            { metric: 'acceptance_rate', name: 'Acceptance rate', follows: ['team'] },
-            { metric: 'loc_added_sum', name: 'Lines added', follows: ['team'] },
-            { metric: 'ai_credits_used', name: 'AI credits', follows: ['team'] },
+            ...ACTIVITY_COLUMNS,
           ]),
           overrides: [
             {

@@ -1,5 +1,5 @@
 /** 7. Users: a leaderboard, a per-user table that drills down to one person's history, AI credits, adoption phases. */
-import { PERCENT, STACKED_BARS, dashboard, keyedTable, panel, variables } from './grafana';
+import { ACTIVITY_COLUMNS, PERCENT, STACKED_BARS, dashboard, keyedTable, panel, variables } from './grafana';
 import { ACCEPTANCE_BY_COUNT, SMALL_TEAMS, USER_ROWS } from './notes';
 
 const PHASES =
@@ -59,14 +59,7 @@ export default dashboard({
           description:
             "One row per person with Copilot activity: prompts, suggestions shown and accepted, acceptance rate by count, lines added, AI credits. Click a login to see that person's history below.",
           caveats: [USER_ROWS, ACCEPTANCE_BY_COUNT, SMALL_TEAMS],
-          ...keyedTable('user', [
-            { metric: 'user_initiated_interaction_count', name: 'Interactions', follows: ['team'] },
-            { metric: 'code_generation_activity_count', name: 'Generations', follows: ['team'] },
-            { metric: 'code_acceptance_activity_count', name: 'Acceptances', follows: ['team'] },
-            { metric: 'acceptance_rate', name: 'Acceptance rate', follows: ['team'] },
-            { metric: 'loc_added_sum', name: 'Lines added', follows: ['team'] },
-            { metric: 'ai_credits_used', name: 'AI credits', follows: ['team'] },
-          ]),
+          ...keyedTable('user', [...ACTIVITY_COLUMNS]),
           overrides: [
             {
               matcher: { id: 'byName', options: 'user' },
