@@ -6,6 +6,7 @@ import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { scheduleJob } from 'node-schedule';
 import { z } from 'zod';
+import { PRIVACY_MODES, type PrivacyConfig, type PrivacyMode } from './privacy';
 import { SLUG_PATTERN, type Scope } from './scopes';
 
 export type GitHubAuthConfig =
@@ -27,6 +28,7 @@ export interface Config {
   demo: boolean;
   logLevel: string;
   http: { port: number; host: string; apiToken?: string; adminToken?: string };
+  privacy: PrivacyConfig;
 }
 
 export class ConfigError extends Error {
@@ -161,7 +163,29 @@ const envSchema = z.object({
     .transform((value) => value?.trim() || '0.0.0.0'),
   INGESTER_API_TOKEN: optionalText,
   INGESTER_ADMIN_TOKEN: optionalText,
+  PRIVACY_MODE: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      const mode = value?.trim().toLowerCase() || 'off';
+      if (!(PRIVACY_MODES as readonly string[]).includes(mode)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `PRIVACY_MODE must be one of ${PRIVACY_MODES.join(', ')} (got "${value}")`,
+        });
+        return z.NEVER;
+      }
+      return mode as PrivacyMode;
+    }),
+  PRIVACY_KEY: z
+    .string()
+    .optional()
+    .transform((value) => (value && value.length > 0 ? value : undefined)),
+  PRIVACY_MIN_GROUP_SIZE: wholeNumber('PRIVACY_MIN_GROUP_SIZE', 1, 1000, 5),
 });
+
+/** PRIVACY_KEY must be hard to guess: pseudonyms of known ids could otherwise be recomputed. */
+const MIN_PRIVACY_KEY_LENGTH = 32;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(env);
@@ -211,6 +235,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         'No scope to sync: set COPILOT_ORGS and/or COPILOT_ENTERPRISES (comma-separated logins or slugs).',
       );
   }
+  if (e.PRIVACY_MODE === 'pseudonymous') {
+    if (!e.PRIVACY_KEY)
+      problems.push(
+        'PRIVACY_MODE=pseudonymous needs PRIVACY_KEY, a secret of at least 32 characters (for example `openssl rand -hex 32`); keep it: another key gives other pseudonyms.',
+      );
+    else if (e.PRIVACY_KEY.length < MIN_PRIVACY_KEY_LENGTH)
+      problems.push(
+        `PRIVACY_KEY is ${e.PRIVACY_KEY.length} characters; use at least ${MIN_PRIVACY_KEY_LENGTH} (for example \`openssl rand -hex 32\`) so pseudonyms cannot be recomputed from known user ids.`,
+      );
+  } else if (e.PRIVACY_KEY) {
+    problems.push(
+      `PRIVACY_KEY is set but PRIVACY_MODE is ${e.PRIVACY_MODE}; set PRIVACY_MODE=pseudonymous to use it, or unset PRIVACY_KEY.`,
+    );
+  }
   if (problems.length) throw new ConfigError(problems);
 
   return {
@@ -227,6 +265,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demo,
     logLevel: e.LOG_LEVEL,
     http: { port: e.PORT!, host: e.HOST, apiToken: e.INGESTER_API_TOKEN, adminToken: e.INGESTER_ADMIN_TOKEN },
+    privacy: { mode: e.PRIVACY_MODE, key: e.PRIVACY_KEY, minGroupSize: e.PRIVACY_MIN_GROUP_SIZE! },
   };
 }
 

@@ -25,6 +25,8 @@ export function createLogger(level = 'info', destination?: pino.DestinationStrea
           '*.privateKey',
           'privacyKey',
           '*.privacyKey',
+          'privacy.key',
+          '*.privacy.key',
           'authorization',
           '*.authorization',
           '*.headers.authorization',

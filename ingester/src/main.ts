@@ -5,6 +5,7 @@
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config';
+import { PrivacyModeError } from './store/privacyMode';
 import { type DayNumber, dayOf, formatDay, parseDay } from './days';
 import { createApp } from './http/app';
 import { createMetrics } from './http/metrics';
@@ -82,7 +83,7 @@ async function main(argv: string[]): Promise<number> {
 async function serve(config: ReturnType<typeof loadConfig>, logger: Logger): Promise<number> {
   const runtime = await createRuntime(config, logger);
   const reader = openDatabase(config.databasePath, { readonly: true });
-  const metrics = createMetrics(reader, { logger });
+  const metrics = createMetrics(reader, { logger, privacy: config.privacy });
   const service = new SyncService(
     {
       store: runtime.store,
@@ -104,6 +105,7 @@ async function serve(config: ReturnType<typeof loadConfig>, logger: Logger): Pro
     adminToken: config.http.adminToken,
     sync: service,
     metrics: metrics.registry,
+    privacy: config.privacy,
   });
   const server = app.listen(config.http.port, config.http.host);
   await once(server, 'listening');
@@ -323,6 +325,7 @@ main(process.argv.slice(2)).then(
   },
   (error: Error) => {
     if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
+    else if (error instanceof PrivacyModeError) process.stderr.write(`error: ${error.message}\n`);
     else if (
       error instanceof UsageError ||
       (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')

@@ -9,6 +9,7 @@ import type { Logger } from './log';
 import type { Scope } from './scopes';
 import { SimulatorServer } from './simulator/server';
 import { type DB, openDatabase } from './store/db';
+import { enforcePrivacyMode } from './store/privacyMode';
 import { Store } from './store/writer';
 
 export interface Runtime {
@@ -23,7 +24,13 @@ export interface Runtime {
 
 export async function createRuntime(config: Config, logger: Logger): Promise<Runtime> {
   const db = openDatabase(config.databasePath);
-  const store = new Store(db);
+  try {
+    enforcePrivacyMode(db, config.privacy, config.databasePath, { write: true });
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  const store = new Store(db, config.privacy);
 
   let simulator: SimulatorServer | undefined;
   let apiUrl = config.github.apiUrl;

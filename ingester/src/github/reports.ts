@@ -1,9 +1,11 @@
 import { createWriteStream } from 'node:fs';
 import { Transform, type TransformCallback } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { z } from 'zod';
 import { formatDay, type DayNumber } from '../days';
+import type { Pseudonymizer } from '../privacy';
 import { type ReportKind, reportEndpointName } from '../reports/types';
 import { type Scope, scopeKey } from '../scopes';
 import { type GitHubClient, githubMessage } from './client';
@@ -98,6 +100,35 @@ class LineBoundaryWatch extends Transform {
   }
 }
 
+/**
+ * Rewrites NDJSON line by line through a pseudonymizer (PRIVACY_MODE=pseudonymous), so that the bytes
+ * written to disk never hold a real login or user id. Line numbers are kept: a line that cannot be
+ * parsed is replaced by a placeholder the importer reports as malformed.
+ */
+class ScrubLines extends Transform {
+  private tail = '';
+  private readonly decoder = new StringDecoder('utf8');
+
+  constructor(private readonly pseudonyms: Pseudonymizer) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    const text = this.tail + this.decoder.write(chunk);
+    const lines = text.split('\n');
+    this.tail = lines.pop()!;
+    callback(
+      null,
+      lines.length ? lines.map((line) => this.pseudonyms.scrubLine(line)).join('\n') + '\n' : '',
+    );
+  }
+
+  override _flush(callback: TransformCallback): void {
+    const rest = this.tail + this.decoder.end();
+    callback(null, rest.length ? this.pseudonyms.scrubLine(rest) : '');
+  }
+}
+
 function parses(text: string): boolean {
   try {
     JSON.parse(text);
@@ -115,6 +146,7 @@ export async function downloadReportFile(
   client: GitHubClient,
   url: string,
   file: string,
+  options: { pseudonyms?: Pseudonymizer } = {},
 ): Promise<{ bytes: number }> {
   const response = await client.openDownload(url);
   if (response.statusCode === 403 || response.statusCode === 404) {
@@ -128,7 +160,10 @@ export async function downloadReportFile(
   const declared = Number(response.headers['content-length']);
   const watch = new LineBoundaryWatch();
   try {
-    await pipeline(response.body, watch, createGzip({ level: ARCHIVE_GZIP_LEVEL }), createWriteStream(file));
+    const gzip = createGzip({ level: ARCHIVE_GZIP_LEVEL });
+    if (options.pseudonyms)
+      await pipeline(response.body, watch, new ScrubLines(options.pseudonyms), gzip, createWriteStream(file));
+    else await pipeline(response.body, watch, gzip, createWriteStream(file));
   } catch (error) {
     throw new TruncatedDownloadError(`after ${watch.bytes} bytes: ${(error as Error).message}`);
   }

@@ -19,6 +19,7 @@ import { QueryEngine, QueryError } from '../query/engine';
 import type { FrameJSON } from '../query/frames';
 import { MAX_RANGE_DAYS, describeIssues, queryItemSchema, queryRequestSchema } from '../query/request';
 import { annotations } from '../query/annotations';
+import type { PrivacyConfig } from '../privacy';
 import type { Scope } from '../scopes';
 import { coverage } from '../store/coverage';
 import type { DB } from '../store/db';
@@ -39,6 +40,8 @@ export interface ApiOptions {
   adminToken?: string;
   sync?: SyncService;
   metrics?: Registry;
+  /** PRIVACY_MODE and PRIVACY_MIN_GROUP_SIZE, which the query engine enforces. */
+  privacy?: PrivacyConfig;
   now?: () => Date;
 }
 
@@ -49,7 +52,7 @@ type ResultEntry = { frames: FrameJSON[] } | { error: string; status: number };
 
 export function createApp(options: ApiOptions): express.Express {
   const { db, logger } = options;
-  const engine = new QueryEngine(db);
+  const engine = new QueryEngine(db, options.privacy);
   const now = options.now ?? (() => new Date());
   const app = express();
   app.disable('x-powered-by');

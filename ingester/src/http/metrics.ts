@@ -13,11 +13,14 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import { type DayNumber, dayToMs } from '../days';
 import { silentLogger, type Logger } from '../log';
 import { REPORT_KINDS, SYNC_KINDS } from '../reports/types';
+import { PRIVACY_OFF, type PrivacyConfig, suppressesSmallGroups } from '../privacy';
 import type { DB } from '../store/db';
 import type { SyncSummary } from '../sync/runner';
 
 export interface MetricsOptions {
   logger?: Logger;
+  /** PRIVACY_MODE and PRIVACY_MIN_GROUP_SIZE: how team gauges are computed and which are left out. */
+  privacy?: PrivacyConfig;
   /** Node.js process metrics (process_*, nodejs_*); on by default. */
   defaultMetrics?: boolean;
 }
@@ -161,7 +164,7 @@ const seconds = (iso: string | null): number | null => {
 };
 
 /** Reads everything the gauges show; a handful of indexed queries touching at most 28 days per scope. */
-function readSnapshot(db: DB, teamCache: TeamCache): Snapshot {
+function readSnapshot(db: DB, teamCache: TeamCache, privacy: PrivacyConfig): Snapshot {
   const scopeRows = db
     .prepare("SELECT id, kind || ':' || slug AS scope FROM scopes ORDER BY scope")
     .all() as { id: number; scope: string }[];
@@ -268,6 +271,20 @@ function readSnapshot(db: DB, teamCache: TeamCache): Snapshot {
      LEFT JOIN usage_day x ON x.scope_id = @scope AND x.day = @day AND x.user_ref = mb.user_ref
      GROUP BY mb.slug`,
   );
+  // PRIVACY_MODE=aggregate keeps no memberships or per-user rows: the team_day rollup has the figures,
+  // summed per slug (an enterprise's teams of one slug in several organizations add up).
+  const teamDayRollup = db.prepare(
+    `SELECT t.slug AS team, sum(x.active_users) AS active_users,
+       total(x.user_initiated_interaction_count) AS interactions,
+       total(x.code_generation_activity_count) AS generations,
+       total(x.code_acceptance_activity_count) AS acceptances
+     FROM team_day x JOIN teams t ON t.id = x.team_ref
+     WHERE x.scope_id = @scope AND x.day = @day
+     GROUP BY t.slug`,
+  );
+  const teamFigures = privacy.mode === 'aggregate' ? teamDayRollup : teamDay;
+  // In the privacy modes, a team-day with fewer active users than PRIVACY_MIN_GROUP_SIZE is left out.
+  const minUsers = suppressesSmallGroups(privacy) ? privacy.minGroupSize : 0;
   // A stored day's team figures change only when its reports or the scope's team names do.
   const nextTeamCache: TeamCache = new Map();
 
@@ -296,9 +313,9 @@ function readSnapshot(db: DB, teamCache: TeamCache): Snapshot {
       const key = `${id}:${day}:${version}:${names}`;
       const figures =
         teamCache.get(key) ??
-        (teamDay.all({ scope: id, day }) as ({ team: string } & Record<TeamColumn, number>)[]).map(
-          ({ team, ...values }) => ({ day, team, values }),
-        );
+        (teamFigures.all({ scope: id, day }) as ({ team: string } & Record<TeamColumn, number>)[])
+          .filter((row) => row.active_users >= minUsers)
+          .map(({ team, ...values }) => ({ day, team, values }));
       nextTeamCache.set(key, figures);
       rows.push(...figures);
     }
@@ -407,6 +424,7 @@ export function createMetrics(db: DB, options: MetricsOptions = {}): IngesterMet
   let cached: { key: string; snapshot: Snapshot } | undefined;
   let failedAt: number | undefined;
   const teamCache: TeamCache = new Map();
+  const privacy = options.privacy ?? PRIVACY_OFF;
   const totalChanges = db.prepare('SELECT total_changes()').pluck();
   /** The database's figures, read again only when some connection committed since the last read. */
   const snapshot = (): Snapshot => {
@@ -416,7 +434,7 @@ export function createMetrics(db: DB, options: MetricsOptions = {}): IngesterMet
       // data_version moves on other connections' commits; total_changes on this one's.
       const key = `${db.pragma('data_version', { simple: true })}:${totalChanges.get()}`;
       if (cached?.key !== key)
-        cached = { key, snapshot: db.transaction(() => readSnapshot(db, teamCache))() };
+        cached = { key, snapshot: db.transaction(() => readSnapshot(db, teamCache, privacy))() };
       failedAt = undefined;
       return cached.snapshot;
     } catch (error) {

@@ -18,7 +18,8 @@ import {
   formatsOf,
   groupingsOf,
 } from './catalog';
-import { type FrameJSON, type Notice, buildFrames, type SeriesPoint } from './frames';
+import { type FrameJSON, type Notice, buildFrames, type SeriesPoint, unavailableFrame } from './frames';
+import { PRIVACY_OFF, type PrivacyConfig, suppressesSmallGroups } from '../privacy';
 import { SEAT_ACTIVE_DAYS, type QueryItem } from './request';
 import { type SeatPlan, SeatQueries } from './seats';
 
@@ -139,13 +140,29 @@ interface Plan {
 
 const OTHERS = -1;
 
+const SEATS_UNAVAILABLE =
+  'Seats are not synced with PRIVACY_MODE=aggregate: every seat is a per-person record. Use PRIVACY_MODE=pseudonymous for seat and licence metrics.';
+
+/** Hides the values of small groups (PRIVACY_MIN_GROUP_SIZE) and says how many it hid. */
+interface SmallGroupGuard {
+  hides(bucketStart: number, group: number, bucket: BucketMode): boolean;
+  /** Groups under the minimum over the whole range. */
+  hiddenGroups(): number[];
+  withheldOthers(): void;
+  suppressed(): number;
+  notices(): Notice[];
+}
+
 export class QueryEngine {
   private readonly dictIds;
   private readonly dictValue;
   private readonly labels;
   private readonly seats: SeatQueries;
 
-  constructor(private readonly db: DB) {
+  constructor(
+    private readonly db: DB,
+    private readonly privacy: PrivacyConfig = PRIVACY_OFF,
+  ) {
     this.seats = new SeatQueries(db);
     this.dictIds = db.prepare('SELECT id FROM dictionary WHERE kind = ? AND value = ?').pluck();
     this.dictValue = db.prepare('SELECT value FROM dictionary WHERE id = ?').pluck();
@@ -204,8 +221,17 @@ export class QueryEngine {
    * per-user tables looks each login up once.
    */
   run(query: QueryItem, range: DayRangeQuery, labels = new Map<string, string>()): FrameJSON[] {
-    if (this.metricOf(query).snapshot) return this.seats.run(this.seatPlan(query), range);
+    const metric = this.metricOf(query);
+    if (metric.snapshot) {
+      if (this.privacy.mode === 'aggregate') {
+        this.seatPlan(query);
+        return [this.unavailable(query, metric, SEATS_UNAVAILABLE)];
+      }
+      return this.seats.run(this.seatPlan(query), range);
+    }
     const plan = this.plan(query);
+    const refused = this.refusedByPrivacy(plan, query);
+    if (refused) return [this.unavailable(query, metric, refused)];
     const notices = this.notices(plan, query);
     const label = (group: number) => {
       const key = `${plan.groupBy}:${group}`;
@@ -214,21 +240,35 @@ export class QueryEngine {
       return text;
     };
     const reported = this.reportedBuckets(plan, range, query.interval);
+    // PRIVACY_MIN_GROUP_SIZE: groups computed from user rows with fewer distinct users are hidden.
+    const guard = this.smallGroupGuard(plan, query, range);
+    const meta = () => ({
+      ...this.meta(plan, query),
+      ...(guard ? { minGroupSize: this.privacy.minGroupSize, suppressed: guard.suppressed() } : {}),
+    });
+    const finalNotices = () => [...notices, ...(guard?.notices() ?? [])];
 
     if (query.format === 'table' || (query.limit !== undefined && plan.groupBy !== 'none')) {
       const totals = this.aggregate(plan, range, 'total');
       const totalsByGroup = [...totals.values()].map((row) => ({
         group: row.group,
-        value: combine(plan.metric, row.parts),
+        value: guard?.hides(0, row.group, 'total') ? null : combine(plan.metric, row.parts),
       }));
       const top = rank(totalsByGroup, query.limit, label);
       const ranked = totalsByGroup;
-      const rest = query.limit !== undefined && query.others && ranked.length > top.length;
+      let rest = query.limit !== undefined && query.others && ranked.length > top.length;
+      // Groups hidden over the whole range never add to Others: they are left out of it, or Others is withheld.
+      const hiddenRest = guard ? guard.hiddenGroups().filter((g) => !top.some((r) => r.group === g)) : [];
+      const othersPlan = hiddenRest.length ? this.excluding(plan, hiddenRest) : plan;
+      if (rest && !othersPlan) {
+        rest = false;
+        guard!.withheldOthers();
+      }
       if (query.format === 'table') {
         const rows = top.map((r) => ({ label: label(r.group), value: r.value }));
         if (rest) {
           const folded = this.aggregate(
-            plan,
+            othersPlan!,
             range,
             'total',
             top.map((r) => r.group),
@@ -242,18 +282,19 @@ export class QueryEngine {
           groupBy: plan.groupBy,
           format: 'table',
           table: rows,
-          meta: this.meta(plan, query),
-          notices,
+          meta: meta(),
+          notices: finalNotices(),
         });
       }
       const series = this.series(
-        plan,
+        rest ? othersPlan! : plan,
         range,
         query,
         top.map((r) => r.group),
         rest,
         reported,
         label,
+        guard,
       );
       return buildFrames({
         refId: query.refId,
@@ -261,20 +302,153 @@ export class QueryEngine {
         groupBy: plan.groupBy,
         format: 'time_series',
         series,
-        meta: this.meta(plan, query),
-        notices,
+        meta: meta(),
+        notices: finalNotices(),
       });
     }
-    const series = this.series(plan, range, query, undefined, false, reported, label);
+    const series = this.series(plan, range, query, undefined, false, reported, label, guard);
     return buildFrames({
       refId: query.refId,
       metric: plan.metric,
       groupBy: plan.groupBy,
       format: 'time_series',
       series,
-      meta: this.meta(plan, query),
-      notices,
+      meta: meta(),
+      notices: finalNotices(),
     });
+  }
+
+  private unavailable(query: QueryItem, metric: MetricDef, text: string): FrameJSON {
+    return unavailableFrame({ refId: query.refId, metric, reason: 'privacy', mode: this.privacy.mode, text });
+  }
+
+  /**
+   * PRIVACY_MODE=aggregate keeps only the aggregate reports and the per-team rollup: a query that needs
+   * per-user rows or the per-user active sets is answered with an explanation instead of figures.
+   */
+  private refusedByPrivacy(plan: Plan, query: QueryItem): string | undefined {
+    if (this.privacy.mode !== 'aggregate') return undefined;
+    const dims = [query.groupBy, ...Object.keys(query.filters)];
+    if (dims.includes('user'))
+      return 'Per-user figures are not kept: the ingester runs with PRIVACY_MODE=aggregate, which stores team and organization totals only.';
+    if (!plan.userRows && !plan.sets) return undefined;
+    const ranks = query.format === 'table' || (query.limit !== undefined && plan.groupBy !== 'none');
+    const buckets: BucketMode[] = [
+      ...(ranks ? (['total'] as const) : []),
+      ...(query.format === 'table' ? [] : [query.interval]),
+    ];
+    if (plan.rollup && buckets.every((b) => b === 'day' || !plan.rollup!.dailyOnly)) return undefined;
+    const why =
+      plan.rollup || plan.sets
+        ? `distinct users${query.interval === 'day' && query.format !== 'table' ? '' : ` over a ${query.format === 'table' ? 'time range' : query.interval}`}${plan.groupBy !== 'none' ? ` by ${plan.groupBy}` : ''} need per-user data`
+        : `${plan.metric.id}${plan.groupBy !== 'none' ? ` by ${plan.groupBy}` : ''} is computed from per-user rows`;
+    return `Not available with PRIVACY_MODE=aggregate: ${why}, which this mode does not keep. Team totals per day, and the organization and enterprise reports, are available.`;
+  }
+
+  /**
+   * The minimum group size of the privacy modes, for a query whose groups are computed from user rows
+   * (team, or a breakdown of per-user rows). Totals of the whole scope and per-person views are not groups.
+   */
+  private smallGroupGuard(plan: Plan, query: QueryItem, range: DayRangeQuery): SmallGroupGuard | undefined {
+    if (!suppressesSmallGroups(this.privacy)) return undefined;
+    if (!plan.userRows && !plan.sets && !plan.rollup) return undefined;
+    const dims = [query.groupBy, ...Object.keys(query.filters)].filter((d) => d !== 'none');
+    if (dims.length === 0 || dims.includes('user')) return undefined;
+    const minimum = this.privacy.minGroupSize;
+    const sizes = new Map<BucketMode, Map<string, number> | undefined>();
+    const sizeOf = (bucket: BucketMode) => {
+      if (!sizes.has(bucket)) sizes.set(bucket, this.groupSizes(query, range, bucket));
+      return sizes.get(bucket);
+    };
+    const hidden = new Set<string>();
+    let withheldOthers = false;
+    return {
+      hides(bucketStart, group, bucket) {
+        if (group === OTHERS) return false;
+        const known = sizeOf(bucket);
+        // Sizes that cannot be measured for this shape hide every group.
+        const hide = known === undefined || (known.get(`${bucketStart}:${group}`) ?? 0) < minimum;
+        if (hide) hidden.add(`${bucket}:${bucketStart}:${group}`);
+        return hide;
+      },
+      hiddenGroups() {
+        const known = sizeOf('total');
+        if (known === undefined) return [];
+        return [...known].filter(([, n]) => n < minimum).map(([key]) => Number(key.split(':')[1]));
+      },
+      withheldOthers() {
+        withheldOthers = true;
+      },
+      suppressed: () => hidden.size,
+      notices() {
+        const out: Notice[] = [];
+        if (hidden.size)
+          out.push({
+            severity: 'info',
+            text: `${hidden.size} value${hidden.size === 1 ? ' is' : 's are'} hidden: ${plan.groupBy === 'none' ? 'the filtered group has' : 'groups with'} fewer than ${minimum} distinct users (PRIVACY_MIN_GROUP_SIZE). Hidden values are not added to Others or any other figure.`,
+          });
+        if (withheldOthers)
+          out.push({
+            severity: 'info',
+            text: `Others is withheld: it would include groups with fewer than ${minimum} distinct users (PRIVACY_MIN_GROUP_SIZE).`,
+          });
+        return out;
+      },
+    };
+  }
+
+  /**
+   * Distinct users per (bucket, group) of the query's groups: active_users with the same grouping and
+   * filters. Undefined when that shape cannot be counted. In aggregate mode, team sizes over buckets
+   * longer than a day are the largest daily size (a lower bound, so a group is hidden when in doubt).
+   */
+  private groupSizes(
+    query: QueryItem,
+    range: DayRangeQuery,
+    bucket: BucketMode,
+  ): Map<string, number> | undefined {
+    let plan: Plan;
+    try {
+      plan = this.plan({
+        ...query,
+        metric: 'active_users',
+        format: 'time_series',
+        limit: undefined,
+        others: false,
+      });
+    } catch {
+      return undefined;
+    }
+    const sizes = new Map<string, number>();
+    if (plan.rollup?.dailyOnly && bucket !== 'day' && this.privacy.mode === 'aggregate') {
+      const bucketOf = BUCKET_OF[bucket];
+      for (const row of this.aggregate(plan, range, 'day').values()) {
+        const key = `${bucketOf(row.bucket)}:${row.group}`;
+        sizes.set(key, Math.max(sizes.get(key) ?? 0, row.parts[0] ?? 0));
+      }
+      return sizes;
+    }
+    if (this.privacy.mode === 'aggregate' && (plan.userRows || plan.sets) && !plan.rollup) return undefined;
+    for (const row of this.aggregate(plan, range, bucket).values())
+      sizes.set(`${row.bucket}:${row.group}`, row.parts[0] ?? 0);
+    return sizes;
+  }
+
+  /** The plan without the given groups' rows; undefined when the plan cannot leave groups out (active sets). */
+  private excluding(plan: Plan, groups: number[]): Plan | undefined {
+    if (plan.sets && !plan.rollup) return undefined;
+    const list = groups.map(() => '?').join(', ');
+    return {
+      ...plan,
+      sets: undefined,
+      where: [...plan.where, `${plan.groupSql} NOT IN (${list})`],
+      params: [...plan.params, ...groups],
+      rollup: plan.rollup && {
+        ...plan.rollup,
+        where: [...plan.rollup.where, `${plan.rollup.groupSql} NOT IN (${list})`],
+        params: [...plan.rollup.params, ...groups],
+      },
+    };
   }
 
   private series(
@@ -285,6 +459,7 @@ export class QueryEngine {
     others: boolean,
     reported: number[],
     label: (group: number) => string,
+    guard?: SmallGroupGuard,
   ): { label: string; points: SeriesPoint[] }[] {
     const rows =
       top && others && ADDITIVE.has(plan.metric.aggregation)
@@ -308,6 +483,9 @@ export class QueryEngine {
         if (fillZero) for (const bucket of reported) if (!points.has(bucket)) points.set(bucket, 0);
         if (plan.metric.omittedWhenZero)
           for (const bucket of reported) if (points.get(bucket) === null) points.set(bucket, 0);
+        if (guard)
+          for (const bucket of points.keys())
+            if (guard.hides(bucket, group, query.interval)) points.set(bucket, null);
         return {
           label: group === OTHERS ? 'Others' : label(group),
           points: [...points].sort((a, b) => a[0] - b[0]).map(([day, value]) => ({ day, value })),

@@ -133,3 +133,32 @@ export function buildListFrame(input: {
     data: { values: input.columns.map((c) => c.values) },
   };
 }
+
+/**
+ * The answer to a query the privacy mode does not allow (per-user figures in aggregate mode): no
+ * fields, and the reason as an info notice. `meta.custom.unavailable` tells clients it is deliberate,
+ * so dashboards show the explanation instead of an error.
+ */
+export function unavailableFrame(input: {
+  refId: string;
+  metric: MetricDef;
+  reason: 'privacy';
+  mode: string;
+  text: string;
+}): FrameJSON {
+  return {
+    schema: {
+      refId: input.refId,
+      name: input.metric.title,
+      meta: {
+        custom: {
+          metric: input.metric.id,
+          unavailable: { reason: input.reason, mode: input.mode, text: input.text },
+        },
+        notices: [{ severity: 'info', text: input.text }],
+      },
+      fields: [],
+    },
+    data: { values: [] },
+  };
+}

@@ -1,11 +1,13 @@
 import type { Statement } from 'better-sqlite3';
 import type { DayNumber } from '../days';
+import { PRIVACY_OFF, type PrivacyConfig } from '../privacy';
 import type { RepoIdentity, UserIdentity } from '../reports/identity';
 import { type CellValue, type RecordIssues, type RowSink, mapRecord } from '../reports/mapping';
 import { ALL_TABLE_SPECS, type DictKind, RECORD_TABLES, type TableSpec } from '../reports/schema';
 import { type Seat, dayOfTimestamp, editorName, mergeSeats } from '../reports/seats';
 import type { ReportKind, SyncKind } from '../reports/types';
 import type { Scope } from '../scopes';
+import type { TeamDayRow } from '../sync/userPair';
 import { ActiveSetWriter } from './activeSets';
 import type { DB } from './db';
 
@@ -87,7 +89,11 @@ export class Store {
   private readonly statements;
   private readonly activeSets: ActiveSetWriter;
 
-  constructor(readonly db: DB) {
+  constructor(
+    readonly db: DB,
+    /** How per-user data is kept (PRIVACY_MODE); the importer, the runner and the seats sync follow it. */
+    readonly privacy: PrivacyConfig = PRIVACY_OFF,
+  ) {
     this.activeSets = new ActiveSetWriter(db);
     for (const spec of ALL_TABLE_SPECS) this.inserts.set(spec, db.prepare(insertSql(spec)));
     for (const kind of ['aggregate', 'users', 'repos', 'user-teams'] as const) {
@@ -149,6 +155,7 @@ export class Store {
          WHERE x.scope_id = ? AND x.day = ? AND x.user_ref > 0
          GROUP BY m.team_ref`,
       ),
+      teamDayRow: db.prepare('INSERT INTO team_day VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
       seatDelete: db.prepare('DELETE FROM seat_snapshots WHERE scope_id = ? AND day = ?'),
       seatInsert: db.prepare(
         `INSERT OR REPLACE INTO seat_snapshots (scope_id, day, user_ref, plan_type, created_at, last_activity_at,
@@ -342,6 +349,57 @@ export class Store {
       this.recordSnapshot(enterpriseScopeId, day, byUser.size, { issues: [], malformed: 0, pages: 0 });
     });
     return byUser.size;
+  }
+
+  /**
+   * PRIVACY_MODE=aggregate: replaces a (scope, day)'s team figures with rows computed from its users and
+   * user-teams reports (sync/userPair.ts), and records both reports, in one transaction. Call inside
+   * `exclusive`.
+   */
+  replaceTeamAggregates(
+    scopeId: number,
+    day: DayNumber,
+    rows: readonly TeamDayRow[],
+    outcomes: { users: ReportOutcome | 'no_data'; teams: ReportOutcome | 'no_data' },
+  ): void {
+    const { teamDayDelete, teamDayRow, status, unknownKey } = this.statements;
+    this.inTransaction(() => {
+      teamDayDelete.run(scopeId, day);
+      for (const row of rows)
+        teamDayRow.run(
+          scopeId,
+          day,
+          this.teamRef(scopeId, row.teamGithubId, row.slug),
+          row.activeUsers,
+          ...row.sums,
+        );
+      const now = new Date().toISOString();
+      for (const [kind, outcome] of [
+        ['users', outcomes.users],
+        ['user-teams', outcomes.teams],
+      ] as const) {
+        if (outcome === 'no_data') {
+          this.recordAttempt(scopeId, kind, day, 'no_data');
+          continue;
+        }
+        for (const path of outcome.unknownKeys) unknownKey.run(kind, path, day, day, now, now);
+        status.run({
+          scopeId,
+          kind,
+          day,
+          status: 'ok',
+          error: null,
+          errorStatus: null,
+          records: outcome.records,
+          malformedLines: outcome.malformedLines,
+          issues: outcome.issues.length ? JSON.stringify(outcome.issues) : null,
+          unknownKeys: JSON.stringify(outcome.unknownKeys),
+          files: outcome.files,
+          bytes: outcome.bytes,
+          fetchedAt: now,
+        });
+      }
+    });
   }
 
   private recordSnapshot(

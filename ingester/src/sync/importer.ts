@@ -58,19 +58,34 @@ async function archiveFile(tx: ReportTransaction, fileIndex: number, path: strin
   }
 }
 
-async function loadRecords(
+function loadRecords(
   store: Store,
   tx: ReportTransaction,
   files: readonly ReportFile[],
 ): Promise<ReportOutcome> {
-  const reportDay = formatDay(tx.day);
-  const shape = SHAPE[tx.kind];
+  const seenSubjects = new Set<number>();
+  return readReport(files, tx, (record, recordIssues) =>
+    storeRecord(store, tx, record, seenSubjects, recordIssues),
+  );
+}
+
+/**
+ * Streams every record of a report's files through `handle`, which returns why a record cannot be
+ * stored, if so. Counts records and malformed lines, keeps line-numbered problems (capped) and the
+ * paths of keys no table knows.
+ */
+export async function readReport(
+  files: readonly ReportFile[],
+  report: { kind: ReportKind; day: DayNumber },
+  handle: (record: JsonObject, issues: RecordIssues) => string | undefined,
+): Promise<ReportOutcome> {
+  const reportDay = formatDay(report.day);
+  const shape = SHAPE[report.kind];
   const unknownKeys = new Set<string>();
   const issues: string[] = [];
   const note = (text: string) => {
     if (issues.length < MAX_ISSUES) issues.push(text);
   };
-  const seenSubjects = new Set<number>();
   const recordIssues = newIssues();
   let records = 0;
   let malformedLines = 0;
@@ -78,15 +93,14 @@ async function loadRecords(
   for (const [fileIndex, file] of files.entries()) {
     const where = (line: number) =>
       files.length > 1 ? `file ${fileIndex + 1} line ${line}` : `line ${line}`;
-    for await (const item of readRecords(file.path, { allowDocument: tx.kind === 'aggregate' })) {
+    for await (const item of readRecords(file.path, { allowDocument: report.kind === 'aggregate' })) {
       if ('error' in item) {
         malformedLines++;
         note(`${where(item.line)}: ${item.error}`);
         continue;
       }
       const record = item.record;
-      const problem =
-        dayMismatch(record, reportDay) ?? storeRecord(store, tx, record, seenSubjects, recordIssues);
+      const problem = dayMismatch(record, reportDay) ?? handle(record, recordIssues);
       if (problem) {
         malformedLines++;
         note(`${where(item.line)}: ${problem}`);
@@ -100,7 +114,7 @@ async function loadRecords(
       }
     }
   }
-  if (tx.kind === 'aggregate' && records > 1)
+  if (report.kind === 'aggregate' && records > 1)
     note(`${records} aggregate records for one day; counters were added together`);
   return {
     records,

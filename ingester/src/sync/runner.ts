@@ -7,10 +7,12 @@ import type { GitHubClient } from '../github/client';
 import { ExpiredLinkError, GitHubError, TruncatedDownloadError } from '../github/errors';
 import { downloadReportFile, fetchReportLinks } from '../github/reports';
 import type { Logger } from '../log';
+import { type Pseudonymizer, pseudonymizerOf } from '../privacy';
 import { type ReportKind, SYNC_KINDS, type SyncKind } from '../reports/types';
 import { type Scope, scopeKey } from '../scopes';
 import type { ReportOutcome, Store } from '../store/writer';
 import { importReport, type ReportFile } from './importer';
+import { type PairOutcome, importUserPair } from './userPair';
 import { type PlannedReport, planSync } from './planner';
 import { type Progress, noProgress } from './progress';
 import { acquireSyncLease } from './lock';
@@ -146,6 +148,11 @@ async function syncUnderLease(deps: SyncDeps, request: SyncRequest, today: DayNu
   const blockedScopes = new Map<string, string>();
   let blockedAll: string | undefined;
   const tmpRoot = await mkdtemp(join(deps.tmpDir ?? tmpdir(), 'copilot-metrics-'));
+  const aggregate = store.privacy.mode === 'aggregate';
+  if (aggregate && plan.some((t) => t.kind === 'seats'))
+    logger.info(
+      'PRIVACY_MODE=aggregate: seats are not synced (each seat is a per-person record); use PRIVACY_MODE=pseudonymous for seat metrics',
+    );
 
   // A scope GitHub refused (403/404) skips its remaining reports; seats need other rights, so they are
   // neither skipped nor a reason to skip. An enterprise's seats are computed here, not fetched.
@@ -156,58 +163,73 @@ async function syncUnderLease(deps: SyncDeps, request: SyncRequest, today: DayNu
         : blockedAll
       : (blockedAll ?? blockedScopes.get(scopeKey(task.scope)));
 
+  const tallyOutcome = (kind: SyncKind, context: Record<string, string>, result: TaskOutcome) => {
+    const tally = summary.byReport[kind];
+    if (result === 'no_data') {
+      summary.noData++;
+      tally.noData++;
+      return;
+    }
+    summary.ok++;
+    summary.records += result.records;
+    summary.malformedLines += result.malformedLines;
+    tally.ok++;
+    tally.records += result.records;
+    tally.malformedLines += result.malformedLines;
+    for (const path of result.unknownKeys) unknownKeys.add(`${kind}: ${path}`);
+    if (result.malformedLines > 0) {
+      logger.warn(
+        { ...context, malformedLines: result.malformedLines, issues: result.issues.slice(0, 5) },
+        kind === 'seats'
+          ? 'some seats could not be read; the rest were stored'
+          : 'report had malformed lines; the rest was stored',
+      );
+    } else if (kind === 'seats' && result.issues.length > 0) {
+      logger.warn({ ...context, issues: result.issues.slice(0, 5) }, 'seats listing was irregular');
+    }
+  };
+
   const runOne = async (task: PlannedReport): Promise<void> => {
     const key = scopeKey(task.scope);
-    const tally = summary.byReport[task.kind];
+    // In aggregate mode a users task stands for the day's users and user-teams reports together.
+    const kinds: SyncKind[] = aggregate && task.kind === 'users' ? ['user-teams', 'users'] : [task.kind];
     if (blockedFor(task)) {
-      summary.skipped++;
-      tally.skipped++;
+      for (const kind of kinds) {
+        summary.skipped++;
+        summary.byReport[kind].skipped++;
+      }
       return;
     }
     const scopeId = scopeIds.get(key)!;
-    const context = { scope: key, report: task.kind, day: formatDay(task.day) };
+    const contextOf = (kind: SyncKind) => ({ scope: key, report: kind, day: formatDay(task.day) });
     try {
+      if (kinds.length === 2) {
+        const { users, teams } = await syncUserPair(deps, task, scopeId, tmpRoot);
+        tallyOutcome('user-teams', contextOf('user-teams'), teams);
+        tallyOutcome('users', contextOf('users'), users);
+        progress.advance(users === 'no_data' ? 0 : users.records);
+        return;
+      }
       const result =
         task.kind === 'seats'
           ? await syncSeats(deps, task, scopeId, request.scopes, scopeIds)
           : await syncReport(deps, { ...task, kind: task.kind }, scopeId, tmpRoot);
-      if (result === 'no_data') {
-        summary.noData++;
-        tally.noData++;
-      } else {
-        summary.ok++;
-        summary.records += result.records;
-        summary.malformedLines += result.malformedLines;
-        tally.ok++;
-        tally.records += result.records;
-        tally.malformedLines += result.malformedLines;
-        for (const path of result.unknownKeys) unknownKeys.add(`${task.kind}: ${path}`);
-        if (result.malformedLines > 0) {
-          logger.warn(
-            { ...context, malformedLines: result.malformedLines, issues: result.issues.slice(0, 5) },
-            task.kind === 'seats'
-              ? 'some seats could not be read; the rest were stored'
-              : 'report had malformed lines; the rest was stored',
-          );
-        } else if (task.kind === 'seats' && result.issues.length > 0) {
-          logger.warn({ ...context, issues: result.issues.slice(0, 5) }, 'seats listing was irregular');
-        }
-      }
+      tallyOutcome(task.kind, contextOf(task.kind), result);
       progress.advance(result === 'no_data' ? 0 : result.records);
     } catch (error) {
       const message = (error as Error).message;
-      summary.failed++;
-      tally.failed++;
-      summary.failures.push({
-        ...context,
-        error: message,
-        ...(error instanceof GitHubError && error.status ? { status: error.status } : {}),
-      });
-      logger.error({ ...context, err: message }, 'report sync failed');
       const status = error instanceof GitHubError ? error.status : undefined;
-      await store.exclusive(() =>
-        store.recordAttempt(scopeId, task.kind, task.day, 'failed', message, status),
-      );
+      for (const kind of kinds) {
+        summary.failed++;
+        summary.byReport[kind].failed++;
+        summary.failures.push({
+          ...contextOf(kind),
+          error: message,
+          ...(error instanceof GitHubError && error.status ? { status: error.status } : {}),
+        });
+        logger.error({ ...contextOf(kind), err: message }, 'report sync failed');
+        await store.exclusive(() => store.recordAttempt(scopeId, kind, task.day, 'failed', message, status));
+      }
       progress.advance(0);
       if (error instanceof GitHubError && error.status === 401) blockedAll = message;
       else if (
@@ -222,16 +244,17 @@ async function syncUnderLease(deps: SyncDeps, request: SyncRequest, today: DayNu
   // Organizations' seats first (a few quick pages each), then the reports, then the enterprises' seats,
   // which are the union of their organizations' snapshots of the day.
   const concurrency = Math.max(1, request.settings.concurrency);
-  const enterpriseSeats = plan.filter((t) => t.kind === 'seats' && t.scope.kind === 'enterprise');
-  progress.start(plan.length);
+  const tasks = aggregate ? pairUserReports(plan) : plan;
+  const enterpriseSeats = tasks.filter((t) => t.kind === 'seats' && t.scope.kind === 'enterprise');
+  progress.start(tasks.length);
   try {
     await runPool(
-      plan.filter((t) => t.kind === 'seats' && t.scope.kind === 'organization'),
+      tasks.filter((t) => t.kind === 'seats' && t.scope.kind === 'organization'),
       concurrency,
       runOne,
     );
     await runPool(
-      plan.filter((t) => t.kind !== 'seats'),
+      tasks.filter((t) => t.kind !== 'seats'),
       concurrency,
       runOne,
     );
@@ -271,32 +294,13 @@ async function syncReport(
   scopeId: number,
   tmpRoot: string,
 ): Promise<TaskOutcome> {
-  const { store, client } = deps;
-  let links = await fetchReportLinks(client, task.scope, task.kind, task.day);
-  if (links.type === 'no_data') {
-    await store.exclusive(() => store.recordAttempt(scopeId, task.kind, task.day, 'no_data'));
-    return 'no_data';
-  }
+  const { store } = deps;
   const dir = await mkdtemp(join(tmpRoot, `${task.kind}-`));
   try {
-    let files: ReportFile[];
-    try {
-      files = await downloadAll(deps, links.links, dir);
-    } catch (error) {
-      if (!(error instanceof ExpiredLinkError)) throw error;
-      // Signed links expire; ask GitHub for fresh ones, once.
-      links = await fetchReportLinks(client, task.scope, task.kind, task.day);
-      if (links.type === 'no_data') {
-        await store.exclusive(() => store.recordAttempt(scopeId, task.kind, task.day, 'no_data'));
-        return 'no_data';
-      }
-      files = await downloadAll(deps, links.links, dir).catch((retryError: Error) => {
-        throw retryError instanceof ExpiredLinkError
-          ? new Error(
-              `${retryError.message}, again after fetching fresh links; check the clock and any proxy between here and GitHub`,
-            )
-          : retryError;
-      });
+    const files = await fetchFiles(deps, task.scope, task.kind, task.day, join(dir, 'part-'));
+    if (files === 'no_data') {
+      await store.exclusive(() => store.recordAttempt(scopeId, task.kind, task.day, 'no_data'));
+      return 'no_data';
     }
     return await importReport(store, { scopeId, kind: task.kind, day: task.day }, files);
   } finally {
@@ -304,15 +308,68 @@ async function syncReport(
   }
 }
 
+/** PRIVACY_MODE=aggregate: a day's users and user-teams reports, fetched together, stored as team figures. */
+async function syncUserPair(
+  deps: SyncDeps,
+  task: PlannedReport,
+  scopeId: number,
+  tmpRoot: string,
+): Promise<PairOutcome> {
+  const dir = await mkdtemp(join(tmpRoot, 'user-pair-'));
+  try {
+    const teams = await fetchFiles(deps, task.scope, 'user-teams', task.day, join(dir, 'teams-'));
+    const users = await fetchFiles(deps, task.scope, 'users', task.day, join(dir, 'users-'));
+    return await importUserPair(deps.store, { scopeId, day: task.day }, users, teams);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Links, then every file of a report, to paths starting with `prefix`; 'no_data' when GitHub has no report for the day. */
+async function fetchFiles(
+  deps: SyncDeps,
+  scope: Scope,
+  kind: ReportKind,
+  day: DayNumber,
+  prefix: string,
+): Promise<ReportFile[] | 'no_data'> {
+  const { client } = deps;
+  let links = await fetchReportLinks(client, scope, kind, day);
+  if (links.type === 'no_data') return 'no_data';
+  // Pseudonymized while downloading, so no real login or id is ever written (PRIVACY_MODE=pseudonymous).
+  const pseudonyms =
+    kind === 'users' || kind === 'user-teams' ? pseudonymizerOf(deps.store.privacy) : undefined;
+  try {
+    return await downloadAll(deps, links.links, prefix, pseudonyms);
+  } catch (error) {
+    if (!(error instanceof ExpiredLinkError)) throw error;
+    // Signed links expire; ask GitHub for fresh ones, once.
+    links = await fetchReportLinks(client, scope, kind, day);
+    if (links.type === 'no_data') return 'no_data';
+    return downloadAll(deps, links.links, prefix, pseudonyms).catch((retryError: Error) => {
+      throw retryError instanceof ExpiredLinkError
+        ? new Error(
+            `${retryError.message}, again after fetching fresh links; check the clock and any proxy between here and GitHub`,
+          )
+        : retryError;
+    });
+  }
+}
+
 /** Downloads every shard of a report; a cut-off transfer is retried from the start of that file. */
-async function downloadAll(deps: SyncDeps, links: readonly string[], dir: string): Promise<ReportFile[]> {
+async function downloadAll(
+  deps: SyncDeps,
+  links: readonly string[],
+  prefix: string,
+  pseudonyms?: Pseudonymizer,
+): Promise<ReportFile[]> {
   const attempts = deps.downloadAttempts ?? 3;
   const files: ReportFile[] = [];
   for (const [index, link] of links.entries()) {
-    const path = join(dir, `part-${index}.ndjson.gz`);
+    const path = `${prefix}${index}.ndjson.gz`;
     for (let attempt = 1; ; attempt++) {
       try {
-        const { bytes } = await downloadReportFile(deps.client, link, path);
+        const { bytes } = await downloadReportFile(deps.client, link, path, { pseudonyms });
         files.push({ path, bytes });
         break;
       } catch (error) {
@@ -332,6 +389,27 @@ async function downloadAll(deps: SyncDeps, links: readonly string[], dir: string
     }
   }
   return files;
+}
+
+/**
+ * PRIVACY_MODE=aggregate: seats are per-person records and are not synced; a day's users and
+ * user-teams reports become one task (kind users), planned when either of them is.
+ */
+export function pairUserReports(plan: readonly PlannedReport[]): PlannedReport[] {
+  const paired = new Set<string>();
+  const out: PlannedReport[] = [];
+  for (const task of plan) {
+    if (task.kind === 'seats') continue;
+    if (task.kind !== 'users' && task.kind !== 'user-teams') {
+      out.push(task);
+      continue;
+    }
+    const key = `${scopeKey(task.scope)}:${task.day}`;
+    if (paired.has(key)) continue;
+    paired.add(key);
+    out.push({ ...task, kind: 'users' });
+  }
+  return out;
 }
 
 /** Runs `work` over `items` with at most `limit` in flight. */

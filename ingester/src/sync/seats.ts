@@ -7,6 +7,7 @@ import type { DayNumber } from '../days';
 import type { GitHubClient } from '../github/client';
 import { fetchSeats } from '../github/seats';
 import type { Logger } from '../log';
+import { pseudonymizerOf } from '../privacy';
 import { type Scope, scopeKey } from '../scopes';
 import type { ReportOutcome, Store } from '../store/writer';
 
@@ -20,6 +21,9 @@ export async function syncSeats(
   const { store } = deps;
   if (task.scope.kind === 'organization') {
     const snapshot = await fetchSeats(deps.client, task.scope);
+    // Pseudonymized before the snapshot is stored (PRIVACY_MODE=pseudonymous).
+    const pseudonyms = pseudonymizerOf(store.privacy);
+    if (pseudonyms) for (const seat of snapshot.seats) seat.user = pseudonyms.user(seat.user.githubId);
     await store.exclusive(() => store.replaceSeats(scopeId, task.day, snapshot.seats, snapshot));
     return {
       records: snapshot.seats.length,

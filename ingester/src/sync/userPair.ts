@@ -1,0 +1,117 @@
+/**
+ * PRIVACY_MODE=aggregate: a day's users report and its user-teams report are read together, the
+ * per-team figures (the team_day rollup) are computed in memory, and only those are stored. No per-user
+ * row, login, user id or membership reaches the database, and the two reports are not archived.
+ */
+import type { DayNumber } from '../days';
+import { teamMembership, userIdentity } from '../reports/identity';
+import { type CellValue, mapRecord } from '../reports/mapping';
+import { type TableSpec, usageDay } from '../reports/schema';
+import type { ReportOutcome, Store } from '../store/writer';
+import { type ReportFile, readReport } from './importer';
+
+/** The per-user counters the team rollup sums (the columns of team_day after active_users). */
+export const TEAM_DAY_SUMS = [
+  'user_initiated_interaction_count',
+  'code_generation_activity_count',
+  'code_acceptance_activity_count',
+  'loc_suggested_to_add_sum',
+  'loc_suggested_to_delete_sum',
+  'loc_added_sum',
+  'loc_deleted_sum',
+  'ai_credits_used',
+] as const;
+
+export interface TeamDayRow {
+  teamGithubId: number;
+  slug: string;
+  activeUsers: number;
+  /** In TEAM_DAY_SUMS order; null where no member reported the counter (as SQL's sum). */
+  sums: (number | null)[];
+}
+
+export type PairOutcome = { users: ReportOutcome | 'no_data'; teams: ReportOutcome | 'no_data' };
+
+/** Column positions of the team sums in a usage_day row as `mapRecord` emits it. */
+function sumPositions(spec: TableSpec): number[] {
+  const columns = [
+    ...(spec.fixed ? [spec.fixed.column] : []),
+    ...spec.keys.map((c) => c.column),
+    ...spec.values.map((c) => c.column),
+  ];
+  return TEAM_DAY_SUMS.map((name) => {
+    const index = columns.indexOf(name);
+    if (index < 0) throw new Error(`usage_day has no column ${name}`);
+    return index;
+  });
+}
+
+const POSITIONS = sumPositions(usageDay);
+const noLabels = () => 0;
+
+/**
+ * Imports one (scope, day) pair of users and user-teams reports as team figures only. Either report
+ * may be 'no_data' (GitHub answered 204); without memberships no team figure exists for the day.
+ */
+export async function importUserPair(
+  store: Store,
+  target: { scopeId: number; day: DayNumber },
+  users: readonly ReportFile[] | 'no_data',
+  teams: readonly ReportFile[] | 'no_data',
+): Promise<PairOutcome> {
+  // Team keys ("githubId\u0000slug") of each user id, for this day only; dropped when the import ends.
+  const membership = new Map<number, string[]>();
+  const teamOutcome =
+    teams === 'no_data'
+      ? 'no_data'
+      : await readReport(teams, { kind: 'user-teams', day: target.day }, (record) => {
+          const member = teamMembership(record);
+          if (!member.ok) return member.error;
+          const key = `${member.value.teamId}\u0000${member.value.slug}`;
+          const list = membership.get(member.value.user.githubId);
+          if (!list) membership.set(member.value.user.githubId, [key]);
+          else if (!list.includes(key)) list.push(key);
+          return undefined;
+        });
+
+  const totals = new Map<string, { activeUsers: number; sums: (number | null)[] }>();
+  const counted = new Set<number>();
+  let row: CellValue[] | undefined;
+  const capture = (spec: TableSpec, values: CellValue[]) => {
+    if (spec === usageDay) row = values;
+  };
+  const userOutcome =
+    users === 'no_data'
+      ? 'no_data'
+      : await readReport(users, { kind: 'users', day: target.day }, (record, issues) => {
+          const user = userIdentity(record);
+          if (!user.ok) return user.error;
+          row = undefined;
+          // Only counters are read: labels are not resolved (nothing is written while reading).
+          mapRecord(record, [usageDay], noLabels, capture, issues);
+          const keys = membership.get(user.value.githubId);
+          if (!row || !keys) return undefined;
+          // A user listed twice adds counters but counts once, as in the per-user tables.
+          const first = !counted.has(user.value.githubId);
+          counted.add(user.value.githubId);
+          for (const key of keys) {
+            let team = totals.get(key);
+            if (!team) totals.set(key, (team = { activeUsers: 0, sums: TEAM_DAY_SUMS.map(() => null) }));
+            if (first) team.activeUsers++;
+            POSITIONS.forEach((position, i) => {
+              const value = row![position];
+              if (typeof value === 'number') team!.sums[i] = (team!.sums[i] ?? 0) + value;
+            });
+          }
+          return undefined;
+        });
+
+  const rows: TeamDayRow[] = [...totals].map(([key, team]) => {
+    const [githubId, slug] = key.split('\u0000');
+    return { teamGithubId: Number(githubId), slug, ...team };
+  });
+  await store.exclusive(() =>
+    store.replaceTeamAggregates(target.scopeId, target.day, rows, { users: userOutcome, teams: teamOutcome }),
+  );
+  return { users: userOutcome, teams: teamOutcome };
+}

@@ -1,0 +1,511 @@
+/**
+ * Privacy modes end to end: the real sync from the simulator over HTTP into real SQLite files, the
+ * real API, and the bytes on disk. The same simulated enterprise is synced three times (off,
+ * pseudonymous, aggregate) and the modes are checked against each other and against the simulator's
+ * own list of people.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { Writable } from 'node:stream';
+import { gunzipSync } from 'node:zlib';
+import { dayToMs } from '../src/days';
+import { createLogger } from '../src/log';
+import { type PrivacyConfig, Pseudonymizer, WITHHELD_LINE } from '../src/privacy';
+import { METRICS, groupingsOf } from '../src/query/catalog';
+import { ALL_TABLE_SPECS } from '../src/reports/schema';
+import type { SimulatorServer } from '../src/simulator/server';
+import { openDatabase } from '../src/store/db';
+import { PrivacyModeError, enforcePrivacyMode } from '../src/store/privacyMode';
+import { Store } from '../src/store/writer';
+import { runSync } from '../src/sync/runner';
+import { startApi, type TestApi } from './api';
+import {
+  SYNC_SETTINGS,
+  day,
+  startSimulator,
+  tempDatabase,
+  testClient,
+  testNow,
+  type TestDb,
+} from './helpers';
+
+const KEY = 'test-privacy-key-0123456789abcdef-0123456789';
+const FROM = day('2026-08-20');
+const TO = day('2026-09-02');
+const MIN = 5;
+
+interface Synced {
+  t: TestDb;
+  logs: string[];
+  privacy: PrivacyConfig;
+}
+
+let sim: SimulatorServer;
+let scopes: { kind: 'enterprise' | 'organization'; slug: string }[];
+let off: Synced;
+let pseudo: Synced;
+let aggregate: Synced;
+const apis: TestApi[] = [];
+
+async function syncInto(privacy: PrivacyConfig, into?: Synced): Promise<Synced> {
+  const t = into?.t ?? tempDatabase();
+  const logs = into?.logs ?? [];
+  enforcePrivacyMode(t.db, privacy, t.path, { write: true });
+  const store = new Store(t.db, privacy);
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      logs.push(String(chunk));
+      done();
+    },
+  });
+  const logger = createLogger('debug', sink);
+  const client = testClient(sim.url);
+  try {
+    const deps = { store, client, logger };
+    const base = { scopes, settings: SYNC_SETTINGS, trigger: 'test', now: testNow() };
+    const reports = await runSync(deps, { ...base, from: FROM, to: TO });
+    expect(reports.failed).toBe(0);
+    const seats = await runSync(deps, { ...base, kinds: ['seats'] });
+    expect(seats.failed).toBe(0);
+  } finally {
+    await client.close();
+  }
+  return { t, logs, privacy };
+}
+
+beforeAll(async () => {
+  // Broken lines (one carries a real user id) and fields no table knows, as GitHub may send them.
+  sim = await startSimulator({
+    users: 120,
+    orgs: 2,
+    faults: ['malformed-lines', 'unknown-fields', 'shards'],
+  });
+  scopes = [
+    { kind: 'enterprise', slug: sim.scopes.enterprise },
+    ...sim.scopes.orgs.map((slug) => ({ kind: 'organization' as const, slug })),
+  ];
+  off = await syncInto({ mode: 'off', minGroupSize: MIN });
+  pseudo = await syncInto({ mode: 'pseudonymous', key: KEY, minGroupSize: MIN });
+  aggregate = await syncInto({ mode: 'aggregate', minGroupSize: MIN });
+}, 120_000);
+
+afterAll(async () => {
+  for (const api of apis) await api.close();
+  for (const synced of [off, pseudo, aggregate]) synced?.t.close();
+  await sim.stop();
+});
+
+async function api(synced: Synced, privacy: Partial<PrivacyConfig> = {}): Promise<TestApi> {
+  const started = await startApi(synced.t.path, { privacy: { ...synced.privacy, ...privacy } });
+  apis.push(started);
+  return started;
+}
+
+const range = {
+  from: new Date(dayToMs(FROM)).toISOString(),
+  to: new Date(dayToMs(TO) + 86_399_000).toISOString(),
+};
+
+/** From FROM to the simulator's today, which holds the seats snapshot. */
+const toToday = { from: range.from, to: testNow().toISOString() };
+
+async function query(on: TestApi, q: Record<string, unknown>, over = range) {
+  const response = await on.post('/api/v1/query', { range: over, queries: [{ refId: 'A', ...q }] });
+  expect(response.status).toBe(200);
+  return response.body.results.A as { frames?: any[]; error?: string };
+}
+
+/** label → value of a table frame. */
+function table(result: { frames?: any[]; error?: string }): Map<string, number | null> {
+  if (result.error) throw new Error(result.error);
+  const [frame] = result.frames!;
+  return new Map(frame.data.values[0].map((label: string, i: number) => [label, frame.data.values[1][i]]));
+}
+
+/** Every real login and user id the simulator sent, as the strings that would betray them. */
+function identities(): { logins: string[]; ids: string[] } {
+  const population = sim.population;
+  const logins: string[] = [];
+  const ids: string[] = [];
+  for (let u = 0; u < population.userCount; u++) {
+    logins.push(population.userLogin(u).toLowerCase());
+    ids.push(String(population.userId(u)));
+  }
+  return { logins, ids };
+}
+
+/** The raw archive of a database, every file decompressed. */
+function archiveTexts(synced: Synced): { name: string; text: string }[] {
+  const rows = synced.t.db
+    .prepare(
+      'SELECT scope_id, kind, day, file_index, data FROM raw_chunks ORDER BY scope_id, kind, day, file_index, chunk_index',
+    )
+    .all() as { scope_id: number; kind: string; day: number; file_index: number; data: Buffer }[];
+  const files = new Map<string, Buffer[]>();
+  for (const row of rows) {
+    const key = `${row.scope_id}/${row.kind}/${row.day}/${row.file_index}`;
+    files.set(key, [...(files.get(key) ?? []), row.data]);
+  }
+  return [...files].map(([name, chunks]) => ({
+    name: `archive ${name}`,
+    text: gunzipSync(Buffer.concat(chunks)).toString('utf8'),
+  }));
+}
+
+/** The SQLite file and its WAL, as bytes. */
+function databaseBytes(synced: Synced): { name: string; text: string }[] {
+  return ['', '-wal']
+    .filter((suffix) => existsSync(`${synced.t.path}${suffix}`))
+    .map((suffix) => ({
+      name: `database${suffix}`,
+      text: readFileSync(`${synced.t.path}${suffix}`).toString('latin1'),
+    }));
+}
+
+/** Everything the API shows about people: user tables, user values, seat lists, status. */
+async function apiTexts(on: TestApi, scope: string): Promise<{ name: string; text: string }[]> {
+  const texts: { name: string; text: string }[] = [];
+  const add = (name: string, body: unknown) => texts.push({ name, text: JSON.stringify(body) });
+  add('top users', await query(on, { scope, metric: 'active_users', groupBy: 'user', format: 'table' }));
+  add(
+    'user series',
+    await query(on, { scope, metric: 'user_initiated_interaction_count', groupBy: 'user', limit: 5 }),
+  );
+  const seats = await query(on, { scope, metric: 'inactive_seats', format: 'table' }, toToday);
+  expect(seats.frames![0].data.values[0].length).toBeGreaterThan(0);
+  add('inactive seats', seats);
+  add('user values', (await on.get(`/api/v1/dimensions/user/values?scope=${scope}`)).body);
+  add('sync status', (await on.get('/api/v1/sync/status')).body);
+  return texts;
+}
+
+function leaks(haystacks: { name: string; text: string }[]): string[] {
+  const { logins, ids } = identities();
+  const found: string[] = [];
+  for (const { name, text } of haystacks) {
+    const lower = text.toLowerCase();
+    for (const login of logins) if (lower.includes(login)) found.push(`${name}: login ${login}`);
+    // Ids as whole numbers: 10000000 is also the tail of many epoch milliseconds.
+    for (const id of ids) {
+      const at = text.search(new RegExp(`(?<![0-9])${id}(?![0-9])`));
+      if (at >= 0) found.push(`${name}: user id ${id} in …${text.slice(Math.max(0, at - 30), at + 30)}…`);
+    }
+  }
+  return found;
+}
+
+describe('PRIVACY_MODE=pseudonymous', () => {
+  test('no simulated login or user id is in the database file, its WAL, the archive, the API or the logs', async () => {
+    const scope = `enterprise:${sim.scopes.enterprise}`;
+    const orgScope = `organization:${sim.scopes.orgs[0]}`;
+    const on = await api(pseudo);
+    const haystacks = [
+      ...databaseBytes(pseudo),
+      ...archiveTexts(pseudo),
+      ...(await apiTexts(on, scope)),
+      ...(await apiTexts(on, orgScope)),
+      { name: 'logs', text: pseudo.logs.join('') },
+    ];
+    expect(haystacks.some((h) => h.name === 'database-wal')).toBe(true);
+    expect(pseudo.t.db.prepare('SELECT count(*) FROM raw_chunks').pluck().get()).toBeGreaterThan(0);
+    expect(pseudo.logs.length).toBeGreaterThan(0);
+    expect(leaks(haystacks)).toEqual([]);
+
+    // The same scan finds them where they are kept (mode off): the scan can fail.
+    const plain = await api(off);
+    const plainLeaks = leaks([
+      ...databaseBytes(off),
+      ...archiveTexts(off),
+      ...(await apiTexts(plain, scope)),
+    ]);
+    const where = new Set(plainLeaks.map((leak) => leak.split(/[ :]/)[0]));
+    expect([...where].sort()).toEqual(['archive', 'database', 'database-wal', 'inactive', 'top', 'user']);
+  });
+
+  test('the API shows the same people under pseudonyms, with the same figures', async () => {
+    const scope = `enterprise:${sim.scopes.enterprise}`;
+    const q = { scope, metric: 'user_initiated_interaction_count', groupBy: 'user', format: 'table' };
+    const real = table(await query(await api(off), q));
+    const masked = table(await query(await api(pseudo), q));
+    expect(masked.size).toBe(real.size);
+    const pseudonyms = new Pseudonymizer(KEY);
+    for (let u = 0; u < sim.population.userCount; u++) {
+      const login = sim.population.userLogin(u);
+      if (!real.has(login)) continue;
+      expect(masked.get(pseudonyms.user(sim.population.userId(u)).login)).toBe(real.get(login));
+    }
+  });
+
+  test('malformed lines are counted with their line numbers, and withheld from the archive', () => {
+    const issues = (db: TestDb) =>
+      db.db
+        .prepare(
+          "SELECT sum(malformed_lines) AS lines, group_concat(issues, '') AS text FROM reports WHERE kind = 'users'",
+        )
+        .get() as { lines: number; text: string };
+    const real = issues(off.t);
+    const masked = issues(pseudo.t);
+    expect(real.lines).toBeGreaterThan(0);
+    expect(masked.lines).toBe(real.lines);
+    const lineNumbers = (text: string) => [...text.matchAll(/line (\d+)/g)].map((m) => m[1]);
+    expect(lineNumbers(masked.text)).toEqual(lineNumbers(real.text));
+    expect(archiveTexts(pseudo).some((file) => file.text.includes(WITHHELD_LINE))).toBe(true);
+  });
+
+  test('unknown fields are still reported and kept (scrubbed) in the archive', () => {
+    const keys = (db: TestDb) =>
+      db.db.prepare('SELECT report_kind, path FROM unknown_keys ORDER BY 1, 2').all();
+    expect(keys(pseudo.t)).toEqual(keys(off.t));
+    expect(archiveTexts(pseudo).some((file) => file.text.includes('copilot_future_metric_count'))).toBe(true);
+  });
+
+  test('pseudonyms are stable across syncs and databases, and depend on the key', async () => {
+    const people = (db: TestDb) =>
+      db.db.prepare('SELECT github_id, login FROM users ORDER BY github_id').all();
+    const before = people(pseudo.t);
+    expect(before.length).toBe(people(off.t).length);
+    // A second sync (re-fetching the trailing days) into the same database adds nobody.
+    await syncInto(pseudo.privacy, pseudo);
+    expect(people(pseudo.t)).toEqual(before);
+    // The same key into another database gives the same pseudonyms; another key, other ones.
+    const again = await syncInto({ mode: 'pseudonymous', key: KEY, minGroupSize: MIN });
+    const otherKey = await syncInto({ mode: 'pseudonymous', key: `${KEY}-rotated`, minGroupSize: MIN });
+    try {
+      expect(people(again.t)).toEqual(before);
+      const rotated = new Set((people(otherKey.t) as { login: string }[]).map((p) => p.login));
+      expect((before as { login: string }[]).filter((p) => rotated.has(p.login))).toEqual([]);
+    } finally {
+      again.t.close();
+      otherKey.t.close();
+    }
+  }, 60_000);
+
+  test('a user id inside URLs and nested fields is scrubbed too', () => {
+    const pseudonyms = new Pseudonymizer(KEY);
+    const scrubbed = pseudonyms.scrubRecord({
+      user_id: 123456789,
+      user_login: 'Octo-Cat',
+      profile: { html_url: 'https://github.com/octo-cat', owner_id: 123456789, count_id: 3 },
+      mentions: ['octo-cat', 'someone-else'],
+      loc_added_sum: 123456789,
+    });
+    const text = JSON.stringify(scrubbed).toLowerCase();
+    expect(text).not.toContain('octo-cat');
+    expect((scrubbed.profile as any).owner_id).toBe(pseudonyms.user(123456789).githubId);
+    expect(scrubbed.loc_added_sum).toBe(123456789);
+    expect((scrubbed.mentions as string[])[1]).toBe('someone-else');
+  });
+});
+
+describe('PRIVACY_MODE=aggregate', () => {
+  test('no per-user row, login, membership, active set, seat or user archive is stored', () => {
+    const db = aggregate.t.db;
+    const count = (sql: string) => db.prepare(sql).pluck().get() as number;
+    for (const spec of ALL_TABLE_SPECS.filter((s) => s.subject === 'user_ref'))
+      expect([spec.table, count(`SELECT count(*) FROM ${spec.table} WHERE user_ref > 0`)]).toEqual([
+        spec.table,
+        0,
+      ]);
+    expect(count('SELECT count(*) FROM users')).toBe(0);
+    expect(count('SELECT count(*) FROM team_members')).toBe(0);
+    expect(count('SELECT count(*) FROM active_sets')).toBe(0);
+    expect(count('SELECT count(*) FROM seat_snapshots')).toBe(0);
+    expect(count("SELECT count(*) FROM raw_chunks WHERE kind IN ('users', 'user-teams')")).toBe(0);
+    // The reports themselves were read: their days are recorded as synced, with their record counts.
+    const recorded = (synced: Synced) =>
+      synced.t.db
+        .prepare(
+          "SELECT scope_id, kind, day, status, records FROM reports WHERE kind IN ('users', 'user-teams') ORDER BY 1, 2, 3",
+        )
+        .all();
+    expect(recorded(aggregate)).toEqual(recorded(off));
+    expect(
+      leaks([
+        ...databaseBytes(aggregate),
+        ...archiveTexts(aggregate),
+        { name: 'logs', text: aggregate.logs.join('') },
+      ]),
+    ).toEqual([]);
+  });
+
+  test('the team figures equal those computed in mode off', () => {
+    const teamDays = (synced: Synced) =>
+      synced.t.db
+        .prepare(
+          `SELECT s.kind || ':' || s.slug AS scope, t.github_id, t.slug, x.day, x.active_users,
+             x.user_initiated_interaction_count, x.code_generation_activity_count, x.code_acceptance_activity_count,
+             x.loc_suggested_to_add_sum, x.loc_suggested_to_delete_sum, x.loc_added_sum, x.loc_deleted_sum,
+             round(x.ai_credits_used, 6) AS credits
+           FROM team_day x JOIN teams t ON t.id = x.team_ref JOIN scopes s ON s.id = x.scope_id
+           ORDER BY 1, 2, 4`,
+        )
+        .all();
+    const expected = teamDays(off);
+    expect(expected.length).toBeGreaterThan(50);
+    expect(teamDays(aggregate)).toEqual(expected);
+  });
+
+  test('team queries through the API answer as in mode off; per-user queries explain why they cannot', async () => {
+    const scope = `enterprise:${sim.scopes.enterprise}`;
+    const plain = await api(off);
+    const teamsOnly = await api(aggregate, { minGroupSize: 1 });
+    for (const q of [
+      { metric: 'active_users', groupBy: 'team', interval: 'day' },
+      { metric: 'code_generation_activity_count', groupBy: 'team', interval: 'week' },
+      { metric: 'acceptance_rate', groupBy: 'team', format: 'table' },
+      { metric: 'code_generation_activity_count', groupBy: 'none' },
+      { metric: 'code_generation_activity_count', groupBy: 'ide', format: 'table' },
+    ]) {
+      const expected = await query(plain, { scope, ...q });
+      const actual = await query(teamsOnly, { scope, ...q });
+      expect([q, actual.frames!.map((f) => f.data)]).toEqual([q, expected.frames!.map((f) => f.data)]);
+    }
+    for (const q of [
+      { metric: 'active_users', groupBy: 'user', format: 'table' },
+      { metric: 'active_users', groupBy: 'team', interval: 'week' },
+      { metric: 'active_users', groupBy: 'ide', format: 'table' },
+      { metric: 'seats_total' },
+    ]) {
+      const result = await query(teamsOnly, { scope, ...q });
+      expect(result.error).toBeUndefined();
+      const [frame] = result.frames!;
+      expect(frame.schema.fields).toEqual([]);
+      expect(frame.schema.meta.custom.unavailable).toMatchObject({ reason: 'privacy', mode: 'aggregate' });
+      expect(frame.schema.meta.notices[0].text).toMatch(/PRIVACY_MODE=(aggregate|pseudonymous)/);
+    }
+  });
+});
+
+describe('PRIVACY_MIN_GROUP_SIZE', () => {
+  /**
+   * Every grouping the catalog offers over per-user rows, as a table: a group's value is shown exactly
+   * when mode off counts at least MIN distinct users in it, and then equals mode off's value. Groups
+   * from the aggregate report, and scope totals, are never restricted.
+   */
+  test('is enforced in every grouping computed from user rows, and nowhere else', async () => {
+    const scope = `organization:${sim.scopes.orgs[0]}`;
+    const plain = await api(off);
+    const masked = await api(pseudo);
+    let restricted = 0;
+    let hidden = 0;
+    for (const metric of METRICS.values()) {
+      if (metric.snapshot) continue;
+      for (const groupBy of groupingsOf(metric)) {
+        if (groupBy === 'user' || groupBy === 'repository') continue;
+        const q = { scope, metric: metric.id, groupBy, format: 'table' };
+        const expected = await query(plain, q);
+        if (expected.error) continue;
+        const source = expected.frames![0].schema.meta.custom.source;
+        const userDerived =
+          groupBy !== 'none' && (source === 'per-user rows' || metric.aggregation === 'distinct');
+        // Where distinct users cannot be counted for a grouping, every group is hidden.
+        const counted = userDerived ? await query(plain, { ...q, metric: 'active_users' }) : undefined;
+        const sizes = counted && !counted.error ? table(counted) : new Map<string, number | null>();
+        const actual = table(await query(masked, q));
+        for (const [label, value] of table(expected)) {
+          if (!userDerived) {
+            expect([metric.id, groupBy, label, actual.get(label)]).toEqual([
+              metric.id,
+              groupBy,
+              label,
+              value,
+            ]);
+            continue;
+          }
+          restricted++;
+          const size = sizes.get(label) ?? 0;
+          if (size < MIN) hidden++;
+          expect([metric.id, groupBy, label, size, actual.get(label)]).toEqual([
+            metric.id,
+            groupBy,
+            label,
+            size,
+            size < MIN ? null : value,
+          ]);
+        }
+      }
+    }
+    expect(restricted).toBeGreaterThan(20);
+    expect(hidden).toBeGreaterThan(0);
+  }, 120_000);
+
+  test('applies per bucket in time series, and hidden groups never reach Others', async () => {
+    const scope = `enterprise:${sim.scopes.enterprise}`;
+    const plain = await api(off);
+    const masked = await api(pseudo);
+    const q = { scope, metric: 'code_generation_activity_count', groupBy: 'team', interval: 'day' };
+    const bySeries = (result: { frames?: any[] }) =>
+      new Map(result.frames!.map((f) => [f.schema.name, f.data.values[1] as (number | null)[]]));
+    const values = bySeries(await query(plain, q));
+    const sizes = bySeries(await query(plain, { ...q, metric: 'active_users' }));
+    const actual = await query(masked, q);
+    expect(actual.frames![0].schema.meta.notices.map((n: any) => n.text).join(' ')).toMatch(
+      /PRIVACY_MIN_GROUP_SIZE/,
+    );
+    let hidden = 0;
+    for (const [team, points] of bySeries(actual)) {
+      points.forEach((value, i) => {
+        const size = sizes.get(team)?.[i] ?? 0;
+        if (size < MIN) hidden++;
+        expect([team, i, value]).toEqual([team, i, size < MIN ? null : values.get(team)![i]]);
+      });
+    }
+    expect(hidden).toBeGreaterThan(0);
+
+    // Top 2 teams and Others: Others is the sum of the other teams big enough to show. GitHub leaves
+    // out teams under 5 seats, so the minimum is raised until the two smallest teams are hidden.
+    const totals = table(await query(plain, { ...q, format: 'table' }));
+    const teamSizes = table(await query(plain, { ...q, metric: 'active_users', format: 'table' }));
+    const ascending = [...teamSizes.values()].map((n) => n ?? 0).sort((a, b) => a - b);
+    expect(ascending.length).toBeGreaterThan(4);
+    const minimum = ascending[2];
+    const raised = await api(pseudo, { minGroupSize: minimum });
+    const top = table(await query(raised, { ...q, format: 'table', limit: 2, others: true }));
+    const shown = [...top.keys()].filter((label) => label !== 'Others');
+    expect(shown).toHaveLength(2);
+    const small = [...teamSizes].filter(([, n]) => (n ?? 0) < minimum).map(([label]) => label);
+    expect(small.length).toBeGreaterThanOrEqual(2);
+    const expectedOthers = [...totals]
+      .filter(([label]) => !shown.includes(label) && !small.includes(label))
+      .reduce((sum, [, v]) => sum + (v ?? 0), 0);
+    expect(top.get('Others')).toBe(expectedOthers);
+  });
+
+  test('leaves scope totals alone: aggregate tiles are computed before any restriction', async () => {
+    const scope = `enterprise:${sim.scopes.enterprise}`;
+    for (const metric of ['active_users', 'code_generation_activity_count', 'acceptance_rate']) {
+      const q = { scope, metric, groupBy: 'none', interval: 'week' };
+      const expected = await query(await api(off), q);
+      const actual = await query(await api(pseudo, { minGroupSize: 1000 }), q);
+      expect(actual.frames!.map((f) => f.data)).toEqual(expected.frames!.map((f) => f.data));
+    }
+  });
+});
+
+describe('switching modes', () => {
+  test('is refused with instructions, in both directions and for another key', () => {
+    const reopen = (synced: Synced, privacy: PrivacyConfig) => {
+      const db = openDatabase(synced.t.path);
+      try {
+        enforcePrivacyMode(db, privacy, synced.t.path, { write: true });
+      } finally {
+        db.close();
+      }
+    };
+    expect(() => reopen(off, { mode: 'pseudonymous', key: KEY, minGroupSize: MIN })).toThrow(
+      PrivacyModeError,
+    );
+    expect(() => reopen(off, { mode: 'aggregate', minGroupSize: MIN })).toThrow(
+      /DATABASE_PATH at a new file/,
+    );
+    expect(() => reopen(pseudo, { mode: 'off', minGroupSize: MIN })).toThrow(/PRIVACY_MODE=pseudonymous/);
+    expect(() => reopen(pseudo, { mode: 'pseudonymous', key: `${KEY}-other`, minGroupSize: MIN })).toThrow(
+      /another PRIVACY_KEY/,
+    );
+    expect(() => reopen(aggregate, { mode: 'pseudonymous', key: KEY, minGroupSize: MIN })).toThrow(
+      /PRIVACY_MODE=aggregate/,
+    );
+    // The same mode (and key) opens.
+    expect(() => reopen(pseudo, pseudo.privacy)).not.toThrow();
+    expect(() => reopen(aggregate, aggregate.privacy)).not.toThrow();
+  });
+});
