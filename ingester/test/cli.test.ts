@@ -132,3 +132,29 @@ test('serve in demo mode syncs from the built-in simulator and stops cleanly on 
   expect(db.prepare('SELECT count(*) FROM usage_day WHERE user_ref > 0').pluck().get()).toBeGreaterThan(0);
   db.close();
 });
+
+test('a database keeps its privacy mode: another mode is refused with what to do, and nothing is written', async () => {
+  const key = { PRIVACY_MODE: 'pseudonymous', PRIVACY_KEY: 'cli-test-key-0123456789abcdef-0123456789' };
+  const first = await runCli(['sync', '--from', '2026-08-01', '--to', '2026-08-02'], {
+    ...env('private.db'),
+    ...key,
+  });
+  expect(first.code).toBe(0);
+  const before = fingerprintOf(`${dir.path}/private.db`);
+  for (const other of [
+    { PRIVACY_MODE: 'off' },
+    { PRIVACY_MODE: 'aggregate' },
+    { ...key, PRIVACY_KEY: `${key.PRIVACY_KEY}-x` },
+  ]) {
+    const refused = await runCli(['sync', '--from', '2026-08-03', '--to', '2026-08-03'], {
+      ...env('private.db'),
+      ...other,
+    });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(
+      /^error: The database .*private\.db was (written with PRIVACY_MODE=pseudonymous|pseudonymized with another PRIVACY_KEY).*DATABASE_PATH/,
+    );
+    expect(refused.stderr).not.toMatch(/\n\s+at /);
+  }
+  expect(fingerprintOf(`${dir.path}/private.db`)).toEqual(before);
+});

@@ -2,7 +2,9 @@
 import { generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { ConfigError, loadConfig, type Config } from '../src/config';
+import { createLogger } from '../src/log';
 import { tempDir } from './helpers';
 
 /** The problems loadConfig reports for env; fails the test when it does not reject. */
@@ -266,5 +268,62 @@ describe('loadConfig with a GitHub App', () => {
   it('asks for a key when GITHUB_APP_ID is set alone', () => {
     const problems = problemsOf({ GITHUB_APP_ID: '123456', COPILOT_ORGS: 'octo-org' });
     expect(problems).toEqual([expect.stringContaining('GITHUB_APP_PRIVATE_KEY')]);
+  });
+});
+
+describe('privacy settings', () => {
+  const KEY = 'a'.repeat(16) + '0123456789abcdef';
+
+  it('defaults to mode off with groups of at least 5', () => {
+    expect(loadConfig({}).privacy).toEqual({ mode: 'off', key: undefined, minGroupSize: 5 });
+  });
+
+  it('reads the mode case-insensitively, with the key and the minimum group size', () => {
+    expect(
+      loadConfig({ PRIVACY_MODE: 'Pseudonymous', PRIVACY_KEY: KEY, PRIVACY_MIN_GROUP_SIZE: '10' }).privacy,
+    ).toEqual({ mode: 'pseudonymous', key: KEY, minGroupSize: 10 });
+    expect(loadConfig({ PRIVACY_MODE: 'aggregate' }).privacy.mode).toBe('aggregate');
+  });
+
+  it('names the valid modes for an unknown one', () => {
+    expect(problemsOf({ PRIVACY_MODE: 'anonymous' })).toEqual([
+      'PRIVACY_MODE must be one of off, pseudonymous, aggregate (got "anonymous")',
+    ]);
+  });
+
+  it('requires a long enough key in pseudonymous mode, and says how to make one', () => {
+    expect(problemsOf({ PRIVACY_MODE: 'pseudonymous' })).toEqual([
+      expect.stringMatching(/needs PRIVACY_KEY.*openssl rand -hex 32/),
+    ]);
+    expect(problemsOf({ PRIVACY_MODE: 'pseudonymous', PRIVACY_KEY: 'short' })).toEqual([
+      expect.stringMatching(/PRIVACY_KEY is 5 characters; use at least 32/),
+    ]);
+  });
+
+  it('refuses a key without pseudonymous mode, rather than ignoring it', () => {
+    expect(problemsOf({ PRIVACY_KEY: KEY })).toEqual([expect.stringMatching(/PRIVACY_MODE is off/)]);
+  });
+
+  it('refuses a minimum group size below 1', () => {
+    expect(problemsOf({ PRIVACY_MIN_GROUP_SIZE: '0' })).toEqual([
+      'PRIVACY_MIN_GROUP_SIZE must be a whole number from 1 to 1000 (got "0")',
+    ]);
+  });
+
+  it('never logs the key', () => {
+    const lines: string[] = [];
+    const logger = createLogger(
+      'info',
+      new Writable({
+        write(chunk, _encoding, done) {
+          lines.push(String(chunk));
+          done();
+        },
+      }),
+    );
+    const config = loadConfig({ PRIVACY_MODE: 'pseudonymous', PRIVACY_KEY: KEY });
+    logger.info({ config, privacy: config.privacy }, 'configuration');
+    expect(lines.join('')).toContain('configuration');
+    expect(lines.join('')).not.toContain(KEY);
   });
 });

@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { gunzipSync } from 'node:zlib';
 import { dayToMs } from '../src/days';
+import { createMetrics } from '../src/http/metrics';
 import { createLogger } from '../src/log';
 import { type PrivacyConfig, Pseudonymizer, WITHHELD_LINE } from '../src/privacy';
 import { METRICS, groupingsOf } from '../src/query/catalog';
@@ -327,6 +328,8 @@ describe('PRIVACY_MODE=aggregate', () => {
     ).toEqual([]);
   });
 
+  // Aggregate mode also stores teams whose members were all inactive, as zeros; mode off has no row
+  // for them (its queries fill such days with zeros, and its team gauges count them).
   test('the team figures equal those computed in mode off', () => {
     const teamDays = (synced: Synced) =>
       synced.t.db
@@ -336,7 +339,7 @@ describe('PRIVACY_MODE=aggregate', () => {
              x.loc_suggested_to_add_sum, x.loc_suggested_to_delete_sum, x.loc_added_sum, x.loc_deleted_sum,
              round(x.ai_credits_used, 6) AS credits
            FROM team_day x JOIN teams t ON t.id = x.team_ref JOIN scopes s ON s.id = x.scope_id
-           ORDER BY 1, 2, 4`,
+           WHERE x.active_users > 0 ORDER BY 1, 2, 4`,
         )
         .all();
     const expected = teamDays(off);
@@ -478,6 +481,51 @@ describe('PRIVACY_MIN_GROUP_SIZE', () => {
       const actual = await query(await api(pseudo, { minGroupSize: 1000 }), q);
       expect(actual.frames!.map((f) => f.data)).toEqual(expected.frames!.map((f) => f.data));
     }
+  });
+});
+
+describe('Prometheus team gauges', () => {
+  async function teamLines(synced: Synced, privacy: PrivacyConfig): Promise<string[]> {
+    const reader = openDatabase(synced.t.path, { readonly: true });
+    try {
+      const metrics = createMetrics(reader, { privacy, defaultMetrics: false });
+      return (await metrics.registry.metrics())
+        .split('\n')
+        .filter((line) => line.startsWith('copilot_team_'));
+    } finally {
+      reader.close();
+    }
+  }
+
+  test('aggregate mode exports the team gauges of mode off, from the rollup alone', async () => {
+    const plain = await teamLines(off, off.privacy);
+    expect(plain.length).toBeGreaterThan(20);
+    expect(await teamLines(aggregate, { ...aggregate.privacy, minGroupSize: 1 })).toEqual(plain);
+  });
+
+  test('the privacy modes leave out teams under the minimum group size', async () => {
+    const plain = await teamLines(off, off.privacy);
+    const latest = plain
+      .filter((line) => line.startsWith('copilot_team_active_users{') && line.includes('window="1d"'))
+      .map((line) => ({
+        key: line.replace(/^[^{]*\{([^}]*)\}.*$/, '$1'),
+        value: Number(line.split(' ').at(-1)),
+      }));
+    const sizes = latest.map((t) => t.value).sort((a, b) => a - b);
+    const minimum = sizes[Math.floor(sizes.length / 2)];
+    const keys = (lines: string[]) =>
+      new Set(
+        lines
+          .filter((line) => line.startsWith('copilot_team_active_users{') && line.includes('window="1d"'))
+          .map((line) => line.replace(/^[^{]*\{([^}]*)\}.*$/, '$1')),
+      );
+    const expected = new Set(latest.filter((t) => t.value >= minimum).map((t) => t.key));
+    expect(expected.size).toBeGreaterThan(0);
+    expect(expected.size).toBeLessThan(latest.length);
+    expect(keys(await teamLines(pseudo, { ...pseudo.privacy, minGroupSize: minimum }))).toEqual(expected);
+    expect(keys(await teamLines(aggregate, { ...aggregate.privacy, minGroupSize: minimum }))).toEqual(
+      expected,
+    );
   });
 });
 

@@ -75,6 +75,9 @@ export async function importUserPair(
         });
 
   const totals = new Map<string, { activeUsers: number; sums: (number | null)[] }>();
+  // Teams whose members were all inactive that day count as zero, as mode off reads them (its team
+  // gauges join memberships with activity; its queries fill reported days without rows with zeros).
+  const zeros = () => TEAM_DAY_SUMS.map(() => 0);
   const counted = new Set<number>();
   let row: CellValue[] | undefined;
   const capture = (spec: TableSpec, values: CellValue[]) => {
@@ -106,6 +109,9 @@ export async function importUserPair(
           return undefined;
         });
 
+  if (users !== 'no_data')
+    for (const keys of membership.values())
+      for (const key of keys) if (!totals.has(key)) totals.set(key, { activeUsers: 0, sums: zeros() });
   const rows: TeamDayRow[] = [...totals].map(([key, team]) => {
     const [githubId, slug] = key.split('\u0000');
     return { teamGithubId: Number(githubId), slug, ...team };
