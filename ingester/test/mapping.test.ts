@@ -208,6 +208,35 @@ describe('odd input is kept, reported, and never silently lost', () => {
     expect(outcome.issues[0]).toMatch(/does not belong to the report of 2026-09-01/);
   });
 
+  test('a user listed twice in one report adds up, counts once, and is reported', async () => {
+    const target = { scopeId: org(), kind: 'users' as const, day: day('2026-09-01') };
+    const twice = (count: number, ide: string) =>
+      JSON.stringify({
+        ...base,
+        code_generation_activity_count: count,
+        totals_by_ide: [{ ide, loc_added_sum: count }],
+      });
+    const outcome = await importText(t.store, target, [
+      [
+        twice(5, 'vscode'),
+        JSON.stringify({ ...base, user_id: 9, user_login: 'hubot' }),
+        twice(2, 'vscode'),
+      ].join('\n'),
+    ]);
+    expect(outcome.records).toBe(3);
+    expect(outcome.issues).toEqual(['line 3: user 7 appears twice; counters were added together']);
+    const rows = t.db
+      .prepare('SELECT user_ref, code_generation_activity_count AS n FROM usage_day ORDER BY n')
+      .all();
+    expect(rows).toEqual([
+      { user_ref: userRef(9), n: 5 },
+      { user_ref: userRef(7), n: 7 },
+    ]);
+    expect(
+      t.db.prepare('SELECT loc_added_sum FROM by_ide WHERE user_ref = ?').pluck().all(userRef(7)),
+    ).toEqual([7]);
+  });
+
   test('importing a report again replaces it: no duplicates, no leftovers', async () => {
     const target = { scopeId: org(), kind: 'users' as const, day: day('2026-09-01') };
     await importText(t.store, target, [

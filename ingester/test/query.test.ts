@@ -6,6 +6,7 @@ import { dayToMs, formatDay, isoWeekday } from '../src/days';
 import type { GitHubClient } from '../src/github/client';
 import { type Dimension, METRICS, combinationsOf, formatsOf, groupingsOf } from '../src/query/catalog';
 import { QueryEngine } from '../src/query/engine';
+import { queryItemSchema } from '../src/query/request';
 import type { JsonObject } from '../src/reports/types';
 import type { SimScope } from '../src/simulator/generator';
 import type { SimulatorServer } from '../src/simulator/server';
@@ -512,4 +513,39 @@ test('the catalog’s combinations say exactly which grouping and filter pairs a
   }
   expect(accepted).toBeGreaterThan(100);
   expect(refused).toBeGreaterThan(10);
+});
+
+test('table queries of one shape in one request are read together, with the answers each gives alone', async () => {
+  const columns = [
+    'user_initiated_interaction_count',
+    'code_generation_activity_count',
+    'code_acceptance_activity_count',
+    'acceptance_rate',
+    'loc_added_sum',
+    'ai_credits_used',
+  ];
+  for (const shape of [
+    { groupBy: 'user', format: 'table' },
+    { groupBy: 'team', format: 'table', filters: { ide: ['vscode'] } },
+    { groupBy: 'user', format: 'table', limit: 5, others: true },
+  ]) {
+    const queries = columns.map((metric, i) => ({ refId: `Q${i}`, scope, metric, ...shape }));
+    const together = await api.post('/api/v1/query', { range: range(), queries });
+    expect(together.status).toBe(200);
+    for (const query of queries) {
+      const alone = await api.post('/api/v1/query', { range: range(), queries: [query] });
+      expect([shape, query.metric, together.body.results[query.refId]]).toEqual([
+        shape,
+        query.metric,
+        alone.body.results[query.refId],
+      ]);
+    }
+    // Structural: the engine shares one pass among all that answer (the user rows are read once).
+    const engine = new QueryEngine(t.db);
+    const items = queries.map((q) => queryItemSchema.parse(q));
+    const shared = engine.shareTotals(items, { fromDay: FROM, toDay: TO });
+    const answered = queries.filter((q) => together.body.results[q.refId].frames).map((q) => q.metric);
+    expect(answered.length).toBeGreaterThanOrEqual(5);
+    expect([...shared.keys()].map((q) => q.metric)).toEqual(answered);
+  }
 });

@@ -143,18 +143,26 @@ export function createApp(options: ApiOptions): express.Express {
       });
       return;
     }
-    for (const [index, raw] of parsed.data.queries.entries()) {
-      const refId =
+    const items = parsed.data.queries.map((raw, index) => ({
+      index,
+      refId:
         typeof (raw as { refId?: unknown })?.refId === 'string'
           ? (raw as { refId: string }).refId.slice(0, 64) || `#${index}`
-          : `#${index}`;
-      const item = queryItemSchema.safeParse(raw);
+          : `#${index}`,
+      item: queryItemSchema.safeParse(raw),
+    }));
+    // Tables of one shape (a row per team or person, a column per metric) are read in one pass.
+    const shared = engine.shareTotals(
+      items.flatMap(({ item }) => (item.success ? [item.data] : [])),
+      range,
+    );
+    for (const { index, refId, item } of items) {
       if (!item.success) {
         results[refId] = { error: describeIssues(item.error, `queries[${index}]`), status: 400 };
         continue;
       }
       try {
-        results[refId] = { frames: engine.run(item.data, range, labels) };
+        results[refId] = { frames: engine.run(item.data, range, labels, shared) };
       } catch (error) {
         if (error instanceof QueryError) results[refId] = { error: error.message, status: error.status };
         else {

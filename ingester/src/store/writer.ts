@@ -30,6 +30,19 @@ function additive(kind: TableSpec['values'][number]): boolean {
   return kind.additive ?? true;
 }
 
+/** Plain INSERT for one table spec: the common case, a key not stored yet in this report. */
+function plainInsertSql(spec: TableSpec): string {
+  const columns = [
+    'scope_id',
+    'day',
+    spec.subject,
+    ...(spec.fixed ? [spec.fixed.column] : []),
+    ...spec.keys.map((k) => k.column),
+    ...spec.values.map((v) => v.column),
+  ];
+  return `INSERT INTO ${spec.table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
+}
+
 /** INSERT for one table spec; a repeated key within one report adds counters and keeps the latest labels. */
 function insertSql(spec: TableSpec): string {
   const keyColumns = [
@@ -85,6 +98,7 @@ export class Store {
   private readonly teams = new Map<string, number>();
   private readonly repos = new Map<number, { id: number; signature: string }>();
   private readonly inserts = new Map<TableSpec, Statement>();
+  private readonly plainInserts = new Map<TableSpec, Statement>();
   private readonly deletes = new Map<ReportKind, Statement[]>();
   private readonly statements;
   private readonly activeSets: ActiveSetWriter;
@@ -95,7 +109,10 @@ export class Store {
     readonly privacy: PrivacyConfig = PRIVACY_OFF,
   ) {
     this.activeSets = new ActiveSetWriter(db);
-    for (const spec of ALL_TABLE_SPECS) this.inserts.set(spec, db.prepare(insertSql(spec)));
+    for (const spec of ALL_TABLE_SPECS) {
+      this.inserts.set(spec, db.prepare(insertSql(spec)));
+      this.plainInserts.set(spec, db.prepare(plainInsertSql(spec)));
+    }
     for (const kind of ['aggregate', 'users', 'repos', 'user-teams'] as const) {
       this.deletes.set(
         kind,
@@ -437,7 +454,13 @@ export class Store {
 
   /** @internal used by ReportTransaction */
   sql() {
-    return { ...this.statements, inserts: this.inserts, deletes: this.deletes, activeSets: this.activeSets };
+    return {
+      ...this.statements,
+      inserts: this.inserts,
+      plainInserts: this.plainInserts,
+      deletes: this.deletes,
+      activeSets: this.activeSets,
+    };
   }
 
   /** Ids handed out inside a rolled-back transaction are gone; forget them. */
@@ -467,20 +490,37 @@ export class ReportTransaction {
     store.db.exec('BEGIN IMMEDIATE');
     for (const statement of this.sql.deletes.get(kind)!) statement.run(scopeId, day);
     if (!keepArchive) this.sql.rawDelete.run(scopeId, kind, day);
+    // A plain INSERT first (about a fifth cheaper than an upsert); a key already stored in this report
+    // (a subject listed twice, a repeated breakdown entry, several aggregate records) adds up instead.
     this.sink = (spec: TableSpec, values: CellValue[]) => {
-      this.sql.inserts.get(spec)!.run(this.scopeId, this.day, this.subjectRef, ...values);
+      try {
+        this.sql.plainInserts.get(spec)!.run(this.scopeId, this.day, this.subjectRef, ...values);
+      } catch (error) {
+        if ((error as { code?: string }).code !== 'SQLITE_CONSTRAINT_PRIMARYKEY') throw error;
+        if (spec === this.firstSpec) this.repeated = true;
+        this.sql.inserts.get(spec)!.run(this.scopeId, this.day, this.subjectRef, ...values);
+      }
     };
   }
 
-  /** Maps a record into the given tables for a subject (user or repo ref; 0 for the aggregate). */
+  private firstSpec: TableSpec | undefined;
+  private repeated = false;
+
+  /**
+   * Maps a record into the given tables for a subject (user or repo ref; 0 for the aggregate). Returns
+   * true when the subject already had figures in this report (its counters were added together).
+   */
   addFigures(
     specs: readonly TableSpec[],
     subjectRef: number,
     record: Record<string, unknown>,
     issues: RecordIssues,
-  ): void {
+  ): boolean {
     this.subjectRef = subjectRef;
+    this.firstSpec = specs[0];
+    this.repeated = false;
     mapRecord(record, specs, this.store.resolve, this.sink, issues);
+    return this.repeated;
   }
 
   addTeamMember(teamRef: number, userRef: number): void {

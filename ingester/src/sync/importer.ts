@@ -63,10 +63,7 @@ function loadRecords(
   tx: ReportTransaction,
   files: readonly ReportFile[],
 ): Promise<ReportOutcome> {
-  const seenSubjects = new Set<number>();
-  return readReport(files, tx, (record, recordIssues) =>
-    storeRecord(store, tx, record, seenSubjects, recordIssues),
-  );
+  return readReport(files, tx, (record, recordIssues) => storeRecord(store, tx, record, recordIssues));
 }
 
 /**
@@ -133,7 +130,6 @@ function storeRecord(
   store: Store,
   tx: ReportTransaction,
   record: JsonObject,
-  seenSubjects: Set<number>,
   recordIssues: RecordIssues,
 ): string | undefined {
   switch (tx.kind) {
@@ -149,13 +145,11 @@ function storeRecord(
     case 'users': {
       const user = userIdentity(record);
       if (!user.ok) return user.error;
-      const userRef = store.userRef(user.value);
-      if (seenSubjects.has(userRef))
+      // A user listed twice is noticed by the database (the day's row exists), not by a set of every user.
+      if (tx.addFigures(RECORD_TABLES.user, store.userRef(user.value), record, recordIssues))
         recordIssues.invalidValues.push(
           `user ${user.value.githubId} appears twice; counters were added together`,
         );
-      seenSubjects.add(userRef);
-      tx.addFigures(RECORD_TABLES.user, userRef, record, recordIssues);
       return undefined;
     }
     case 'repos': {
