@@ -17,10 +17,10 @@ import {
   VariableSort,
   defaultDashboard,
 } from '@grafana/schema';
-import { METRICS, groupingsOf } from '../../ingester/src/query/catalog';
+import { METRICS, ROW_DIMENSIONS, groupingsOf } from '../../ingester/src/query/catalog';
 import plugin from '../../plugin/src/plugin.json';
 import type { CopilotQuery, CopilotVariableQuery } from '../../plugin/src/types';
-import { SMALL_TEAMS } from './notes';
+import { PER_PERSON_NO_DATA, PRIVACY_MODES, SEATS_NOT_KEPT, SMALL_TEAMS } from './notes';
 
 //#region Data sources
 
@@ -177,6 +177,34 @@ export interface PanelWithSize {
   h: number;
 }
 
+/**
+ * Whether a query may need per-person records: grouped or filtered by person or team, counting
+ * distinct people, a figure only per-person rows carry, or seats. PRIVACY_MODE=aggregate keeps no
+ * per-person records; what it cannot answer without them, the ingester answers with a notice and no
+ * fields, and Grafana then shows the panel's "No value" text (fieldConfig.defaults.noValue) where it
+ * would say "No data".
+ */
+function readsPerPersonRecords(spec: MetricSpec): boolean {
+  const metric = catalogEntry(spec);
+  const dimensions = [spec.groupBy ?? 'none', ...(spec.follows ?? []), ...Object.keys(spec.where ?? {})];
+  return (
+    dimensions.some((dimension) => (ROW_DIMENSIONS as readonly string[]).includes(dimension)) ||
+    metric.aggregation === 'distinct' ||
+    !!metric.userRowsOnly ||
+    !!metric.snapshot
+  );
+}
+
+/**
+ * Grafana also shows the "No value" text in place of each missing value (a table cell, a tooltip
+ * entry, a bar). The explanation is for a panel without data; a single value the ingester withheld
+ * (a group below the minimum size) stays blank, as it would without the text.
+ */
+const MISSING_VALUES_BLANK: FieldConfigSource['overrides'][number] = {
+  matcher: { id: 'byType', options: 'number' },
+  properties: [{ id: 'noValue', value: '' }],
+};
+
 export function panel(spec: PanelSpec): PanelWithSize {
   const queries = spec.queries ?? [];
   const targets: Target[] = spec.annotationsTable
@@ -199,6 +227,9 @@ export function panel(spec: PanelSpec): PanelWithSize {
     (q) => (q.groupBy === 'team' || q.follows?.includes('team')) && !METRICS.get(q.metric)?.snapshot,
   );
   if (teamFigures && !caveats.includes(SMALL_TEAMS)) caveats.push(SMALL_TEAMS);
+  const perPerson = queries.filter(readsPerPersonRecords);
+  if (perPerson.some((q) => !METRICS.get(q.metric)?.snapshot)) caveats.push(PRIVACY_MODES);
+  if (perPerson.some((q) => METRICS.get(q.metric)?.snapshot)) caveats.push(SEATS_NOT_KEPT);
   const description = [spec.description, ...caveats].join(' ') + followsSentence(queries);
   const built: Panel = {
     type: spec.type,
@@ -207,8 +238,17 @@ export function panel(spec: PanelSpec): PanelWithSize {
     ...(spec.type === 'text' ? {} : { datasource: spec.prometheus?.length ? PROMETHEUS : COPILOT }),
     ...(spec.type === 'text' ? {} : { targets: targets as unknown as Record<string, unknown>[] }),
     fieldConfig: {
-      defaults: { ...DEFAULTS_BY_TYPE[spec.type], ...spec.defaults },
-      overrides: [...legendOverrides, ...(spec.overrides ?? [])],
+      defaults: {
+        ...DEFAULTS_BY_TYPE[spec.type],
+        ...(perPerson.length ? { noValue: PER_PERSON_NO_DATA } : {}),
+        ...spec.defaults,
+      },
+      overrides: [
+        ...legendOverrides,
+        // A stat's one value missing is the panel having no data: there the explanation fits.
+        ...(perPerson.length && spec.type !== 'stat' ? [MISSING_VALUES_BLANK] : []),
+        ...(spec.overrides ?? []),
+      ],
     },
     options: { ...OPTIONS_BY_TYPE[spec.type], ...spec.options },
     ...(spec.transformations ? { transformations: spec.transformations } : {}),

@@ -16,6 +16,22 @@ export const SMALL_TEAMS =
 export const USER_ROWS =
   'Counted from per-user rows: users seen only through server-side telemetry count toward daily active users but not here.';
 
+/** Said on every panel that may need per-person rows of the usage reports, which PRIVACY_MODE limits. */
+export const PRIVACY_MODES =
+  'With the ingester in a privacy mode, groups of fewer people than its minimum group size show no value, and aggregate mode keeps no per-person figures at all.';
+
+/** Said on the seats panels instead: the minimum group size does not apply to seats. */
+export const SEATS_NOT_KEPT =
+  'With the ingester in aggregate privacy mode no seats are synced: every seat is a per-person record.';
+
+/**
+ * What those panels show instead of a bare "No data". True in every mode, so it names no cause; when
+ * the privacy mode is the reason, the ingester's notice says so in the panel header (unless a join
+ * transformation dropped it: Grafana's joins keep no frame meta).
+ */
+export const PER_PERSON_NO_DATA =
+  'No data. In aggregate privacy mode the ingester keeps no per-person figures.';
+
 export const REPORTED_USER_COUNTS =
   "A count GitHub reports for the whole scope: it cannot be split by team, IDE or language, and over a week or month bucket it is the average of the days' values.";
 

@@ -68,6 +68,11 @@ export class DataSource extends DataSourceApi<CopilotQuery, CopilotDataSourceOpt
    * All of a panel's metric queries go to the ingester in one request, with the dashboard's range.
    * A query the ingester refuses comes back as an error for that refId only, so the other queries of
    * the panel still draw.
+   *
+   * A query the ingester's privacy mode does not answer (PRIVACY_MODE=aggregate keeps no per-person
+   * figures) is not refused: its answer is a frame without fields whose info notice says why. It stays
+   * a frame, notices and all. Grafana shows the notice on the panel header and the query row, and the
+   * panel's "No value" text where it would say "No data"; as an error it would paint the panel red.
    */
   override async query(request: DataQueryRequest<CopilotQuery>): Promise<DataQueryResponse> {
     const targets = request.targets.filter((target) => this.filterQuery(target));

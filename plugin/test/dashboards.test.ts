@@ -17,8 +17,6 @@ import {
   type TimeRange,
   dateTime,
   getFieldDisplayName,
-  standardTransformers,
-  standardTransformersRegistry,
   transformDataFrame,
 } from '@grafana/data';
 import type { Dashboard, Panel, RowPanel, VariableModel } from '@grafana/schema';
@@ -28,7 +26,7 @@ import { DataSource } from '../src/datasource';
 import plugin from '../src/plugin.json';
 import type { CopilotDataSourceOptions, CopilotQuery, CopilotVariableQuery } from '../src/types';
 import type { CopilotVariableSupport } from '../src/variables';
-import { installVariables } from './grafana';
+import { installTransformers, installVariables } from './grafana';
 import { installGrafanaProxy } from './proxy';
 import { type SimulatedIngester, startSimulatedIngester } from './simulated-ingester';
 
@@ -89,20 +87,7 @@ beforeAll(async () => {
     apiToken: TOKEN,
   });
   ds = new DataSource(settings);
-  // Grafana registers the transformers of @grafana/data at start-up; standardTransformers lists some twice.
-  const transformers = new Map(Object.values(standardTransformers).map((t) => [t.id, t]));
-  standardTransformersRegistry.setInit(() =>
-    [...transformers.values()].map((transformer) => ({
-      id: transformer.id,
-      aliasIds: transformer.aliasIds,
-      name: transformer.name,
-      description: transformer.description,
-      transformation: () => Promise.resolve(transformer),
-      editor: () => null,
-      imageDark: '',
-      imageLight: '',
-    })),
-  );
+  installTransformers();
 }, 180_000);
 
 afterAll(async () => {

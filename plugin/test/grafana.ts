@@ -1,8 +1,14 @@
 /**
  * Stand-ins for the Grafana services a frontend data source uses, installed with Grafana's own
- * setters (setBackendSrv, setTemplateSrv), so the code under test runs unchanged.
+ * setters (setBackendSrv, setTemplateSrv), so the code under test runs unchanged; and the registries
+ * Grafana fills at start-up.
  */
-import type { ScopedVars, TypedVariableModel } from '@grafana/data';
+import {
+  type ScopedVars,
+  type TypedVariableModel,
+  standardTransformers,
+  standardTransformersRegistry,
+} from '@grafana/data';
 import {
   type BackendSrv,
   type BackendSrvRequest,
@@ -89,4 +95,22 @@ export function installVariables(variables: Record<string, string | string[]> = 
       }),
   };
   setTemplateSrv(templateSrv);
+}
+
+/** The transformations of @grafana/data, registered as Grafana registers them at start-up. */
+export function installTransformers(): void {
+  // standardTransformers lists some transformers twice.
+  const transformers = new Map(Object.values(standardTransformers).map((t) => [t.id, t]));
+  standardTransformersRegistry.setInit(() =>
+    [...transformers.values()].map((transformer) => ({
+      id: transformer.id,
+      aliasIds: transformer.aliasIds,
+      name: transformer.name,
+      description: transformer.description,
+      transformation: () => Promise.resolve(transformer),
+      editor: () => null,
+      imageDark: '',
+      imageLight: '',
+    })),
+  );
 }

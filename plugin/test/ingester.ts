@@ -29,7 +29,11 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-export async function startIngester(token = 'integration-token'): Promise<RunningIngester> {
+/** @param env more of the ingester's settings, e.g. `{ PRIVACY_MODE: 'aggregate' }`. */
+export async function startIngester(
+  token = 'integration-token',
+  env: Record<string, string> = {},
+): Promise<RunningIngester> {
   const dir = mkdtempSync(join(tmpdir(), 'copilot-plugin-'));
   const port = await freePort();
   // `node --import tsx` keeps it one process, so stopping it stops the sync too (as ingester/test/cli.ts does).
@@ -45,6 +49,7 @@ export async function startIngester(token = 'integration-token'): Promise<Runnin
       HOST: '127.0.0.1',
       INGESTER_API_TOKEN: token,
       LOG_LEVEL: 'info',
+      ...env,
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
