@@ -6,7 +6,7 @@
  * transformations leave nothing to draw. A second pass selects one concrete value in every variable,
  * so filters that cannot be combined fail here rather than in front of a user.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   type DataFrame,
@@ -26,22 +26,14 @@ import { DataSource } from '../src/datasource';
 import plugin from '../src/plugin.json';
 import type { CopilotDataSourceOptions, CopilotQuery, CopilotVariableQuery } from '../src/types';
 import type { CopilotVariableSupport } from '../src/variables';
-import { installTransformers, installVariables } from './grafana';
+import { installTransformers, installVariables, provisionedDashboards } from './grafana';
 import { installGrafanaProxy } from './proxy';
 import { type SimulatedIngester, startSimulatedIngester } from './simulated-ingester';
 
 const ROOT = join(__dirname, '..', '..');
-const DASHBOARD_DIR = join(ROOT, 'dashboards', 'json');
 const TOKEN = 'dashboards-test-token';
 
-const dashboards: { file: string; dashboard: Dashboard }[] = readdirSync(DASHBOARD_DIR, { recursive: true })
-  .map(String)
-  .filter((file) => file.endsWith('.json'))
-  .sort()
-  .map((file) => ({
-    file,
-    dashboard: JSON.parse(readFileSync(join(DASHBOARD_DIR, file), 'utf8')) as Dashboard,
-  }));
+const dashboards = provisionedDashboards();
 
 /** The Copilot data source exactly as provisioning/grafana/datasources declares it. */
 function provisionedDataSource(): {

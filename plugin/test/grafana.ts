@@ -3,6 +3,8 @@
  * setters (setBackendSrv, setTemplateSrv), so the code under test runs unchanged; and the registries
  * Grafana fills at start-up.
  */
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   type ScopedVars,
   type TypedVariableModel,
@@ -17,7 +19,18 @@ import {
   setBackendSrv,
   setTemplateSrv,
 } from '@grafana/runtime';
+import type { Dashboard } from '@grafana/schema';
 import { defer, mergeMap, of, throwError } from 'rxjs';
+
+/** The provisioned dashboards, as Grafana loads them from dashboards/json. */
+export function provisionedDashboards(): { file: string; dashboard: Dashboard }[] {
+  const dir = join(__dirname, '..', '..', 'dashboards', 'json');
+  return readdirSync(dir, { recursive: true })
+    .map(String)
+    .filter((file) => file.endsWith('.json'))
+    .sort()
+    .map((file) => ({ file, dashboard: JSON.parse(readFileSync(join(dir, file), 'utf8')) as Dashboard }));
+}
 
 export interface Call {
   url: string;

@@ -7,8 +7,6 @@
  * notice, never an error; a panel left without figures must say why rather than a bare "No data"; and
  * a single withheld figure must stay blank.
  */
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   type DataFrame,
   type DataFrameJSON,
@@ -23,7 +21,7 @@ import {
   stringOverrideProcessor,
   transformDataFrame,
 } from '@grafana/data';
-import type { Dashboard, Panel, RowPanel } from '@grafana/schema';
+import type { Panel, RowPanel } from '@grafana/schema';
 import { lastValueFrom } from 'rxjs';
 import type { QueryItem, QueryResponse } from '../src/api';
 import type { DataSource } from '../src/datasource';
@@ -37,7 +35,7 @@ import {
   startAggregateIngester,
 } from './aggregate-ingester';
 import { PROXY_URL, aDataSource, aRequest } from './builders';
-import { installTransformers, installVariables } from './grafana';
+import { installTransformers, installVariables, provisionedDashboards } from './grafana';
 import { type RunningIngester, startIngester } from './ingester';
 import { installGrafanaProxy } from './proxy';
 
@@ -194,16 +192,7 @@ function emptyPanelText(panel: Panel, frames: DataFrame[]): string | undefined {
 
 //#region The provisioned dashboards
 
-const DASHBOARD_DIR = join(__dirname, '..', '..', 'dashboards', 'json');
-
-const dashboards = readdirSync(DASHBOARD_DIR, { recursive: true })
-  .map(String)
-  .filter((file) => file.endsWith('.json'))
-  .sort()
-  .map((file) => ({
-    file,
-    dashboard: JSON.parse(readFileSync(join(DASHBOARD_DIR, file), 'utf8')) as Dashboard,
-  }));
+const dashboards = provisionedDashboards();
 
 /** Every panel of every dashboard, with the queries it sends to the data source. */
 const panels = dashboards.flatMap(({ file, dashboard }) =>

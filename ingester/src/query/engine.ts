@@ -5,7 +5,7 @@
  */
 import { dayToMs, isoWeekday } from '../days';
 import { SET_SOURCES } from '../store/activeSets';
-import { TABLE_NAMES } from '../reports/schema';
+import { TABLE_NAMES, TEAM_DAY_SUMS } from '../reports/schema';
 import type { DB } from '../store/db';
 import { type DistinctPlan, distinctCounts } from './distinct';
 import { type Scope, parseScopeKey, scopeKey } from '../scopes';
@@ -109,16 +109,7 @@ interface Rollup {
 }
 
 /** Columns of team_day (named as in usage_day). */
-const TEAM_DAY_COLUMNS = new Set([
-  'user_initiated_interaction_count',
-  'code_generation_activity_count',
-  'code_acceptance_activity_count',
-  'loc_suggested_to_add_sum',
-  'loc_suggested_to_delete_sum',
-  'loc_added_sum',
-  'loc_deleted_sum',
-  'ai_credits_used',
-]);
+const TEAM_DAY_COLUMNS = new Set<string>(TEAM_DAY_SUMS);
 
 interface Plan {
   rollup?: Rollup;

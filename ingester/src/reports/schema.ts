@@ -88,6 +88,8 @@ export const CODE_COUNTERS = [
   'loc_deleted_sum',
 ] as const;
 export const INTERACTIONS = 'user_initiated_interaction_count';
+/** The per-user counters the per-day team rollup (team_day) sums, in its column order. */
+export const TEAM_DAY_SUMS = [INTERACTIONS, ...CODE_COUNTERS, 'ai_credits_used'] as const;
 
 const activity7 = [int(INTERACTIONS), ...CODE_COUNTERS.map((c) => int(c))];
 const activity6 = CODE_COUNTERS.map((c) => int(c));

@@ -379,7 +379,7 @@ export class Store {
     rows: readonly TeamDayRow[],
     outcomes: { users: ReportOutcome | 'no_data'; teams: ReportOutcome | 'no_data' },
   ): void {
-    const { teamDayDelete, teamDayRow, status, unknownKey } = this.statements;
+    const { teamDayDelete, teamDayRow } = this.statements;
     this.inTransaction(() => {
       teamDayDelete.run(scopeId, day);
       for (const row of rows)
@@ -390,7 +390,6 @@ export class Store {
           row.activeUsers,
           ...row.sums,
         );
-      const now = new Date().toISOString();
       for (const [kind, outcome] of [
         ['users', outcomes.users],
         ['user-teams', outcomes.teams],
@@ -399,23 +398,29 @@ export class Store {
           this.recordAttempt(scopeId, kind, day, 'no_data');
           continue;
         }
-        for (const path of outcome.unknownKeys) unknownKey.run(kind, path, day, day, now, now);
-        status.run({
-          scopeId,
-          kind,
-          day,
-          status: 'ok',
-          error: null,
-          errorStatus: null,
-          records: outcome.records,
-          malformedLines: outcome.malformedLines,
-          issues: outcome.issues.length ? JSON.stringify(outcome.issues) : null,
-          unknownKeys: JSON.stringify(outcome.unknownKeys),
-          files: outcome.files,
-          bytes: outcome.bytes,
-          fetchedAt: now,
-        });
+        this.recordStored(scopeId, kind, day, outcome);
       }
+    });
+  }
+
+  /** A report stored whole: its status, counts and problems, and the unknown keys it carried. */
+  recordStored(scopeId: number, kind: ReportKind, day: DayNumber, outcome: ReportOutcome): void {
+    const now = new Date().toISOString();
+    for (const path of outcome.unknownKeys) this.statements.unknownKey.run(kind, path, day, day, now, now);
+    this.statements.status.run({
+      scopeId,
+      kind,
+      day,
+      status: 'ok',
+      error: null,
+      errorStatus: null,
+      records: outcome.records,
+      malformedLines: outcome.malformedLines,
+      issues: outcome.issues.length ? JSON.stringify(outcome.issues) : null,
+      unknownKeys: JSON.stringify(outcome.unknownKeys),
+      files: outcome.files,
+      bytes: outcome.bytes,
+      fetchedAt: now,
     });
   }
 
@@ -536,30 +541,13 @@ export class ReportTransaction {
   }
 
   commit(outcome: ReportOutcome): void {
-    const now = new Date().toISOString();
     if (this.kind === 'users' || this.kind === 'user-teams') {
       // The team rollup and the active-user sets depend on both reports of the day; rebuild them from what is stored now.
       this.sql.teamDayDelete.run(this.scopeId, this.day);
       this.sql.teamDayInsert.run(this.scopeId, this.day);
       this.sql.activeSets.rebuild(this.scopeId, this.day);
     }
-    for (const path of outcome.unknownKeys)
-      this.sql.unknownKey.run(this.kind, path, this.day, this.day, now, now);
-    this.sql.status.run({
-      scopeId: this.scopeId,
-      kind: this.kind,
-      day: this.day,
-      status: 'ok',
-      error: null,
-      errorStatus: null,
-      records: outcome.records,
-      malformedLines: outcome.malformedLines,
-      issues: outcome.issues.length ? JSON.stringify(outcome.issues) : null,
-      unknownKeys: JSON.stringify(outcome.unknownKeys),
-      files: outcome.files,
-      bytes: outcome.bytes,
-      fetchedAt: now,
-    });
+    this.store.recordStored(this.scopeId, this.kind, this.day, outcome);
     this.store.db.exec('COMMIT');
     this.finished = true;
   }

@@ -6,21 +6,9 @@
 import type { DayNumber } from '../days';
 import { teamMembership, userIdentity } from '../reports/identity';
 import { type CellValue, mapRecord } from '../reports/mapping';
-import { type TableSpec, usageDay } from '../reports/schema';
+import { TEAM_DAY_SUMS, type TableSpec, usageDay } from '../reports/schema';
 import type { ReportOutcome, Store } from '../store/writer';
 import { type ReportFile, readReport } from './importer';
-
-/** The per-user counters the team rollup sums (the columns of team_day after active_users). */
-export const TEAM_DAY_SUMS = [
-  'user_initiated_interaction_count',
-  'code_generation_activity_count',
-  'code_acceptance_activity_count',
-  'loc_suggested_to_add_sum',
-  'loc_suggested_to_delete_sum',
-  'loc_added_sum',
-  'loc_deleted_sum',
-  'ai_credits_used',
-] as const;
 
 export interface TeamDayRow {
   teamGithubId: number;
