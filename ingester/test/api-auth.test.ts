@@ -3,6 +3,7 @@
  * /api/v1/*, the admin token on POST /api/v1/sync, and the open /api/health and /metrics, which must
  * not reveal user data.
  */
+import type { Scope } from '../src/scopes';
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,16 +16,7 @@ import { silentLogger } from '../src/log';
 import type { SimulatorServer } from '../src/simulator/server';
 import { openDatabase, type DB } from '../src/store/db';
 import { SyncService } from '../src/sync/scheduler';
-import {
-  SYNC_SETTINGS,
-  day,
-  startSimulator,
-  syncDays,
-  tempDatabase,
-  testClient,
-  testNow,
-  type TestDb,
-} from './helpers';
+import { SYNC_SETTINGS, day, testClient, testNow, type TestDb, syncedEnterprise } from './helpers';
 
 const FROM = day('2026-09-15');
 const TO = day('2026-09-24');
@@ -64,15 +56,8 @@ async function start(options: Partial<ApiOptions>): Promise<string> {
 }
 
 beforeAll(async () => {
-  sim = await startSimulator({ users: 60, orgs: 2 });
-  client = testClient(sim.url);
-  t = tempDatabase();
-  const scopes = [
-    { kind: 'enterprise' as const, slug: sim.scopes.enterprise },
-    ...sim.scopes.orgs.map((slug) => ({ kind: 'organization' as const, slug })),
-  ];
-  const summary = await syncDays(t.store, client, { scopes, from: FROM, to: TO });
-  expect(summary.failed).toBe(0);
+  let scopes: Scope[];
+  ({ sim, client, t, scopes } = await syncedEnterprise({ users: 60, orgs: 2 }, { from: FROM, to: TO }));
   org = `organization:${sim.scopes.orgs[0]}`;
   reader = openDatabase(t.path, { readonly: true });
 

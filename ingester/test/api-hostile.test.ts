@@ -5,6 +5,7 @@
  * with that query's `{error, status: 4xx}`), never a 5xx; afterwards the process still answers
  * correctly and the stored data is unchanged.
  */
+import type { Scope } from '../src/scopes';
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -19,7 +20,7 @@ import type { JsonObject } from '../src/reports/types';
 import type { SimScope } from '../src/simulator/generator';
 import type { SimulatorServer } from '../src/simulator/server';
 import { openDatabase, type DB } from '../src/store/db';
-import { day, startSimulator, syncDays, tempDatabase, testClient, testNow, type TestDb } from './helpers';
+import { day, testNow, syncedEnterprise, type TestDb } from './helpers';
 
 const FROM = day('2026-09-15');
 const TO = day('2026-09-24');
@@ -82,15 +83,8 @@ function rowCounts(): Record<string, number> {
 }
 
 beforeAll(async () => {
-  sim = await startSimulator({ users: 60, orgs: 2 });
-  client = testClient(sim.url);
-  t = tempDatabase();
-  const scopes = [
-    { kind: 'enterprise' as const, slug: sim.scopes.enterprise },
-    ...sim.scopes.orgs.map((slug) => ({ kind: 'organization' as const, slug })),
-  ];
-  const summary = await syncDays(t.store, client, { scopes, from: FROM, to: TO });
-  expect(summary.failed).toBe(0);
+  let scopes: Scope[];
+  ({ sim, client, t, scopes } = await syncedEnterprise({ users: 60, orgs: 2 }, { from: FROM, to: TO }));
   reader = openDatabase(t.path, { readonly: true });
   const logger = createLogger('error', { write: (line: string) => void errorLog.push(line) });
   server = createApp({ db: reader, logger, scopes, backfillDays: 365, now: testNow }).listen(0, '127.0.0.1');

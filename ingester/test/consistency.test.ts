@@ -8,7 +8,7 @@ import type { SimScope } from '../src/simulator/generator';
 import type { SimulatorServer } from '../src/simulator/server';
 import type { GitHubClient } from '../src/github/client';
 import { formatDay } from '../src/days';
-import { day, startSimulator, syncDays, tempDatabase, testClient, type TestDb } from './helpers';
+import { day, syncedEnterprise, type TestDb } from './helpers';
 
 let sim: SimulatorServer;
 let client: GitHubClient;
@@ -18,15 +18,7 @@ const TO = day('2026-09-26');
 const COUNTERS = [INTERACTIONS, ...CODE_COUNTERS];
 
 beforeAll(async () => {
-  sim = await startSimulator({ users: 80, orgs: 3 });
-  client = testClient(sim.url);
-  t = tempDatabase();
-  const scopes = [
-    { kind: 'enterprise' as const, slug: sim.scopes.enterprise },
-    ...sim.scopes.orgs.map((slug) => ({ kind: 'organization' as const, slug })),
-  ];
-  const summary = await syncDays(t.store, client, { scopes, from: FROM, to: TO });
-  expect(summary.failed).toBe(0);
+  ({ sim, client, t } = await syncedEnterprise({ users: 80, orgs: 3 }, { from: FROM, to: TO }));
 });
 afterAll(async () => {
   t.close();

@@ -8,6 +8,7 @@ import { StaticToken } from '../src/github/auth';
 import { silentLogger } from '../src/log';
 import { SimulatorServer, type SimulatorServerOptions } from '../src/simulator/server';
 import { openDatabase, type DB } from '../src/store/db';
+import type { Scope } from '../src/scopes';
 import { Store } from '../src/store/writer';
 import { runSync, type SyncRequest } from '../src/sync/runner';
 
@@ -72,6 +73,31 @@ export async function syncDays(
 }
 
 export const day = (text: string): DayNumber => parseDay(text)!;
+
+/** The simulator's enterprise and every one of its organizations, as sync scopes. */
+export function simulatedScopes(sim: SimulatorServer): Scope[] {
+  return [
+    { kind: 'enterprise', slug: sim.scopes.enterprise },
+    ...sim.scopes.orgs.map((slug) => ({ kind: 'organization' as const, slug })),
+  ];
+}
+
+/**
+ * A simulated enterprise synced over HTTP, for the days from..to, into a fresh database: the shared
+ * setup of the API and consistency tests. The caller closes `t`, `client` and `sim`.
+ */
+export async function syncedEnterprise(
+  options: SimulatorServerOptions,
+  range: { from: DayNumber; to: DayNumber },
+): Promise<{ sim: SimulatorServer; client: GitHubClient; t: TestDb; scopes: Scope[] }> {
+  const sim = await startSimulator(options);
+  const client = testClient(sim.url);
+  const t = tempDatabase();
+  const scopes = simulatedScopes(sim);
+  const summary = await syncDays(t.store, client, { scopes, ...range });
+  if (summary.failed) throw new Error(`setup sync failed: ${summary.failures[0]?.error}`);
+  return { sim, client, t, scopes };
+}
 
 import { ALL_TABLE_SPECS } from '../src/reports/schema';
 

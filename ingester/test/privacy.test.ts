@@ -13,6 +13,7 @@ import { createLogger } from '../src/log';
 import { type PrivacyConfig, Pseudonymizer, WITHHELD_LINE } from '../src/privacy';
 import { METRICS, groupingsOf } from '../src/query/catalog';
 import { ALL_TABLE_SPECS } from '../src/reports/schema';
+import type { Scope } from '../src/scopes';
 import type { SimulatorServer } from '../src/simulator/server';
 import { openDatabase } from '../src/store/db';
 import { PrivacyModeError, enforcePrivacyMode } from '../src/store/privacyMode';
@@ -24,6 +25,7 @@ import {
   SYNC_SETTINGS,
   day,
   fingerprint,
+  simulatedScopes,
   startSimulator,
   tempDatabase,
   testClient,
@@ -43,7 +45,7 @@ interface Synced {
 }
 
 let sim: SimulatorServer;
-let scopes: { kind: 'enterprise' | 'organization'; slug: string }[];
+let scopes: Scope[];
 let off: Synced;
 let pseudo: Synced;
 let aggregate: Synced;
@@ -82,10 +84,7 @@ beforeAll(async () => {
     orgs: 2,
     faults: ['malformed-lines', 'unknown-fields', 'shards'],
   });
-  scopes = [
-    { kind: 'enterprise', slug: sim.scopes.enterprise },
-    ...sim.scopes.orgs.map((slug) => ({ kind: 'organization' as const, slug })),
-  ];
+  scopes = simulatedScopes(sim);
   off = await syncInto({ mode: 'off', minGroupSize: MIN });
   pseudo = await syncInto({ mode: 'pseudonymous', key: KEY, minGroupSize: MIN });
   aggregate = await syncInto({ mode: 'aggregate', minGroupSize: MIN });

@@ -11,7 +11,7 @@ import type { JsonObject } from '../src/reports/types';
 import type { SimScope } from '../src/simulator/generator';
 import type { SimulatorServer } from '../src/simulator/server';
 import { startApi, type TestApi } from './api';
-import { day, startSimulator, syncDays, tempDatabase, testClient, type TestDb } from './helpers';
+import { day, syncedEnterprise, type TestDb } from './helpers';
 
 const FROM = day('2026-09-01');
 const TO = day('2026-09-28');
@@ -23,15 +23,7 @@ let org: SimScope & { kind: 'organization' };
 let scope: string;
 
 beforeAll(async () => {
-  sim = await startSimulator({ users: 150, orgs: 2 });
-  client = testClient(sim.url);
-  t = tempDatabase();
-  const scopes = [
-    { kind: 'enterprise' as const, slug: sim.scopes.enterprise },
-    ...sim.scopes.orgs.map((slug) => ({ kind: 'organization' as const, slug })),
-  ];
-  const summary = await syncDays(t.store, client, { scopes, from: FROM, to: TO });
-  expect(summary.failed).toBe(0);
+  ({ sim, client, t } = await syncedEnterprise({ users: 150, orgs: 2 }, { from: FROM, to: TO }));
   api = await startApi(t.path);
   org = { kind: 'organization', org: sim.population.orgs[0] };
   scope = `organization:${org.org.login}`;
