@@ -37,3 +37,25 @@ export function isoWeekday(day: DayNumber): number {
 export function* dayRange(from: DayNumber, to: DayNumber): Generator<DayNumber> {
   for (let day = from; day <= to; day++) yield day;
 }
+
+/** The first day of the day's calendar month (UTC). */
+export function monthStart(day: DayNumber): DayNumber {
+  const date = new Date(dayToMs(day));
+  return Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), 1) / 86_400_000;
+}
+
+/** The last day of the day's calendar month (UTC). */
+export function monthEnd(day: DayNumber): DayNumber {
+  const date = new Date(dayToMs(day));
+  return Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1) / 86_400_000 - 1;
+}
+
+/** The whole calendar months inside from..to, as their first and last day; undefined when there are none. */
+export function wholeMonths(
+  from: DayNumber,
+  to: DayNumber,
+): { first: DayNumber; last: DayNumber } | undefined {
+  const first = from === monthStart(from) ? from : monthEnd(from) + 1;
+  const last = to === monthEnd(to) ? to : monthStart(to) - 1;
+  return first <= last ? { first, last } : undefined;
+}

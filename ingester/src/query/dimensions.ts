@@ -1,4 +1,5 @@
 /** Values of a dimension, for template variables and filter pickers: GET /api/v1/dimensions/{d}/values. */
+import { monthStart, wholeMonths } from '../days';
 import type { DB } from '../store/db';
 import { scopeKey } from '../scopes';
 import { DIMENSIONS, type Dimension } from './catalog';
@@ -144,14 +145,33 @@ export function dimensionValues(db: DB, dimension: string, query: ValueQuery): D
       .pluck()
       .all(...query.scopeIds, pattern, ...query.scopeIds, ...range) as string[];
   } else if (dim === 'user') {
+    // People with activity in the range: whole months from the monthly totals (a row per person and
+    // month), the days at the ends from the day rows.
+    const months = wholeMonths(query.fromDay, query.toDay);
+    const active = months
+      ? `SELECT user_ref FROM user_month WHERE scope_id IN (${scopes}) AND month BETWEEN ? AND ?
+         UNION SELECT user_ref FROM usage_day WHERE scope_id IN (${scopes}) AND user_ref > 0
+           AND (day BETWEEN ? AND ? OR day BETWEEN ? AND ?)`
+      : `SELECT user_ref FROM usage_day WHERE scope_id IN (${scopes}) AND day BETWEEN ? AND ? AND user_ref > 0`;
+    const params = months
+      ? [
+          ...query.scopeIds,
+          months.first,
+          monthStart(months.last),
+          ...query.scopeIds,
+          query.fromDay,
+          months.first - 1,
+          months.last + 1,
+          query.toDay,
+        ]
+      : [...query.scopeIds, ...range];
     values = db
       .prepare(
-        `SELECT u.login FROM users u WHERE u.login LIKE ? ESCAPE '\\' AND u.id IN (
-           SELECT DISTINCT user_ref FROM usage_day WHERE scope_id IN (${scopes}) AND day BETWEEN ? AND ? AND user_ref > 0)
+        `SELECT u.login FROM users u WHERE u.login LIKE ? ESCAPE '\\' AND u.id IN (${active})
          ORDER BY u.login LIMIT ${LIMIT}`,
       )
       .pluck()
-      .all(pattern, ...query.scopeIds, ...range) as string[];
+      .all(pattern, ...params) as string[];
   } else if (dim === 'repository') {
     values = db
       .prepare(

@@ -3,7 +3,7 @@
  * entries only (table, column and expression names never come from the client); every client value
  * is a bound parameter.
  */
-import { dayToMs, isoWeekday } from '../days';
+import { dayToMs, isoWeekday, monthStart, wholeMonths } from '../days';
 import { SET_SOURCES } from '../store/activeSets';
 import { TABLE_NAMES, TEAM_DAY_SUMS } from '../reports/schema';
 import type { DB } from '../store/db';
@@ -574,6 +574,10 @@ export class QueryEngine {
   /** Runs the plan's aggregate over buckets; with `top`, other groups are dropped or folded into OTHERS. */
   private aggregate(plan: Plan, range: DayRangeQuery, bucket: BucketMode, top?: number[], fold = true) {
     const rollup = plan.rollup && (bucket === 'day' || !plan.rollup.dailyOnly) ? plan.rollup : undefined;
+    if (bucket === 'total' && !top && !rollup && !plan.sets) {
+      const months = this.totalsByUserMonth(plan, range);
+      if (months) return months;
+    }
     if (plan.sets && !rollup) {
       const sets: DistinctPlan =
         top && !fold
@@ -633,6 +637,45 @@ export class QueryEngine {
     const out = new Map<string, { bucket: number; group: number; parts: (number | null)[] }>();
     for (const row of rows)
       out.set(`${row[0]}:${row[1]}`, { bucket: row[0]!, group: row[1]!, parts: row.slice(2) });
+    return out;
+  }
+
+  /**
+   * Whole-range totals per person of plain sums of the monthly-rolled-up counters (migration 009):
+   * whole months from user_month, the partial months at the ends from the day rows. Undefined when the
+   * plan is not such a ranking, or the range holds no whole month.
+   */
+  private totalsByUserMonth(plan: Plan, range: DayRangeQuery) {
+    if (plan.source.table !== 'usage_day' || plan.groupSql !== 'x.user_ref' || plan.joins) return undefined;
+    if (plan.where.length !== 3 || plan.params.length !== 0) return undefined;
+    const columns = plan.metric.parts.map((part) => /^SUM\(x\.(\w+)\)$/.exec(part)?.[1]);
+    if (!columns.every((c): c is string => c !== undefined && TEAM_DAY_COLUMNS.has(c))) return undefined;
+    const months = wholeMonths(range.fromDay, range.toDay);
+    if (!months) return undefined;
+    const { first, last } = months;
+    const sums = (prefix: string) => columns.map((c, i) => `SUM(${prefix}${c}) AS p${i}`).join(', ');
+    const sql = `SELECT grp, ${columns.map((_, i) => `SUM(p${i})`).join(', ')} FROM (
+        SELECT user_ref AS grp, ${sums('')} FROM user_month
+        WHERE scope_id = @scope AND month BETWEEN @first AND @lastMonth GROUP BY user_ref
+        UNION ALL
+        SELECT x.user_ref AS grp, ${sums('x.')} FROM usage_day x
+        WHERE x.scope_id = @scope AND x.user_ref > 0
+          AND (x.day BETWEEN @from AND @first - 1 OR x.day BETWEEN @last + 1 AND @to)
+        GROUP BY x.user_ref
+      ) GROUP BY grp`;
+    const rows = this.db
+      .prepare(sql)
+      .raw()
+      .all({
+        scope: plan.scope.id,
+        first,
+        lastMonth: monthStart(last),
+        last,
+        from: range.fromDay,
+        to: range.toDay,
+      }) as (number | null)[][];
+    const out = new Map<string, AggregateRow>();
+    for (const row of rows) out.set(`0:${row[0]}`, { bucket: 0, group: row[0]!, parts: row.slice(1) });
     return out;
   }
 

@@ -1,9 +1,15 @@
 import type { Statement } from 'better-sqlite3';
-import type { DayNumber } from '../days';
+import { type DayNumber, monthEnd, monthStart } from '../days';
 import { PRIVACY_OFF, type PrivacyConfig } from '../privacy';
 import type { RepoIdentity, UserIdentity } from '../reports/identity';
 import { type CellValue, type RecordIssues, type RowSink, mapRecord } from '../reports/mapping';
-import { ALL_TABLE_SPECS, type DictKind, RECORD_TABLES, type TableSpec } from '../reports/schema';
+import {
+  ALL_TABLE_SPECS,
+  type DictKind,
+  RECORD_TABLES,
+  type TableSpec,
+  TEAM_DAY_SUMS,
+} from '../reports/schema';
 import { type Seat, dayOfTimestamp, editorName, mergeSeats } from '../reports/seats';
 import type { ReportKind, SyncKind } from '../reports/types';
 import type { Scope } from '../scopes';
@@ -63,6 +69,12 @@ function insertSql(spec: TableSpec): string {
 }
 
 const unique = <T>(items: readonly T[]) => [...new Set(items)];
+
+/** One (scope, month) of the per-user monthly totals (migration 009), from the stored day rows. */
+export const USER_MONTH_INSERT = `INSERT INTO user_month
+  SELECT scope_id, @month, user_ref, ${TEAM_DAY_SUMS.map((c) => `sum(${c})`).join(', ')}
+  FROM usage_day WHERE scope_id = @scope AND day BETWEEN @month AND @last AND user_ref > 0
+  GROUP BY user_ref`;
 
 /** Which rows a report kind owns, so a new version of the report replaces exactly those. */
 function replacementDeletes(kind: ReportKind): string[] {
@@ -172,6 +184,8 @@ export class Store {
          WHERE x.scope_id = ? AND x.day = ? AND x.user_ref > 0
          GROUP BY m.team_ref`,
       ),
+      userMonthDelete: db.prepare('DELETE FROM user_month WHERE scope_id = ? AND month = ?'),
+      userMonthInsert: db.prepare(USER_MONTH_INSERT),
       teamDayRow: db.prepare('INSERT INTO team_day VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
       seatDelete: db.prepare('DELETE FROM seat_snapshots WHERE scope_id = ? AND day = ?'),
       seatInsert: db.prepare(
@@ -403,6 +417,13 @@ export class Store {
     });
   }
 
+  /** Rebuilds the per-user totals of the day's month (migration 009) from the stored day rows. */
+  rebuildUserMonth(scopeId: number, day: DayNumber): void {
+    const month = monthStart(day);
+    this.statements.userMonthDelete.run(scopeId, month);
+    this.statements.userMonthInsert.run({ scope: scopeId, month, last: monthEnd(day) });
+  }
+
   /** A report stored whole: its status, counts and problems, and the unknown keys it carried. */
   recordStored(scopeId: number, kind: ReportKind, day: DayNumber, outcome: ReportOutcome): void {
     const now = new Date().toISOString();
@@ -547,6 +568,7 @@ export class ReportTransaction {
       this.sql.teamDayInsert.run(this.scopeId, this.day);
       this.sql.activeSets.rebuild(this.scopeId, this.day);
     }
+    if (this.kind === 'users') this.store.rebuildUserMonth(this.scopeId, this.day);
     this.store.recordStored(this.scopeId, this.kind, this.day, outcome);
     this.store.db.exec('COMMIT');
     this.finished = true;

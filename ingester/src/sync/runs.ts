@@ -1,6 +1,8 @@
 /** The sync's own bookkeeping in the database: run records, status lookups and retention. */
 import type { DB } from '../store/db';
+import { monthEnd, monthStart } from '../days';
 import { TABLE_NAMES } from '../reports/schema';
+import { USER_MONTH_INSERT } from '../store/writer';
 import type { SyncSummary } from './runner';
 
 export function loadStatuses(db: DB): Map<string, 'ok' | 'no_data' | 'failed'> {
@@ -63,6 +65,15 @@ export function pruneBefore(db: DB, day: number): number {
     ]) {
       rows += db.prepare(`DELETE FROM ${table} WHERE day < ?`).run(day).changes;
     }
+    // Monthly totals: months wholly before the cut go; the month it falls in is rebuilt from what is left.
+    rows += db.prepare('DELETE FROM user_month WHERE month < ?').run(monthStart(day)).changes;
+    const rebuild = db.prepare(USER_MONTH_INSERT);
+    const scopes = db
+      .prepare('SELECT DISTINCT scope_id FROM user_month WHERE month = ?')
+      .pluck()
+      .all(monthStart(day)) as number[];
+    db.prepare('DELETE FROM user_month WHERE month = ?').run(monthStart(day));
+    for (const scope of scopes) rebuild.run({ scope, month: monthStart(day), last: monthEnd(day) });
     return rows;
   })();
 }
