@@ -7,6 +7,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { QueryEngine } from '../src/query/engine';
+import { ActiveSetWriter, SET_SOURCES } from '../src/store/activeSets';
 import { queryItemSchema } from '../src/query/request';
 import type { SimulatorServer } from '../src/simulator/server';
 import { openDatabase, type DB } from '../src/store/db';
@@ -249,4 +250,35 @@ test('agent labels are looked up without scanning by_agent', () => {
   });
   expect(reads.filter((r) => AGENT_LABEL.test(r.sql)).length).toBeGreaterThan(0);
   expect(reads.filter((r) => r.op === 'SCAN')).toEqual([]);
+});
+
+// The active-user sets are encoded as their rows go by (store/activeSets.ts): each source must come
+// users-ascending within a key straight from a primary key, with no sort and no collected rows.
+test.each(Object.entries(SET_SOURCES))(
+  'the %s set source reads a primary key in order, without sorting',
+  (kind, sql) => {
+    const plan = explainer.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(1, RANGE.toDay) as { detail: string }[];
+    const details = plan.map((row) => row.detail);
+    expect([kind, details.filter((d) => /TEMP B-TREE/.test(d))]).toEqual([kind, []]);
+    expect([kind, details.some((d) => /USING PRIMARY KEY/.test(d))]).toEqual([kind, true]);
+  },
+);
+
+test('the user-teams and users reports of a day rebuild every set without falling back to sorting', () => {
+  const writer = openDatabase(database.path);
+  try {
+    const sets = new ActiveSetWriter(writer);
+    const fallback = jest.spyOn(sets as any, 'rebuildUnordered');
+    const scopeId = writer.prepare("SELECT id FROM scopes WHERE kind = 'enterprise'").pluck().get() as number;
+    const before = writer.prepare(
+      'SELECT kind, key, users FROM active_sets WHERE scope_id = ? AND day = ? ORDER BY kind, key',
+    );
+    const stored = before.all(scopeId, RANGE.toDay);
+    writer.transaction(() => sets.rebuild(scopeId, RANGE.toDay))();
+    expect(fallback).not.toHaveBeenCalled();
+    expect(before.all(scopeId, RANGE.toDay)).toEqual(stored);
+    expect(stored.length).toBeGreaterThan(20);
+  } finally {
+    writer.close();
+  }
 });

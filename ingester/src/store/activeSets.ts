@@ -6,35 +6,33 @@ import type { Statement } from 'better-sqlite3';
 import { USED_FLAGS } from '../reports/schema';
 import type { DB } from './db';
 
+/**
+ * (key, user_ref) rows of one (scope, day), users ascending within each key: the tables' primary keys
+ * start (scope_id, day, user_ref), so the order costs no sort, and the writer encodes each set as the
+ * rows go by instead of collecting them. A user may repeat within a key (several IDE versions); the
+ * encoder keeps one.
+ */
+const rowsOf = (table: string, key: string, where = '') =>
+  `SELECT ${key}, user_ref FROM ${table} WHERE scope_id = ? AND day = ? AND user_ref > 0${where} ORDER BY user_ref`;
+
 /** Where each set kind's members come from: a SELECT of (key, user_ref) for one (scope, day). */
 export const SET_SOURCES: Record<string, string> = {
-  all: 'SELECT 0, user_ref FROM usage_day WHERE scope_id = ? AND day = ? AND user_ref > 0',
-  ...Object.fromEntries(
-    USED_FLAGS.map((flag) => [
-      flag,
-      `SELECT 0, user_ref FROM usage_day WHERE scope_id = ? AND day = ? AND user_ref > 0 AND ${flag} = 1`,
-    ]),
-  ),
-  adoption_phase:
-    'SELECT adoption_phase, user_ref FROM usage_day WHERE scope_id = ? AND day = ? AND user_ref > 0 AND adoption_phase IS NOT NULL',
-  cli_version:
-    'SELECT cli_version, user_ref FROM usage_day WHERE scope_id = ? AND day = ? AND user_ref > 0 AND cli_version IS NOT NULL',
-  ide: 'SELECT DISTINCT ide, user_ref FROM by_ide WHERE scope_id = ? AND day = ? AND user_ref > 0',
-  ide_version:
-    'SELECT DISTINCT ide_version, user_ref FROM by_ide WHERE scope_id = ? AND day = ? AND user_ref > 0 AND ide_version IS NOT NULL',
-  plugin_version:
-    'SELECT DISTINCT plugin_version, user_ref FROM by_ide WHERE scope_id = ? AND day = ? AND user_ref > 0 AND plugin_version IS NOT NULL',
-  feature:
-    'SELECT DISTINCT feature, user_ref FROM by_feature WHERE scope_id = ? AND day = ? AND user_ref > 0',
-  language:
-    'SELECT DISTINCT language, user_ref FROM by_language_feature WHERE scope_id = ? AND day = ? AND user_ref > 0',
-  model:
-    'SELECT DISTINCT model, user_ref FROM by_model_feature WHERE scope_id = ? AND day = ? AND user_ref > 0',
-  agent: 'SELECT DISTINCT agent, user_ref FROM by_agent WHERE scope_id = ? AND day = ? AND user_ref > 0',
-  customization:
-    'SELECT DISTINCT name, user_ref FROM by_customization WHERE scope_id = ? AND day = ? AND user_ref > 0',
-  team: `SELECT m.team_ref, x.user_ref FROM team_members m JOIN usage_day x ON x.scope_id = m.scope_id AND x.day = m.day AND x.user_ref = m.user_ref
-         WHERE m.scope_id = ? AND m.day = ?`,
+  all: rowsOf('usage_day', '0'),
+  ...Object.fromEntries(USED_FLAGS.map((flag) => [flag, rowsOf('usage_day', '0', ` AND ${flag} = 1`)])),
+  adoption_phase: rowsOf('usage_day', 'adoption_phase', ' AND adoption_phase IS NOT NULL'),
+  cli_version: rowsOf('usage_day', 'cli_version', ' AND cli_version IS NOT NULL'),
+  ide: rowsOf('by_ide', 'ide'),
+  ide_version: rowsOf('by_ide', 'ide_version', ' AND ide_version IS NOT NULL'),
+  plugin_version: rowsOf('by_ide', 'plugin_version', ' AND plugin_version IS NOT NULL'),
+  feature: rowsOf('by_feature', 'feature'),
+  language: rowsOf('by_language_feature', 'language'),
+  model: rowsOf('by_model_feature', 'model'),
+  agent: rowsOf('by_agent', 'agent'),
+  customization: rowsOf('by_customization', 'name'),
+  // team_members' primary key is (scope_id, day, team_ref, user_ref): users ascend within each team.
+  // CROSS JOIN keeps team_members outside, so its key order needs no sort.
+  team: `SELECT m.team_ref, x.user_ref FROM team_members m CROSS JOIN usage_day x ON x.scope_id = m.scope_id AND x.day = m.day AND x.user_ref = m.user_ref
+         WHERE m.scope_id = ? AND m.day = ? ORDER BY m.team_ref, m.user_ref`,
 };
 
 /**
@@ -46,7 +44,9 @@ export function encodeUsers(refs: number[]): Buffer {
   const out = Buffer.allocUnsafe(sorted.length * 5);
   let length = 0;
   let previous = 0;
-  for (const ref of sorted) {
+  for (let i = 0; i < sorted.length; i++) {
+    const ref = sorted[i];
+    if (i > 0 && ref === previous) continue;
     let gap = ref - previous;
     previous = ref;
     while (gap >= 0x80) {
@@ -77,6 +77,37 @@ export function decodeUsers(blob: Uint8Array): Uint32Array {
   return refs.subarray(0, count);
 }
 
+/** A set being encoded as its users arrive in ascending order (a repeat is kept once). */
+export class GapEncoder {
+  private buffer = Buffer.allocUnsafe(256);
+  private length = 0;
+  private previous = 0;
+  private count = 0;
+
+  /** Adds a user; false when it is smaller than the last one (the rows were not in order). */
+  add(ref: number): boolean {
+    if (this.count > 0 && ref <= this.previous) return ref === this.previous;
+    if (this.length + 5 > this.buffer.length) {
+      const grown = Buffer.allocUnsafe(this.buffer.length * 2);
+      this.buffer.copy(grown, 0, 0, this.length);
+      this.buffer = grown;
+    }
+    let gap = ref - this.previous;
+    this.previous = ref;
+    this.count++;
+    while (gap >= 0x80) {
+      this.buffer[this.length++] = (gap & 0x7f) | 0x80;
+      gap = Math.floor(gap / 0x80);
+    }
+    this.buffer[this.length++] = gap;
+    return true;
+  }
+
+  bytes(): Buffer {
+    return Buffer.from(this.buffer.subarray(0, this.length));
+  }
+}
+
 export class ActiveSetWriter {
   private readonly sources: [string, Statement][];
   private readonly remove: Statement;
@@ -94,15 +125,29 @@ export class ActiveSetWriter {
   rebuild(scopeId: number, day: number): void {
     this.remove.run(scopeId, day);
     for (const [kind, statement] of this.sources) {
-      const byKey = new Map<number, number[]>();
-      // iterate, not all(): a day of 100,000 users is millions of (key, user) pairs, which must not all be
-      // alive at once as row arrays.
+      const sets = new Map<number, GapEncoder>();
+      let ordered = true;
       for (const [key, user] of statement.iterate(scopeId, day) as IterableIterator<[number, number]>) {
-        let users = byKey.get(key);
-        if (!users) byKey.set(key, (users = []));
-        users.push(user);
+        let set = sets.get(key);
+        if (!set) sets.set(key, (set = new GapEncoder()));
+        if (!set.add(user)) {
+          ordered = false;
+          break;
+        }
       }
-      for (const [key, users] of byKey) this.insert.run(scopeId, kind, day, key, encodeUsers(users));
+      if (ordered) for (const [key, set] of sets) this.insert.run(scopeId, kind, day, key, set.bytes());
+      else this.rebuildUnordered(scopeId, day, kind, statement);
     }
+  }
+
+  /** The same, for rows SQLite did not return users-ascending within a key: collected, then sorted. */
+  private rebuildUnordered(scopeId: number, day: number, kind: string, statement: Statement): void {
+    const byKey = new Map<number, number[]>();
+    for (const [key, user] of statement.iterate(scopeId, day) as IterableIterator<[number, number]>) {
+      let users = byKey.get(key);
+      if (!users) byKey.set(key, (users = []));
+      users.push(user);
+    }
+    for (const [key, users] of byKey) this.insert.run(scopeId, kind, day, key, encodeUsers(users));
   }
 }
