@@ -213,6 +213,15 @@ export function tableRows(entries: Map<string, Entry>, strict = true): Row[] {
         status: check(entry.result.rssGrowthPerInputMB, 0.02),
         command,
       });
+      if (entry.result.aboveFloorGrowthPerInputMB !== undefined)
+        rows.push({
+          measure: '3 Peak RSS growth above the parse-only floor (import RSS − gunzip+JSON.parse RSS)',
+          size: 'smallest → largest',
+          target: '(≤ 0.02 MB per MB)',
+          measured: `${entry.result.aboveFloorGrowthPerInputMB} MB per MB of input`,
+          status: check(entry.result.aboveFloorGrowthPerInputMB, 0.02),
+          command,
+        });
     }
   }
 

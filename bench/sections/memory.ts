@@ -24,6 +24,8 @@ export interface MemoryResult {
   points: MemoryPoint[];
   /** Extra peak RSS per extra MB of input between the smallest and the largest file. */
   rssGrowthPerInputMB: number;
+  /** The same for peak RSS minus the parse-only process's (absent in results before 2026-11-28 16:00). */
+  aboveFloorGrowthPerInputMB?: number;
 }
 
 export async function memory(ctx: SectionContext): Promise<MemoryResult> {
@@ -60,5 +62,14 @@ export async function memory(ctx: SectionContext): Promise<MemoryResult> {
     points,
     rssGrowthPerInputMB:
       last === first ? 0 : round((last.peakRssMB - first.peakRssMB) / (last.ndjsonMB - first.ndjsonMB), 3),
+    // What the import adds above reading and parsing the same file (the parse-only floor grows too).
+    aboveFloorGrowthPerInputMB:
+      last === first
+        ? 0
+        : round(
+            (last.peakRssMB - last.baselineRssMB - (first.peakRssMB - first.baselineRssMB)) /
+              (last.ndjsonMB - first.ndjsonMB),
+            3,
+          ),
   };
 }
