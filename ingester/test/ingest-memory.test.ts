@@ -84,7 +84,7 @@ test('peak RSS grows by less than the extra input (a regression bound)', () => {
 // Sets are encoded as rows stream by, the user cache is bounded, no per-report set of users is kept, and
 // the writer's page cache is 16 MB: the import holds nothing that follows the file's size.
 test('what the import holds above reading and parsing the file does not grow with its size', () => {
-  // Measured: -0.11 to -0.07 (both peaks move together by a few MB from run to run); holding every
-  // user of the file, as the importer once did, costs more than 0.25.
+  // Measured: -0.11 to -0.07 (both peaks move by a few MB from run to run); anything holding a quarter
+  // of the input's size fails it.
   expect(growthAboveFloor()).toBeLessThan(0.25);
 });
