@@ -15,7 +15,7 @@ import { type TestDb, day, startSimulator, syncDays, tempDatabase, testClient } 
 
 /** Tables whose size grows with users × days: reading one whole is what the indexes are there to avoid. */
 const FIGURE_TABLES =
-  /^(usage_day|by_\w+|pull_requests_day|pr_comment_types|pr_review_times|team_day|team_members|active_sets)$/;
+  /^(usage_day|by_\w+|pull_requests_day|pr_comment_types|pr_review_times|team_day|team_members|active_sets|user_month|user_totals_day)$/;
 const RANGE = { fromDay: day('2026-09-10'), toDay: day('2026-09-29') };
 
 interface Read {
@@ -146,7 +146,7 @@ describe('scope totals and breakdowns read only the scope rows, through the part
   });
 });
 
-describe('per-user rankings read usage_day_by_user', () => {
+describe('per-user rankings read their rollups and usage_day_by_user', () => {
   test('the series of the top users follow the covering index, one user at a time', () => {
     const reads = figureReads({ metric: 'loc_added_sum', groupBy: 'user', limit: 5, interval: 'week' });
     const series = reads.filter((r) => /user_ref IN/.test(r.sql));
@@ -154,17 +154,34 @@ describe('per-user rankings read usage_day_by_user', () => {
     for (const read of series) expect(read.using).toMatch(/COVERING INDEX usage_day_by_user/);
   });
 
-  // Over four weeks or more the engine names usage_day_by_user: planned on the primary key, the ranking
-  // sorts every user-day row (363 ms against 83 ms at 10,000 users over 90 days). Over shorter ranges the
-  // primary key is the faster of the two, and SQLite is left to choose.
-  test('the ranking of every user over 90 days follows usage_day_by_user', () => {
+  // A ranking over a range reads user_month (migration 009) for its whole months, and the day rows of
+  // its ends through the primary key: never every user-day row of the range.
+  test('the ranking of every user over 90 days reads the monthly totals, and day rows only at the ends', () => {
     const reads = figureReads(
       { metric: 'code_generation_activity_count', groupBy: 'user', format: 'table', limit: 10 },
       { fromDay: RANGE.toDay - 89, toDay: RANGE.toDay },
     );
-    const ranking = reads.filter((r) => r.table === 'usage_day' && !/user_ref IN/.test(r.sql));
-    expect(ranking.length).toBeGreaterThan(0);
-    for (const read of ranking) expect(read.using).toMatch(/usage_day_by_user/);
+    expect(
+      reads.some((r) => r.table === 'user_month' && /PRIMARY KEY \(scope_id=\? AND month/.test(r.using)),
+    ).toBe(true);
+    const days = reads.filter((r) => r.table === 'usage_day');
+    for (const read of days)
+      expect(read.using).toMatch(/^PRIMARY KEY \(scope_id=\? AND day>\? AND day<\?\)$/);
+  });
+
+  test("everyone's total per day, and Others of a ranking of people, read the per-day totals", () => {
+    const credits = figureReads({ metric: 'ai_credits_used', interval: 'week' });
+    expect(describeReads(credits)).toEqual([
+      expect.stringMatching(/^SEARCH user_totals_day USING PRIMARY KEY/),
+    ]);
+    const others = figureReads({
+      metric: 'loc_added_sum',
+      groupBy: 'user',
+      limit: 5,
+      others: true,
+      interval: 'week',
+    });
+    expect(others.some((r) => r.table === 'user_totals_day')).toBe(true);
   });
 });
 

@@ -96,6 +96,29 @@ test('the ranking reads the monthly totals for whole months (and only for them)'
   }
 });
 
+test('a range reaching past the last stored day reads the current month whole', async () => {
+  const metric = 'user_initiated_interaction_count';
+  const september = day('2026-09-01');
+  const expected = rawTotals(metric, day('2026-08-15'), TO);
+  const before = await ranking(metric, day('2026-08-15'), day('2026-09-10'));
+  expect(Object.fromEntries(before)).toEqual(Object.fromEntries(expected));
+  // Doubling September's totals shows they are read: the days after TO are not stored, so the month is whole.
+  t.db.prepare(`UPDATE user_month SET ${metric} = ${metric} * 2 WHERE month = ?`).run(september);
+  try {
+    const doubled = await ranking(metric, day('2026-08-15'), day('2026-09-10'));
+    const septemberTotals = rawTotals(metric, september, TO);
+    for (const [login, value] of before)
+      expect([login, doubled.get(login)]).toEqual([login, value + (septemberTotals.get(login) ?? 0)]);
+    // Ending before the last stored day, September is not whole: its days are read instead.
+    const partial = await ranking(metric, day('2026-08-15'), day('2026-09-03'));
+    expect(Object.fromEntries(partial)).toEqual(
+      Object.fromEntries(rawTotals(metric, day('2026-08-15'), day('2026-09-03'))),
+    );
+  } finally {
+    t.db.prepare(`UPDATE user_month SET ${metric} = ${metric} / 2 WHERE month = ?`).run(september);
+  }
+});
+
 test('the people listed for a range are those with activity in it, whole months read from the monthly totals', async () => {
   for (const [from, to] of [
     ['2026-07-28', '2026-09-03'],
@@ -106,6 +129,62 @@ test('the people listed for a range are those with activity in it, whole months 
     const expected = [...rawTotals('user_initiated_interaction_count', day(from), day(to)).keys()].sort();
     expect(response.body.values.map((v: { value: string }) => v.value)).toEqual(expected);
   }
+});
+
+test('figures only per-user rows carry, summed over everyone per day, read the per-day totals and match the raw records', async () => {
+  const response = await api.post('/api/v1/query', {
+    range: {
+      from: new Date(dayToMs(FROM)).toISOString(),
+      to: new Date(dayToMs(TO) + 86_399_000).toISOString(),
+    },
+    queries: [{ refId: 'A', scope: scope(), metric: 'ai_credits_used', groupBy: 'none', interval: 'day' }],
+  });
+  const [frame] = response.body.results.A.frames;
+  const byDay = new Map(frame.data.values[0].map((ms: number, i: number) => [ms, frame.data.values[1][i]]));
+  let checked = 0;
+  for (let d = FROM; d <= TO; d++) {
+    const raw = sim.generator
+      .members(enterprise)
+      .map((u) => sim.generator.userRecord(u, d, enterprise) as JsonObject | undefined)
+      .filter((r): r is JsonObject => r !== undefined && typeof r.ai_credits_used === 'number');
+    if (raw.length === 0) continue;
+    const expected = raw.reduce((sum, r) => sum + (r.ai_credits_used as number), 0);
+    expect([d, byDay.get(dayToMs(d))]).toEqual([d, expect.closeTo(expected, 6)]);
+    checked++;
+  }
+  expect(checked).toBeGreaterThan(20);
+  expect(t.db.prepare('SELECT count(*) FROM user_totals_day').pluck().get()).toBeGreaterThan(20);
+});
+
+test('Others of a ranking of people is everyone else, week by week, as the raw records say', async () => {
+  const metric = 'code_generation_activity_count';
+  const response = await api.post('/api/v1/query', {
+    range: {
+      from: new Date(dayToMs(FROM)).toISOString(),
+      to: new Date(dayToMs(TO) + 86_399_000).toISOString(),
+    },
+    queries: [
+      { refId: 'A', scope: scope(), metric, groupBy: 'user', limit: 3, others: true, interval: 'week' },
+    ],
+  });
+  const frames = response.body.results.A.frames as {
+    schema: { name: string };
+    data: { values: number[][] };
+  }[];
+  const top = frames.map((f) => f.schema.name).filter((name) => name !== 'Others');
+  expect(top).toHaveLength(3);
+  const others = frames.find((f) => f.schema.name === 'Others')!;
+  const weekOf = (d: number) => d - ((d + 3) % 7);
+  const expected = new Map<number, number>();
+  for (let d = FROM; d <= TO; d++)
+    for (const u of sim.generator.members(enterprise)) {
+      const record = sim.generator.userRecord(u, d, enterprise) as JsonObject | undefined;
+      if (!record || top.includes(record.user_login as string)) continue;
+      const week = dayToMs(weekOf(d));
+      expected.set(week, (expected.get(week) ?? 0) + ((record[metric] as number) ?? 0));
+    }
+  const actual = new Map(others.data.values[0].map((ms, i) => [ms, others.data.values[1][i]]));
+  expect(Object.fromEntries(actual)).toEqual(Object.fromEntries(expected));
 });
 
 test('a report fetched again rebuilds its month, and pruning rebuilds the month it cuts', async () => {

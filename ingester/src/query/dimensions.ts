@@ -1,9 +1,9 @@
 /** Values of a dimension, for template variables and filter pickers: GET /api/v1/dimensions/{d}/values. */
-import { monthStart, wholeMonths } from '../days';
+import { monthStart } from '../days';
 import type { DB } from '../store/db';
 import { scopeKey } from '../scopes';
 import { DIMENSIONS, type Dimension } from './catalog';
-import { QueryError } from './engine';
+import { QueryError, storedMonths } from './engine';
 
 /** Every grouping dimension, plus `scope` for the scope picker. */
 export const VALUE_DIMENSIONS = ['scope', ...DIMENSIONS.filter((d) => d !== 'none')] as const;
@@ -147,7 +147,7 @@ export function dimensionValues(db: DB, dimension: string, query: ValueQuery): D
   } else if (dim === 'user') {
     // People with activity in the range: whole months from the monthly totals (a row per person and
     // month), the days at the ends from the day rows.
-    const months = wholeMonths(query.fromDay, query.toDay);
+    const months = storedMonths(db, query.scopeIds, { fromDay: query.fromDay, toDay: query.toDay });
     const active = months
       ? `SELECT user_ref FROM user_month WHERE scope_id IN (${scopes}) AND month BETWEEN ? AND ?
          UNION SELECT user_ref FROM usage_day WHERE scope_id IN (${scopes}) AND user_ref > 0

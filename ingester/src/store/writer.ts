@@ -185,6 +185,12 @@ export class Store {
          GROUP BY m.team_ref`,
       ),
       userMonthDelete: db.prepare('DELETE FROM user_month WHERE scope_id = ? AND month = ?'),
+      userTotalsDelete: db.prepare('DELETE FROM user_totals_day WHERE scope_id = ? AND day = ?'),
+      userTotalsInsert: db.prepare(
+        `INSERT INTO user_totals_day SELECT scope_id, day, count(*), ${TEAM_DAY_SUMS.map((c) => `sum(${c})`).join(', ')}
+         FROM usage_day WHERE scope_id = ? AND day = ? AND user_ref > 0 GROUP BY scope_id, day`,
+      ),
+      userTotalsRow: db.prepare('INSERT INTO user_totals_day VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
       userMonthInsert: db.prepare(USER_MONTH_INSERT),
       teamDayRow: db.prepare('INSERT INTO team_day VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
       seatDelete: db.prepare('DELETE FROM seat_snapshots WHERE scope_id = ? AND day = ?'),
@@ -392,10 +398,14 @@ export class Store {
     day: DayNumber,
     rows: readonly TeamDayRow[],
     outcomes: { users: ReportOutcome | 'no_data'; teams: ReportOutcome | 'no_data' },
+    /** The day's totals over every person of the users report (absent without one). */
+    everyone?: { activeUsers: number; sums: (number | null)[] },
   ): void {
-    const { teamDayDelete, teamDayRow } = this.statements;
+    const { teamDayDelete, teamDayRow, userTotalsDelete, userTotalsRow } = this.statements;
     this.inTransaction(() => {
       teamDayDelete.run(scopeId, day);
+      userTotalsDelete.run(scopeId, day);
+      if (everyone) userTotalsRow.run(scopeId, day, everyone.activeUsers, ...everyone.sums);
       for (const row of rows)
         teamDayRow.run(
           scopeId,
@@ -417,8 +427,10 @@ export class Store {
     });
   }
 
-  /** Rebuilds the per-user totals of the day's month (migration 009) from the stored day rows. */
+  /** Rebuilds the day's totals over people (migration 010) and the per-user totals of its month (009). */
   rebuildUserMonth(scopeId: number, day: DayNumber): void {
+    this.statements.userTotalsDelete.run(scopeId, day);
+    this.statements.userTotalsInsert.run(scopeId, day);
     const month = monthStart(day);
     this.statements.userMonthDelete.run(scopeId, month);
     this.statements.userMonthInsert.run({ scope: scopeId, month, last: monthEnd(day) });

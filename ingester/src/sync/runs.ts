@@ -58,6 +58,7 @@ export function pruneBefore(db: DB, day: number): number {
       ...TABLE_NAMES,
       'team_members',
       'team_day',
+      'user_totals_day',
       'active_sets',
       'seat_snapshots',
       'raw_chunks',

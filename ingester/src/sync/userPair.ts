@@ -67,6 +67,7 @@ export async function importUserPair(
   // gauges join memberships with activity; its queries fill reported days without rows with zeros).
   const zeros = () => TEAM_DAY_SUMS.map(() => 0);
   const counted = new Set<number>();
+  const everyone = { activeUsers: 0, sums: TEAM_DAY_SUMS.map((): number | null => null) };
   let row: CellValue[] | undefined;
   const capture = (spec: TableSpec, values: CellValue[]) => {
     if (spec === usageDay) row = values;
@@ -80,11 +81,17 @@ export async function importUserPair(
           row = undefined;
           // Only counters are read: labels are not resolved (nothing is written while reading).
           mapRecord(record, [usageDay], noLabels, capture, issues);
-          const keys = membership.get(user.value.githubId);
-          if (!row || !keys) return undefined;
+          if (!row) return undefined;
           // A user listed twice adds counters but counts once, as in the per-user tables.
           const first = !counted.has(user.value.githubId);
           counted.add(user.value.githubId);
+          if (first) everyone.activeUsers++;
+          POSITIONS.forEach((position, i) => {
+            const value = row![position];
+            if (typeof value === 'number') everyone.sums[i] = (everyone.sums[i] ?? 0) + value;
+          });
+          const keys = membership.get(user.value.githubId);
+          if (!keys) return undefined;
           for (const key of keys) {
             let team = totals.get(key);
             if (!team) totals.set(key, (team = { activeUsers: 0, sums: TEAM_DAY_SUMS.map(() => null) }));
@@ -105,7 +112,13 @@ export async function importUserPair(
     return { teamGithubId: Number(githubId), slug, ...team };
   });
   await store.exclusive(() =>
-    store.replaceTeamAggregates(target.scopeId, target.day, rows, { users: userOutcome, teams: teamOutcome }),
+    store.replaceTeamAggregates(
+      target.scopeId,
+      target.day,
+      rows,
+      { users: userOutcome, teams: teamOutcome },
+      userOutcome === 'no_data' ? undefined : everyone,
+    ),
   );
   return { users: userOutcome, teams: teamOutcome };
 }

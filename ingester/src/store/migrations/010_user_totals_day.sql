@@ -1,0 +1,25 @@
+-- 010: per-day totals of the per-user rows of a scope (the counters of team_day, and how many people had
+-- a row), rebuilt inside the transaction of every users report. Figures only per-user rows carry (AI
+-- credits) and the "Others" of a ranking of people read a row per day instead of every person's row.
+CREATE TABLE user_totals_day (
+  scope_id INTEGER NOT NULL,
+  day INTEGER NOT NULL,
+  users INTEGER NOT NULL,
+  user_initiated_interaction_count INTEGER,
+  code_generation_activity_count INTEGER,
+  code_acceptance_activity_count INTEGER,
+  loc_suggested_to_add_sum INTEGER,
+  loc_suggested_to_delete_sum INTEGER,
+  loc_added_sum INTEGER,
+  loc_deleted_sum INTEGER,
+  ai_credits_used REAL,
+  PRIMARY KEY (scope_id, day)
+) WITHOUT ROWID;
+
+INSERT INTO user_totals_day
+SELECT scope_id, day, count(*),
+  sum(user_initiated_interaction_count), sum(code_generation_activity_count), sum(code_acceptance_activity_count),
+  sum(loc_suggested_to_add_sum), sum(loc_suggested_to_delete_sum), sum(loc_added_sum), sum(loc_deleted_sum),
+  sum(ai_credits_used)
+FROM usage_day WHERE user_ref > 0
+GROUP BY scope_id, day;
