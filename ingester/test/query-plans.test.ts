@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { QueryEngine } from '../src/query/engine';
-import { ActiveSetWriter, SET_SOURCES } from '../src/store/activeSets';
+import { ActiveSetWriter, SET_SCANS, SET_SOURCES, encodeUsers } from '../src/store/activeSets';
 import { queryItemSchema } from '../src/query/request';
 import type { SimulatorServer } from '../src/simulator/server';
 import { openDatabase, type DB } from '../src/store/db';
@@ -281,21 +281,40 @@ test.each(Object.entries(SET_SOURCES))(
   },
 );
 
-test('the user-teams and users reports of a day rebuild every set without falling back to sorting', () => {
+test("a day's sets, encoded as the rows stream by, equal each kind read on its own and sorted, with no fallback", () => {
   const writer = openDatabase(database.path);
   try {
     const sets = new ActiveSetWriter(writer);
     const fallback = jest.spyOn(sets as any, 'rebuildUnordered');
     const scopeId = writer.prepare("SELECT id FROM scopes WHERE kind = 'enterprise'").pluck().get() as number;
-    const before = writer.prepare(
-      'SELECT kind, key, users FROM active_sets WHERE scope_id = ? AND day = ? ORDER BY kind, key',
-    );
-    const stored = before.all(scopeId, RANGE.toDay);
     writer.transaction(() => sets.rebuild(scopeId, RANGE.toDay))();
     expect(fallback).not.toHaveBeenCalled();
-    expect(before.all(scopeId, RANGE.toDay)).toEqual(stored);
+    const stored = writer
+      .prepare('SELECT kind, key, users FROM active_sets WHERE scope_id = ? AND day = ? ORDER BY kind, key')
+      .all(scopeId, RANGE.toDay) as { kind: string; key: number; users: Buffer }[];
+    // The reference: every kind's own query, its rows collected per key and sorted (encodeUsers).
+    const expected: { kind: string; key: number; users: Buffer }[] = [];
+    for (const [kind, sql] of Object.entries(SET_SOURCES)) {
+      const byKey = new Map<number, number[]>();
+      for (const [key, user] of writer.prepare(sql).raw().all(scopeId, RANGE.toDay) as [number, number][])
+        byKey.set(key, [...(byKey.get(key) ?? []), user]);
+      for (const [key, users] of byKey) expected.push({ kind, key, users: encodeUsers(users) });
+    }
+    expected.sort((a, b) => (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : a.key - b.key));
     expect(stored.length).toBeGreaterThan(20);
+    expect(stored).toEqual(expected);
   } finally {
     writer.close();
   }
 });
+
+test.each(SET_SCANS.map((scan) => [scan.sets.map((s) => s.kind).join(', '), scan.sql]))(
+  'the scan for %s reads the primary key in order, without sorting',
+  (_kinds, sql) => {
+    const details = (
+      explainer.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(1, RANGE.toDay) as { detail: string }[]
+    ).map((row) => row.detail);
+    expect(details.filter((d) => /TEMP B-TREE/.test(d))).toEqual([]);
+    expect(details.some((d) => /USING PRIMARY KEY/.test(d))).toBe(true);
+  },
+);

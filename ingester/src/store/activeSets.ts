@@ -108,13 +108,51 @@ export class GapEncoder {
   }
 }
 
+/** One set kind read by a scan: the key of a row (a column), or undefined when the row is not a member. */
+interface ScanSet {
+  kind: string;
+  key: (row: (number | null)[]) => number | null | undefined;
+}
+
+/**
+ * The kinds that read the same table in one pass each: rows are [user_ref, ...columns], users ascending.
+ * usage_day feeds twelve kinds and by_ide three, which would otherwise be read twelve and three times.
+ */
+export const SET_SCANS: { sql: string; sets: ScanSet[] }[] = [
+  {
+    sql: `SELECT user_ref, ${USED_FLAGS.join(', ')}, adoption_phase, cli_version FROM usage_day
+          WHERE scope_id = ? AND day = ? AND user_ref > 0 ORDER BY user_ref`,
+    sets: [
+      { kind: 'all', key: () => 0 },
+      ...USED_FLAGS.map((flag, i) => ({
+        kind: flag,
+        key: (row: (number | null)[]) => (row[1 + i] === 1 ? 0 : null),
+      })),
+      { kind: 'adoption_phase', key: (row) => row[1 + USED_FLAGS.length] },
+      { kind: 'cli_version', key: (row) => row[2 + USED_FLAGS.length] },
+    ],
+  },
+  {
+    sql: `SELECT user_ref, ide, ide_version, plugin_version FROM by_ide
+          WHERE scope_id = ? AND day = ? AND user_ref > 0 ORDER BY user_ref`,
+    sets: [
+      { kind: 'ide', key: (row) => row[1] },
+      { kind: 'ide_version', key: (row) => row[2] },
+      { kind: 'plugin_version', key: (row) => row[3] },
+    ],
+  },
+];
+const SCANNED = new Set(SET_SCANS.flatMap((scan) => scan.sets.map((set) => set.kind)));
+
 export class ActiveSetWriter {
   private readonly sources: [string, Statement][];
+  private readonly scans: { statement: Statement; sets: ScanSet[] }[];
   private readonly remove: Statement;
   private readonly insert: Statement;
 
   constructor(db: DB) {
     this.sources = Object.entries(SET_SOURCES).map(([kind, sql]) => [kind, db.prepare(sql).raw()]);
+    this.scans = SET_SCANS.map((scan) => ({ statement: db.prepare(scan.sql).raw(), sets: scan.sets }));
     this.remove = db.prepare('DELETE FROM active_sets WHERE scope_id = ? AND day = ?');
     this.insert = db.prepare(
       'INSERT INTO active_sets (scope_id, kind, day, key, users) VALUES (?, ?, ?, ?, ?)',
@@ -124,7 +162,9 @@ export class ActiveSetWriter {
   /** Rebuilds every set of one (scope, day) from the stored rows. */
   rebuild(scopeId: number, day: number): void {
     this.remove.run(scopeId, day);
+    for (const scan of this.scans) this.rebuildScan(scopeId, day, scan);
     for (const [kind, statement] of this.sources) {
+      if (SCANNED.has(kind)) continue;
       const sets = new Map<number, GapEncoder>();
       let ordered = true;
       for (const [key, user] of statement.iterate(scopeId, day) as IterableIterator<[number, number]>) {
@@ -138,6 +178,29 @@ export class ActiveSetWriter {
       if (ordered) for (const [key, set] of sets) this.insert.run(scopeId, kind, day, key, set.bytes());
       else this.rebuildUnordered(scopeId, day, kind, statement);
     }
+  }
+
+  /** The kinds of one scan, each encoded as the rows go by; out of order, each kind is read on its own. */
+  private rebuildScan(scopeId: number, day: number, scan: { statement: Statement; sets: ScanSet[] }): void {
+    const sets = scan.sets.map(() => new Map<number, GapEncoder>());
+    let ordered = true;
+    rows: for (const row of scan.statement.iterate(scopeId, day) as IterableIterator<(number | null)[]>) {
+      const user = row[0]!;
+      for (let i = 0; i < scan.sets.length; i++) {
+        const key = scan.sets[i].key(row);
+        if (key === null || key === undefined) continue;
+        let set = sets[i].get(key);
+        if (!set) sets[i].set(key, (set = new GapEncoder()));
+        if (!set.add(user)) {
+          ordered = false;
+          break rows;
+        }
+      }
+    }
+    scan.sets.forEach(({ kind }, i) => {
+      if (ordered) for (const [key, set] of sets[i]) this.insert.run(scopeId, kind, day, key, set.bytes());
+      else this.rebuildUnordered(scopeId, day, kind, this.sources.find(([k]) => k === kind)![1]);
+    });
   }
 
   /** The same, for rows SQLite did not return users-ascending within a key: collected, then sorted. */
