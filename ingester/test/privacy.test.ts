@@ -369,6 +369,9 @@ describe('PRIVACY_MODE=aggregate', () => {
       { metric: 'acceptance_rate', groupBy: 'team', format: 'table' },
       { metric: 'code_generation_activity_count', groupBy: 'none' },
       { metric: 'code_generation_activity_count', groupBy: 'ide', format: 'table' },
+      // Everyone's totals of the per-user rows, computed while importing in aggregate mode.
+      { metric: 'ai_credits_used', groupBy: 'none', interval: 'day' },
+      { metric: 'ai_credits_used', groupBy: 'none', interval: 'week' },
     ]) {
       const expected = await query(plain, { scope, ...q });
       const actual = await query(teamsOnly, { scope, ...q });
