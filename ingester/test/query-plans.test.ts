@@ -296,7 +296,7 @@ test("a day's sets, encoded as the rows stream by, equal each kind read on its o
     const expected: { kind: string; key: number; users: Buffer }[] = [];
     for (const [kind, sql] of Object.entries(SET_SOURCES)) {
       const byKey = new Map<number, number[]>();
-      for (const [key, user] of writer.prepare(sql).raw().all(scopeId, RANGE.toDay) as [number, number][])
+      for (const [user, key] of writer.prepare(sql).raw().all(scopeId, RANGE.toDay) as [number, number][])
         byKey.set(key, [...(byKey.get(key) ?? []), user]);
       for (const [key, users] of byKey) expected.push({ kind, key, users: encodeUsers(users) });
     }

@@ -160,6 +160,17 @@ export function storedMonths(
   return wholeMonths(from, to);
 }
 
+/**
+ * The columns of a plan that sums counters the per-user rollups hold (user_month, user_totals_day) over
+ * every person's rows of its scope, with no filter and no join; undefined for any other plan.
+ */
+function rolledUpColumns(plan: Plan): string[] | undefined {
+  if (plan.source !== SOURCES.usageDay || !plan.userRows || plan.joins) return undefined;
+  if (plan.where.length !== 3 || plan.params.length !== 0) return undefined;
+  const columns = plan.metric.parts.map((part) => /^SUM\(x\.(\w+)\)$/.exec(part)?.[1]);
+  return columns.every((c): c is string => c !== undefined && TEAM_DAY_COLUMNS.has(c)) ? columns : undefined;
+}
+
 /** Hides the values of small groups (PRIVACY_MIN_GROUP_SIZE) and says how many it hid. */
 interface SmallGroupGuard {
   hides(bucketStart: number, group: number, bucket: BucketMode): boolean;
@@ -605,17 +616,10 @@ export class QueryEngine {
       add(bucketOf(row.bucket), row.group, row.parts, 1);
       add(bucketOf(row.bucket), OTHERS, row.parts, -1);
     }
-    const whole = { ...plan, groupSql: '0', joins: '' };
-    const all = {
-      ...plan,
-      groupSql: '0',
-      // A ranking of people: everyone's rows per day, as user_totals_day holds them (each person once).
-      rollup: plan.rollup
-        ? { ...plan.rollup, groupSql: '0' }
-        : plan.groupSql === 'x.user_ref'
-          ? this.userTotalsRollup(whole)
-          : undefined,
-    };
+    const all: Plan = { ...plan, groupSql: '0' };
+    // Every row of the plan, summed per day: from its rollup, or, for plain sums of every person's rows
+    // (a ranking of people), from user_totals_day.
+    all.rollup = plan.rollup ? { ...plan.rollup, groupSql: '0' } : this.userTotalsRollup(all);
     for (const row of this.aggregate(all, range, 'day').values())
       add(bucketOf(row.bucket), OTHERS, row.parts, 1);
     return out;
@@ -696,10 +700,8 @@ export class QueryEngine {
    * plan is not such a ranking, or the range holds no whole month.
    */
   private totalsByUserMonth(plan: Plan, range: DayRangeQuery) {
-    if (plan.source.table !== 'usage_day' || plan.groupSql !== 'x.user_ref' || plan.joins) return undefined;
-    if (plan.where.length !== 3 || plan.params.length !== 0) return undefined;
-    const columns = plan.metric.parts.map((part) => /^SUM\(x\.(\w+)\)$/.exec(part)?.[1]);
-    if (!columns.every((c): c is string => c !== undefined && TEAM_DAY_COLUMNS.has(c))) return undefined;
+    const columns = plan.groupSql === 'x.user_ref' ? rolledUpColumns(plan) : undefined;
+    if (!columns) return undefined;
     const months = storedMonths(this.db, [plan.scope.id], range);
     if (!months) return undefined;
     const { first, last } = months;
@@ -969,11 +971,7 @@ export class QueryEngine {
    * whole that "Others" of a ranking of people is taken from.
    */
   private userTotalsRollup(plan: Plan): Rollup | undefined {
-    if (plan.source !== SOURCES.usageDay || !plan.userRows || plan.groupSql !== '0' || plan.joins)
-      return undefined;
-    if (plan.where.length !== 3 || plan.params.length !== 0) return undefined;
-    const columns = plan.metric.parts.map((part) => /^SUM\(x\.(\w+)\)$/.exec(part)?.[1]);
-    if (!columns.every((c) => c !== undefined && TEAM_DAY_COLUMNS.has(c))) return undefined;
+    if (plan.groupSql !== '0' || !rolledUpColumns(plan)) return undefined;
     return {
       table: 'user_totals_day',
       groupSql: '0',

@@ -7,15 +7,15 @@ import { USED_FLAGS } from '../reports/schema';
 import type { DB } from './db';
 
 /**
- * (key, user_ref) rows of one (scope, day), users ascending within each key: the tables' primary keys
+ * (user_ref, key) rows of one (scope, day), users ascending within each key: the tables' primary keys
  * start (scope_id, day, user_ref), so the order costs no sort, and the writer encodes each set as the
  * rows go by instead of collecting them. A user may repeat within a key (several IDE versions); the
  * encoder keeps one.
  */
 const rowsOf = (table: string, key: string, where = '') =>
-  `SELECT ${key}, user_ref FROM ${table} WHERE scope_id = ? AND day = ? AND user_ref > 0${where} ORDER BY user_ref`;
+  `SELECT user_ref, ${key} FROM ${table} WHERE scope_id = ? AND day = ? AND user_ref > 0${where} ORDER BY user_ref`;
 
-/** Where each set kind's members come from: a SELECT of (key, user_ref) for one (scope, day). */
+/** Where each set kind's members come from: a SELECT of (user_ref, key) for one (scope, day). */
 export const SET_SOURCES: Record<string, string> = {
   all: rowsOf('usage_day', '0'),
   ...Object.fromEntries(USED_FLAGS.map((flag) => [flag, rowsOf('usage_day', '0', ` AND ${flag} = 1`)])),
@@ -31,7 +31,7 @@ export const SET_SOURCES: Record<string, string> = {
   customization: rowsOf('by_customization', 'name'),
   // team_members' primary key is (scope_id, day, team_ref, user_ref): users ascend within each team.
   // CROSS JOIN keeps team_members outside, so its key order needs no sort.
-  team: `SELECT m.team_ref, x.user_ref FROM team_members m CROSS JOIN usage_day x ON x.scope_id = m.scope_id AND x.day = m.day AND x.user_ref = m.user_ref
+  team: `SELECT x.user_ref, m.team_ref FROM team_members m CROSS JOIN usage_day x ON x.scope_id = m.scope_id AND x.day = m.day AND x.user_ref = m.user_ref
          WHERE m.scope_id = ? AND m.day = ? ORDER BY m.team_ref, m.user_ref`,
 };
 
@@ -143,16 +143,24 @@ export const SET_SCANS: { sql: string; sets: ScanSet[] }[] = [
   },
 ];
 const SCANNED = new Set(SET_SCANS.flatMap((scan) => scan.sets.map((set) => set.kind)));
+/** Every scan the rebuild makes: the shared ones, then each other kind's own source. */
+const ALL_SCANS: { sql: string; sets: ScanSet[] }[] = [
+  ...SET_SCANS,
+  ...Object.entries(SET_SOURCES)
+    .filter(([kind]) => !SCANNED.has(kind))
+    .map(([kind, sql]) => ({ sql, sets: [{ kind, key: (row: (number | null)[]) => row[1] }] })),
+];
 
 export class ActiveSetWriter {
-  private readonly sources: [string, Statement][];
+  /** Each kind's own source, for the fallback. */
+  private readonly sources: Map<string, Statement>;
   private readonly scans: { statement: Statement; sets: ScanSet[] }[];
   private readonly remove: Statement;
   private readonly insert: Statement;
 
   constructor(db: DB) {
-    this.sources = Object.entries(SET_SOURCES).map(([kind, sql]) => [kind, db.prepare(sql).raw()]);
-    this.scans = SET_SCANS.map((scan) => ({ statement: db.prepare(scan.sql).raw(), sets: scan.sets }));
+    this.sources = new Map(Object.entries(SET_SOURCES).map(([kind, sql]) => [kind, db.prepare(sql).raw()]));
+    this.scans = ALL_SCANS.map((scan) => ({ statement: db.prepare(scan.sql).raw(), sets: scan.sets }));
     this.remove = db.prepare('DELETE FROM active_sets WHERE scope_id = ? AND day = ?');
     this.insert = db.prepare(
       'INSERT INTO active_sets (scope_id, kind, day, key, users) VALUES (?, ?, ?, ?, ?)',
@@ -163,21 +171,6 @@ export class ActiveSetWriter {
   rebuild(scopeId: number, day: number): void {
     this.remove.run(scopeId, day);
     for (const scan of this.scans) this.rebuildScan(scopeId, day, scan);
-    for (const [kind, statement] of this.sources) {
-      if (SCANNED.has(kind)) continue;
-      const sets = new Map<number, GapEncoder>();
-      let ordered = true;
-      for (const [key, user] of statement.iterate(scopeId, day) as IterableIterator<[number, number]>) {
-        let set = sets.get(key);
-        if (!set) sets.set(key, (set = new GapEncoder()));
-        if (!set.add(user)) {
-          ordered = false;
-          break;
-        }
-      }
-      if (ordered) for (const [key, set] of sets) this.insert.run(scopeId, kind, day, key, set.bytes());
-      else this.rebuildUnordered(scopeId, day, kind, statement);
-    }
   }
 
   /** The kinds of one scan, each encoded as the rows go by; out of order, each kind is read on its own. */
@@ -199,14 +192,14 @@ export class ActiveSetWriter {
     }
     scan.sets.forEach(({ kind }, i) => {
       if (ordered) for (const [key, set] of sets[i]) this.insert.run(scopeId, kind, day, key, set.bytes());
-      else this.rebuildUnordered(scopeId, day, kind, this.sources.find(([k]) => k === kind)![1]);
+      else this.rebuildUnordered(scopeId, day, kind, this.sources.get(kind)!);
     });
   }
 
   /** The same, for rows SQLite did not return users-ascending within a key: collected, then sorted. */
   private rebuildUnordered(scopeId: number, day: number, kind: string, statement: Statement): void {
     const byKey = new Map<number, number[]>();
-    for (const [key, user] of statement.iterate(scopeId, day) as IterableIterator<[number, number]>) {
+    for (const [user, key] of statement.iterate(scopeId, day) as IterableIterator<[number, number]>) {
       let users = byKey.get(key);
       if (!users) byKey.set(key, (users = []));
       users.push(user);

@@ -36,36 +36,32 @@ function additive(kind: TableSpec['values'][number]): boolean {
   return kind.additive ?? true;
 }
 
-/** Plain INSERT for one table spec: the common case, a key not stored yet in this report. */
-function plainInsertSql(spec: TableSpec): string {
-  const columns = [
+/** The key columns of a table spec's rows, in primary-key order. */
+function keyColumnsOf(spec: TableSpec): string[] {
+  return [
     'scope_id',
     'day',
     spec.subject,
     ...(spec.fixed ? [spec.fixed.column] : []),
     ...spec.keys.map((k) => k.column),
-    ...spec.values.map((v) => v.column),
   ];
+}
+
+/** Plain INSERT for one table spec: the common case, a key not stored yet in this report. */
+function plainInsertSql(spec: TableSpec): string {
+  const columns = [...keyColumnsOf(spec), ...spec.values.map((v) => v.column)];
   return `INSERT INTO ${spec.table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
 }
 
 /** INSERT for one table spec; a repeated key within one report adds counters and keeps the latest labels. */
 function insertSql(spec: TableSpec): string {
-  const keyColumns = [
-    'scope_id',
-    'day',
-    spec.subject,
-    ...(spec.fixed ? [spec.fixed.column] : []),
-    ...spec.keys.map((k) => k.column),
-  ];
-  const columns = [...keyColumns, ...spec.values.map((v) => v.column)];
   const updates = spec.values.map((v) =>
     additive(v)
       ? `${v.column} = coalesce(${v.column} + excluded.${v.column}, ${v.column}, excluded.${v.column})`
       : `${v.column} = coalesce(excluded.${v.column}, ${v.column})`,
   );
-  return `INSERT INTO ${spec.table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})
-    ON CONFLICT (${keyColumns.join(', ')}) DO UPDATE SET ${updates.join(', ')}`;
+  return `${plainInsertSql(spec)}
+    ON CONFLICT (${keyColumnsOf(spec).join(', ')}) DO UPDATE SET ${updates.join(', ')}`;
 }
 
 const unique = <T>(items: readonly T[]) => [...new Set(items)];
@@ -428,7 +424,7 @@ export class Store {
   }
 
   /** Rebuilds the day's totals over people (migration 010) and the per-user totals of its month (009). */
-  rebuildUserMonth(scopeId: number, day: DayNumber): void {
+  rebuildPeopleRollups(scopeId: number, day: DayNumber): void {
     this.statements.userTotalsDelete.run(scopeId, day);
     this.statements.userTotalsInsert.run(scopeId, day);
     const month = monthStart(day);
@@ -580,7 +576,7 @@ export class ReportTransaction {
       this.sql.teamDayInsert.run(this.scopeId, this.day);
       this.sql.activeSets.rebuild(this.scopeId, this.day);
     }
-    if (this.kind === 'users') this.store.rebuildUserMonth(this.scopeId, this.day);
+    if (this.kind === 'users') this.store.rebuildPeopleRollups(this.scopeId, this.day);
     this.store.recordStored(this.scopeId, this.kind, this.day, outcome);
     this.store.db.exec('COMMIT');
     this.finished = true;

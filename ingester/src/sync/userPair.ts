@@ -35,6 +35,19 @@ function sumPositions(spec: TableSpec): number[] {
 }
 
 const POSITIONS = sumPositions(usageDay);
+
+/** Adds a person's usage_day row to a total (SQL's sum: nulls skipped); counts them once. */
+function add(
+  total: { activeUsers: number; sums: (number | null)[] },
+  row: CellValue[],
+  first: boolean,
+): void {
+  if (first) total.activeUsers++;
+  POSITIONS.forEach((position, i) => {
+    const value = row[position];
+    if (typeof value === 'number') total.sums[i] = (total.sums[i] ?? 0) + value;
+  });
+}
 const noLabels = () => 0;
 
 /**
@@ -85,21 +98,11 @@ export async function importUserPair(
           // A user listed twice adds counters but counts once, as in the per-user tables.
           const first = !counted.has(user.value.githubId);
           counted.add(user.value.githubId);
-          if (first) everyone.activeUsers++;
-          POSITIONS.forEach((position, i) => {
-            const value = row![position];
-            if (typeof value === 'number') everyone.sums[i] = (everyone.sums[i] ?? 0) + value;
-          });
-          const keys = membership.get(user.value.githubId);
-          if (!keys) return undefined;
-          for (const key of keys) {
+          add(everyone, row, first);
+          for (const key of membership.get(user.value.githubId) ?? []) {
             let team = totals.get(key);
             if (!team) totals.set(key, (team = { activeUsers: 0, sums: TEAM_DAY_SUMS.map(() => null) }));
-            if (first) team.activeUsers++;
-            POSITIONS.forEach((position, i) => {
-              const value = row![position];
-              if (typeof value === 'number') team!.sums[i] = (team!.sums[i] ?? 0) + value;
-            });
+            add(team, row, first);
           }
           return undefined;
         });
