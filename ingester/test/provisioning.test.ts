@@ -69,7 +69,8 @@ describe('docker-compose.yml', () => {
     expect(Object.keys(services).sort()).toEqual(['grafana', 'ingester', 'prometheus']);
     expect(services.ingester.build).toEqual({ context: '.', dockerfile: 'ingester/Dockerfile' });
     expect(services.grafana.build).toEqual({ context: '.', dockerfile: 'plugin/Dockerfile' });
-    expect(services.prometheus.image).toMatch(/^prom\/prometheus:v\d+\.\d+\.\d+$/);
+    // Pinned to a patch release of a supported long-term-support line (3.13 LTS: until July 2027).
+    expect(services.prometheus.image).toMatch(/^prom\/prometheus:v3\.13\.\d+$/);
     const published = (s: any) => (s.ports as string[]).map((p) => p.split(':').slice(-2).join(':'));
     expect(published(services.ingester)).toEqual(['8080:8080']);
     expect(published(services.grafana)).toEqual(['3000:3000']);
@@ -177,7 +178,7 @@ describe('Grafana provisioning', () => {
     // The plugin's proxy route reads exactly these two settings.
     const route = JSON.parse(read('plugin/src/plugin.json')).routes[0];
     expect(route.url).toBe('{{ .JsonData.ingesterUrl }}');
-    expect(JSON.stringify(route.headers)).toContain('{{ .SecureJsonData.apiToken }}');
+    expect(JSON.stringify(route.headers)).toContain('{{ .SecureJsonData.apiToken | orEmpty }}');
   });
 
   test('Prometheus is the compose service, under the uid the alert rules use', () => {

@@ -7,6 +7,7 @@
 import Ajv from 'ajv';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fill } from './proxy';
 
 const ROOT = join(__dirname, '..');
 
@@ -181,9 +182,18 @@ describe('src/plugin.json', () => {
       {
         path: 'ingester',
         url: '{{ .JsonData.ingesterUrl }}',
-        headers: [{ name: 'Authorization', content: 'Bearer {{ .SecureJsonData.apiToken }}' }],
+        headers: [{ name: 'Authorization', content: 'Bearer {{ .SecureJsonData.apiToken | orEmpty }}' }],
       },
     ]);
+  });
+
+  test('a data source without a saved token sends an empty bearer, not "<no value>"', () => {
+    // Go's text/template prints a missing map key as "<no value>"; Grafana's `orEmpty` prints "".
+    const [header] = source.routes[0].headers;
+    const settings = { dataSourceUrl: '/api/datasources/proxy/uid/x', ingesterUrl: 'http://ingester:8080' };
+    expect(fill(header.content, settings)).toBe('Bearer ');
+    expect(fill(header.content, { ...settings, apiToken: 's3cret' })).toBe('Bearer s3cret');
+    expect(fill('Bearer {{ .SecureJsonData.apiToken }}', settings)).toBe('Bearer <no value>');
   });
 
   test('names a logo that exists', () => {

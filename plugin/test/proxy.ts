@@ -12,17 +12,24 @@ export interface ProxySettings {
   dataSourceUrl: string;
   /** jsonData.ingesterUrl */
   ingesterUrl: string;
-  /** secureJsonData.apiToken; Grafana renders a missing one as an empty string. */
+  /** secureJsonData.apiToken; unset when the data source has no token saved. */
   apiToken?: string;
 }
 
-/** Fills a route template's `{{ .JsonData.x }}` and `{{ .SecureJsonData.x }}` like Grafana does. */
-function fill(template: string, settings: ProxySettings): string {
+/**
+ * Fills a route template's `{{ .JsonData.x }}` and `{{ .SecureJsonData.x }}` like Grafana's Go
+ * text/template does (pkg/api/pluginproxy/utils.go): a missing value prints "<no value>", unless piped
+ * through Grafana's `orEmpty`, which prints "".
+ */
+export function fill(template: string, settings: ProxySettings): string {
   const values: Record<string, string | undefined> = {
     'JsonData.ingesterUrl': settings.ingesterUrl,
     'SecureJsonData.apiToken': settings.apiToken,
   };
-  return template.replace(/\{\{\s*\.(\w+\.\w+)\s*\}\}/g, (_match, key: string) => values[key] ?? '');
+  return template.replace(
+    /\{\{\s*\.(\w+\.\w+)\s*(\|\s*orEmpty\s*)?\}\}/g,
+    (_match, key: string, orEmpty?: string) => values[key] ?? (orEmpty ? '' : '<no value>'),
+  );
 }
 
 export function installGrafanaProxy(settings: ProxySettings): { calls: string[] } {
