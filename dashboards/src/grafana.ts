@@ -1,7 +1,9 @@
 /**
  * Small typed builders for provisioned dashboards: panels, Copilot and Prometheus targets, template
  * variables and a flowing grid layout. Everything returns @grafana/schema types, so a dashboard that
- * Grafana's schema would reject does not compile.
+ * Grafana's schema would reject does not compile; each panel's options and field options are typed by
+ * the option types @grafana/schema generates for that panel plugin (ingester/test/dashboards-schema
+ * checks the written JSON against the same types).
  */
 import {
   type DataSourceRef,
@@ -17,6 +19,13 @@ import {
   VariableSort,
   defaultDashboard,
 } from '@grafana/schema';
+import type * as BarChart from '@grafana/schema/dist/esm/raw/composable/barchart/panelcfg/x/BarChartPanelCfg_types.gen';
+import type * as BarGauge from '@grafana/schema/dist/esm/raw/composable/bargauge/panelcfg/x/BarGaugePanelCfg_types.gen';
+import type * as PieChart from '@grafana/schema/dist/esm/raw/composable/piechart/panelcfg/x/PieChartPanelCfg_types.gen';
+import type * as Stat from '@grafana/schema/dist/esm/raw/composable/stat/panelcfg/x/StatPanelCfg_types.gen';
+import type * as Table from '@grafana/schema/dist/esm/raw/composable/table/panelcfg/x/TablePanelCfg_types.gen';
+import type * as Text from '@grafana/schema/dist/esm/raw/composable/text/panelcfg/x/TextPanelCfg_types.gen';
+import type * as TimeSeries from '@grafana/schema/dist/esm/raw/composable/timeseries/panelcfg/x/TimeSeriesPanelCfg_types.gen';
 import { METRICS, ROW_DIMENSIONS, groupingsOf } from '../../ingester/src/query/catalog';
 import plugin from '../../plugin/src/plugin.json';
 import type { CopilotQuery, CopilotVariableQuery } from '../../plugin/src/types';
@@ -129,12 +138,52 @@ export function prometheusTarget(spec: PromSpec, index: number): PrometheusTarge
 
 //#endregion
 
+//#region Panel options
+
+/**
+ * A type as dashboard JSON spells it: an enum as its string values (`TextMode.Markdown` is
+ * `'markdown'`), every object with exactly its keys, so a key the panel does not have is an error.
+ */
+export type Json<T> = T extends string
+  ? `${T}`
+  : T extends number | boolean | null | undefined
+    ? T
+    : T extends readonly (infer U)[]
+      ? Json<U>[]
+      : T extends object
+        ? { [K in keyof T]: Json<T[K]> }
+        : T;
+
+/**
+ * The panel plugins the dashboards use, with the option types @grafana/schema generates for each
+ * (Grafana 13): `options` and the field options in `fieldConfig.defaults.custom`. Stat, bar gauge and
+ * text panels have no field options of their own.
+ */
+interface PanelTypes {
+  timeseries: { options: TimeSeries.Options; custom: TimeSeries.FieldConfig };
+  stat: { options: Stat.Options; custom: never };
+  table: { options: Table.Options; custom: Table.FieldConfig };
+  barchart: { options: BarChart.Options; custom: BarChart.FieldConfig };
+  bargauge: { options: BarGauge.Options; custom: never };
+  piechart: { options: PieChart.Options; custom: PieChart.FieldConfig };
+  text: { options: Text.Options; custom: never };
+}
+
+export type PanelType = keyof PanelTypes;
+/** A panel type's `options`, complete. */
+export type OptionsOf<T extends PanelType> = Json<PanelTypes[T]['options']>;
+/** A panel type's field options (`fieldConfig.defaults.custom`), complete. */
+export type CustomOf<T extends PanelType> = Json<PanelTypes[T]['custom']>;
+/** Field defaults any panel takes: unit, decimals, color, thresholds, ... */
+export type CommonDefaults = Omit<FieldConfigSource['defaults'], 'custom'>;
+/** A panel type's field defaults; `custom` replaces the type's default field options whole. */
+export type FieldDefaults<T extends PanelType> = CommonDefaults & { custom?: CustomOf<T> };
+
+//#endregion
+
 //#region Panels
 
-export type PanelType = 'timeseries' | 'stat' | 'table' | 'barchart' | 'bargauge' | 'piechart' | 'text';
-
-export interface PanelSpec {
-  type: PanelType;
+interface PanelSpecBase {
   title: string;
   /** What the panel shows, in plain words; the caveats and the variables it follows are appended. */
   description: string;
@@ -146,13 +195,20 @@ export interface PanelSpec {
   /** Grid width (of 24) and height. */
   w?: number;
   h?: number;
-  options?: Record<string, unknown>;
-  defaults?: FieldConfigSource['defaults'];
   overrides?: FieldConfigSource['overrides'];
   transformations?: DataTransformerConfig[];
   timeFrom?: string;
   repeat?: string;
 }
+
+/** A panel of one type: its options (over the type's defaults below) and field defaults typed by it. */
+export type PanelSpecOf<T extends PanelType> = PanelSpecBase & {
+  type: T;
+  options?: Partial<OptionsOf<T>>;
+  defaults?: FieldDefaults<T>;
+};
+
+export type PanelSpec = { [T in PanelType]: PanelSpecOf<T> }[PanelType];
 
 const VARIABLE_LABELS: Record<FilterVariable, string> = {
   team: 'Team',
@@ -258,10 +314,16 @@ export function panel(spec: PanelSpec): PanelWithSize {
   return { panel: built, w: spec.w ?? 12, h: spec.h ?? 8 };
 }
 
-const legend = { showLegend: true, displayMode: 'list', placement: 'bottom', calcs: [] };
-const tooltip = { mode: 'multi', sort: 'desc' };
+const legend: OptionsOf<'timeseries'>['legend'] = {
+  showLegend: true,
+  displayMode: 'list',
+  placement: 'bottom',
+  calcs: [],
+};
+const tooltip: OptionsOf<'timeseries'>['tooltip'] = { mode: 'multi', sort: 'desc' };
 
-const OPTIONS_BY_TYPE: Record<PanelType, Record<string, unknown>> = {
+/** Each panel type's options, complete: every option Grafana 13 requires, at Grafana's defaults unless chosen. */
+const OPTIONS_BY_TYPE: { [T in PanelType]: OptionsOf<T> } = {
   timeseries: { legend, tooltip },
   stat: {
     reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false },
@@ -272,15 +334,20 @@ const OPTIONS_BY_TYPE: Record<PanelType, Record<string, unknown>> = {
     orientation: 'auto',
     wideLayout: true,
     showPercentChange: false,
+    percentChangeColorMode: 'standard',
   },
-  table: { showHeader: true, cellHeight: 'sm', footer: { show: false, reducer: ['sum'], fields: '' } },
+  // Grafana 13 has no table-wide footer: a footer is per field (fieldConfig custom.footer), below.
+  table: { showHeader: true, cellHeight: 'sm', frameIndex: 0 },
   barchart: {
     orientation: 'horizontal',
     xTickLabelRotation: 0,
+    // No truncation of the labels (Grafana's "None").
+    xTickLabelMaxLength: 0,
     showValue: 'auto',
     stacking: 'none',
     groupWidth: 0.7,
     barWidth: 0.9,
+    fullHighlight: false,
     legend,
     tooltip,
   },
@@ -295,18 +362,28 @@ const OPTIONS_BY_TYPE: Record<PanelType, Record<string, unknown>> = {
     minVizHeight: 16,
     minVizWidth: 8,
     maxVizHeight: 300,
+    // Each bar is named; no legend besides.
+    legend: { showLegend: false, displayMode: 'list', placement: 'bottom', calcs: [] },
   },
   piechart: {
     reduceOptions: { calcs: ['lastNotNull'], fields: '', values: true },
     pieType: 'donut',
     displayLabels: ['percent'],
-    legend: { showLegend: true, displayMode: 'table', placement: 'right', values: ['value', 'percent'] },
+    legend: {
+      showLegend: true,
+      displayMode: 'table',
+      placement: 'right',
+      values: ['value', 'percent'],
+      calcs: [],
+    },
     tooltip: { mode: 'single', sort: 'none' },
+    orientation: 'auto',
+    sort: 'desc',
   },
-  text: { mode: 'markdown' },
+  text: { mode: 'markdown', content: '' },
 };
 
-const DEFAULTS_BY_TYPE: Record<PanelType, FieldConfigSource['defaults']> = {
+const DEFAULTS_BY_TYPE: { [T in PanelType]: FieldDefaults<T> } = {
   timeseries: {
     custom: {
       drawStyle: 'line',
@@ -319,7 +396,10 @@ const DEFAULTS_BY_TYPE: Record<PanelType, FieldConfigSource['defaults']> = {
     color: { mode: FieldColorModeId.PaletteClassic },
   },
   stat: { color: { mode: FieldColorModeId.Fixed, fixedColor: 'text' } },
-  table: { custom: { align: 'auto', cellOptions: { type: 'auto' } } },
+  // No footer: a field shows one with `footer: { reducers: ['sum'] }` (in an override for some fields).
+  table: {
+    custom: { align: 'auto', cellOptions: { type: 'auto' }, inspect: false, footer: { reducers: [] } },
+  },
   barchart: { color: { mode: FieldColorModeId.PaletteClassic }, custom: { fillOpacity: 80, lineWidth: 1 } },
   bargauge: { color: { mode: FieldColorModeId.ContinuousBlYlRd }, min: 0 },
   piechart: { color: { mode: FieldColorModeId.PaletteClassic } },
@@ -327,7 +407,7 @@ const DEFAULTS_BY_TYPE: Record<PanelType, FieldConfigSource['defaults']> = {
 };
 
 /** Stacked bars over time: for parts of a whole (features, models, agents). */
-export const STACKED_BARS: FieldConfigSource['defaults'] = {
+export const STACKED_BARS: FieldDefaults<'timeseries'> = {
   custom: {
     drawStyle: 'bars',
     fillOpacity: 80,
@@ -338,8 +418,8 @@ export const STACKED_BARS: FieldConfigSource['defaults'] = {
   color: { mode: FieldColorModeId.PaletteClassic },
 };
 
-export const PERCENT: FieldConfigSource['defaults'] = { unit: 'percentunit', min: 0, max: 1, decimals: 1 };
-export const MINUTES: FieldConfigSource['defaults'] = { unit: 'm', decimals: 0 };
+export const PERCENT: CommonDefaults = { unit: 'percentunit', min: 0, max: 1, decimals: 1 };
+export const MINUTES: CommonDefaults = { unit: 'm', decimals: 0 };
 
 /** Joins table-format queries on their shared key column (team, user, repository, ...). */
 export function joinOn(field: string): DataTransformerConfig {
@@ -364,7 +444,7 @@ export function keyedTable(
   key: string,
   columns: { metric: string; name: string; follows?: FilterVariable[] }[],
   top?: number,
-): Pick<PanelSpec, 'queries' | 'transformations' | 'options'> {
+): Pick<PanelSpecOf<'table'>, 'queries' | 'transformations' | 'options'> {
   const first = columns[0].name;
   return {
     queries: columns.map((c) => ({ metric: c.metric, groupBy: key, format: 'table', follows: c.follows })),
@@ -387,15 +467,14 @@ export function keyedTable(
 
 /** A markdown panel: notes that belong next to the figures, not in a tooltip. */
 export function note(title: string, content: string, w = 24, h = 4): PanelWithSize {
-  const built = panel({
+  return panel({
     type: 'text',
     title,
     description: 'How to read the figures on this dashboard, and where they are incomplete.',
+    options: { mode: 'markdown', content },
     w,
     h,
   });
-  built.panel.options = { mode: 'markdown', content };
-  return built;
 }
 
 //#endregion

@@ -1,6 +1,6 @@
 /** 9. Seats and licences: which paid seats are unused, where they are, and how seats compare with usage. */
 import { FieldColorModeId, type ThresholdsConfig, ThresholdsMode } from '@grafana/schema';
-import { PERCENT, dashboard, note, panel, variables } from './grafana';
+import { type FieldDefaults, PERCENT, dashboard, note, panel, variables } from './grafana';
 import { ENTERPRISE_SEATS, SEAT_ACTIVITY, SEAT_NOTES, SEAT_SNAPSHOTS } from './notes';
 
 const USAGE_WINDOW =
@@ -38,7 +38,7 @@ const seatStat = (title: string, description: string, metric: string, extra: Rec
   });
 
 /** One point per snapshot, so points are drawn; days between snapshots are not gaps. */
-const SNAPSHOT_LINES = {
+const SNAPSHOT_LINES: FieldDefaults<'timeseries'> = {
   custom: {
     drawStyle: 'line',
     lineWidth: 2,
@@ -218,7 +218,7 @@ export default dashboard({
               properties: [{ id: 'unit', value: 'dateTimeAsIsoNoDateIfToday' }],
             },
           ],
-          options: { sortBy: [{ displayName: 'Days inactive', desc: true }], footer: { show: false } },
+          options: { sortBy: [{ displayName: 'Days inactive', desc: true }] },
           w: 24,
           h: 12,
         }),

@@ -76,7 +76,7 @@ export default dashboard({
               ],
             },
           ],
-          options: { sortBy: [{ displayName: 'Interactions', desc: true }], footer: { show: false } },
+          options: { sortBy: [{ displayName: 'Interactions', desc: true }] },
           w: 24,
           h: 12,
         }),
