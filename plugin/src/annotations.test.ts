@@ -3,7 +3,8 @@ import { lastValueFrom } from 'rxjs';
 import { INGESTER, aDataSource, aRequest } from '../test/builders';
 import { installBackend, installVariables } from '../test/grafana';
 import type { Annotation } from './api';
-import type { CopilotQuery } from './types';
+import { annotationsFrame } from './annotations';
+import type { AnnotationsQuery, CopilotQuery } from './types';
 
 const DAY = 86_400_000;
 const nov = (day: number) => Date.UTC(2026, 10, day);
@@ -29,7 +30,7 @@ const provisional = anAnnotation({
   report: 'all',
 });
 
-const annotationQuery = (overrides: Partial<CopilotQuery> = {}): CopilotQuery => ({
+const annotationQuery = (overrides: Partial<AnnotationsQuery> = {}): AnnotationsQuery => ({
   refId: 'Anno',
   queryType: 'annotations',
   ...overrides,
@@ -111,5 +112,37 @@ test('a saved annotation without a target gets an annotation query', () => {
   expect(aDataSource().annotations!.prepareQuery!(prepared)).toEqual({
     refId: 'Anno',
     queryType: 'annotations',
+  });
+});
+
+test('the frame keeps the ingester’s rows of the chosen kinds, with the fields processEvents reads', () => {
+  const frame = annotationsFrame(annotationQuery({ annotationKinds: ['sync-failed'] }), [
+    failed,
+    provisional,
+  ]);
+
+  expect(frame.refId).toBe('Anno');
+  expect(frame.fields.map((field) => [field.name, field.values])).toEqual([
+    ['time', [failed.time]],
+    ['timeEnd', [failed.timeEnd]],
+    ['title', [failed.title]],
+    ['text', [failed.text]],
+    ['tags', [failed.tags]],
+    ['scope', [failed.scope]],
+    ['report', [failed.report]],
+  ]);
+});
+
+test('Explore and the query inspector see an annotation query with its scope replaced, and nothing added', () => {
+  const [query] = aDataSource().interpolateVariablesInQueries(
+    [annotationQuery({ scope: '$scope', annotationKinds: ['gap'] })],
+    {},
+  );
+
+  expect(query).toStrictEqual({
+    refId: 'Anno',
+    queryType: 'annotations',
+    scope: 'organization:octodemo-web',
+    annotationKinds: ['gap'],
   });
 });

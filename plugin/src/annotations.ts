@@ -1,13 +1,22 @@
 /**
  * Annotations: days the store has no final figures for (not synced, no report from GitHub, a failed
- * sync, or too recent for GitHub to have finalized), as regions on time-series panels. The query is a
- * CopilotQuery with queryType `annotations`, so it runs through DataSource.query like any other.
+ * sync, or too recent for GitHub to have finalized), as regions on time-series panels. The query is an
+ * AnnotationsQuery (queryType `annotations`), so it runs through DataSource.query like any other: the
+ * ingester's annotations become one frame, and `processEvents` turns its rows into events.
  */
-import { type AnnotationEvent, type AnnotationSupport, type DataFrame, DataFrameView } from '@grafana/data';
+import {
+  type AnnotationEvent,
+  type AnnotationSupport,
+  type DataFrame,
+  DataFrameView,
+  FieldType,
+  createDataFrame,
+} from '@grafana/data';
 import { config } from '@grafana/runtime';
 import { of } from 'rxjs';
+import type { Annotation } from './api';
 import { AnnotationQueryEditor } from './components/AnnotationQueryEditor';
-import { type CopilotQuery, DEFAULT_ANNOTATION_QUERY } from './types';
+import { type AnnotationsQuery, type CopilotQuery, DEFAULT_ANNOTATION_QUERY } from './types';
 
 /** One colour per kind, so a failed sync does not look like a day GitHub has yet to finalize. */
 const KIND_COLORS: Record<string, string> = {
@@ -23,6 +32,27 @@ interface AnnotationRow {
   title: string;
   text: string;
   tags: string[];
+}
+
+/** The ingester's annotations of the kinds the query marks (every kind when it names none), as one frame. */
+export function annotationsFrame(query: AnnotationsQuery, annotations: Annotation[]): DataFrame {
+  const kinds: string[] = query.annotationKinds ?? [];
+  const shown = kinds.length
+    ? annotations.filter((a) => a.tags.some((tag) => kinds.includes(tag)))
+    : annotations;
+  return createDataFrame({
+    refId: query.refId,
+    name: 'Copilot metrics sync',
+    fields: [
+      { name: 'time', type: FieldType.time, values: shown.map((a) => a.time) },
+      { name: 'timeEnd', type: FieldType.time, values: shown.map((a) => a.timeEnd) },
+      { name: 'title', type: FieldType.string, values: shown.map((a) => a.title) },
+      { name: 'text', type: FieldType.string, values: shown.map((a) => a.text) },
+      { name: 'tags', type: FieldType.other, values: shown.map((a) => a.tags) },
+      { name: 'scope', type: FieldType.string, values: shown.map((a) => a.scope) },
+      { name: 'report', type: FieldType.string, values: shown.map((a) => a.report) },
+    ],
+  });
 }
 
 export function toAnnotationEvents(frame: DataFrame): AnnotationEvent[] {

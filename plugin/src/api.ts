@@ -7,7 +7,7 @@ import type { DataFrameJSON } from '@grafana/data';
 import { getBackendSrv, isFetchError, type BackendSrvRequest } from '@grafana/runtime';
 import { lastValueFrom } from 'rxjs';
 
-//#region Ingester answers
+//#region The ingester's requests and answers (move to contract/ with the API constants of types.ts)
 
 export interface CatalogMetric {
   id: string;
@@ -41,6 +41,9 @@ export interface DimensionValue {
   value: string;
   label: string;
 }
+
+/** Narrows GET /api/v1/dimensions/:dimension/values; `from` and `to` are days (`YYYY-MM-DD`). */
+export type DimensionValuesOptions = { scope?: string; from?: string; to?: string; search?: string };
 
 /** One query of POST /api/v1/query. The schema is strict: no other keys are accepted. */
 export interface QueryItem {
@@ -139,10 +142,7 @@ export class IngesterApi {
     return this.catalogRequest;
   }
 
-  async dimensionValues(
-    dimension: string,
-    options: { scope?: string; from?: string; to?: string; search?: string } = {},
-  ): Promise<DimensionValue[]> {
+  async dimensionValues(dimension: string, options: DimensionValuesOptions = {}): Promise<DimensionValue[]> {
     const answer = await this.request<{ values: DimensionValue[] }>({
       url: `/api/v1/dimensions/${encodeURIComponent(dimension)}/values${queryString(options)}`,
     });

@@ -5,7 +5,7 @@
  */
 import type { Catalog, CatalogMetric } from './api';
 import { hasVariable } from './templating';
-import type { CopilotQuery } from './types';
+import type { MetricsQuery } from './types';
 
 export function findMetric(catalog: Catalog | undefined, id: string | undefined): CatalogMetric | undefined {
   return id ? catalog?.metrics.find((metric) => metric.id === id) : undefined;
@@ -31,7 +31,7 @@ function combines(metric: CatalogMetric, dimensions: string[]): boolean {
 export function groupingsFor(
   catalog: Catalog | undefined,
   metricId: string | undefined,
-  query: Pick<CopilotQuery, 'filters'> = {},
+  query: Pick<MetricsQuery, 'filters'> = {},
 ): string[] {
   const metric = findMetric(catalog, metricId);
   if (metric) {
@@ -51,7 +51,7 @@ export function groupingsFor(
 export function filterDimensionsFor(
   catalog: Catalog | undefined,
   metricId: string | undefined,
-  query: Pick<CopilotQuery, 'groupBy' | 'filters'> = {},
+  query: Pick<MetricsQuery, 'groupBy' | 'filters'> = {},
 ): string[] {
   const metric = findMetric(catalog, metricId);
   const filters = Object.keys(query.filters ?? {});
@@ -68,7 +68,7 @@ export function filterDimensionsFor(
  * The query once a metric is chosen: a grouping, filter or option the metric does not support is
  * removed, and a format it does not answer in (a list is a table) is replaced by one it does.
  */
-export function fitToMetric(query: CopilotQuery, metric: CatalogMetric | undefined): CopilotQuery {
+export function fitToMetric(query: MetricsQuery, metric: CatalogMetric | undefined): MetricsQuery {
   if (!metric) return query;
   const groupBy = query.groupBy ?? 'none';
   const kept = hasVariable(groupBy) || combines(metric, usedDimensions(groupBy, [])) ? groupBy : 'none';
@@ -82,7 +82,7 @@ export function fitToMetric(query: CopilotQuery, metric: CatalogMetric | undefin
       filters[dimension] = values;
     }
   }
-  const fitted: CopilotQuery = { ...query, metric: metric.id, groupBy: kept, filters };
+  const fitted: MetricsQuery = { ...query, metric: metric.id, groupBy: kept, filters };
   const format = query.format || 'time_series';
   if (metric.formats?.length && !hasVariable(format) && !metric.formats.includes(format))
     fitted.format = metric.formats[0];
@@ -99,7 +99,7 @@ export interface Problem {
  * What the ingester would refuse in a saved query (one edited as JSON, or written for another
  * ingester version), so the editor can say so instead of waiting for the panel error.
  */
-export function catalogProblems(catalog: Catalog | undefined, query: CopilotQuery): Problem[] {
+export function catalogProblems(catalog: Catalog | undefined, query: MetricsQuery): Problem[] {
   if (!catalog || !query.metric || hasVariable(query.metric)) return [];
   const metric = findMetric(catalog, query.metric);
   if (!metric) return [{ field: 'metric', message: `The ingester has no metric "${query.metric}".` }];

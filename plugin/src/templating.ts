@@ -5,7 +5,7 @@
  */
 import type { ScopedVars } from '@grafana/data';
 import { getTemplateSrv } from '@grafana/runtime';
-import { ALL_VALUES, type CopilotQuery } from './types';
+import { ALL_VALUES, type CopilotQuery, isAnnotationsQuery } from './types';
 
 /** Joins the values of a multi-value variable; no real value contains it, so splitting is exact. */
 const SEPARATOR = '\u001f';
@@ -67,6 +67,7 @@ export function interpolateFilters(
 export function interpolateQuery(query: CopilotQuery, scopedVars?: ScopedVars): CopilotQuery {
   const text = (value: string | undefined) =>
     value === undefined ? undefined : interpolateValues(value, scopedVars).join(',');
+  if (isAnnotationsQuery(query)) return { ...query, scope: text(query.scope) };
   return {
     ...query,
     scope: text(query.scope),

@@ -1,12 +1,12 @@
 /**
  * The query models stored in dashboards and the data source settings, with their defaults next to
- * them. Every text field may hold a template variable, so the stored types are strings; the data
- * source checks them once the variables are replaced.
+ * them. Every text field may hold a template variable, so the stored types are strings; `queryItem.ts`
+ * checks them once the variables are replaced.
  */
 import type { DataSourceJsonData } from '@grafana/data';
 import type { DataQuery } from '@grafana/schema';
 
-//#region Query
+//#region What the ingester's API accepts (moves to contract/ with the request and answer types of api.ts)
 
 /** Bucket sizes the ingester understands. */
 export const INTERVALS = ['day', 'week', 'month'] as const;
@@ -25,12 +25,6 @@ export const LIMIT_RANGE = { min: 1, max: 1000 } as const;
  */
 export const SEAT_ACTIVE_DAYS_RANGE = { min: 1, max: 365, default: 30 } as const;
 
-/** A filter value meaning "every value": a multi-value variable's custom all value should be `*`. */
-export const ALL_VALUES = '*';
-
-/** `metrics` (the default) reads figures; `annotations` reads the days the store has no final data for. */
-export type QueryType = 'metrics' | 'annotations';
-
 /** Kinds of annotation the ingester marks, by the tag it puts on each. */
 export const ANNOTATION_KINDS = [
   { value: 'sync-failed', label: 'Failed syncs', description: 'Days whose report could not be downloaded' },
@@ -40,8 +34,22 @@ export const ANNOTATION_KINDS = [
 ] as const;
 export type AnnotationKind = (typeof ANNOTATION_KINDS)[number]['value'];
 
-export interface CopilotQuery extends DataQuery {
-  queryType?: QueryType;
+//#endregion
+
+//#region Query
+
+/** A filter value meaning "every value": a multi-value variable's custom all value should be `*`. */
+export const ALL_VALUES = '*';
+
+/** `metrics` (the default) reads figures; `annotations` reads the days the store has no final data for. */
+export type QueryType = 'metrics' | 'annotations';
+
+/**
+ * A panel's query for figures. Saved dashboards (and every query written before annotations existed)
+ * have no `queryType`: a query without one is a metrics query.
+ */
+export interface MetricsQuery extends DataQuery {
+  queryType?: 'metrics';
   /** `organization:<login>` or `enterprise:<slug>`; empty means the data source's default scope. */
   scope?: string;
   /** A metric id from the ingester's catalog, e.g. `daily_active_users`. */
@@ -60,11 +68,25 @@ export interface CopilotQuery extends DataQuery {
   others?: boolean;
   /** Seat metrics that take it (catalog `parameters`): days a seat's last activity may be ago to count as active; 30 when empty. */
   seatActiveDays?: number | string;
-  /** Annotation queries only: which kinds of day to mark; empty marks all of them. */
+}
+
+/** The days to mark on time-series panels (a dashboard annotation's target). */
+export interface AnnotationsQuery extends DataQuery {
+  queryType: 'annotations';
+  /** `organization:<login>` or `enterprise:<slug>`; empty means the data source's default scope. */
+  scope?: string;
+  /** Which kinds of day to mark; empty marks all of them. */
   annotationKinds?: AnnotationKind[];
 }
 
-export const DEFAULT_QUERY: Partial<CopilotQuery> = {
+export type CopilotQuery = MetricsQuery | AnnotationsQuery;
+
+export const isAnnotationsQuery = (query: CopilotQuery): query is AnnotationsQuery =>
+  query.queryType === 'annotations';
+
+export const isMetricsQuery = (query: CopilotQuery): query is MetricsQuery => !isAnnotationsQuery(query);
+
+export const DEFAULT_QUERY: Partial<MetricsQuery> = {
   metric: 'daily_active_users',
   groupBy: 'none',
   filters: {},
@@ -73,7 +95,7 @@ export const DEFAULT_QUERY: Partial<CopilotQuery> = {
   others: false,
 };
 
-export const DEFAULT_ANNOTATION_QUERY: Partial<CopilotQuery> = { queryType: 'annotations' };
+export const DEFAULT_ANNOTATION_QUERY: Partial<AnnotationsQuery> = { queryType: 'annotations' };
 
 //#endregion
 

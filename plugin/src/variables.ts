@@ -7,29 +7,36 @@ import {
   CustomVariableSupport,
   type DataQueryRequest,
   type DataQueryResponse,
+  type DataSourceApi,
   FieldType,
   createDataFrame,
 } from '@grafana/data';
 import { from, map, type Observable } from 'rxjs';
+import type { DimensionValue } from './api';
+import type { EditorDataSource } from './components/editor';
 import { VariableQueryEditor } from './components/VariableQueryEditor';
-import type { DataSource } from './datasource';
+import { interpolateOne } from './templating';
 import type { CopilotDataSourceOptions, CopilotQuery, CopilotVariableQuery } from './types';
 
+/** Grafana hands the variable editor this data source; the editor reads only the EditorDataSource part. */
+type VariableDataSource = DataSourceApi<CopilotQuery, CopilotDataSourceOptions> & EditorDataSource;
+
 export class CopilotVariableSupport extends CustomVariableSupport<
-  DataSource,
+  VariableDataSource,
   CopilotVariableQuery,
   CopilotQuery,
   CopilotDataSourceOptions
 > {
   editor = VariableQueryEditor;
 
-  constructor(private readonly datasource: DataSource) {
+  constructor(private readonly datasource: Pick<EditorDataSource, 'dimensionValues'>) {
     super();
   }
 
+  /** CustomVariableSupport.query: the values as a frame of text/value pairs. */
   query(request: DataQueryRequest<CopilotVariableQuery>): Observable<DataQueryResponse> {
     const [query] = request.targets;
-    return from(this.datasource.variableValues(query, request)).pipe(
+    return from(this.values(query, request)).pipe(
       map((values) => ({
         data: [
           createDataFrame({
@@ -42,5 +49,19 @@ export class CopilotVariableSupport extends CustomVariableSupport<
         ],
       })),
     );
+  }
+
+  /** Values of a dimension for a template variable, within the dashboard's range. */
+  private async values(
+    query: CopilotVariableQuery,
+    request: DataQueryRequest<CopilotVariableQuery>,
+  ): Promise<DimensionValue[]> {
+    if (!query?.dimension) return [];
+    return this.datasource.dimensionValues(query.dimension, {
+      scope: interpolateOne('scope', query.scope, request.scopedVars),
+      search: interpolateOne('search', query.search, request.scopedVars),
+      from: request.range?.from.toISOString().slice(0, 10),
+      to: request.range?.to.toISOString().slice(0, 10),
+    });
   }
 }

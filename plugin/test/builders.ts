@@ -8,7 +8,7 @@ import {
 } from '@grafana/data';
 import type { Catalog, CatalogMetric, SyncStatus } from '../src/api';
 import { DataSource } from '../src/datasource';
-import type { CopilotDataSourceOptions, CopilotQuery } from '../src/types';
+import type { CopilotDataSourceOptions, MetricsQuery } from '../src/types';
 
 export const PROXY_URL = '/api/datasources/proxy/uid/copilot';
 export const INGESTER = `${PROXY_URL}/ingester`;
@@ -28,7 +28,7 @@ export function aDataSource(jsonData: Partial<CopilotDataSourceOptions> = {}): D
   return new DataSource(settings);
 }
 
-export function aQuery(overrides: Partial<CopilotQuery> = {}): CopilotQuery {
+export function aQuery(overrides: Partial<MetricsQuery> = {}): MetricsQuery {
   return { refId: 'A', metric: 'daily_active_users', ...overrides };
 }
 

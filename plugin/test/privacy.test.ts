@@ -26,7 +26,7 @@ import { lastValueFrom } from 'rxjs';
 import type { QueryItem, QueryResponse } from '../src/api';
 import type { DataSource } from '../src/datasource';
 import plugin from '../src/plugin.json';
-import type { CopilotQuery } from '../src/types';
+import { type CopilotQuery, isMetricsQuery } from '../src/types';
 import {
   type AggregateIngester,
   NOT_KEPT,
@@ -238,7 +238,7 @@ async function panelsExplainThemselves(
   let explained = 0;
   for (const { where, panel, targets } of panels) {
     const response = await ds.query(aRequest(targets, range));
-    const withheld = await withheldBy(targets.map((target) => ds.toQueryItem(target)));
+    const withheld = await withheldBy(targets.filter(isMetricsQuery).map((target) => ds.toQueryItem(target)));
     for (const error of response.errors ?? [])
       problems.push(`${where}: query ${error.refId} is an error: ${error.message}`);
     for (const [refId, reason] of withheld) {

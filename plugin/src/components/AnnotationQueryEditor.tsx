@@ -1,16 +1,12 @@
-import type { AnnotationQuery, QueryEditorProps } from '@grafana/data';
+import type { AnnotationQuery } from '@grafana/data';
 import { InlineField, InlineFieldRow, MultiCombobox, Stack } from '@grafana/ui';
 import { useId } from 'react';
-import type { DataSource } from '../datasource';
-import {
-  ANNOTATION_KINDS,
-  type AnnotationKind,
-  type CopilotDataSourceOptions,
-  type CopilotQuery,
-} from '../types';
+import { ANNOTATION_KINDS, type AnnotationKind, type AnnotationsQuery, type CopilotQuery } from '../types';
+import { type EditorProps, LABEL_WIDTH } from './editor';
 import { ScopePicker } from './ScopePicker';
 
-type Props = QueryEditorProps<DataSource, CopilotQuery, CopilotDataSourceOptions> & {
+/** Grafana gives the annotation editor the dashboard's annotation too; this editor needs only its target. */
+type Props = EditorProps<CopilotQuery> & {
   annotation?: AnnotationQuery<CopilotQuery>;
   onAnnotationChange?: (annotation: AnnotationQuery<CopilotQuery>) => void;
 };
@@ -18,32 +14,38 @@ type Props = QueryEditorProps<DataSource, CopilotQuery, CopilotDataSourceOptions
 /** Which scope to mark, and which kinds of day; by default every kind. */
 export function AnnotationQueryEditor({ datasource, query, onChange }: Props) {
   const id = useId();
-  const change = (next: Partial<CopilotQuery>) => onChange({ ...query, ...next, queryType: 'annotations' });
+  // Whatever the target was saved as, it is edited, and saved, as an annotations query.
+  const current: AnnotationsQuery = { ...query, queryType: 'annotations' };
+  const change = (next: Partial<AnnotationsQuery>) => onChange({ ...current, ...next });
   return (
     <Stack direction="column" gap={0}>
       <InlineFieldRow>
         <InlineField
           label="Scope"
-          labelWidth={14}
+          labelWidth={LABEL_WIDTH}
           tooltip="The enterprise or organization whose sync to show."
         >
           <ScopePicker
             id={`${id}-scope`}
             datasource={datasource}
-            value={query.scope}
+            value={current.scope}
             emptyMeaning={datasource.defaultScope ? `Default: ${datasource.defaultScope}` : 'All scopes'}
             onChange={(scope) => change({ scope })}
           />
         </InlineField>
       </InlineFieldRow>
       <InlineFieldRow>
-        <InlineField label="Mark" labelWidth={14} tooltip="Kinds of day to mark on time-series panels.">
+        <InlineField
+          label="Mark"
+          labelWidth={LABEL_WIDTH}
+          tooltip="Kinds of day to mark on time-series panels."
+        >
           <MultiCombobox
             id={`${id}-kinds`}
             width="auto"
             minWidth={32}
             options={ANNOTATION_KINDS.map((kind) => ({ ...kind }))}
-            value={query.annotationKinds ?? []}
+            value={current.annotationKinds ?? []}
             placeholder="Every kind"
             onChange={(selected) =>
               change({ annotationKinds: selected.map((option) => option.value as AnnotationKind) })

@@ -12,12 +12,12 @@ import {
 import { useCallback, useState } from 'react';
 import type { Catalog } from '../api';
 import { dimensionLabel, filterDimensionsFor } from '../catalog';
-import type { DataSource } from '../datasource';
+import type { EditorDataSource } from './editor';
 import { variableOptions } from './hooks';
 
 interface Props {
   id: string;
-  datasource: DataSource;
+  datasource: EditorDataSource;
   catalog?: Catalog;
   metric?: string;
   groupBy?: string;
@@ -106,7 +106,7 @@ export function FiltersEditor(props: Props) {
 
 interface ValuesProps {
   id: string;
-  datasource: DataSource;
+  datasource: EditorDataSource;
   dimension: string;
   scope?: string;
   range?: TimeRange;
@@ -117,7 +117,7 @@ interface ValuesProps {
 function FilterValues({ id, datasource, dimension, scope, range, values, onChange }: ValuesProps) {
   const options = useCallback(
     async (search: string): Promise<Array<ComboboxOption<string>>> => {
-      const found = await datasource.api.dimensionValues(dimension, {
+      const found = await datasource.dimensionValues(dimension, {
         scope: (scope ? getTemplateSrv().replace(scope) : undefined) || datasource.defaultScope,
         from: range?.from.toISOString().slice(0, 10),
         to: range?.to.toISOString().slice(0, 10),

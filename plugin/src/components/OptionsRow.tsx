@@ -1,8 +1,9 @@
 import { Combobox, type ComboboxOption, InlineField, InlineFieldRow, InlineSwitch, Input } from '@grafana/ui';
 import { useEffect, useState } from 'react';
 import type { CatalogMetric } from '../api';
+import { isWholeNumberIn } from '../queryItem';
 import { hasVariable } from '../templating';
-import { type CopilotQuery, LIMIT_RANGE, SEAT_ACTIVE_DAYS_RANGE } from '../types';
+import { LIMIT_RANGE, type MetricsQuery, SEAT_ACTIVE_DAYS_RANGE } from '../types';
 import { listOrVariable, variableOptions } from './hooks';
 
 const INTERVAL_OPTIONS: Array<ComboboxOption<string>> = [
@@ -18,11 +19,11 @@ const FORMAT_OPTIONS: Array<ComboboxOption<string>> = [
 
 interface Props {
   id: string;
-  query: CopilotQuery;
+  query: MetricsQuery;
   /** The chosen metric's catalog entry: which options it takes. */
   metric?: CatalogMetric;
   labelWidth: number;
-  onChange: (query: CopilotQuery) => void;
+  onChange: (query: MetricsQuery) => void;
 }
 
 /** Interval, format and top-N: how the figures are bucketed and shaped; the seat metrics' activity window. */
@@ -89,16 +90,24 @@ function ChoicePicker({ id, options, value, onChange }: ChoiceProps) {
   );
 }
 
-/** A whole number within the ingester's bounds, or a variable; empty keeps every group. */
-export function parseLimit(text: string): { limit?: number | string } | { error: string } {
+/**
+ * The text typed in a numeric option: empty (the option is removed), a variable (checked once it is
+ * replaced, when the query runs), or a whole number within the ingester's range.
+ * @param what names the number in the message, e.g. "whole number of days".
+ */
+function parseWholeNumber(
+  text: string,
+  range: { min: number; max: number },
+  what = 'whole number',
+): { value?: number | string } | { error: string } {
   const trimmed = text.trim();
   if (trimmed === '') return {};
-  if (hasVariable(trimmed)) return { limit: trimmed };
-  const limit = Number(trimmed);
-  if (!Number.isInteger(limit) || limit < LIMIT_RANGE.min || limit > LIMIT_RANGE.max) {
-    return { error: `Enter a whole number from ${LIMIT_RANGE.min} to ${LIMIT_RANGE.max}, or a variable` };
+  if (hasVariable(trimmed)) return { value: trimmed };
+  const value = Number(trimmed);
+  if (!isWholeNumberIn(value, range)) {
+    return { error: `Enter a ${what} from ${range.min} to ${range.max}, or a variable` };
   }
-  return { limit };
+  return { value };
 }
 
 /**
@@ -148,7 +157,7 @@ function LimitField({
   onChange,
 }: {
   id: string;
-  query: CopilotQuery;
+  query: MetricsQuery;
   onChange: Props['onChange'];
 }) {
   return (
@@ -159,11 +168,11 @@ function LimitField({
       placeholder="All groups"
       saved={query.limit === undefined ? '' : String(query.limit)}
       commit={(text) => {
-        const parsed = parseLimit(text);
+        const parsed = parseWholeNumber(text, LIMIT_RANGE);
         if ('error' in parsed) return parsed.error;
-        if (parsed.limit === query.limit) return undefined;
-        const next: CopilotQuery = { ...query, limit: parsed.limit };
-        if (parsed.limit === undefined) {
+        if (parsed.value === query.limit) return undefined;
+        const next: MetricsQuery = { ...query, limit: parsed.value };
+        if (parsed.value === undefined) {
           delete next.limit;
           delete next.others;
         }
@@ -174,26 +183,13 @@ function LimitField({
   );
 }
 
-/** Days a seat's last activity may be ago to count as active: a whole number in range, or a variable; empty is the default. */
-export function parseSeatActiveDays(text: string): { seatActiveDays?: number | string } | { error: string } {
-  const trimmed = text.trim();
-  if (trimmed === '') return {};
-  if (hasVariable(trimmed)) return { seatActiveDays: trimmed };
-  const days = Number(trimmed);
-  const { min, max } = SEAT_ACTIVE_DAYS_RANGE;
-  if (!Number.isInteger(days) || days < min || days > max) {
-    return { error: `Enter a whole number of days from ${min} to ${max}, or a variable` };
-  }
-  return { seatActiveDays: days };
-}
-
 function ActiveDaysField({
   id,
   query,
   onChange,
 }: {
   id: string;
-  query: CopilotQuery;
+  query: MetricsQuery;
   onChange: Props['onChange'];
 }) {
   // Empty removes the field, since the ingester takes it only when set.
@@ -205,11 +201,11 @@ function ActiveDaysField({
       placeholder={`${SEAT_ACTIVE_DAYS_RANGE.default} days`}
       saved={query.seatActiveDays === undefined ? '' : String(query.seatActiveDays)}
       commit={(text) => {
-        const parsed = parseSeatActiveDays(text);
+        const parsed = parseWholeNumber(text, SEAT_ACTIVE_DAYS_RANGE, 'whole number of days');
         if ('error' in parsed) return parsed.error;
-        if (parsed.seatActiveDays === query.seatActiveDays) return undefined;
-        const next: CopilotQuery = { ...query, seatActiveDays: parsed.seatActiveDays };
-        if (parsed.seatActiveDays === undefined) delete next.seatActiveDays;
+        if (parsed.value === query.seatActiveDays) return undefined;
+        const next: MetricsQuery = { ...query, seatActiveDays: parsed.value };
+        if (parsed.value === undefined) delete next.seatActiveDays;
         onChange(next);
         return undefined;
       }}

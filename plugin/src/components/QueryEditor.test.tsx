@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { INGESTER, aCatalog, aDataSource, aMetric, aQuery } from '../../test/builders';
 import { type Answer, installBackend, installVariables } from '../../test/grafana';
 import type { Catalog } from '../api';
-import type { CopilotQuery } from '../types';
+import type { CopilotQuery, MetricsQuery } from '../types';
 import { QueryEditor } from './QueryEditor';
 
 const range = (() => {
@@ -32,7 +32,7 @@ function ingester(options: { catalog?: Catalog | Answer; values?: Record<string,
 }
 
 /** The editor as Grafana holds it: the query lives in the panel, and each change comes back in. */
-function renderEditor(initial: Partial<CopilotQuery> = {}, datasource = aDataSource()) {
+function renderEditor(initial: Partial<MetricsQuery> = {}, datasource = aDataSource()) {
   const onChange = jest.fn();
   const onRunQuery = jest.fn();
   function Panel() {
@@ -51,7 +51,7 @@ function renderEditor(initial: Partial<CopilotQuery> = {}, datasource = aDataSou
     );
   }
   render(<Panel />);
-  const lastQuery = (): CopilotQuery => onChange.mock.lastCall?.[0];
+  const lastQuery = (): MetricsQuery => onChange.mock.lastCall?.[0];
   return { onChange, onRunQuery, lastQuery, user: userEvent.setup() };
 }
 
@@ -390,5 +390,48 @@ describe('loading and errors', () => {
     await waitFor(() => expect(screen.getAllByDisplayValue('Daily active users')).toHaveLength(2));
 
     expect(calls.filter((call) => call.url.endsWith('/api/v1/catalog'))).toHaveLength(1);
+  });
+});
+
+describe('query types', () => {
+  test('a query of type annotations gets the annotation editor, a query without a type the metric editor', async () => {
+    ingester({ values: { scope: ['enterprise:octodemo'] } });
+    const onChange = jest.fn();
+    const props = { datasource: aDataSource(), onChange, onRunQuery: () => undefined, range };
+    const { rerender } = render(<QueryEditor {...props} query={{ refId: 'A', queryType: 'annotations' }} />);
+
+    const user = userEvent.setup();
+    await choose(user, 'Mark', /^Failed syncs/);
+    expect(screen.queryByRole('combobox', { name: 'Metric' })).toBeNull();
+    expect(onChange).toHaveBeenLastCalledWith({
+      refId: 'A',
+      queryType: 'annotations',
+      annotationKinds: ['sync-failed'],
+    });
+
+    rerender(<QueryEditor {...props} query={aQuery()} />);
+    expect(await screen.findByDisplayValue('Daily active users')).toBeTruthy();
+    expect(screen.queryByRole('combobox', { name: 'Mark' })).toBeNull();
+  });
+
+  test('the editors need only the catalog, dimension values and default scope, not the DataSource', async () => {
+    const dimensionValues = jest.fn(async () => [{ value: 'vscode', label: 'vscode' }]);
+    const datasource = {
+      defaultScope: 'enterprise:octodemo',
+      catalog: async () => aCatalog(),
+      dimensionValues,
+    };
+    const query = aQuery({ metric: 'active_users', filters: { ide: [] } });
+    render(<QueryEditor datasource={datasource} query={query} onChange={jest.fn()} onRunQuery={jest.fn()} />);
+    const user = userEvent.setup();
+
+    expect(await screen.findByDisplayValue('Active users')).toBeTruthy();
+    expect(screen.getByPlaceholderText('Default: enterprise:octodemo')).toBeTruthy();
+    await user.click(screen.getByRole('combobox', { name: 'IDE' }));
+    expect(await screen.findByRole('option', { name: 'vscode' })).toBeTruthy();
+    expect(dimensionValues).toHaveBeenCalledWith(
+      'ide',
+      expect.objectContaining({ scope: 'enterprise:octodemo' }),
+    );
   });
 });

@@ -1,9 +1,9 @@
-import type { QueryEditorProps } from '@grafana/data';
 import { Alert, ErrorBoundaryAlert, InlineField, InlineFieldRow, Stack } from '@grafana/ui';
 import { useId } from 'react';
 import { catalogProblems, findMetric, fitToMetric } from '../catalog';
-import type { DataSource } from '../datasource';
-import type { CopilotDataSourceOptions, CopilotQuery } from '../types';
+import { type CopilotQuery, isAnnotationsQuery, type MetricsQuery } from '../types';
+import { AnnotationQueryEditor } from './AnnotationQueryEditor';
+import { type EditorProps, LABEL_WIDTH } from './editor';
 import { FiltersEditor } from './FiltersEditor';
 import { GroupByPicker } from './GroupByPicker';
 import { useCatalog } from './hooks';
@@ -11,29 +11,31 @@ import { MetricPicker } from './MetricPicker';
 import { OptionsRow } from './OptionsRow';
 import { ScopePicker } from './ScopePicker';
 
-type Props = QueryEditorProps<DataSource, CopilotQuery, CopilotDataSourceOptions>;
-
-export const LABEL_WIDTH = 14;
-
 /**
- * Top-level query editor. Wrapped in an error boundary so that a crash while rendering shows an alert
- * in the query row instead of breaking the whole panel editor.
+ * Top-level query editor: the editor of the query's type (a query saved without one is a metrics
+ * query). Wrapped in an error boundary so that a crash while rendering shows an alert in the query row
+ * instead of breaking the whole panel editor.
  */
-export function QueryEditor(props: Props) {
+export function QueryEditor(props: EditorProps<CopilotQuery>) {
+  const { query } = props;
   return (
     <ErrorBoundaryAlert title="The Copilot usage metrics query editor failed to load" style="alertbox">
-      <MetricQueryEditor {...props} />
+      {isAnnotationsQuery(query) ? (
+        <AnnotationQueryEditor {...props} query={query} />
+      ) : (
+        <MetricQueryEditor {...props} query={query} />
+      )}
     </ErrorBoundaryAlert>
   );
 }
 
 /** Scope, metric, grouping, filters and options; every change runs the query. */
-function MetricQueryEditor({ datasource, query, onChange, onRunQuery, range }: Props) {
+function MetricQueryEditor({ datasource, query, onChange, onRunQuery, range }: EditorProps<MetricsQuery>) {
   const id = useId();
   const { catalog, loading, error } = useCatalog(datasource);
   const metric = findMetric(catalog, query.metric);
   const problems = catalogProblems(catalog, query);
-  const change = (next: CopilotQuery) => {
+  const change = (next: MetricsQuery) => {
     onChange(next);
     onRunQuery();
   };

@@ -1,11 +1,11 @@
 import { Combobox, type ComboboxOption } from '@grafana/ui';
 import { useCallback } from 'react';
-import type { DataSource } from '../datasource';
+import type { EditorDataSource } from './editor';
 import { variableOptions } from './hooks';
 
 interface Props {
   id: string;
-  datasource: DataSource;
+  datasource: Pick<EditorDataSource, 'dimensionValues'>;
   value?: string;
   /** What an empty scope means here, shown as the placeholder. */
   emptyMeaning: string;
@@ -17,7 +17,7 @@ interface Props {
 export function ScopePicker({ id, datasource, value, emptyMeaning, onChange, width = 40 }: Props) {
   const options = useCallback(
     async (search: string): Promise<Array<ComboboxOption<string>>> => {
-      const scopes = await datasource.api.dimensionValues('scope', { search });
+      const scopes = await datasource.dimensionValues('scope', { search });
       return [...scopes.map((scope) => ({ value: scope.value, label: scope.label })), ...variableOptions()];
     },
     [datasource],

@@ -1,23 +1,13 @@
-import type { QueryEditorProps } from '@grafana/data';
 import { Alert, Combobox, InlineField, InlineFieldRow, Input, Stack } from '@grafana/ui';
 import { useEffect, useId, useState } from 'react';
 import { dimensionLabel } from '../catalog';
-import type { DataSource } from '../datasource';
-import {
-  type CopilotDataSourceOptions,
-  type CopilotQuery,
-  type CopilotVariableQuery,
-  DEFAULT_VARIABLE_QUERY,
-} from '../types';
+import { type CopilotVariableQuery, DEFAULT_VARIABLE_QUERY } from '../types';
+import { type EditorProps, LABEL_WIDTH } from './editor';
 import { useCatalog } from './hooks';
 import { ScopePicker } from './ScopePicker';
 
-type Props = QueryEditorProps<DataSource, CopilotQuery, CopilotDataSourceOptions, CopilotVariableQuery>;
-
-const LABEL_WIDTH = 14;
-
 /** A variable lists the values of one dimension, optionally within one scope and containing a text. */
-export function VariableQueryEditor({ datasource, query, onChange }: Props) {
+export function VariableQueryEditor({ datasource, query, onChange }: EditorProps<CopilotVariableQuery>) {
   const id = useId();
   const { catalog, loading, error } = useCatalog(datasource);
   const current: CopilotVariableQuery = {

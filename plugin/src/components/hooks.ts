@@ -2,8 +2,8 @@ import type { ComboboxOption } from '@grafana/ui';
 import { getTemplateSrv } from '@grafana/runtime';
 import { useEffect, useState } from 'react';
 import type { Catalog } from '../api';
-import type { DataSource } from '../datasource';
 import { hasVariable } from '../templating';
+import type { EditorDataSource } from './editor';
 
 export interface CatalogState {
   catalog?: Catalog;
@@ -12,12 +12,12 @@ export interface CatalogState {
 }
 
 /** The ingester's catalog for the editors; the data source fetches it once and shares it. */
-export function useCatalog(datasource: DataSource): CatalogState {
+export function useCatalog(datasource: Pick<EditorDataSource, 'catalog'>): CatalogState {
   const [state, setState] = useState<CatalogState>({ loading: true });
   useEffect(() => {
     let current = true;
     setState({ loading: true });
-    datasource.api.catalog().then(
+    datasource.catalog().then(
       (catalog) => current && setState({ catalog, loading: false }),
       (error: Error) => current && setState({ loading: false, error: error.message }),
     );

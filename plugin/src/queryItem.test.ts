@@ -1,0 +1,56 @@
+/** A metrics query → the ingester's QueryItem, without a data source: the checks are pure functions. */
+import { aQuery } from '../test/builders';
+import { installVariables } from '../test/grafana';
+import { isWholeNumberIn, toQueryItem } from './queryItem';
+import { InvalidQueryError } from './templating';
+import { LIMIT_RANGE, SEAT_ACTIVE_DAYS_RANGE } from './types';
+
+beforeEach(() => installVariables({ top: '10', days: '90' }));
+
+test.each([
+  [1, true],
+  [1000, true],
+  [0, false],
+  [1001, false],
+  [2.5, false],
+  [Number.NaN, false],
+])('%p is a whole number within the limit range (1 to 1000): %p', (limit, ok) => {
+  expect(isWholeNumberIn(limit, LIMIT_RANGE)).toBe(ok);
+});
+
+test('a number stored as such and one given by a variable make the same item', () => {
+  const stored = toQueryItem(aQuery({ limit: 10, seatActiveDays: 90 }));
+  const variable = toQueryItem(aQuery({ limit: '$top', seatActiveDays: '$days' }));
+
+  expect(variable).toEqual(stored);
+  expect(stored).toMatchObject({ limit: 10, others: false, seatActiveDays: 90 });
+});
+
+test('the limit and the seat activity window answer the same check, each with its own range', () => {
+  const refusal = (fields: Parameters<typeof aQuery>[0]) => {
+    try {
+      toQueryItem(aQuery(fields));
+    } catch (error) {
+      if (error instanceof InvalidQueryError) return error.message;
+      throw error;
+    }
+    return undefined;
+  };
+
+  expect(refusal({ limit: LIMIT_RANGE.max })).toBeUndefined();
+  expect(refusal({ limit: LIMIT_RANGE.max + 1 })).toBe(
+    'limit must be a whole number from 1 to 1000 (got "1001")',
+  );
+  expect(refusal({ seatActiveDays: SEAT_ACTIVE_DAYS_RANGE.max })).toBeUndefined();
+  expect(refusal({ seatActiveDays: '1.5' })).toBe(
+    'seat active days must be a whole number from 1 to 365 (got "1.5")',
+  );
+});
+
+test('a query without a scope takes the default scope it is given; its own scope wins', () => {
+  expect(toQueryItem(aQuery(), {}, 'enterprise:octodemo').scope).toBe('enterprise:octodemo');
+  expect(toQueryItem(aQuery({ scope: 'organization:octodemo-web' }), {}, 'enterprise:octodemo').scope).toBe(
+    'organization:octodemo-web',
+  );
+  expect(toQueryItem(aQuery())).not.toHaveProperty('scope');
+});
