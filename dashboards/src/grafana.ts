@@ -184,6 +184,11 @@ export type FieldDefaults<T extends PanelType> = CommonDefaults & { custom?: Cus
 //#region Panels
 
 interface PanelSpecBase {
+  /**
+   * A fixed panel id, for a panel that something outside its dashboard links to (an alert rule's
+   * __panelId__): it stays when panels are added or moved. Other panels are numbered in order.
+   */
+  id?: number;
   title: string;
   /** What the panel shows, in plain words; the caveats and the variables it follows are appended. */
   description: string;
@@ -229,6 +234,8 @@ function followsSentence(queries: MetricSpec[]): string {
 
 export interface PanelWithSize {
   panel: Panel;
+  /** See PanelSpecBase.id. */
+  id?: number;
   w: number;
   h: number;
 }
@@ -311,7 +318,7 @@ export function panel(spec: PanelSpec): PanelWithSize {
     ...(spec.timeFrom ? { timeFrom: spec.timeFrom } : {}),
     ...(spec.repeat ? { repeat: spec.repeat, repeatDirection: 'h' as const, maxPerRow: 4 } : {}),
   };
-  return { panel: built, w: spec.w ?? 12, h: spec.h ?? 8 };
+  return { panel: built, id: spec.id, w: spec.w ?? 12, h: spec.h ?? 8 };
 }
 
 const legend: OptionsOf<'timeseries'>['legend'] = {
@@ -652,10 +659,20 @@ export interface DashboardSpec {
   from?: string;
 }
 
-/** Lays panels out left to right, wrapping at 24 columns; rows get their own full-width line. */
-function layout(rows: DashboardSpec['rows']): Array<Panel | RowPanel> {
+/**
+ * Lays panels out left to right, wrapping at 24 columns; rows get their own full-width line. Panels
+ * with a fixed id keep it; the others are numbered in order, skipping the fixed ones.
+ */
+export function layout(rows: DashboardSpec['rows']): Array<Panel | RowPanel> {
+  const fixed = rows.flatMap((row) => row.panels.flatMap((p) => (p.id === undefined ? [] : [p.id])));
+  const duplicate = fixed.find((id, i) => fixed.indexOf(id) !== i);
+  if (duplicate !== undefined) throw new Error(`panel id ${duplicate} is fixed on two panels`);
+  let next = 1;
+  const nextId = () => {
+    while (fixed.includes(next)) next++;
+    return next++;
+  };
   const out: Array<Panel | RowPanel> = [];
-  let id = 1;
   let y = 0;
   for (const row of rows) {
     if (row.title) {
@@ -663,7 +680,7 @@ function layout(rows: DashboardSpec['rows']): Array<Panel | RowPanel> {
         type: 'row',
         title: row.title,
         collapsed: false,
-        id: id++,
+        id: nextId(),
         panels: [],
         gridPos: { x: 0, y, w: 24, h: 1 },
       });
@@ -671,13 +688,13 @@ function layout(rows: DashboardSpec['rows']): Array<Panel | RowPanel> {
     }
     let x = 0;
     let lineHeight = 0;
-    for (const { panel: p, w, h } of row.panels) {
+    for (const { panel: p, id, w, h } of row.panels) {
       if (x + w > 24) {
         y += lineHeight;
         x = 0;
         lineHeight = 0;
       }
-      out.push({ ...p, id: id++, gridPos: { x, y, w, h } });
+      out.push({ ...p, id: id ?? nextId(), gridPos: { x, y, w, h } });
       x += w;
       lineHeight = Math.max(lineHeight, h);
     }

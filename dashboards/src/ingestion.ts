@@ -37,6 +37,8 @@ export default dashboard({
       panels: [
         panel({
           type: 'stat',
+          // Linked by the alert rule copilot-data-stale (__panelId__): keep this id.
+          id: 2,
           title: 'Age of the newest day',
           description: `Time since the start of the newest complete day stored for each scope (its last successful aggregate report). ${PUBLISHING_DELAY}`,
           prometheus: [
@@ -83,6 +85,8 @@ export default dashboard({
         }),
         panel({
           type: 'stat',
+          // Linked by the alert rule copilot-ingester-down (__panelId__): keep this id.
+          id: 4,
           title: 'Ingester and database up',
           description:
             "Up: Prometheus reached the ingester's /metrics on its last scrape. Database: the ingester could read its SQLite database during that scrape.",
@@ -136,6 +140,8 @@ export default dashboard({
         }),
         panel({
           type: 'table',
+          // Linked by the alert rule copilot-sync-failing (__panelId__): keep this id.
+          id: 6,
           title: 'Failing report days',
           description:
             'Report days whose latest download failed, by scope and report. The next sync retries them; days that keep failing raise the "Copilot sync is failing" alert. The reason is in the ingester log and in `status`; for seats, a 403 means the token cannot list Copilot seats (an organization owner\'s, with manage_billing:copilot or read:org, can).',

@@ -55,6 +55,8 @@ export default dashboard({
       panels: [
         panel({
           type: 'timeseries',
+          // Linked by the alert rule copilot-daily-users-drop (__panelId__): keep this id.
+          id: 9,
           title: 'Active users: daily, weekly, monthly',
           description:
             'Daily: people with Copilot activity that day. Weekly and monthly: people active at least once in the 7 or 28 days ending that day.',
@@ -95,6 +97,8 @@ export default dashboard({
         }),
         panel({
           type: 'timeseries',
+          // Linked by the alert rule copilot-acceptance-drop (__panelId__): keep this id.
+          id: 13,
           title: 'Acceptance rate: by count and by lines',
           description: 'Two ways to measure how much of what Copilot proposes people keep.',
           caveats: [ACCEPTANCE_BY_COUNT, ACCEPTANCE_BY_LINES],

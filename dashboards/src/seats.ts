@@ -112,6 +112,8 @@ export default dashboard({
         }),
         panel({
           type: 'stat',
+          // Linked by the alert rule copilot-seats-inactive (__panelId__): keep this id.
+          id: 10,
           title: 'Inactive share, as the alert sees it',
           description:
             'Seats without activity in 30 days ÷ seats, per scope, from Prometheus: the figure the alert "Copilot seats inactive for 30 days" checks (orange from 10%, red past its 20% threshold). Every scope, whatever the Scope selection.',

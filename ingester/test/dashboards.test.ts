@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Dashboard, Panel, RowPanel } from '@grafana/schema';
 import { parse } from 'yaml';
+import { layout, note } from '../../dashboards/src/grafana';
 import { DASHBOARDS } from '../../dashboards/src/index';
 import { METRICS, ROW_DIMENSIONS, formatsOf, groupingsOf, type Dimension } from '../src/query/catalog';
 
@@ -116,6 +117,30 @@ test('panel ids are unique and every panel is placed on the 24-column grid', () 
       expect(p.gridPos!.x + p.gridPos!.w).toBeLessThanOrEqual(24);
     }
   }
+});
+
+test('a panel with a fixed id keeps it when panels are added before it; the others skip it', () => {
+  const linked = { ...note('Linked by an alert rule', 'x'), id: 3 };
+  const ids = (rows: Parameters<typeof layout>[0]) =>
+    layout(rows).map((p) => [p.title, p.id] as [string | undefined, number | undefined]);
+  expect(ids([{ title: 'Row', panels: [note('a', 'x'), linked, note('b', 'x')] }])).toEqual([
+    ['Row', 1],
+    ['a', 2],
+    ['Linked by an alert rule', 3],
+    ['b', 4],
+  ]);
+  expect(ids([{ title: 'Row', panels: [note('new', 'x'), note('a', 'x'), linked, note('b', 'x')] }])).toEqual(
+    [
+      ['Row', 1],
+      ['new', 2],
+      ['a', 4],
+      ['Linked by an alert rule', 3],
+      ['b', 5],
+    ],
+  );
+  expect(() => layout([{ panels: [linked, { ...note('c', 'x'), id: 3 }] }])).toThrow(
+    /panel id 3 is fixed on two panels/,
+  );
 });
 
 test('every panel has a plain-words description, and the caveats where they apply', () => {
