@@ -8,7 +8,7 @@ import { endpointLabel } from '../reports/types';
 import { type Scope, scopeKey } from '../scopes';
 import { spans } from '../store/coverage';
 import type { DB } from '../store/db';
-import { firstSyncDay, latestAvailableDay } from '../sync/planner';
+import { firstSyncDay, latestAvailableDay } from '../availability';
 
 export interface Annotation {
   time: number;

@@ -7,7 +7,7 @@
 import { dayToMs, formatDay } from '../days';
 import { decodeUsers } from '../store/activeSets';
 import type { DB } from '../store/db';
-import { REPORT_LAG_DAYS } from '../sync/planner';
+import { REPORT_LAG_DAYS } from '../availability';
 import type { Dimension, MetricDef, SeatCount } from './catalog';
 import {
   type FrameJSON,

@@ -4,7 +4,7 @@
  */
 import type { Statement } from 'better-sqlite3';
 import { USED_FLAGS } from '../reports/schema';
-import type { DB } from './db';
+import type { DB } from './connection';
 
 /**
  * (user_ref, key) rows of one (scope, day), users ascending within each key: the tables' primary keys

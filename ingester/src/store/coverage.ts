@@ -1,9 +1,9 @@
 /** What the database holds, per scope and report: the read side of `status` and /api/v1/sync/status. */
+import { firstSyncDay, latestAvailableDay } from '../availability';
 import { type DayNumber, formatDay } from '../days';
 import { SYNC_KINDS, type SyncKind } from '../reports/types';
 import { type Scope, scopeKey } from '../scopes';
-import { firstSyncDay, latestAvailableDay } from '../sync/planner';
-import type { DB } from './db';
+import type { DB } from './connection';
 
 export interface DayRange {
   from: string;

@@ -4,7 +4,7 @@
  * mode is refused with what to do instead.
  */
 import { type PrivacyConfig, Pseudonymizer } from '../privacy';
-import type { DB } from './db';
+import type { DB } from './connection';
 
 export class PrivacyModeError extends Error {
   constructor(message: string) {

@@ -13,23 +13,11 @@ import {
 import { type Seat, dayOfTimestamp, editorName, mergeSeats } from '../reports/seats';
 import type { ReportKind, SyncKind } from '../reports/types';
 import type { Scope } from '../scopes';
-import type { TeamDayRow } from '../sync/userPair';
 import { ActiveSetWriter } from './activeSets';
-import type { DB } from './db';
-
-export type ReportStatus = 'ok' | 'no_data' | 'failed';
+import type { DB } from './connection';
+import type { PairOutcome, PeopleTotals, ReportOutcome, TeamDayRow } from './interface';
 
 const USER_CACHE_LIMIT = 50_000;
-
-export interface ReportOutcome {
-  records: number;
-  malformedLines: number;
-  /** Line-numbered problems and invalid values, capped; the counts above are exact. */
-  issues: string[];
-  unknownKeys: string[];
-  files: number;
-  bytes: number | null;
-}
 
 function additive(kind: TableSpec['values'][number]): boolean {
   if (typeof kind.kind === 'object' || kind.kind === 'text' || kind.kind === 'bool') return false;
@@ -393,9 +381,9 @@ export class Store {
     scopeId: number,
     day: DayNumber,
     rows: readonly TeamDayRow[],
-    outcomes: { users: ReportOutcome | 'no_data'; teams: ReportOutcome | 'no_data' },
+    outcomes: PairOutcome,
     /** The day's totals over every person of the users report (absent without one). */
-    everyone?: { activeUsers: number; sums: (number | null)[] },
+    everyone?: PeopleTotals,
   ): void {
     const { teamDayDelete, teamDayRow, userTotalsDelete, userTotalsRow } = this.statements;
     this.inTransaction(() => {

@@ -5,7 +5,8 @@ import { type RecordIssues, type RecordShape, collectUnknownKeys, newIssues } fr
 import { readRecords } from '../reports/reader';
 import { RECORD_TABLES } from '../reports/schema';
 import type { JsonObject, ReportKind } from '../reports/types';
-import type { ReportOutcome, ReportTransaction, Store } from '../store/writer';
+import type { ReportOutcome } from '../store/interface';
+import type { ReportTransaction, Store } from '../store/writer';
 
 /** Raw archive rows hold at most this many compressed bytes each. */
 const ARCHIVE_CHUNK_BYTES = 4 << 20;

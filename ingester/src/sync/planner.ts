@@ -3,12 +3,10 @@
  * retry failures, always re-fetch the trailing days GitHub may still be finalizing, skip the rest.
  * Snapshots (seats) are taken of today only, once per run: GitHub cannot tell a past day's seats.
  */
-import { type DayNumber, parseDay } from '../days';
+import { firstSyncDay, latestAvailableDay } from '../availability';
+import type { DayNumber } from '../days';
 import { type ReportKind, SYNC_KINDS, type SyncKind, isReportKind } from '../reports/types';
-import { FIRST_DATA_DAY, type Scope } from '../scopes';
-
-/** GitHub makes a day available within two full UTC days after it closes. */
-export const REPORT_LAG_DAYS = 2;
+import type { Scope } from '../scopes';
 
 export interface PlannedReport {
   scope: Scope;
@@ -28,20 +26,6 @@ export interface PlanInput {
   force?: boolean;
   /** The stored status of a (scope, kind, day), if any. */
   statusOf: (scope: Scope, kind: SyncKind, day: DayNumber) => 'ok' | 'no_data' | 'failed' | undefined;
-}
-
-export function latestAvailableDay(today: DayNumber): DayNumber {
-  return today - REPORT_LAG_DAYS;
-}
-
-export function firstSyncDay(
-  scope: Scope,
-  today: DayNumber,
-  backfillDays: number,
-  from?: DayNumber,
-): DayNumber {
-  const horizon = from ?? today - backfillDays;
-  return Math.max(horizon, parseDay(FIRST_DATA_DAY[scope.kind])!);
 }
 
 /** Today's snapshots first, then the reports, newest days first. */

@@ -10,9 +10,10 @@ import type { Logger } from '../log';
 import { type Pseudonymizer, pseudonymizerOf } from '../privacy';
 import { type ReportKind, SYNC_KINDS, type SyncKind } from '../reports/types';
 import { type Scope, scopeKey } from '../scopes';
-import type { ReportOutcome, Store } from '../store/writer';
+import type { PairOutcome, ReportOutcome } from '../store/interface';
+import type { Store } from '../store/writer';
 import { importReport, type ReportFile } from './importer';
-import { type PairOutcome, importUserPair } from './userPair';
+import { importUserPair } from './userPair';
 import { type PlannedReport, planSync } from './planner';
 import { type Progress, noProgress } from './progress';
 import { acquireSyncLease } from './lock';
@@ -282,7 +283,10 @@ async function syncUnderLease(deps: SyncDeps, request: SyncRequest, today: DayNu
       'GitHub sent fields this version does not store yet; they are kept in the raw archive (run `reprocess` after upgrading)',
     );
   }
-  await store.exclusive(() => finishRun(store.db, summary));
+  const error = summary.failures.length
+    ? `${summary.failures.length} report(s) failed; first: ${summary.failures[0].error}`
+    : null;
+  await store.exclusive(() => finishRun(store.db, runId, { ...summary, error }));
   return summary;
 }
 

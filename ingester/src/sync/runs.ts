@@ -3,7 +3,7 @@ import type { DB } from '../store/db';
 import { monthEnd, monthStart } from '../days';
 import { TABLE_NAMES } from '../reports/schema';
 import { USER_MONTH_INSERT } from '../store/writer';
-import type { SyncSummary } from './runner';
+import type { RunResult } from '../store/interface';
 
 export function loadStatuses(db: DB): Map<string, 'ok' | 'no_data' | 'failed'> {
   const rows = db.prepare('SELECT scope_id, kind, day, status FROM reports').all() as {
@@ -22,20 +22,18 @@ export function startRun(db: DB, trigger: string, planned: number): number {
   return Number(result.lastInsertRowid);
 }
 
-export function finishRun(db: DB, summary: SyncSummary): void {
+export function finishRun(db: DB, runId: number, result: RunResult): void {
   db.prepare(
     `UPDATE sync_runs SET finished_at = ?, status = ?, ok = ?, no_data = ?, failed = ?, records = ?, error = ? WHERE id = ?`,
   ).run(
     new Date().toISOString(),
-    summary.failed > 0 ? 'failed' : 'ok',
-    summary.ok,
-    summary.noData,
-    summary.failed,
-    summary.records,
-    summary.failures.length
-      ? `${summary.failures.length} report(s) failed; first: ${summary.failures[0].error}`
-      : null,
-    summary.runId,
+    result.failed > 0 ? 'failed' : 'ok',
+    result.ok,
+    result.noData,
+    result.failed,
+    result.records,
+    result.error,
+    runId,
   );
   // Keeps the query planner's statistics current as the tables grow: 0x10002 looks at every table, not
   // only those this connection queried; analysis_limit samples so it stays cheap on large tables.

@@ -9,7 +9,8 @@ import { fetchSeats } from '../github/seats';
 import type { Logger } from '../log';
 import { pseudonymizerOf } from '../privacy';
 import { type Scope, scopeKey } from '../scopes';
-import type { ReportOutcome, Store } from '../store/writer';
+import type { ReportOutcome } from '../store/interface';
+import type { Store } from '../store/writer';
 
 export async function syncSeats(
   deps: { store: Store; client: GitHubClient; logger: Logger },

@@ -7,18 +7,9 @@ import type { DayNumber } from '../days';
 import { teamMembership, userIdentity } from '../reports/identity';
 import { type CellValue, mapRecord } from '../reports/mapping';
 import { TEAM_DAY_SUMS, type TableSpec, usageDay } from '../reports/schema';
-import type { ReportOutcome, Store } from '../store/writer';
+import type { PairOutcome, PeopleTotals, TeamDayRow } from '../store/interface';
+import type { Store } from '../store/writer';
 import { type ReportFile, readReport } from './importer';
-
-export interface TeamDayRow {
-  teamGithubId: number;
-  slug: string;
-  activeUsers: number;
-  /** In TEAM_DAY_SUMS order; null where no member reported the counter (as SQL's sum). */
-  sums: (number | null)[];
-}
-
-export type PairOutcome = { users: ReportOutcome | 'no_data'; teams: ReportOutcome | 'no_data' };
 
 /** Column positions of the team sums in a usage_day row as `mapRecord` emits it. */
 function sumPositions(spec: TableSpec): number[] {
@@ -37,11 +28,7 @@ function sumPositions(spec: TableSpec): number[] {
 const POSITIONS = sumPositions(usageDay);
 
 /** Adds a person's usage_day row to a total (SQL's sum: nulls skipped); counts them once. */
-function add(
-  total: { activeUsers: number; sums: (number | null)[] },
-  row: CellValue[],
-  first: boolean,
-): void {
+function add(total: PeopleTotals, row: CellValue[], first: boolean): void {
   if (first) total.activeUsers++;
   POSITIONS.forEach((position, i) => {
     const value = row[position];
@@ -75,12 +62,12 @@ export async function importUserPair(
           return undefined;
         });
 
-  const totals = new Map<string, { activeUsers: number; sums: (number | null)[] }>();
+  const totals = new Map<string, PeopleTotals>();
   // Teams whose members were all inactive that day count as zero, as mode off reads them (its team
   // gauges join memberships with activity; its queries fill reported days without rows with zeros).
   const zeros = () => TEAM_DAY_SUMS.map(() => 0);
   const counted = new Set<number>();
-  const everyone = { activeUsers: 0, sums: TEAM_DAY_SUMS.map((): number | null => null) };
+  const everyone: PeopleTotals = { activeUsers: 0, sums: TEAM_DAY_SUMS.map(() => null) };
   let row: CellValue[] | undefined;
   const capture = (spec: TableSpec, values: CellValue[]) => {
     if (spec === usageDay) row = values;
