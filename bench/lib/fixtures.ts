@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { createGzip } from 'node:zlib';
 import { parseDay, type DayNumber } from '../../ingester/src/days';
 import { ARCHIVE_GZIP_LEVEL } from '../../ingester/src/github/reports';
-import { ReportGenerator } from '../../ingester/src/simulator/generator';
+import { ReportGenerator } from '../../ingester/src/simulator/generate';
 import { Population } from '../../ingester/src/simulator/model';
 
 /** "Today" for every run, so that figures do not depend on the calendar (as in the tests). */
@@ -34,7 +34,8 @@ export const TMP_DIR = join(__dirname, '..', 'results', 'tmp');
 function simulatorFingerprint(): string {
   const dir = join(__dirname, '..', '..', 'ingester', 'src', 'simulator');
   const hash = createHash('sha1');
-  for (const file of readdirSync(dir).sort()) hash.update(readFileSync(join(dir, file)));
+  const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
+  for (const file of files.sort()) hash.update(readFileSync(join(dir, file)));
   return hash.digest('hex').slice(0, 8);
 }
 

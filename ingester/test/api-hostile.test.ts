@@ -17,7 +17,7 @@ import { createLogger } from '../src/log';
 import { DIMENSIONS, METRICS, groupingsOf } from '../src/query/catalog';
 import { VALUE_DIMENSIONS } from '../src/query/dimensions';
 import type { JsonObject } from '../src/reports/types';
-import type { SimScope } from '../src/simulator/generator';
+import type { SimScope } from '../src/simulator/generate';
 import type { SimulatorServer } from '../src/simulator/server';
 import { openDatabase, type DB } from '../src/store/db';
 import { day, testNow, syncedEnterprise, type TestDb } from './helpers';

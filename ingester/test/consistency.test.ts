@@ -4,7 +4,7 @@
  */
 import { ALL_TABLE_SPECS, CODE_COUNTERS, INTERACTIONS, RECORD_TABLES } from '../src/reports/schema';
 import type { JsonObject } from '../src/reports/types';
-import type { SimScope } from '../src/simulator/generator';
+import type { SimScope } from '../src/simulator/generate';
 import type { SimulatorServer } from '../src/simulator/server';
 import type { GitHubClient } from '../src/github/client';
 import { formatDay } from '../src/days';

@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { formatDay } from '../src/days';
-import { ReportGenerator } from '../src/simulator/generator';
+import { ReportGenerator } from '../src/simulator/generate';
 import { Population } from '../src/simulator/model';
 import { TEST_TODAY, tempDir } from './helpers';
 

@@ -17,7 +17,7 @@ import { createMetrics, type IngesterMetrics } from '../src/http/metrics';
 import { silentLogger } from '../src/log';
 import { SYNC_KINDS, type JsonObject } from '../src/reports/types';
 import type { Scope } from '../src/scopes';
-import type { SimScope } from '../src/simulator/generator';
+import type { SimScope } from '../src/simulator/generate';
 import type { SimulatorServer } from '../src/simulator/server';
 import { openDatabase, type DB } from '../src/store/db';
 import { acquireSyncLease } from '../src/sync/lock';

@@ -8,7 +8,7 @@ import { type Dimension, METRICS, combinationsOf, formatsOf, groupingsOf } from 
 import { QueryEngine } from '../src/query/engine';
 import { queryItemSchema } from '../src/query/request';
 import type { JsonObject } from '../src/reports/types';
-import type { SimScope } from '../src/simulator/generator';
+import type { SimScope } from '../src/simulator/generate';
 import type { SimulatorServer } from '../src/simulator/server';
 import { startApi, type TestApi } from './api';
 import { day, syncedEnterprise, type TestDb } from './helpers';

@@ -5,7 +5,7 @@
  */
 import type { GitHubClient } from '../src/github/client';
 import type { JsonObject } from '../src/reports/types';
-import type { SimScope } from '../src/simulator/generator';
+import type { SimScope } from '../src/simulator/generate';
 import type { SimulatorServer } from '../src/simulator/server';
 import { pruneBefore } from '../src/sync/runs';
 import { startApi, type TestApi } from './api';

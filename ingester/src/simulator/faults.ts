@@ -47,3 +47,39 @@ export function parseFaults(list: string | undefined): Fault[] {
   }
   return faults as Fault[];
 }
+
+/**
+ * The faults switched on, how often each one fired, and how many times each request was tried: faults
+ * fail the first tries at a request and let the next through.
+ */
+export class FaultInjector {
+  readonly enabled: ReadonlySet<Fault>;
+  readonly injected = new Map<Fault, number>();
+  private readonly attempts = new Map<string, number>();
+
+  constructor(faults: readonly Fault[] = []) {
+    this.enabled = new Set(faults);
+  }
+
+  has(fault: Fault): boolean {
+    return this.enabled.has(fault);
+  }
+
+  /** Counts the fault as fired; true, so that it can close a condition. */
+  inject(fault: Fault): true {
+    this.injected.set(fault, (this.injected.get(fault) ?? 0) + 1);
+    return true;
+  }
+
+  /** Whether the fault is on and `when` holds; counted as fired if so. */
+  fires(fault: Fault, when: boolean): boolean {
+    return this.has(fault) && when && this.inject(fault);
+  }
+
+  /** Counts attempts at a key, and returns this one's number (1 for the first). */
+  attempt(key: string): number {
+    const count = (this.attempts.get(key) ?? 0) + 1;
+    this.attempts.set(key, count);
+    return count;
+  }
+}

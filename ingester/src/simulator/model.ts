@@ -3,7 +3,7 @@
  * from the seed. Per-user traits live in typed arrays, so 100,000 users cost a few megabytes.
  */
 import { type DayNumber, isoWeekday, parseDay } from '../days';
-import { between, hash, pick, pickWeighted, unit } from './random';
+import { between, pick, pickWeighted, unit } from './random';
 
 export interface SimulatorOptions {
   seed: number;
@@ -105,6 +105,11 @@ const REPO_WORDS = [
   'design-system',
   'infra-live',
 ];
+const REPO_VISIBILITY = [
+  ['PRIVATE', 6],
+  ['INTERNAL', 3],
+  ['PUBLIC', 1],
+] as const;
 export const IDES = [
   ['vscode', 58],
   ['intellij', 18],
@@ -232,79 +237,79 @@ export class Population {
     this.secondTeam = new Int32Array(users);
     this.switchDay = new Int32Array(users);
     this.switchTeam = new Int32Array(users);
+    for (let u = 0; u < users; u++) this.drawUser(u);
+    for (const org of this.orgs) this.furnish(org);
+    for (let u = 0; u < users; u++) this.assignTeams(u);
+  }
 
-    for (let u = 0; u < users; u++) {
-      const org = u % orgs;
-      this.primaryOrg[u] = org;
-      if (orgs > 1 && unit(seed, Salt.SecondOrg, u) < 0.12)
-        this.secondOrg[u] = (org + 1 + between(0, orgs - 2, seed, Salt.SecondOrg, u, 1)) % orgs;
-      this.orgs[org].members.push(u);
-      if (this.secondOrg[u] >= 0) this.orgs[this.secondOrg[u]].members.push(u);
-      this.propensity[u] = 0.25 + 0.7 * unit(seed, Salt.Propensity, u);
-      // Adoption grows through the year: early adopters from the start, the rest ramping up.
-      const ramp = unit(seed, Salt.Start, u) ** 2;
-      this.startDay[u] =
-        unit(seed, Salt.Never, u) < 0.05 ? 2 ** 30 : SINCE.enterprise + Math.floor(ramp * 330);
-      // A few people stop using Copilot between late April and early September 2026 and keep their seat.
-      this.stopDay[u] =
-        unit(seed, Salt.Churn, u) < 0.06
-          ? SINCE.enterprise + 200 + between(0, 130, seed, Salt.Churn, u, 1)
-          : 2 ** 30;
-      // Seats are assigned ten days before first use; the never-users got theirs at some point too.
-      this.seatDay[u] =
-        this.startDay[u] < 2 ** 30
-          ? this.startDay[u] - 10
-          : SINCE.enterprise + between(0, 330, seed, Salt.SeatDay, u);
-      this.traits[u] = traitsFor(seed, u);
-    }
-    for (const org of this.orgs) {
-      org.members.sort((a, b) => a - b);
-      const teamCount = Math.min(TEAM_NAMES.length, Math.max(2, Math.round(org.members.length / 20)));
-      org.teams = Array.from({ length: teamCount }, (_, t) => ({
-        id: 7_000_000 + org.index * 100 + t,
-        slug: TEAM_NAMES[t],
-        orgIndex: org.index,
-        small: false,
-      }));
-      org.teams.push({
-        id: 7_000_000 + org.index * 100 + 99,
-        slug: 'tiger-team',
-        orgIndex: org.index,
-        small: true,
-      });
-      for (const team of org.teams) this.teamsById.set(team.id, team);
-      const repoCount = Math.min(2000, 4 + Math.ceil(org.members.length / 12));
-      org.repos = Array.from({ length: repoCount }, (_, r) => ({
-        id: 900_000_000 + org.index * 10_000 + r,
-        owner: org.login,
-        name: `${REPO_WORDS[r % REPO_WORDS.length]}${r >= REPO_WORDS.length ? `-${Math.floor(r / REPO_WORDS.length)}` : ''}`,
-        visibility: pickWeighted(
-          [
-            ['PRIVATE', 6],
-            ['INTERNAL', 3],
-            ['PUBLIC', 1],
-          ] as const,
-          seed,
-          Salt.Repo,
-          org.index,
-          r,
-        ),
-        orgIndex: org.index,
-      }));
-    }
-    for (let u = 0; u < users; u++) {
-      const org = this.orgs[this.primaryOrg[u]];
-      const regular = org.teams.filter((t) => !t.small);
-      // The first three users of each org form its small team.
-      const small = u < 3 * this.orgs.length;
-      this.primaryTeam[u] = small ? org.teams[org.teams.length - 1].id : pick(regular, seed, Salt.Team, u).id;
-      this.secondTeam[u] =
-        unit(seed, Salt.SecondTeam, u) < 0.2 ? pick(regular, seed, Salt.SecondTeam, u, 1).id : 0;
-      if (this.secondTeam[u] === this.primaryTeam[u]) this.secondTeam[u] = 0;
-      if (!small && unit(seed, Salt.TeamSwitch, u) < 0.06) {
-        this.switchDay[u] = SINCE.userTeams + between(5, 180, seed, Salt.TeamSwitch, u, 1);
-        this.switchTeam[u] = pick(regular, seed, Salt.TeamSwitch, u, 2).id;
-      }
+  /** A user's organizations, habits and Copilot timeline. */
+  private drawUser(u: number): void {
+    const { seed, orgs } = this;
+    const org = u % orgs.length;
+    this.primaryOrg[u] = org;
+    if (orgs.length > 1 && unit(seed, Salt.SecondOrg, u) < 0.12)
+      this.secondOrg[u] = (org + 1 + between(0, orgs.length - 2, seed, Salt.SecondOrg, u, 1)) % orgs.length;
+    orgs[org].members.push(u);
+    if (this.secondOrg[u] >= 0) orgs[this.secondOrg[u]].members.push(u);
+    this.propensity[u] = 0.25 + 0.7 * unit(seed, Salt.Propensity, u);
+    // Adoption grows through the year: early adopters from the start, the rest ramping up.
+    const ramp = unit(seed, Salt.Start, u) ** 2;
+    this.startDay[u] = unit(seed, Salt.Never, u) < 0.05 ? 2 ** 30 : SINCE.enterprise + Math.floor(ramp * 330);
+    // A few people stop using Copilot between late April and early September 2026 and keep their seat.
+    this.stopDay[u] =
+      unit(seed, Salt.Churn, u) < 0.06
+        ? SINCE.enterprise + 200 + between(0, 130, seed, Salt.Churn, u, 1)
+        : 2 ** 30;
+    // Seats are assigned ten days before first use; the never-users got theirs at some point too.
+    this.seatDay[u] =
+      this.startDay[u] < 2 ** 30
+        ? this.startDay[u] - 10
+        : SINCE.enterprise + between(0, 330, seed, Salt.SeatDay, u);
+    this.traits[u] = traitsFor(seed, u);
+  }
+
+  /** An organization's teams (one of them too small to report) and repositories, once its members are known. */
+  private furnish(org: Org): void {
+    const seed = this.seed;
+    org.members.sort((a, b) => a - b);
+    const teamCount = Math.min(TEAM_NAMES.length, Math.max(2, Math.round(org.members.length / 20)));
+    org.teams = Array.from({ length: teamCount }, (_, t) => ({
+      id: 7_000_000 + org.index * 100 + t,
+      slug: TEAM_NAMES[t],
+      orgIndex: org.index,
+      small: false,
+    }));
+    org.teams.push({
+      id: 7_000_000 + org.index * 100 + 99,
+      slug: 'tiger-team',
+      orgIndex: org.index,
+      small: true,
+    });
+    for (const team of org.teams) this.teamsById.set(team.id, team);
+    const repoCount = Math.min(2000, 4 + Math.ceil(org.members.length / 12));
+    org.repos = Array.from({ length: repoCount }, (_, r) => ({
+      id: 900_000_000 + org.index * 10_000 + r,
+      owner: org.login,
+      name: `${REPO_WORDS[r % REPO_WORDS.length]}${r >= REPO_WORDS.length ? `-${Math.floor(r / REPO_WORDS.length)}` : ''}`,
+      visibility: pickWeighted(REPO_VISIBILITY, seed, Salt.Repo, org.index, r),
+      orgIndex: org.index,
+    }));
+  }
+
+  /** A user's teams in their primary organization, and maybe a move to another team later. */
+  private assignTeams(u: number): void {
+    const seed = this.seed;
+    const org = this.orgs[this.primaryOrg[u]];
+    const regular = org.teams.filter((t) => !t.small);
+    // The first three users of each org form its small team.
+    const small = u < 3 * this.orgs.length;
+    this.primaryTeam[u] = small ? org.teams[org.teams.length - 1].id : pick(regular, seed, Salt.Team, u).id;
+    this.secondTeam[u] =
+      unit(seed, Salt.SecondTeam, u) < 0.2 ? pick(regular, seed, Salt.SecondTeam, u, 1).id : 0;
+    if (this.secondTeam[u] === this.primaryTeam[u]) this.secondTeam[u] = 0;
+    if (!small && unit(seed, Salt.TeamSwitch, u) < 0.06) {
+      this.switchDay[u] = SINCE.userTeams + between(5, 180, seed, Salt.TeamSwitch, u, 1);
+      this.switchTeam[u] = pick(regular, seed, Salt.TeamSwitch, u, 2).id;
     }
   }
 
@@ -399,5 +404,3 @@ export function languagesOf(seed: number, u: number): string[] {
 export function modelsOf(seed: number, u: number): string[] {
   return [pick(CHAT_MODELS, seed, Salt.Models, u), pick(CHAT_MODELS, seed, Salt.Models, u, 1)];
 }
-
-export { hash };
