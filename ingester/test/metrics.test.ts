@@ -51,7 +51,7 @@ let baseUrl: string;
 let beforeSync: string;
 let afterSync: string;
 
-/** promtool from Debian's `prometheus` package (.ci/run installs it). */
+/** promtool from Debian's `prometheus` package (scripts/test.sh installs it). */
 function findPromtool(): string {
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
     if (!dir) continue;
@@ -64,7 +64,7 @@ function findPromtool(): string {
     }
   }
   throw new Error(
-    'promtool is not on PATH: install it (Debian: `apt-get install -y prometheus`; .ci/run does this) to validate the /metrics exposition',
+    'promtool is not on PATH: install it (Debian: `apt-get install -y prometheus`; scripts/test.sh does this) to validate the /metrics exposition',
   );
 }
 

@@ -2,7 +2,7 @@
  * `docker compose up`, checked without Docker: the compose file, the Dockerfiles and every provisioning
  * file parse and agree with each other and with the code (plugin id, data source uids, ports, env
  * vars, mounted paths). The alert rules and the dashboards' PromQL run on a real Prometheus (Debian's
- * `prometheus` package; .ci/run installs it) scraping a real ingester filled from the simulator.
+ * `prometheus` package; scripts/test.sh installs it) scraping a real ingester filled from the simulator.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
@@ -48,7 +48,7 @@ function bindMounts(service: any): [string, string][] {
     .map(([source, target]: string[]) => [source, target]);
 }
 
-/** A Debian `prometheus` package binary (.ci/run installs the package when promtool is missing). */
+/** A Debian `prometheus` package binary (scripts/test.sh installs the package when promtool is missing). */
 function binary(name: string): string {
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
     if (!dir) continue;
@@ -60,7 +60,7 @@ function binary(name: string): string {
     }
   }
   throw new Error(
-    `${name} is not on PATH: install it (Debian: \`apt-get install -y prometheus\`; .ci/run does this)`,
+    `${name} is not on PATH: install it (Debian: \`apt-get install -y prometheus\`; scripts/test.sh does this)`,
   );
 }
 

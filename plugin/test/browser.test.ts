@@ -17,7 +17,8 @@ import { type RunningIngester, startIngester } from './ingester';
 const PLUGIN = join(__dirname, '..');
 const ARTIFACTS = join(PLUGIN, 'test-artifacts');
 const ICONS = join(require.resolve('@grafana/ui/package.json'), '..', 'dist', 'public', 'img', 'icons');
-const CHROMIUM = '/usr/bin/chromium';
+/** Debian's Chromium, or another Chromium or Chrome binary named by CHROMIUM_PATH (macOS, Ubuntu). */
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const PROXY_PATH = '/api/datasources/proxy/uid/copilot/ingester/';
 
 let ingester: RunningIngester;
@@ -60,7 +61,9 @@ async function proxy(req: IncomingMessage, res: ServerResponse) {
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does this)`);
+    throw new Error(
+      `${CHROMIUM} is missing: apt-get install -y chromium (scripts/test.sh does this), or set CHROMIUM_PATH to a Chromium or Chrome binary`,
+    );
   }
   if (!existsSync(join(PLUGIN, 'dist', 'module.js')))
     throw new Error('dist/module.js is missing: npm run build');
