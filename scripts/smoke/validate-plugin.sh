@@ -2,8 +2,9 @@
 # Grafana's plugin validator on the packaged plugin, as Grafana's plugin catalog runs it
 # (https://github.com/grafana/plugin-validator): builds plugin/dist, zips it as
 # <plugin id>/ in <plugin id>-<version>.zip, then runs
-#   npx -y @grafana/plugin-validator@latest -strict -sourceCodeUri file://<repo>/plugin <zip>
-# -strict fails on warnings too. The validator downloads its binary from GitHub when it runs, so this
+#   npx -y @grafana/plugin-validator@latest -sourceCodeUri file://<repo>/plugin <zip>
+# Errors fail the job; warnings are in report.txt. Not -strict: an unsigned plugin outside the catalog
+# (no signature, no screenshots, an id whose org has no grafana.com account) always draws warnings. The validator downloads its binary from GitHub when it runs, so this
 # runs in GitHub Actions (.github/workflows/smoke.yml); `--zip-only` builds and packages without it.
 # Output: test-artifacts/plugin-validator (PLUGIN_VALIDATOR_ARTIFACTS): the zip and report.txt.
 set -euo pipefail
@@ -46,10 +47,10 @@ echo "== packaged $ZIP:"
 
 if [ "$ZIP_ONLY" = 1 ]; then exit 0; fi
 
-echo "== Grafana plugin validator (-strict)"
+echo "== Grafana plugin validator"
 bounded() {
   if command -v timeout >/dev/null 2>&1; then timeout "$@"; else shift && "$@"; fi
 }
-bounded "$VALIDATOR_TIMEOUT" npx -y @grafana/plugin-validator@latest -strict -sourceCodeUri "file://$ROOT/plugin" "$ZIP" 2>&1 |
+bounded "$VALIDATOR_TIMEOUT" npx -y @grafana/plugin-validator@latest -sourceCodeUri "file://$ROOT/plugin" "$ZIP" 2>&1 |
   tee "$OUT/report.txt"
-echo "== the plugin validator found nothing to report"
+echo "== the plugin validator found no error (warnings, if any, are above and in report.txt)"
