@@ -6,7 +6,8 @@ import { readRecords } from '../reports/reader';
 import { RECORD_TABLES } from '../reports/schema';
 import type { JsonObject, ReportKind } from '../reports/types';
 import type { ReportOutcome } from '../store/interface';
-import type { ReportTransaction, Store } from '../store/writer';
+import type { ReportTransaction } from '../store/reportTransaction';
+import type { Store } from '../store/writer';
 
 /** Raw archive rows hold at most this many compressed bytes each. */
 const ARCHIVE_CHUNK_BYTES = 4 << 20;

@@ -1,8 +1,8 @@
 /** The sync's own bookkeeping in the database: run records, status lookups and retention. */
 import type { DB } from '../store/db';
-import { monthEnd, monthStart } from '../days';
+import { monthStart } from '../days';
 import { TABLE_NAMES } from '../reports/schema';
-import { USER_MONTH_INSERT } from '../store/writer';
+import { Rollups } from '../store/rollups';
 import type { RunResult } from '../store/interface';
 
 export function loadStatuses(db: DB): Map<string, 'ok' | 'no_data' | 'failed'> {
@@ -50,6 +50,7 @@ export function markInterruptedRuns(db: DB): number {
 
 /** SYNC_RETENTION_DAYS: drops every figure, membership, archive and status row before `day`. */
 export function pruneBefore(db: DB, day: number): number {
+  const rollups = new Rollups(db);
   return db.transaction(() => {
     let rows = 0;
     for (const table of [
@@ -66,13 +67,11 @@ export function pruneBefore(db: DB, day: number): number {
     }
     // Monthly totals: months wholly before the cut go; the month it falls in is rebuilt from what is left.
     rows += db.prepare('DELETE FROM user_month WHERE month < ?').run(monthStart(day)).changes;
-    const rebuild = db.prepare(USER_MONTH_INSERT);
     const scopes = db
       .prepare('SELECT DISTINCT scope_id FROM user_month WHERE month = ?')
       .pluck()
       .all(monthStart(day)) as number[];
-    db.prepare('DELETE FROM user_month WHERE month = ?').run(monthStart(day));
-    for (const scope of scopes) rebuild.run({ scope, month: monthStart(day), last: monthEnd(day) });
+    for (const scope of scopes) rollups.rebuildUserMonth(scope, day);
     return rows;
   })();
 }
