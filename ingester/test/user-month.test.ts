@@ -7,7 +7,7 @@ import type { GitHubClient } from '../src/github/client';
 import type { JsonObject } from '../src/reports/types';
 import type { SimScope } from '../src/simulator/generate';
 import type { SimulatorServer } from '../src/simulator/server';
-import { pruneBefore } from '../src/sync/runs';
+import { pruneBefore } from '../src/store/retention';
 import { startApi, type TestApi } from './api';
 import { day, syncDays, syncedEnterprise, type TestDb } from './helpers';
 import { dayToMs } from '../src/days';

@@ -1,12 +1,23 @@
 /**
- * The storage interface's vocabulary: what sync hands the store and what the store answers. It
- * imports nothing of either side, so both depend on it and neither on the other's internals.
+ * The storage interface: what sync writes (`SyncStore`) and what the query side reads
+ * (`ReadConnection`), with the vocabulary both sides share. The SQLite engine implements it
+ * (writer.ts); a second engine implements the same. It imports nothing of sync/, so sync depends
+ * on store and never the reverse.
  */
+import type { DayNumber } from '../days';
+import type { PrivacyConfig } from '../privacy';
+import type { RepoIdentity, UserIdentity } from '../reports/identity';
+import type { RecordIssues } from '../reports/mapping';
+import type { TableSpec } from '../reports/schema';
+import type { Seat } from '../reports/seats';
+import type { ReportKind, SyncKind } from '../reports/types';
+import type { Scope } from '../scopes';
+import type { DB } from './connection';
 
 /** A (scope, report, day)'s stored state: figures stored, GitHub had no report (204), or the last attempt failed. */
 export type ReportStatus = 'ok' | 'no_data' | 'failed';
 
-/** What reading a report found; stored with its status. */
+/** What reading a report (or a seats listing) found; stored with its status. */
 export interface ReportOutcome {
   records: number;
   malformedLines: number;
@@ -45,3 +56,157 @@ export interface RunResult {
   /** What went wrong, in a line (the first failure); null when nothing failed. */
   error: string | null;
 }
+
+/** Who holds the database's sync lease, and until when (ms since the epoch) unless renewed. */
+export interface LeaseHolder {
+  host: string;
+  pid: number;
+  acquiredAt: string;
+  expiresAt: number;
+}
+
+/** A stored report whose downloaded files are in the raw archive. */
+export interface ArchivedReport {
+  scopeId: number;
+  kind: ReportKind;
+  day: DayNumber;
+}
+
+/** One archived chunk of a downloaded file; `data` reads it when called, one chunk in memory at a time. */
+export interface ArchivedChunk {
+  fileIndex: number;
+  data: () => Buffer;
+}
+
+/** One report being replaced: old rows out, new rows in, status and archive updated, all or nothing. */
+export interface ReportWriter {
+  readonly scopeId: number;
+  readonly kind: ReportKind;
+  readonly day: DayNumber;
+  /**
+   * Maps a record into the given tables for a subject (user or repo ref; 0 for the aggregate). Returns
+   * true when the subject already had figures in this report (its counters were added together).
+   */
+  addFigures(
+    specs: readonly TableSpec[],
+    subjectRef: number,
+    record: Record<string, unknown>,
+    issues: RecordIssues,
+  ): boolean;
+  addTeamMember(teamRef: number, userRef: number): void;
+  /** A chunk of a downloaded file, gzip-compressed as received, for the raw archive. */
+  addRawChunk(fileIndex: number, chunkIndex: number, data: Buffer): void;
+  /** The GitHub ids an aggregate report tells about its scope (and an organization's enterprise). */
+  setScopeIds(githubId: string | undefined, enterpriseGithubId: string | undefined): void;
+  /** Rebuilds what depends on the report, records it as stored, and makes it all visible at once. */
+  commit(outcome: ReportOutcome): void;
+  /** Undoes everything since `beginReport`; does nothing after `commit`. */
+  rollback(): void;
+}
+
+/** The ids figures refer to, created on first sight. */
+export interface ReferenceStore {
+  scopeId(scope: Scope): number;
+  /** The GitHub ids a scope's aggregate reports told, null until one did. */
+  scopeGithubIds(scopeId: number): { githubId: string | null; enterpriseGithubId: string | null };
+  userRef(user: UserIdentity): number;
+  teamRef(scopeId: number, githubId: number, slug: string): number;
+  repoRef(repo: RepoIdentity): number;
+}
+
+/** Reports' figures, each report replaced whole. */
+export interface ReportStore {
+  /** Opens the transaction that replaces one report; it spans awaits, so open it inside `exclusive`. */
+  beginReport(
+    scopeId: number,
+    kind: ReportKind,
+    day: DayNumber,
+    options?: { keepArchive?: boolean },
+  ): ReportWriter;
+  /**
+   * PRIVACY_MODE=aggregate: replaces a (scope, day)'s team figures and its totals over everyone
+   * (`everyone`, absent without a users report) with figures computed from its users and user-teams
+   * reports, and records both reports, in one transaction.
+   */
+  replaceTeamAggregates(
+    scopeId: number,
+    day: DayNumber,
+    rows: readonly TeamDayRow[],
+    outcomes: PairOutcome,
+    everyone?: PeopleTotals,
+  ): void;
+}
+
+/** What was fetched and how it went. */
+export interface StatusStore {
+  /** Records an attempt that stored nothing: a 204 (no_data) or a failure (with GitHub's HTTP status, if any). */
+  recordAttempt(
+    scopeId: number,
+    kind: SyncKind,
+    day: DayNumber,
+    status: 'no_data' | 'failed',
+    error?: string,
+    errorStatus?: number,
+  ): void;
+  /** Every stored status, read at once (for the planner). */
+  reportStatuses(): (scopeId: number, kind: SyncKind, day: DayNumber) => ReportStatus | undefined;
+  reportStatus(scopeId: number, kind: SyncKind, day: DayNumber): ReportStatus | undefined;
+}
+
+/** Seat snapshots, each recorded as an ok `seats` report. */
+export interface SeatStore {
+  /** Replaces a scope's snapshot of a day with what GitHub listed, in one transaction. */
+  replaceSeats(scopeId: number, day: DayNumber, seats: readonly Seat[], outcome: ReportOutcome): void;
+  /** An enterprise's snapshot of a day: the union of its organizations' snapshots of that day. */
+  replaceSeatUnion(enterpriseScopeId: number, orgScopeIds: readonly number[], day: DayNumber): ReportOutcome;
+}
+
+/** The record of each sync run. */
+export interface RunStore {
+  /** Records a run as running; returns its id. */
+  startRun(trigger: string, planned: number): number;
+  finishRun(runId: number, result: RunResult): void;
+  /** Marks the runs a dead process left running as interrupted; returns how many. Call holding the lease. */
+  markInterruptedRuns(): number;
+}
+
+/** The lease that keeps two processes from syncing one database at once (sync/lock.ts holds the policy). */
+export interface LeaseStore {
+  /**
+   * Takes the lease for `holder` in one atomic step, unless there is a current holder and `keeps`
+   * says it still holds it: then returns that holder and changes nothing.
+   */
+  takeLease(holder: LeaseHolder, keeps: (current: LeaseHolder) => boolean): LeaseHolder | undefined;
+  renewLease(holder: LeaseHolder, expiresAt: number): void;
+  releaseLease(holder: LeaseHolder): void;
+}
+
+/** The raw archive, read back by `reprocess`. */
+export interface ArchiveStore {
+  /** The ok reports of the days from..to (every day when absent) that have archived files, oldest first. */
+  archivedReports(range: { from?: DayNumber; to?: DayNumber }): ArchivedReport[];
+  /** A report's archived chunks, in file and chunk order. */
+  archivedChunks(report: ArchivedReport): ArchivedChunk[];
+}
+
+/**
+ * What sync writes (and the little it reads back: statuses, the archive). Writes run inside
+ * `exclusive`: a report's transaction spans awaits, and nothing else may land inside it.
+ */
+export interface SyncStore
+  extends ReferenceStore, ReportStore, StatusStore, SeatStore, RunStore, LeaseStore, ArchiveStore {
+  /** How per-user data is kept (PRIVACY_MODE); the importer, the runner and the seats sync follow it. */
+  readonly privacy: PrivacyConfig;
+  /** Runs `work` with the store to itself; calls queue in order. */
+  exclusive<T>(work: () => Promise<T> | T): Promise<T>;
+  /** SYNC_RETENTION_DAYS: drops every day before `day`; returns how many rows went. */
+  pruneBefore(day: DayNumber): number;
+}
+
+/**
+ * What the query side reads through: SQL on a read-only connection (`openDatabase(path, { readonly:
+ * true })`). The query engine, dimension values, annotations, seats, coverage, health and /metrics
+ * each prepare their own statements on it (no cache sits in between) and need nothing else of it. A
+ * second engine brings its own SQL for them; this names the seam.
+ */
+export type ReadConnection = Pick<DB, 'prepare' | 'pragma' | 'transaction'>;

@@ -27,6 +27,7 @@ export class References {
   private readonly scopeInsert: Statement;
   private readonly scopeSelect: Statement;
   private readonly scopeIdsUpdate: Statement;
+  private readonly scopeIdsSelect: Statement;
 
   constructor(private readonly db: DB) {
     this.dictionaryUpsert = db.prepare(
@@ -49,6 +50,7 @@ export class References {
     this.scopeIdsUpdate = db.prepare(
       'UPDATE scopes SET github_id = coalesce(?, github_id), enterprise_github_id = coalesce(?, enterprise_github_id) WHERE id = ?',
     );
+    this.scopeIdsSelect = db.prepare('SELECT github_id, enterprise_github_id FROM scopes WHERE id = ?');
   }
 
   scopeId(scope: Scope): number {
@@ -59,6 +61,15 @@ export class References {
   /** The GitHub ids an aggregate report tells about its scope (and an organization's enterprise). */
   setScopeIds(scopeId: number, githubId: string | undefined, enterpriseGithubId: string | undefined): void {
     this.scopeIdsUpdate.run(githubId ?? null, enterpriseGithubId ?? null, scopeId);
+  }
+
+  /** The GitHub ids aggregate reports told about a scope, null until one did. */
+  scopeGithubIds(scopeId: number): { githubId: string | null; enterpriseGithubId: string | null } {
+    const row = this.scopeIdsSelect.get(scopeId) as {
+      github_id: string | null;
+      enterprise_github_id: string | null;
+    };
+    return { githubId: row.github_id, enterpriseGithubId: row.enterprise_github_id };
   }
 
   readonly resolve = (kind: DictKind, value: string): number => {

@@ -11,7 +11,7 @@ import type { ReportKind } from '../reports/types';
 import type { ActiveSetWriter } from './activeSets';
 import type { Archive } from './archive';
 import type { DB } from './connection';
-import type { ReportOutcome } from './interface';
+import type { ReportOutcome, ReportWriter } from './interface';
 import type { References } from './references';
 import type { Rollups } from './rollups';
 import type { Status } from './status';
@@ -114,12 +114,12 @@ export class Reports {
   }
 
   /** Opens the transaction that replaces one report. */
-  begin(scopeId: number, kind: ReportKind, day: DayNumber, keepArchive: boolean): ReportTransaction {
+  begin(scopeId: number, kind: ReportKind, day: DayNumber, keepArchive: boolean): ReportWriter {
     return new ReportTransaction(this.context, scopeId, kind, day, keepArchive);
   }
 }
 
-export class ReportTransaction {
+class ReportTransaction implements ReportWriter {
   private finished = false;
   private readonly sink: RowSink;
   private subjectRef = 0;

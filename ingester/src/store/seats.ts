@@ -53,12 +53,7 @@ export class Seats {
   }
 
   /** Replaces a scope's snapshot of a day with what GitHub listed, in one transaction. */
-  replace(
-    scopeId: number,
-    day: DayNumber,
-    seats: readonly Seat[],
-    listing: { issues: string[]; malformed: number; pages: number },
-  ): void {
+  replace(scopeId: number, day: DayNumber, seats: readonly Seat[], outcome: ReportOutcome): void {
     const { refs } = this;
     const nullable = (kind: DictKind, value: string | null) =>
       value === null ? null : refs.resolve(kind, value);
@@ -81,15 +76,15 @@ export class Seats {
             : null,
         });
       }
-      this.status.recordStored(scopeId, 'seats', day, snapshotOutcome(seats.length, listing));
+      this.status.recordStored(scopeId, 'seats', day, outcome);
     });
   }
 
   /**
    * An enterprise's seats of a day: the union of its organizations' stored snapshots of that day, one
-   * row per user (see `mergeSeats`), in one transaction. Returns how many seats it holds.
+   * row per user (see `mergeSeats`), in one transaction.
    */
-  replaceUnion(enterpriseScopeId: number, orgScopeIds: readonly number[], day: DayNumber): number {
+  replaceUnion(enterpriseScopeId: number, orgScopeIds: readonly number[], day: DayNumber): ReportOutcome {
     const byUser = new Map<number, StoredSeat[]>();
     for (const orgScopeId of orgScopeIds) {
       for (const row of this.rowsOf.all(orgScopeId, day) as StoredSeat[]) {
@@ -98,6 +93,15 @@ export class Seats {
         else byUser.set(row.userRef, [row]);
       }
     }
+    // Computed, not listed: no pages, and nothing malformed.
+    const outcome: ReportOutcome = {
+      records: byUser.size,
+      malformedLines: 0,
+      issues: [],
+      unknownKeys: [],
+      files: 0,
+      bytes: null,
+    };
     this.refs.transaction(() => {
       this.remove.run(enterpriseScopeId, day);
       for (const rows of byUser.values()) {
@@ -113,28 +117,8 @@ export class Seats {
               : null,
         });
       }
-      this.status.recordStored(
-        enterpriseScopeId,
-        'seats',
-        day,
-        snapshotOutcome(byUser.size, { issues: [], malformed: 0, pages: 0 }),
-      );
+      this.status.recordStored(enterpriseScopeId, 'seats', day, outcome);
     });
-    return byUser.size;
+    return outcome;
   }
-}
-
-/** A seats listing recorded as a report: its pages are the files; a listing has no unknown keys. */
-function snapshotOutcome(
-  records: number,
-  listing: { issues: string[]; malformed: number; pages: number },
-): ReportOutcome {
-  return {
-    records,
-    malformedLines: listing.malformed,
-    issues: listing.issues,
-    unknownKeys: [],
-    files: listing.pages,
-    bytes: null,
-  };
 }

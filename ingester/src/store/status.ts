@@ -1,16 +1,19 @@
 /**
- * What was fetched and how it went: each (scope, report, day)'s status row (reports) and the keys
- * GitHub sent that no table stores yet (unknown_keys). coverage.ts is its read side.
+ * What was fetched and how it went: each (scope, report, day)'s status row (reports), the keys GitHub
+ * sent that no table stores yet (unknown_keys), and each sync run (sync_runs). coverage.ts is their
+ * read side for `status` and the API.
  */
 import type { Statement } from 'better-sqlite3';
 import type { DayNumber } from '../days';
 import type { SyncKind } from '../reports/types';
 import type { DB } from './connection';
-import type { ReportOutcome } from './interface';
+import type { ReportOutcome, ReportStatus, RunResult } from './interface';
 
 export class Status {
   private readonly upsert: Statement;
   private readonly unknownKey: Statement;
+  private readonly all: Statement;
+  private readonly one: Statement;
 
   constructor(db: DB) {
     this.upsert = db.prepare(
@@ -32,6 +35,19 @@ export class Status {
        ON CONFLICT (report_kind, path) DO UPDATE SET first_day = min(first_day, excluded.first_day),
          last_day = max(last_day, excluded.last_day), last_seen_at = excluded.last_seen_at`,
     );
+    this.all = db.prepare('SELECT scope_id, kind, day, status FROM reports');
+    this.one = db.prepare('SELECT status FROM reports WHERE scope_id = ? AND kind = ? AND day = ?').pluck();
+  }
+
+  /** Every stored status, read at once (for the planner). */
+  statuses(): (scopeId: number, kind: SyncKind, day: DayNumber) => ReportStatus | undefined {
+    const rows = this.all.all() as { scope_id: number; kind: string; day: number; status: ReportStatus }[];
+    const byKey = new Map(rows.map((row) => [`${row.scope_id}:${row.kind}:${row.day}`, row.status]));
+    return (scopeId, kind, day) => byKey.get(`${scopeId}:${kind}:${day}`);
+  }
+
+  statusOf(scopeId: number, kind: SyncKind, day: DayNumber): ReportStatus | undefined {
+    return this.one.get(scopeId, kind, day) as ReportStatus | undefined;
   }
 
   /** An attempt that stored nothing: a 204 (no_data) or a failure. */
@@ -85,5 +101,49 @@ export class Status {
   recordOutcome(scopeId: number, kind: SyncKind, day: DayNumber, outcome: ReportOutcome | 'no_data'): void {
     if (outcome === 'no_data') this.recordAttempt(scopeId, kind, day, 'no_data');
     else this.recordStored(scopeId, kind, day, outcome);
+  }
+}
+
+export class Runs {
+  private readonly insert: Statement;
+  private readonly finish: Statement;
+  private readonly interrupt: Statement;
+
+  constructor(private readonly db: DB) {
+    this.insert = db.prepare(
+      "INSERT INTO sync_runs (trigger, started_at, status, planned) VALUES (?, ?, 'running', ?)",
+    );
+    this.finish = db.prepare(
+      'UPDATE sync_runs SET finished_at = ?, status = ?, ok = ?, no_data = ?, failed = ?, records = ?, error = ? WHERE id = ?',
+    );
+    this.interrupt = db.prepare(
+      "UPDATE sync_runs SET status = 'interrupted', finished_at = ? WHERE status = 'running'",
+    );
+  }
+
+  start(trigger: string, planned: number): number {
+    return Number(this.insert.run(trigger, new Date().toISOString(), planned).lastInsertRowid);
+  }
+
+  finished(runId: number, result: RunResult): void {
+    this.finish.run(
+      new Date().toISOString(),
+      result.failed > 0 ? 'failed' : 'ok',
+      result.ok,
+      result.noData,
+      result.failed,
+      result.records,
+      result.error,
+      runId,
+    );
+    // Keeps the query planner's statistics current as the tables grow: 0x10002 looks at every table, not
+    // only those this connection queried; analysis_limit samples so it stays cheap on large tables.
+    this.db.pragma('analysis_limit = 1000');
+    this.db.pragma('optimize = 0x10002');
+  }
+
+  /** A process that died mid-sync leaves its run 'running'; call while holding the sync lease. */
+  markInterrupted(): number {
+    return this.interrupt.run(new Date().toISOString()).changes;
   }
 }

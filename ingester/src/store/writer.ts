@@ -1,7 +1,7 @@
 /**
- * The SQLite engine's writer: one per process, over the writer connection. It composes the modules
- * that each own a part of the schema and their statements; this file only wires them and serializes
- * their use (`exclusive`).
+ * The SQLite engine of the storage interface (interface.ts): one writer per process, over the writer
+ * connection. Each part of the schema has its module with its own statements; this class only wires
+ * them together and serializes their use.
  */
 import type { DayNumber } from '../days';
 import { PRIVACY_OFF, type PrivacyConfig } from '../privacy';
@@ -12,45 +12,63 @@ import type { Scope } from '../scopes';
 import { ActiveSetWriter } from './activeSets';
 import { Archive } from './archive';
 import type { DB } from './connection';
-import type { PairOutcome, PeopleTotals, TeamDayRow } from './interface';
+import type {
+  ArchivedChunk,
+  ArchivedReport,
+  LeaseHolder,
+  PairOutcome,
+  PeopleTotals,
+  ReportOutcome,
+  ReportStatus,
+  ReportWriter,
+  RunResult,
+  SyncStore,
+  TeamDayRow,
+} from './interface';
+import { SyncLease } from './lease';
 import { References } from './references';
-import { type ReportTransaction, Reports } from './reportTransaction';
+import { Reports } from './reportTransaction';
+import { pruneBefore } from './retention';
 import { Rollups } from './rollups';
 import { Seats } from './seats';
-import { Status } from './status';
+import { Runs, Status } from './status';
 
 /**
  * The only writer of the database. better-sqlite3 is synchronous, but a report is streamed from disk,
  * so its transaction spans awaits; `exclusive` serializes every use of the writer connection so that
  * no other write can land inside an open report transaction.
  */
-export class Store {
+export class Store implements SyncStore {
   private lock: Promise<unknown> = Promise.resolve();
   private readonly refs: References;
   private readonly rollups: Rollups;
   private readonly status: Status;
+  private readonly runs: Runs;
   private readonly seats: Seats;
+  private readonly archive: Archive;
   private readonly reports: Reports;
+  private readonly lease: SyncLease;
 
   constructor(
-    readonly db: DB,
-    /** How per-user data is kept (PRIVACY_MODE); the importer, the runner and the seats sync follow it. */
+    private readonly db: DB,
     readonly privacy: PrivacyConfig = PRIVACY_OFF,
   ) {
     this.refs = new References(db);
     this.rollups = new Rollups(db);
     this.status = new Status(db);
+    this.runs = new Runs(db);
     this.seats = new Seats(db, this.refs, this.status);
+    this.archive = new Archive(db);
     this.reports = new Reports(db, {
       refs: this.refs,
-      archive: new Archive(db),
+      archive: this.archive,
       rollups: this.rollups,
       activeSets: new ActiveSetWriter(db),
       status: this.status,
     });
+    this.lease = new SyncLease(db);
   }
 
-  /** Runs `work` with the writer to itself; calls queue in order. */
   exclusive<T>(work: () => Promise<T> | T): Promise<T> {
     const run = this.lock.then(work, work);
     this.lock = run.catch(() => undefined);
@@ -59,6 +77,10 @@ export class Store {
 
   scopeId(scope: Scope): number {
     return this.refs.scopeId(scope);
+  }
+
+  scopeGithubIds(scopeId: number): { githubId: string | null; enterpriseGithubId: string | null } {
+    return this.refs.scopeGithubIds(scopeId);
   }
 
   userRef(user: UserIdentity): number {
@@ -73,60 +95,20 @@ export class Store {
     return this.refs.repoRef(repo);
   }
 
-  /** Opens the transaction that replaces one report. Call only inside `exclusive`. */
   beginReport(
     scopeId: number,
     kind: ReportKind,
     day: DayNumber,
     options: { keepArchive?: boolean } = {},
-  ): ReportTransaction {
+  ): ReportWriter {
     return this.reports.begin(scopeId, kind, day, options.keepArchive ?? false);
   }
 
-  /** Records an attempt that stored nothing: a 204 (no_data) or a failure. Call inside `exclusive`. */
-  recordAttempt(
-    scopeId: number,
-    kind: SyncKind,
-    day: DayNumber,
-    status: 'no_data' | 'failed',
-    error?: string,
-    errorStatus?: number,
-  ): void {
-    this.status.recordAttempt(scopeId, kind, day, status, error, errorStatus);
-  }
-
-  /**
-   * Replaces a scope's seat snapshot of a day with what GitHub listed and records it as an ok `seats`
-   * report, in one transaction. Call inside `exclusive`.
-   */
-  replaceSeats(
-    scopeId: number,
-    day: DayNumber,
-    seats: readonly Seat[],
-    outcome: { issues: string[]; malformed: number; pages: number },
-  ): void {
-    this.seats.replace(scopeId, day, seats, outcome);
-  }
-
-  /**
-   * An enterprise's seats of a day: the union of its organizations' stored snapshots of that day,
-   * recorded as an ok `seats` report. Call inside `exclusive`.
-   */
-  replaceSeatUnion(enterpriseScopeId: number, orgScopeIds: readonly number[], day: DayNumber): number {
-    return this.seats.replaceUnion(enterpriseScopeId, orgScopeIds, day);
-  }
-
-  /**
-   * PRIVACY_MODE=aggregate: replaces a (scope, day)'s team figures with rows computed from its users and
-   * user-teams reports (sync/userPair.ts), and records both reports, in one transaction. Call inside
-   * `exclusive`.
-   */
   replaceTeamAggregates(
     scopeId: number,
     day: DayNumber,
     rows: readonly TeamDayRow[],
     outcomes: PairOutcome,
-    /** The day's totals over every person of the users report (absent without one). */
     everyone?: PeopleTotals,
   ): void {
     this.refs.transaction(() => {
@@ -139,5 +121,68 @@ export class Store {
       this.status.recordOutcome(scopeId, 'users', day, outcomes.users);
       this.status.recordOutcome(scopeId, 'user-teams', day, outcomes.teams);
     });
+  }
+
+  recordAttempt(
+    scopeId: number,
+    kind: SyncKind,
+    day: DayNumber,
+    status: 'no_data' | 'failed',
+    error?: string,
+    errorStatus?: number,
+  ): void {
+    this.status.recordAttempt(scopeId, kind, day, status, error, errorStatus);
+  }
+
+  reportStatuses(): (scopeId: number, kind: SyncKind, day: DayNumber) => ReportStatus | undefined {
+    return this.status.statuses();
+  }
+
+  reportStatus(scopeId: number, kind: SyncKind, day: DayNumber): ReportStatus | undefined {
+    return this.status.statusOf(scopeId, kind, day);
+  }
+
+  replaceSeats(scopeId: number, day: DayNumber, seats: readonly Seat[], outcome: ReportOutcome): void {
+    this.seats.replace(scopeId, day, seats, outcome);
+  }
+
+  replaceSeatUnion(enterpriseScopeId: number, orgScopeIds: readonly number[], day: DayNumber): ReportOutcome {
+    return this.seats.replaceUnion(enterpriseScopeId, orgScopeIds, day);
+  }
+
+  startRun(trigger: string, planned: number): number {
+    return this.runs.start(trigger, planned);
+  }
+
+  finishRun(runId: number, result: RunResult): void {
+    this.runs.finished(runId, result);
+  }
+
+  markInterruptedRuns(): number {
+    return this.runs.markInterrupted();
+  }
+
+  takeLease(holder: LeaseHolder, keeps: (current: LeaseHolder) => boolean): LeaseHolder | undefined {
+    return this.lease.takeFor(holder, keeps);
+  }
+
+  renewLease(holder: LeaseHolder, expiresAt: number): void {
+    this.lease.renewFor(holder, expiresAt);
+  }
+
+  releaseLease(holder: LeaseHolder): void {
+    this.lease.releaseFor(holder);
+  }
+
+  archivedReports(range: { from?: DayNumber; to?: DayNumber }): ArchivedReport[] {
+    return this.archive.archivedReports(range);
+  }
+
+  archivedChunks(report: ArchivedReport): ArchivedChunk[] {
+    return this.archive.chunksOf(report);
+  }
+
+  pruneBefore(day: DayNumber): number {
+    return pruneBefore(this.db, day, this.rollups);
   }
 }

@@ -5,9 +5,7 @@ import { type RecordIssues, type RecordShape, collectUnknownKeys, newIssues } fr
 import { readRecords } from '../reports/reader';
 import { RECORD_TABLES } from '../reports/schema';
 import type { JsonObject, ReportKind } from '../reports/types';
-import type { ReportOutcome } from '../store/interface';
-import type { ReportTransaction } from '../store/reportTransaction';
-import type { Store } from '../store/writer';
+import type { ReportOutcome, ReportWriter, SyncStore } from '../store/interface';
 
 /** Raw archive rows hold at most this many compressed bytes each. */
 const ARCHIVE_CHUNK_BYTES = 4 << 20;
@@ -33,7 +31,7 @@ const SHAPE: Record<ReportKind, RecordShape> = {
  * copy, every figure, the status and the unknown keys land together or not at all.
  */
 export function importReport(
-  store: Store,
+  store: SyncStore,
   target: { scopeId: number; kind: ReportKind; day: DayNumber },
   files: readonly ReportFile[],
   options: { archive: boolean } = { archive: true },
@@ -53,7 +51,7 @@ export function importReport(
   });
 }
 
-async function archiveFile(tx: ReportTransaction, fileIndex: number, path: string): Promise<void> {
+async function archiveFile(tx: ReportWriter, fileIndex: number, path: string): Promise<void> {
   let chunkIndex = 0;
   for await (const chunk of createReadStream(path, { highWaterMark: ARCHIVE_CHUNK_BYTES })) {
     tx.addRawChunk(fileIndex, chunkIndex++, chunk as Buffer);
@@ -61,8 +59,8 @@ async function archiveFile(tx: ReportTransaction, fileIndex: number, path: strin
 }
 
 function loadRecords(
-  store: Store,
-  tx: ReportTransaction,
+  store: SyncStore,
+  tx: ReportWriter,
   files: readonly ReportFile[],
 ): Promise<ReportOutcome> {
   return readReport(files, tx, (record, recordIssues) => storeRecord(store, tx, record, recordIssues));
@@ -129,8 +127,8 @@ export async function readReport(
 
 /** Stores one record; returns why it cannot be stored, if so. */
 function storeRecord(
-  store: Store,
-  tx: ReportTransaction,
+  store: SyncStore,
+  tx: ReportWriter,
   record: JsonObject,
   recordIssues: RecordIssues,
 ): string | undefined {

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import type { Store } from '../store/writer';
+import type { LeaseHolder, SyncStore } from '../store/interface';
 
 /**
  * How long a lease lasts without renewal. The holder renews it every minute between reports, so a
@@ -30,41 +30,36 @@ function processExists(pid: number): boolean {
   }
 }
 
-/** Databases this process holds the lease of (a lease with our own pid that is not here is from an earlier life). */
-const heldHere = new WeakSet<object>();
+/** Stores this process holds the lease through (a lease with our own pid that is not here is from an earlier life). */
+const heldHere = new WeakSet<SyncStore>();
 
 /** A lease left by a dead process of this host, or by this pid in an earlier life (as in a restarted container). */
-function isStale(held: { host: string; pid: number; expires_at: number }, now: number, db: object): boolean {
-  if (held.expires_at <= now) return true;
+function isStale(held: LeaseHolder, now: number, store: SyncStore): boolean {
+  if (held.expiresAt <= now) return true;
   if (held.host !== hostname()) return false;
-  return held.pid === process.pid ? !heldHere.has(db) : !processExists(held.pid);
+  return held.pid === process.pid ? !heldHere.has(store) : !processExists(held.pid);
 }
 
 /** Takes the database's sync lease or throws SyncBusyError. Call inside `store.exclusive`. */
-export function acquireSyncLease(store: Store, now = () => Date.now()): Lease {
-  const db = store.db;
-  const host = hostname();
-  db.transaction(() => {
-    const held = db.prepare('SELECT host, pid, acquired_at, expires_at FROM sync_lock WHERE id = 1').get() as
-      { host: string; pid: number; acquired_at: string; expires_at: number } | undefined;
-    if (held && !isStale(held, now(), db))
-      throw new SyncBusyError(`pid ${held.pid} on ${held.host}`, held.acquired_at);
-    db.prepare(
-      `INSERT INTO sync_lock (id, host, pid, acquired_at, expires_at) VALUES (1, ?, ?, ?, ?)
-       ON CONFLICT (id) DO UPDATE SET host = excluded.host, pid = excluded.pid, acquired_at = excluded.acquired_at, expires_at = excluded.expires_at`,
-    ).run(host, process.pid, new Date(now()).toISOString(), now() + LEASE_MS);
-  }).immediate();
-  heldHere.add(db);
-  const renew = db.prepare('UPDATE sync_lock SET expires_at = ? WHERE id = 1 AND host = ? AND pid = ?');
+export function acquireSyncLease(store: SyncStore, now = () => Date.now()): Lease {
+  const holder: LeaseHolder = {
+    host: hostname(),
+    pid: process.pid,
+    acquiredAt: new Date(now()).toISOString(),
+    expiresAt: now() + LEASE_MS,
+  };
+  const busy = store.takeLease(holder, (current) => !isStale(current, now(), store));
+  if (busy) throw new SyncBusyError(`pid ${busy.pid} on ${busy.host}`, busy.acquiredAt);
+  heldHere.add(store);
   const timer = setInterval(() => {
-    void store.exclusive(() => renew.run(now() + LEASE_MS, host, process.pid));
+    void store.exclusive(() => store.renewLease(holder, now() + LEASE_MS));
   }, RENEW_MS);
   timer.unref();
   return {
     release() {
       clearInterval(timer);
-      heldHere.delete(db);
-      db.prepare('DELETE FROM sync_lock WHERE id = 1 AND host = ? AND pid = ?').run(host, process.pid);
+      heldHere.delete(store);
+      store.releaseLease(holder);
     },
   };
 }

@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import type { DayNumber } from '../days';
-import type { ReportKind } from '../reports/types';
-import type { Store } from '../store/writer';
+import type { ArchivedChunk, SyncStore } from '../store/interface';
 import { importReport, type ReportFile } from './importer';
 
 export interface ReprocessSummary {
@@ -20,41 +19,18 @@ export interface ReprocessSummary {
  * with the current mapping. Run it after an upgrade that stores more of what GitHub sends.
  */
 export async function reprocess(
-  store: Store,
+  store: SyncStore,
   options: { from?: DayNumber; to?: DayNumber; onReport?: (records: number) => void } = {},
 ): Promise<ReprocessSummary> {
-  const reports = store.db
-    .prepare(
-      `SELECT scope_id, kind, day FROM reports WHERE status = 'ok' AND day BETWEEN ? AND ?
-       AND EXISTS (SELECT 1 FROM raw_chunks r WHERE r.scope_id = reports.scope_id AND r.kind = reports.kind AND r.day = reports.day)
-       ORDER BY day, scope_id, kind`,
-    )
-    .all(options.from ?? -1e9, options.to ?? 1e9) as { scope_id: number; kind: ReportKind; day: number }[];
-  const chunkIds = store.db.prepare(
-    'SELECT id, file_index FROM raw_chunks WHERE scope_id = ? AND kind = ? AND day = ? ORDER BY file_index, chunk_index',
-  );
-  const chunkData = store.db.prepare('SELECT data FROM raw_chunks WHERE id = ?').pluck();
+  const reports = store.archivedReports({ from: options.from, to: options.to });
   const dir = await mkdtemp(join(tmpdir(), 'copilot-metrics-reprocess-'));
   const summary: ReprocessSummary = { reports: 0, records: 0, malformedLines: 0, unknownKeys: [] };
   const unknown = new Set<string>();
   try {
     for (const report of reports) {
-      const ids = chunkIds.all(report.scope_id, report.kind, report.day) as {
-        id: number;
-        file_index: number;
-      }[];
       // One compressed chunk in memory at a time; the connection is never left mid-iteration across awaits.
-      const rows = ids.map((row) => ({
-        file_index: row.file_index,
-        data: () => chunkData.get(row.id) as Buffer,
-      }));
-      const files = await extract(rows, dir);
-      const outcome = await importReport(
-        store,
-        { scopeId: report.scope_id, kind: report.kind, day: report.day },
-        files,
-        { archive: false },
-      );
+      const files = await extract(store.archivedChunks(report), dir);
+      const outcome = await importReport(store, report, files, { archive: false });
       summary.reports++;
       summary.records += outcome.records;
       summary.malformedLines += outcome.malformedLines;
@@ -70,10 +46,7 @@ export async function reprocess(
 }
 
 /** Writes the archived gzip chunks back to one file per original download. */
-async function extract(
-  rows: Iterable<{ file_index: number; data: () => Buffer }>,
-  dir: string,
-): Promise<ReportFile[]> {
+async function extract(chunks: Iterable<ArchivedChunk>, dir: string): Promise<ReportFile[]> {
   const files: ReportFile[] = [];
   let current: { index: number; stream: ReturnType<typeof createWriteStream>; file: ReportFile } | undefined;
   const close = async () => {
@@ -81,14 +54,14 @@ async function extract(
     current.stream.end();
     await once(current.stream, 'close');
   };
-  for (const row of rows) {
-    if (!current || current.index !== row.file_index) {
+  for (const chunk of chunks) {
+    if (!current || current.index !== chunk.fileIndex) {
       await close();
-      const file: ReportFile = { path: join(dir, `part-${row.file_index}.ndjson.gz`) };
+      const file: ReportFile = { path: join(dir, `part-${chunk.fileIndex}.ndjson.gz`) };
       files.push(file);
-      current = { index: row.file_index, stream: createWriteStream(file.path), file };
+      current = { index: chunk.fileIndex, stream: createWriteStream(file.path), file };
     }
-    if (!current.stream.write(row.data())) await once(current.stream, 'drain');
+    if (!current.stream.write(chunk.data())) await once(current.stream, 'drain');
   }
   await close();
   return files;

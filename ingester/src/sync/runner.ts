@@ -10,15 +10,13 @@ import type { Logger } from '../log';
 import { type Pseudonymizer, pseudonymizerOf } from '../privacy';
 import { type ReportKind, SYNC_KINDS, type SyncKind } from '../reports/types';
 import { type Scope, scopeKey } from '../scopes';
-import type { PairOutcome, ReportOutcome } from '../store/interface';
-import type { Store } from '../store/writer';
+import type { PairOutcome, ReportOutcome, SyncStore } from '../store/interface';
 import { importReport, type ReportFile } from './importer';
 import { importUserPair } from './userPair';
 import { type PlannedReport, planSync } from './planner';
 import { type Progress, noProgress } from './progress';
 import { acquireSyncLease } from './lock';
 import { syncSeats } from './seats';
-import { pruneBefore, startRun, finishRun, loadStatuses, markInterruptedRuns } from './runs';
 
 export interface SyncSettings {
   backfillDays: number;
@@ -39,7 +37,7 @@ export interface SyncRequest {
 }
 
 export interface SyncDeps {
-  store: Store;
+  store: SyncStore;
   client: GitHubClient;
   logger: Logger;
   progress?: Progress;
@@ -101,14 +99,14 @@ async function syncUnderLease(deps: SyncDeps, request: SyncRequest, today: DayNu
   const { store, logger } = deps;
   const progress = deps.progress ?? noProgress;
   const startedAt = Date.now();
-  const interrupted = await store.exclusive(() => markInterruptedRuns(store.db));
+  const interrupted = await store.exclusive(() => store.markInterruptedRuns());
   if (interrupted)
     logger.warn(
       { runs: interrupted },
       'a previous sync was interrupted; its unfinished days will be fetched again',
     );
   const scopeIds = new Map(request.scopes.map((scope) => [scopeKey(scope), store.scopeId(scope)]));
-  const statuses = await store.exclusive(() => loadStatuses(store.db));
+  const statusOf = await store.exclusive(() => store.reportStatuses());
   const plan = planSync({
     scopes: request.scopes,
     kinds: request.kinds,
@@ -122,9 +120,9 @@ async function syncUnderLease(deps: SyncDeps, request: SyncRequest, today: DayNu
         : Math.max(request.from ?? -Infinity, today - request.settings.retentionDays),
     to: request.to,
     force: request.force,
-    statusOf: (scope, kind, day) => statuses.get(`${scopeIds.get(scopeKey(scope))}:${kind}:${day}`),
+    statusOf: (scope, kind, day) => statusOf(scopeIds.get(scopeKey(scope))!, kind, day),
   });
-  const runId = await store.exclusive(() => startRun(store.db, request.trigger, plan.length));
+  const runId = await store.exclusive(() => store.startRun(request.trigger, plan.length));
   deps.onStart?.(runId);
   const summary: SyncSummary = {
     runId,
@@ -266,9 +264,7 @@ async function syncUnderLease(deps: SyncDeps, request: SyncRequest, today: DayNu
   }
 
   if (request.settings.retentionDays !== undefined) {
-    const pruned = await store.exclusive(() =>
-      pruneBefore(store.db, today - request.settings.retentionDays!),
-    );
+    const pruned = await store.exclusive(() => store.pruneBefore(today - request.settings.retentionDays!));
     if (pruned > 0)
       logger.info(
         { rows: pruned, before: formatDay(today - request.settings.retentionDays!) },
@@ -286,7 +282,7 @@ async function syncUnderLease(deps: SyncDeps, request: SyncRequest, today: DayNu
   const error = summary.failures.length
     ? `${summary.failures.length} report(s) failed; first: ${summary.failures[0].error}`
     : null;
-  await store.exclusive(() => finishRun(store.db, runId, { ...summary, error }));
+  await store.exclusive(() => store.finishRun(runId, { ...summary, error }));
   return summary;
 }
 

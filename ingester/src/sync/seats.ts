@@ -9,11 +9,10 @@ import { fetchSeats } from '../github/seats';
 import type { Logger } from '../log';
 import { pseudonymizerOf } from '../privacy';
 import { type Scope, scopeKey } from '../scopes';
-import type { ReportOutcome } from '../store/interface';
-import type { Store } from '../store/writer';
+import type { ReportOutcome, SyncStore } from '../store/interface';
 
 export async function syncSeats(
-  deps: { store: Store; client: GitHubClient; logger: Logger },
+  deps: { store: SyncStore; client: GitHubClient; logger: Logger },
   task: { scope: Scope; day: DayNumber },
   scopeId: number,
   scopes: readonly Scope[],
@@ -25,8 +24,8 @@ export async function syncSeats(
     // Pseudonymized before the snapshot is stored (PRIVACY_MODE=pseudonymous).
     const pseudonyms = pseudonymizerOf(store.privacy);
     if (pseudonyms) for (const seat of snapshot.seats) seat.user = pseudonyms.user(seat.user.githubId);
-    await store.exclusive(() => store.replaceSeats(scopeId, task.day, snapshot.seats, snapshot));
-    return {
+    // A listing is recorded as a report: its pages are the files, and it has no unknown keys.
+    const outcome: ReportOutcome = {
       records: snapshot.seats.length,
       malformedLines: snapshot.malformed,
       issues: snapshot.issues,
@@ -34,6 +33,8 @@ export async function syncSeats(
       files: snapshot.pages,
       bytes: null,
     };
+    await store.exclusive(() => store.replaceSeats(scopeId, task.day, snapshot.seats, outcome));
+    return outcome;
   }
   const label = scopeKey(task.scope);
   const members = await store.exclusive(() =>
@@ -53,25 +54,21 @@ export async function syncSeats(
     return 'no_data';
   }
   // Reads go through `exclusive` too: the writer connection may hold a report's open transaction.
-  const missing = await store.exclusive(() => {
-    const status = store.db
-      .prepare("SELECT status FROM reports WHERE scope_id = ? AND kind = 'seats' AND day = ?")
-      .pluck();
-    return members.filter((m) => status.get(m.id, task.day) !== 'ok');
-  });
+  const missing = await store.exclusive(() =>
+    members.filter((m) => store.reportStatus(m.id, 'seats', task.day) !== 'ok'),
+  );
   if (missing.length) {
     throw new Error(
       `the seats of ${label} are the union of its organizations' seats, and those of ${missing.map((m) => scopeKey(m.scope)).join(', ')} could not be read today (see their failures)`,
     );
   }
-  const records = await store.exclusive(() =>
+  return store.exclusive(() =>
     store.replaceSeatUnion(
       scopeId,
       members.map((m) => m.id),
       task.day,
     ),
   );
-  return { records, malformedLines: 0, issues: [], unknownKeys: [], files: 0, bytes: null };
 }
 
 /**
@@ -80,17 +77,14 @@ export async function syncSeats(
  * enterprise of the run (and to none when there are several).
  */
 export function enterpriseOrganizations<T extends { id: number }>(
-  store: Store,
+  store: SyncStore,
   enterpriseScopeId: number,
   orgs: readonly T[],
   enterprises: number,
 ): T[] {
-  const ids = store.db.prepare('SELECT github_id, enterprise_github_id FROM scopes WHERE id = ?');
-  const enterprise = ids.get(enterpriseScopeId) as { github_id: string | null };
+  const enterprise = store.scopeGithubIds(enterpriseScopeId).githubId;
   return orgs.filter(({ id }) => {
-    const org = ids.get(id) as { enterprise_github_id: string | null };
-    return enterprise.github_id !== null && org.enterprise_github_id !== null
-      ? enterprise.github_id === org.enterprise_github_id
-      : enterprises === 1;
+    const ofOrg = store.scopeGithubIds(id).enterpriseGithubId;
+    return enterprise !== null && ofOrg !== null ? enterprise === ofOrg : enterprises === 1;
   });
 }

@@ -7,8 +7,7 @@ import type { DayNumber } from '../days';
 import { teamMembership, userIdentity } from '../reports/identity';
 import { type CellValue, mapRecord } from '../reports/mapping';
 import { TEAM_DAY_SUMS, type TableSpec, usageDay } from '../reports/schema';
-import type { PairOutcome, PeopleTotals, TeamDayRow } from '../store/interface';
-import type { Store } from '../store/writer';
+import type { PairOutcome, PeopleTotals, SyncStore, TeamDayRow } from '../store/interface';
 import { type ReportFile, readReport } from './importer';
 
 /** Column positions of the team sums in a usage_day row as `mapRecord` emits it. */
@@ -42,7 +41,7 @@ const noLabels = () => 0;
  * may be 'no_data' (GitHub answered 204); without memberships no team figure exists for the day.
  */
 export async function importUserPair(
-  store: Store,
+  store: SyncStore,
   target: { scopeId: number; day: DayNumber },
   users: readonly ReportFile[] | 'no_data',
   teams: readonly ReportFile[] | 'no_data',

@@ -1,0 +1,33 @@
+/** SYNC_RETENTION_DAYS: the days before a cut are dropped whole, and the month the cut falls in is rebuilt. */
+import { type DayNumber, monthStart } from '../days';
+import { TABLE_NAMES } from '../reports/schema';
+import type { DB } from './connection';
+import { Rollups } from './rollups';
+
+/** Every table keyed by day: figures, memberships, rollups, active-user sets, seats, archive and statuses. */
+const DAY_TABLES = [
+  ...TABLE_NAMES,
+  'team_members',
+  'team_day',
+  'user_totals_day',
+  'active_sets',
+  'seat_snapshots',
+  'raw_chunks',
+  'reports',
+];
+
+/** Drops every figure, membership, archive and status row before `day`; returns how many rows went. */
+export function pruneBefore(db: DB, day: DayNumber, rollups = new Rollups(db)): number {
+  return db.transaction(() => {
+    let rows = 0;
+    for (const table of DAY_TABLES) rows += db.prepare(`DELETE FROM ${table} WHERE day < ?`).run(day).changes;
+    // Monthly totals: months wholly before the cut go; the month it falls in is rebuilt from what is left.
+    rows += db.prepare('DELETE FROM user_month WHERE month < ?').run(monthStart(day)).changes;
+    const scopes = db
+      .prepare('SELECT DISTINCT scope_id FROM user_month WHERE month = ?')
+      .pluck()
+      .all(monthStart(day)) as number[];
+    for (const scope of scopes) rollups.rebuildUserMonth(scope, day);
+    return rows;
+  })();
+}
