@@ -6,14 +6,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { Registry } from 'prom-client';
 import { dayOf, parseDay } from '../days';
 import type { Logger } from '../log';
-import {
-  DIMENSIONS,
-  DIMENSION_INFO,
-  METRICS,
-  combinationsOf,
-  formatsOf,
-  groupingsOf,
-} from '../query/catalog';
+import { catalogJSON } from '../query/catalog/wire';
 import { dimensionValues } from '../query/dimensions';
 import { QueryEngine, QueryError } from '../query/engine';
 import type { FrameJSON } from '../query/frames';
@@ -94,30 +87,7 @@ export function createApp(options: ApiOptions): express.Express {
   api.use(requireToken(options.apiToken, 'INGESTER_API_TOKEN'));
 
   api.get('/catalog', (_req, res) => {
-    res.json({
-      metrics: [...METRICS.values()].map((m) => ({
-        id: m.id,
-        title: m.title,
-        family: m.family,
-        description: m.description,
-        unit: m.unit,
-        aggregation: m.aggregation,
-        groupBy: groupingsOf(m),
-        combinations: combinationsOf(m),
-        formats: formatsOf(m),
-        parameters: m.parameters ?? [],
-        source: m.snapshot
-          ? m.snapshot.count.startsWith('recent_') || m.snapshot.count === 'without_recent_usage'
-            ? 'seats snapshots and per-user rows'
-            : 'seats snapshots'
-          : m.userRowsOnly
-            ? 'per-user rows'
-            : m.sources[0].subject === 'repo_ref'
-              ? 'aggregate report and repository rows'
-              : 'aggregate report (per-user rows for team and user)',
-      })),
-      dimensions: DIMENSIONS.map((id) => ({ id, description: DIMENSION_INFO[id] })),
-    });
+    res.json(catalogJSON());
   });
 
   api.post('/query', (req, res) => {

@@ -1,0 +1,42 @@
+/** What follows from a metric's records: the groupings, combinations and formats it answers. SQL-free. */
+import { BREAKDOWNS, type BreakdownId } from './breakdowns';
+import { DIMENSIONS, type Dimension } from './dimensions';
+import type { MetricInfo } from './metric';
+
+/** The dimensions one kind of record offers this metric, in catalog order. */
+function dimensionsOf(metric: MetricInfo, id: BreakdownId): Dimension[] {
+  const breakdown = BREAKDOWNS[id];
+  const dims = new Set<Dimension>();
+  for (const [dim, info] of Object.entries(breakdown.dimensions) as [Dimension, { userRowsOnly?: boolean }][])
+    if (!(info.userRowsOnly && metric.aggregateOnly)) dims.add(dim);
+  if (breakdown.perUser && !metric.aggregateOnly) {
+    dims.add('team');
+    dims.add('user');
+  }
+  if (breakdown.perRepository) dims.add('repository');
+  return DIMENSIONS.filter((d) => dims.has(d));
+}
+
+/** Which groupings a metric supports: the union over the records it is read from, and none. */
+export function groupingsOf(metric: MetricInfo): Dimension[] {
+  const dims = new Set<Dimension>(['none', ...metric.from.flatMap((id) => dimensionsOf(metric, id))]);
+  return DIMENSIONS.filter((d) => dims.has(d));
+}
+
+/**
+ * Which dimensions can be used together (as the grouping and as filters) in one query: one set per
+ * kind of record. A query is valid when all its dimensions fall in one set.
+ */
+export function combinationsOf(metric: MetricInfo): Dimension[][] {
+  const sets = metric.from.map((id) => dimensionsOf(metric, id));
+  // Drop sets contained in another: they add nothing.
+  return sets.filter(
+    (set, i) =>
+      !sets.some((other, j) => j !== i && other.length > set.length && set.every((d) => other.includes(d))),
+  );
+}
+
+/** Formats a metric answers in: lists only as tables. */
+export function formatsOf(metric: MetricInfo): ('time_series' | 'table')[] {
+  return metric.snapshot?.list ? ['table'] : ['time_series', 'table'];
+}

@@ -1,0 +1,95 @@
+/**
+ * The shape of a metric's catalog entry: what it means, how it adds up over a bucket, and which
+ * records it is read from. SQL-free (catalog/sql.ts derives the SQL from `measure`).
+ */
+import type { BreakdownId } from './breakdowns';
+
+/**
+ * How a metric's value is computed over a bucket:
+ * - sum: counters add up;
+ * - average: report-provided counts (DAU, engaged users, ...) are averaged over the days present;
+ * - distinct: distinct users, counted exactly from user rows over the whole bucket;
+ * - ratio: Σ numerator / Σ denominator (never an average of ratios; 0/0 is null);
+ * - weighted: Σ(value × weight) / Σ weight, for medians and averages GitHub computes per day;
+ * - snapshot: counted in one seats snapshot; a bucket shows its latest snapshot (query/seats.ts).
+ */
+export type Aggregation = 'sum' | 'average' | 'distinct' | 'ratio' | 'weighted' | 'snapshot';
+
+/**
+ * What a snapshot metric counts in one seats snapshot (query/seats.ts), N being the query's
+ * `seatActiveDays` (30 by default):
+ * - all: seats; active: seats whose last activity is on one of the N days ending on the snapshot day;
+ *   inactive: the others, never-used ones included; never_used: seats with no last activity at all;
+ *   pending_cancellation: seats ending at the next billing cycle;
+ * - without_recent_usage: seats whose user has no usage row in the usage window (the 28 days ending
+ *   two days before the snapshot, GitHub's publishing delay);
+ * - recent_users: users with usage rows in that window; recent_users_without_seat: those of them
+ *   without a seat in the snapshot (licensed through another organization, or seat removed since).
+ */
+export type SeatCount =
+  | 'all'
+  | 'active'
+  | 'inactive'
+  | 'never_used'
+  | 'pending_cancellation'
+  | 'without_recent_usage'
+  | 'recent_users'
+  | 'recent_users_without_seat';
+
+/** Query fields only some metrics take. */
+export const METRIC_PARAMETERS = ['seatActiveDays'] as const;
+export type MetricParameter = (typeof METRIC_PARAMETERS)[number];
+
+/**
+ * What a metric adds up, in the field names of GitHub's records; each kind implies the aggregation:
+ * a sum of a field, the average of a field over the days, distinct users (all of them, or those whose
+ * flag is true), Σ of some fields ÷ Σ of another, or a field weighted by another.
+ */
+export type Measure =
+  | { sum: string; ofKind?: string }
+  | { average: string }
+  | { distinctUsers: true }
+  | { distinctUsersWith: string }
+  | { ratio: { of: string[]; per: string } }
+  | { weighted: { value: string; weight: string } };
+
+export interface MetricInfo {
+  id: string;
+  family: string;
+  title: string;
+  description: string;
+  /** Grafana unit id. */
+  unit: string;
+  aggregation: Aggregation;
+  /** The kinds of records it is read from, in order of preference. */
+  from: BreakdownId[];
+  /** What it adds up; none for snapshot metrics, which count seats instead. */
+  measure?: Measure;
+  /** Only user rows carry this figure (per-user fields, distinct users). */
+  userRowsOnly?: boolean;
+  /** Only the scope's aggregate record carries it (report-provided user counts): no team or user split. */
+  aggregateOnly?: boolean;
+  /** GitHub omits the figure when it is zero: on reported days a missing value is 0, not a gap. */
+  omittedWhenZero?: boolean;
+  /**
+   * Seats metrics: what is counted in each snapshot, and divided by what (a ratio). `list` answers one
+   * row per counted seat instead of a count (format table only).
+   */
+  snapshot?: { count: SeatCount; per?: SeatCount; list?: boolean };
+  /** Query fields this metric takes besides the common ones. */
+  parameters?: MetricParameter[];
+}
+
+function aggregationOf(measure: Measure | undefined): Aggregation {
+  if (!measure) return 'snapshot';
+  if ('sum' in measure) return 'sum';
+  if ('average' in measure) return 'average';
+  if ('ratio' in measure) return 'ratio';
+  if ('weighted' in measure) return 'weighted';
+  return 'distinct';
+}
+
+/** A catalog entry: the title defaults to the id, the aggregation follows from the measure. */
+export function metric(def: Omit<MetricInfo, 'title' | 'aggregation'> & { title?: string }): MetricInfo {
+  return { title: def.title ?? def.id, aggregation: aggregationOf(def.measure), ...def };
+}
