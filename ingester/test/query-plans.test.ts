@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { QueryEngine } from '../src/query/engine';
 import { ActiveSetWriter, SET_SCANS, SET_SOURCES, encodeUsers } from '../src/store/activeSets';
-import { queryItemSchema } from '../src/query/request';
+import { queryItemSchema } from '../src/query/requestSchema';
 import type { SimulatorServer } from '../src/simulator/server';
 import { openDatabase, type DB } from '../src/store/db';
 import { type TestDb, day, startSimulator, syncDays, tempDatabase, testClient } from './helpers';

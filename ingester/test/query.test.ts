@@ -6,7 +6,7 @@ import { dayToMs, formatDay, isoWeekday } from '../src/days';
 import type { GitHubClient } from '../src/github/client';
 import { type Dimension, METRICS, combinationsOf, formatsOf, groupingsOf } from '../src/query/catalog';
 import { QueryEngine } from '../src/query/engine';
-import { queryItemSchema } from '../src/query/request';
+import { queryItemSchema } from '../src/query/requestSchema';
 import type { JsonObject } from '../src/reports/types';
 import type { SimScope } from '../src/simulator/generate';
 import type { SimulatorServer } from '../src/simulator/server';
