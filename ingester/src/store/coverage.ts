@@ -3,7 +3,7 @@ import { firstSyncDay, latestAvailableDay } from '../availability';
 import { type DayNumber, formatDay } from '../days';
 import { SYNC_KINDS, type SyncKind } from '../reports/types';
 import { type Scope, scopeKey } from '../scopes';
-import type { DB } from './connection';
+import type { ReadConnection } from './interface';
 
 export interface DayRange {
   from: string;
@@ -78,7 +78,7 @@ export function ranges(days: readonly DayNumber[]): DayRange[] {
 }
 
 export function coverage(
-  db: DB,
+  db: ReadConnection,
   input: { scopes: readonly Scope[]; today: DayNumber; backfillDays: number },
 ): StatusReport {
   const stored = db.prepare('SELECT id, kind, slug FROM scopes ORDER BY kind, slug').all() as {

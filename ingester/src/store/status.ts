@@ -12,8 +12,8 @@ import type { ReportOutcome, ReportStatus, RunResult } from './interface';
 export class Status {
   private readonly upsert: Statement;
   private readonly unknownKey: Statement;
-  private readonly all: Statement;
-  private readonly one: Statement;
+  private readonly selectAll: Statement;
+  private readonly selectOne: Statement;
 
   constructor(db: DB) {
     this.upsert = db.prepare(
@@ -35,19 +35,26 @@ export class Status {
        ON CONFLICT (report_kind, path) DO UPDATE SET first_day = min(first_day, excluded.first_day),
          last_day = max(last_day, excluded.last_day), last_seen_at = excluded.last_seen_at`,
     );
-    this.all = db.prepare('SELECT scope_id, kind, day, status FROM reports');
-    this.one = db.prepare('SELECT status FROM reports WHERE scope_id = ? AND kind = ? AND day = ?').pluck();
+    this.selectAll = db.prepare('SELECT scope_id, kind, day, status FROM reports');
+    this.selectOne = db
+      .prepare('SELECT status FROM reports WHERE scope_id = ? AND kind = ? AND day = ?')
+      .pluck();
   }
 
   /** Every stored status, read at once (for the planner). */
   statuses(): (scopeId: number, kind: SyncKind, day: DayNumber) => ReportStatus | undefined {
-    const rows = this.all.all() as { scope_id: number; kind: string; day: number; status: ReportStatus }[];
+    const rows = this.selectAll.all() as {
+      scope_id: number;
+      kind: string;
+      day: number;
+      status: ReportStatus;
+    }[];
     const byKey = new Map(rows.map((row) => [`${row.scope_id}:${row.kind}:${row.day}`, row.status]));
     return (scopeId, kind, day) => byKey.get(`${scopeId}:${kind}:${day}`);
   }
 
   statusOf(scopeId: number, kind: SyncKind, day: DayNumber): ReportStatus | undefined {
-    return this.one.get(scopeId, kind, day) as ReportStatus | undefined;
+    return this.selectOne.get(scopeId, kind, day) as ReportStatus | undefined;
   }
 
   /** An attempt that stored nothing: a 204 (no_data) or a failure. */
@@ -106,14 +113,14 @@ export class Status {
 
 export class Runs {
   private readonly insert: Statement;
-  private readonly finish: Statement;
+  private readonly update: Statement;
   private readonly interrupt: Statement;
 
   constructor(private readonly db: DB) {
     this.insert = db.prepare(
       "INSERT INTO sync_runs (trigger, started_at, status, planned) VALUES (?, ?, 'running', ?)",
     );
-    this.finish = db.prepare(
+    this.update = db.prepare(
       'UPDATE sync_runs SET finished_at = ?, status = ?, ok = ?, no_data = ?, failed = ?, records = ?, error = ? WHERE id = ?',
     );
     this.interrupt = db.prepare(
@@ -125,8 +132,8 @@ export class Runs {
     return Number(this.insert.run(trigger, new Date().toISOString(), planned).lastInsertRowid);
   }
 
-  finished(runId: number, result: RunResult): void {
-    this.finish.run(
+  finish(runId: number, result: RunResult): void {
+    this.update.run(
       new Date().toISOString(),
       result.failed > 0 ? 'failed' : 'ok',
       result.ok,

@@ -155,7 +155,7 @@ export class Store implements SyncStore {
   }
 
   finishRun(runId: number, result: RunResult): void {
-    this.runs.finished(runId, result);
+    this.runs.finish(runId, result);
   }
 
   markInterruptedRuns(): number {
@@ -163,15 +163,15 @@ export class Store implements SyncStore {
   }
 
   takeLease(holder: LeaseHolder, keeps: (current: LeaseHolder) => boolean): LeaseHolder | undefined {
-    return this.lease.takeFor(holder, keeps);
+    return this.lease.take(holder, keeps);
   }
 
   renewLease(holder: LeaseHolder, expiresAt: number): void {
-    this.lease.renewFor(holder, expiresAt);
+    this.lease.renew(holder, expiresAt);
   }
 
   releaseLease(holder: LeaseHolder): void {
-    this.lease.releaseFor(holder);
+    this.lease.release(holder);
   }
 
   archivedReports(range: { from?: DayNumber; to?: DayNumber }): ArchivedReport[] {
