@@ -15,7 +15,7 @@ import type { GitHubClient } from '../src/github/client';
 import { createApp } from '../src/http/app';
 import { createLogger } from '../src/log';
 import { DIMENSIONS, METRICS, groupingsOf } from '../src/query/catalog';
-import { VALUE_DIMENSIONS } from '../src/query/dimensions';
+import { VALUE_DIMENSIONS } from '../src/query/dimensionValues';
 import type { JsonObject } from '../src/reports/types';
 import type { SimScope } from '../src/simulator/generate';
 import type { SimulatorServer } from '../src/simulator/server';

@@ -3,7 +3,8 @@
  * reads: a schema (fields with type, labels and config) and columnar values. Times are epoch ms.
  */
 import { dayToMs } from '../days';
-import type { Dimension, MetricDef } from './catalog';
+import type { Dimension } from './catalog/dimensions';
+import type { MetricInfo } from './catalog/metric';
 
 export interface Notice {
   severity: 'info' | 'warning' | 'error';
@@ -32,18 +33,20 @@ export interface SeriesPoint {
   value: number | null;
 }
 
+/** The figures of an answer: a series per group, or a row per group. */
+export type Figures =
+  | { format: 'time_series'; series: { label: string; points: SeriesPoint[] }[] }
+  | { format: 'table'; table: { label: string; value: number | null }[] };
+
 type FrameInput = {
   refId: string;
-  metric: MetricDef;
+  metric: MetricInfo;
   groupBy: Dimension;
   meta: Record<string, unknown>;
   notices: Notice[];
-} & (
-  | { format: 'time_series'; series: { label: string; points: SeriesPoint[] }[] }
-  | { format: 'table'; table: { label: string; value: number | null }[] }
-);
+} & Figures;
 
-function valueConfig(metric: MetricDef, displayName: string): Record<string, unknown> {
+function valueConfig(metric: MetricInfo, displayName: string): Record<string, unknown> {
   return { unit: metric.unit, displayNameFromDS: displayName, description: metric.description };
 }
 
@@ -111,7 +114,7 @@ export interface ListColumn {
 /** A list as one table frame: typed columns, each titled through displayNameFromDS. */
 export function buildListFrame(input: {
   refId: string;
-  metric: MetricDef;
+  metric: MetricInfo;
   columns: ListColumn[];
   meta: Record<string, unknown>;
   notices: Notice[];
@@ -141,7 +144,7 @@ export function buildListFrame(input: {
  */
 export function unavailableFrame(input: {
   refId: string;
-  metric: MetricDef;
+  metric: MetricInfo;
   reason: 'privacy';
   mode: string;
   text: string;

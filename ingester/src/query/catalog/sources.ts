@@ -91,7 +91,7 @@ export const SOURCES = {
     comment_type: { column: 'comment_type', dict: 'comment_type' },
   }),
   reviewTimes: source('reviewTimes', 'pr_review_times', {}),
-  /** One row per seat and snapshot day (the seats API, see query/seats.ts). */
+  /** One row per seat and snapshot day (the seats API, see query/execute/seats.ts). */
   seats: source(
     'seats',
     'seat_snapshots',

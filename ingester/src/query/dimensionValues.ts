@@ -2,8 +2,9 @@
 import { monthStart } from '../days';
 import type { DB } from '../store/db';
 import { scopeKey } from '../scopes';
-import { DIMENSIONS, type Dimension } from './catalog';
-import { QueryError, storedMonths } from './engine';
+import { DIMENSIONS, type Dimension } from './catalog/dimensions';
+import { QueryError } from './errors';
+import { storedMonths } from './execute/userMonth';
 
 /** Every grouping dimension, plus `scope` for the scope picker. */
 export const VALUE_DIMENSIONS = ['scope', ...DIMENSIONS.filter((d) => d !== 'none')] as const;

@@ -4,11 +4,11 @@
  * snapshot (never a sum or an average of days), and a table shows the latest snapshot in the range.
  * Seats set against usage read the per-day active-user sets (store/activeSets.ts) of the usage window.
  */
-import { dayToMs, formatDay } from '../days';
-import { decodeUsers } from '../store/activeSets';
-import type { DB } from '../store/db';
-import { REPORT_LAG_DAYS } from '../availability';
-import type { Dimension, MetricDef, SeatCount } from './catalog';
+import { REPORT_LAG_DAYS } from '../../availability';
+import { dayToMs, formatDay } from '../../days';
+import { decodeUsers } from '../../store/activeSets';
+import type { DB } from '../../store/db';
+import type { SeatCount } from '../catalog/metric';
 import {
   type FrameJSON,
   type ListColumn,
@@ -16,7 +16,12 @@ import {
   type SeriesPoint,
   buildFrames,
   buildListFrame,
-} from './frames';
+} from '../frames';
+import type { Labels } from '../labels';
+import type { DayRange, SeatPlan } from '../plan/types';
+import { BUCKET_OF } from './buckets';
+import { rank } from './rank';
+import { OTHERS } from './rows';
 
 /** Days of usage a seat is set against: GitHub's 28-day window, ending at the newest day it has published. */
 export const USAGE_WINDOW_DAYS = 28;
@@ -27,35 +32,7 @@ export function usageWindow(day: number): { from: number; to: number } {
   return { from: to - USAGE_WINDOW_DAYS + 1, to };
 }
 
-/** A seat metric query, validated and resolved by the engine. */
-export interface SeatPlan {
-  refId: string;
-  metric: MetricDef & { snapshot: NonNullable<MetricDef['snapshot']> };
-  scope: { id: number; key: string; kind: 'enterprise' | 'organization' };
-  groupBy: Dimension;
-  /** Column of the grouping in seat_snapshots; a null value is group 0. */
-  groupColumn?: string;
-  /** Column → accepted ids (an empty list matches nothing). */
-  filters: { column: string; ids: number[] }[];
-  activeDays: number;
-  interval: 'day' | 'week' | 'month';
-  format: 'time_series' | 'table';
-  limit?: number;
-  others: boolean;
-  /** Bucket start of a day for the interval. */
-  bucketOf: (day: number) => number;
-  /** Label of a group of a dimension (group 0: no value). */
-  label: (dimension: Dimension, group: number) => string;
-  /** The engine's ranking: largest first, ties by label, the first `limit`. */
-  rank: <T extends { group: number; value: number | null }>(
-    rows: T[],
-    limit: number | undefined,
-    label: (group: number) => string,
-  ) => T[];
-}
-
 type Parts = number[];
-const OTHERS = -1;
 
 type SeatMeasure = Exclude<SeatCount, 'recent_users' | 'recent_users_without_seat'>;
 
@@ -85,7 +62,10 @@ export class SeatQueries {
   private readonly usersDays;
   private readonly seatUsers;
 
-  constructor(private readonly db: DB) {
+  constructor(
+    private readonly db: DB,
+    private readonly labels: Labels,
+  ) {
     this.seatUsers = db.prepare('SELECT user_ref FROM seat_snapshots WHERE scope_id = ? AND day = ?').pluck();
     this.snapshotDays = db
       .prepare(
@@ -104,7 +84,7 @@ export class SeatQueries {
       .pluck();
   }
 
-  run(plan: SeatPlan, range: { fromDay: number; toDay: number }): FrameJSON[] {
+  run(plan: SeatPlan, range: DayRange): FrameJSON[] {
     const days = this.snapshotDays.all(plan.scope.id, range.fromDay, range.toDay) as number[];
     const notices = this.notices(plan, days, range);
     const meta = {
@@ -122,16 +102,16 @@ export class SeatQueries {
 
     // The latest snapshot of each bucket (of the whole range, for a table).
     const latest = new Map<number, number>();
-    for (const day of days) latest.set(plan.format === 'table' ? 0 : plan.bucketOf(day), day);
+    for (const day of days) latest.set(plan.format === 'table' ? 0 : BUCKET_OF[plan.interval](day), day);
     const counted = this.count(plan, [...latest.values()]);
     const buckets = new Map([...latest].map(([bucket, day]) => [bucket, counted.get(day)!]));
-    const label = (group: number) => (group === OTHERS ? 'Others' : plan.label(plan.groupBy, group));
+    const label = (group: number) => this.labels.seatLabel(plan.groupBy, group);
     const value = (parts: Parts) =>
       plan.metric.snapshot.per ? (parts[1] ? parts[0] / parts[1] : null) : parts[0];
 
     // Groups ranked by their value in the latest snapshot.
     const last = buckets.get([...latest.keys()].at(-1)!) ?? new Map<number, Parts>();
-    const ranked = plan.rank(
+    const ranked = rank(
       [...last].map(([group, parts]) => ({ group, value: value(parts) })),
       plan.limit,
       label,
@@ -304,7 +284,8 @@ export class SeatQueries {
       const since = row.lastActivityDay ?? createdDay(row);
       return since === null || day === undefined ? null : Math.max(0, day - since);
     };
-    const groupLabel = (row: Row) => (plan.groupBy === 'none' ? '' : plan.label(plan.groupBy, row.group));
+    const groupLabel = (row: Row) =>
+      plan.groupBy === 'none' ? '' : this.labels.seatLabel(plan.groupBy, row.group);
     const listed = rows
       .map((row) => ({ row, idle: idle(row), group: groupLabel(row) }))
       .sort(
@@ -336,7 +317,7 @@ export class SeatQueries {
         name: 'assigning_team',
         title: 'Assigning team',
         type: 'string',
-        values: listed.map((l) => (l.row.team === null ? null : plan.label('team', l.row.team))),
+        values: listed.map((l) => (l.row.team === null ? null : this.labels.seatLabel('team', l.row.team))),
       },
       { name: 'plan_type', title: 'Plan', type: 'string', values: listed.map((l) => l.row.planType) },
       {
@@ -359,7 +340,7 @@ export class SeatQueries {
     return [buildListFrame({ refId: plan.refId, metric: plan.metric, columns, meta, notices })];
   }
 
-  private notices(plan: SeatPlan, days: number[], range: { fromDay: number; toDay: number }): Notice[] {
+  private notices(plan: SeatPlan, days: number[], range: DayRange): Notice[] {
     const notices: Notice[] = [];
     if (days.length === 0) {
       notices.push({

@@ -2,22 +2,9 @@
  * Exact distinct-user counts from the per-day active sets (store/activeSets.ts): the union of a
  * bucket's daily sets, optionally intersected day by day with a used_* flag, teams or users.
  */
-import type { DB } from '../store/db';
-import { decodeUsers } from '../store/activeSets';
-
-export interface DistinctPlan {
-  scopeId: number;
-  /** Set kind whose keys are the groups ('all' and flags have the single key 0). */
-  kind: string;
-  /** Only these keys count (a filter on the grouped dimension). */
-  keys?: number[];
-  /** Fold every key into group 0 (a filter on a dimension without grouping by it). */
-  collapse: boolean;
-  /** Intersect each day with this flag's set (used_* metrics grouped by a dimension). */
-  flag?: string;
-  teams?: number[];
-  users?: number[];
-}
+import type { DB } from '../../store/db';
+import { decodeUsers } from '../../store/activeSets';
+import type { DayRange, DistinctPlan } from '../plan/types';
 
 export interface DistinctRow {
   bucket: number;
@@ -28,7 +15,7 @@ export interface DistinctRow {
 export function distinctCounts(
   db: DB,
   plan: DistinctPlan,
-  range: { fromDay: number; toDay: number },
+  range: DayRange,
   bucketOf: (day: number) => number,
   fold?: { top: number[]; others: number },
 ): DistinctRow[] {

@@ -1,0 +1,17 @@
+/** Buckets in which GitHub delivered the reports a plan reads: where a missing value is a zero, not a gap. */
+import type { DB } from '../../store/db';
+import type { DayRange, Plan } from '../plan/types';
+import type { Interval } from '../request';
+import { BUCKETS } from './buckets';
+
+/** Buckets with a day on which every report kind of the plan is stored. */
+export function reportedBuckets(db: DB, plan: Plan, range: DayRange, interval: Interval): number[] {
+  const kinds = plan.reportKinds;
+  const sql = `SELECT DISTINCT ${BUCKETS[interval]('day')} FROM (
+        SELECT day FROM reports WHERE scope_id = ? AND status = 'ok' AND day BETWEEN ? AND ? AND kind IN (${kinds.map(() => '?').join(', ')})
+        GROUP BY day HAVING count(DISTINCT kind) = ?)`;
+  return db
+    .prepare(sql)
+    .pluck()
+    .all(plan.scope.id, range.fromDay, range.toDay, ...kinds, kinds.length) as number[];
+}

@@ -1,0 +1,77 @@
+/**
+ * Whole-range totals per person from the monthly rollup (user_month, migration 009): whole months from
+ * it, the partial months at the ends from the day rows.
+ */
+import { monthEnd, monthStart, wholeMonths } from '../../days';
+import type { DB } from '../../store/db';
+import { rolledUpColumns } from '../plan/rollups';
+import type { DayRange, Plan } from '../plan/types';
+import type { AggregateRow, AggregateRows } from './rows';
+
+/**
+ * The months of a range that user_month answers whole: calendar months inside it, and also the months
+ * at its ends when the range reaches past every stored day (the current month, up to yesterday's report,
+ * is whole for a range ending today). Undefined when there are none.
+ */
+export function storedMonths(
+  db: DB,
+  scopeIds: readonly number[],
+  range: DayRange,
+): { first: number; last: number } | undefined {
+  const span = db
+    .prepare(
+      `SELECT min(day) AS first, max(day) AS last FROM reports
+       WHERE scope_id IN (${scopeIds.map(() => '?').join(', ') || 'NULL'}) AND kind = 'users' AND status = 'ok'`,
+    )
+    .get(...scopeIds) as { first: number | null; last: number | null };
+  if (span.first === null || span.last === null) return undefined;
+  const from = range.fromDay <= span.first ? monthStart(Math.max(range.fromDay, span.first)) : range.fromDay;
+  const to = range.toDay >= span.last ? monthEnd(Math.min(range.toDay, span.last)) : range.toDay;
+  return wholeMonths(from, to);
+}
+
+/**
+ * Whole-range totals per person of plain sums of the monthly-rolled-up counters. Undefined when the
+ * plan is not such a ranking, or the range holds no whole month.
+ */
+export function totalsByUserMonth(db: DB, plan: Plan, range: DayRange): AggregateRows | undefined {
+  const columns = plan.groupSql === 'x.user_ref' ? rolledUpColumns(plan) : undefined;
+  if (!columns) return undefined;
+  const months = storedMonths(db, [plan.scope.id], range);
+  if (!months) return undefined;
+  const { first, last } = months;
+  const sums = (prefix: string) => columns.map((c) => `SUM(${prefix}${c})`).join(', ');
+  // Two grouped reads merged here: SQLite would otherwise sort their union once more.
+  const wholeMonthRows = db
+    .prepare(
+      `SELECT user_ref, ${sums('')} FROM user_month
+         WHERE scope_id = ? AND month BETWEEN ? AND ? GROUP BY user_ref`,
+    )
+    .raw()
+    .iterate(plan.scope.id, first, monthStart(last)) as IterableIterator<(number | null)[]>;
+  // Each end on its own: an OR of two day ranges would not follow the primary key.
+  const edgeRows = (from: number, to: number) =>
+    from > to
+      ? []
+      : (db
+          .prepare(
+            `SELECT x.user_ref, ${sums('x.')} FROM usage_day x
+               WHERE x.scope_id = ? AND x.day BETWEEN ? AND ? AND x.user_ref > 0 GROUP BY x.user_ref`,
+          )
+          .raw()
+          .iterate(plan.scope.id, from, to) as IterableIterator<(number | null)[]>);
+  const out: AggregateRows = new Map();
+  for (const rows of [wholeMonthRows, edgeRows(range.fromDay, first - 1), edgeRows(last + 1, range.toDay)])
+    for (const row of rows) {
+      const key = `0:${row[0]}`;
+      const known: AggregateRow | undefined = out.get(key);
+      if (!known) {
+        out.set(key, { bucket: 0, group: row[0]!, parts: row.slice(1) });
+        continue;
+      }
+      // SQL's SUM: nulls are skipped, and all-null stays null.
+      for (let i = 1; i < row.length; i++)
+        if (row[i] !== null) known.parts[i - 1] = (known.parts[i - 1] ?? 0) + row[i]!;
+    }
+  return out;
+}

@@ -1,0 +1,168 @@
+/**
+ * A query → its plan: checks the shape against the catalog, picks the table that has every needed
+ * dimension, and writes the grouping and filters as SQL over alias x. Every client value becomes a
+ * bound parameter; table, column and expression names come only from the catalog. Pure, but for the
+ * ids it looks up (IdLookup).
+ */
+import { formatsOf, groupingsOf } from '../catalog/derivations';
+import type { Dimension } from '../catalog/dimensions';
+import { METRICS, type MetricDef } from '../catalog/sql';
+import { QueryError } from '../errors';
+import { type QueryItem, SEAT_ACTIVE_DAYS } from '../request';
+import { activeSets, teamRollup, userTotalsRollup } from './rollups';
+import type { IdLookup } from './storedIds';
+import type { Plan, SeatPlan } from './types';
+
+export function metricOf(query: QueryItem): MetricDef {
+  const metric = METRICS.get(query.metric);
+  if (!metric) throw new QueryError(`unknown metric "${query.metric}"; GET /api/v1/catalog lists them`);
+  return metric;
+}
+
+/** The checks every metric shares: grouping, filters and the metric's own parameters. */
+function checkShape(query: QueryItem): { metric: MetricDef; filterDims: Dimension[] } {
+  const metric = metricOf(query);
+  const groupings = groupingsOf(metric);
+  if (!groupings.includes(query.groupBy)) {
+    throw new QueryError(
+      `${metric.id} cannot be grouped by ${query.groupBy}; it can be grouped by: ${groupings.join(', ')}`,
+    );
+  }
+  const filterDims = Object.keys(query.filters) as Dimension[];
+  for (const dim of filterDims) {
+    if (!groupings.includes(dim))
+      throw new QueryError(
+        `${metric.id} cannot be filtered by ${dim}; it supports: ${groupings.filter((d) => d !== 'none').join(', ')}`,
+      );
+  }
+  if (query.seatActiveDays !== undefined && !metric.parameters?.includes('seatActiveDays')) {
+    const takers = [...METRICS.values()].filter((m) => m.parameters?.includes('seatActiveDays'));
+    throw new QueryError(
+      `seatActiveDays applies only to ${takers.map((m) => m.id).join(', ')}; remove it from this ${metric.id} query`,
+    );
+  }
+  if (!formatsOf(metric).includes(query.format))
+    throw new QueryError(
+      `${metric.id} answers only as ${formatsOf(metric).join(' or ')}; set format to table`,
+    );
+  return { metric, filterDims };
+}
+
+/** A figure metric's query → the table, grouping and filters to read, and the rollup that can stand in. */
+export function planQuery(query: QueryItem, ids: IdLookup): Plan {
+  const { metric, filterDims } = checkShape(query);
+  const scope = ids.scope(query.scope);
+  const needed = [query.groupBy, ...filterDims].filter(
+    (d) => d !== 'none' && d !== 'team' && d !== 'user' && d !== 'repository',
+  );
+  const source = metric.sources.find(
+    (s) =>
+      needed.every((d) => d in s.dimensions) &&
+      (!(query.groupBy === 'repository' || 'repository' in query.filters) || s.subject === 'repo_ref'),
+  );
+  if (!source) {
+    throw new QueryError(
+      `GitHub's reports have no breakdown of ${metric.id} by ${needed.join(' and ')} together; drop one of the filters or the grouping`,
+    );
+  }
+  const usesPeople = [query.groupBy, ...filterDims].some((d) => d === 'team' || d === 'user');
+  const userRowsOnlyDim = needed.some((d) => source.dimensions[d]?.userRowsOnly);
+  const userRows = source.perUser && (metric.userRowsOnly === true || usesPeople || userRowsOnlyDim);
+  if (metric.aggregateOnly && userRows) {
+    throw new QueryError(
+      `${metric.id} comes from the scope's aggregate report and cannot be split by team or user; use active_users for distinct users`,
+    );
+  }
+  const repoRows =
+    source.subject === 'repo_ref' && (query.groupBy === 'repository' || 'repository' in query.filters);
+
+  const where = [
+    'x.scope_id = ?',
+    'x.day BETWEEN ? AND ?',
+    `x.${source.subject} ${userRows || repoRows ? '> 0' : '= 0'}`,
+  ];
+  // Bound after (scope_id, day range), in the order the conditions are pushed.
+  const params: unknown[] = [];
+  let joins = '';
+  if (metric.fixed) {
+    where.push(`x.${metric.fixed.column} = ?`);
+    params.push(ids.dictId(metric.fixed.dict, metric.fixed.value));
+  }
+  for (const dim of filterDims) {
+    const found = ids.filterIds(dim, query.filters[dim]!, scope.id, source);
+    const list = found.length ? found.map(() => '?').join(', ') : 'NULL';
+    if (dim === 'team') {
+      if (query.groupBy !== 'team') {
+        where.push(
+          `EXISTS (SELECT 1 FROM team_members tf WHERE tf.scope_id = x.scope_id AND tf.day = x.day AND tf.user_ref = x.user_ref AND tf.team_ref IN (${list}))`,
+        );
+      } else {
+        where.push(`tm.team_ref IN (${list})`);
+      }
+    } else if (dim === 'user') {
+      where.push(`x.user_ref IN (${list})`);
+    } else if (dim === 'repository') {
+      where.push(`x.repo_ref IN (${list})`);
+    } else {
+      where.push(`x.${source.dimensions[dim]!.column} IN (${list})`);
+    }
+    params.push(...found);
+  }
+  let groupSql = '0';
+  if (query.groupBy === 'team') {
+    joins =
+      'JOIN team_members tm ON tm.scope_id = x.scope_id AND tm.day = x.day AND tm.user_ref = x.user_ref';
+    groupSql = 'tm.team_ref';
+  } else if (query.groupBy === 'user') groupSql = 'x.user_ref';
+  else if (query.groupBy === 'repository') groupSql = 'x.repo_ref';
+  else if (query.groupBy !== 'none') groupSql = `x.${source.dimensions[query.groupBy]!.column}`;
+
+  const reportKinds = [userRows || repoRows ? source.reports.rows : source.reports.aggregate];
+  if (usesPeople && [query.groupBy, ...filterDims].includes('team')) reportKinds.push('user-teams');
+  const plan: Plan = {
+    metric,
+    source,
+    scope,
+    userRows,
+    repoRows,
+    groupBy: query.groupBy,
+    groupSql,
+    joins,
+    where,
+    params,
+    reportKinds,
+  };
+  plan.rollup = teamRollup(plan, query, filterDims, ids) ?? userTotalsRollup(plan);
+  plan.sets = activeSets(plan, query, filterDims, ids);
+  return plan;
+}
+
+/** A seat metric's query: the same checks, then the seats snapshot columns of its grouping and filters. */
+export function planSeats(query: QueryItem, ids: IdLookup): SeatPlan {
+  const { metric, filterDims } = checkShape(query);
+  const scope = ids.scope(query.scope);
+  const source = metric.sources[0];
+  const columnOf = (dim: Dimension) => source.refDimensions?.[dim] ?? source.dimensions[dim]!.column;
+  return {
+    refId: query.refId,
+    metric: metric as SeatPlan['metric'],
+    scope,
+    groupBy: query.groupBy,
+    groupColumn: query.groupBy === 'none' ? undefined : columnOf(query.groupBy),
+    filters: filterDims.map((dim) => ({
+      column: columnOf(dim),
+      ids: ids.filterIds(dim, query.filters[dim]!, scope.id, source),
+    })),
+    activeDays: query.seatActiveDays ?? SEAT_ACTIVE_DAYS.default,
+    interval: query.interval,
+    format: query.format,
+    limit: query.limit,
+    others: query.others,
+  };
+}
+
+/** Throws the QueryError running this query would throw for its shape, without reading any figures. */
+export function checkQuery(query: QueryItem, ids: IdLookup): void {
+  if (metricOf(query).snapshot) planSeats(query, ids);
+  else planQuery(query, ids);
+}

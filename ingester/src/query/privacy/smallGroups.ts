@@ -1,0 +1,118 @@
+/**
+ * PRIVACY_MIN_GROUP_SIZE: the values of groups computed from user rows with fewer distinct users than
+ * the minimum are hidden, never added to Others, and counted in a notice. Totals of the whole scope and
+ * per-person views are not groups.
+ */
+import { type PrivacyConfig, suppressesSmallGroups } from '../../privacy';
+import type { Aggregator } from '../execute/aggregate';
+import { BUCKET_OF, type BucketMode } from '../execute/buckets';
+import type { GroupGuard } from '../execute/guard';
+import { OTHERS } from '../execute/rows';
+import type { Notice } from '../frames';
+import { planQuery } from '../plan/planner';
+import type { IdLookup } from '../plan/storedIds';
+import type { DayRange, Plan } from '../plan/types';
+import type { QueryItem } from '../request';
+
+/** Hides the values of small groups and says how many it hid. */
+export interface SmallGroupGuard extends GroupGuard {
+  suppressed(): number;
+  notices(): Notice[];
+}
+
+/** What the guard reads: the planner's lookups and the aggregator, to count each group's users. */
+export interface GroupSizeReader {
+  ids: IdLookup;
+  aggregator: Aggregator;
+}
+
+/** The guard of a query whose groups are computed from user rows; undefined when nothing is a group. */
+export function smallGroupGuard(
+  privacy: PrivacyConfig,
+  plan: Plan,
+  query: QueryItem,
+  range: DayRange,
+  reader: GroupSizeReader,
+): SmallGroupGuard | undefined {
+  if (!suppressesSmallGroups(privacy)) return undefined;
+  if (!plan.userRows && !plan.sets && !plan.rollup) return undefined;
+  const dims = [query.groupBy, ...Object.keys(query.filters)].filter((d) => d !== 'none');
+  if (dims.length === 0 || dims.includes('user')) return undefined;
+  const minimum = privacy.minGroupSize;
+  const sizes = new Map<BucketMode, Map<string, number> | undefined>();
+  const sizeOf = (bucket: BucketMode) => {
+    if (!sizes.has(bucket)) sizes.set(bucket, groupSizes(privacy, query, range, bucket, reader));
+    return sizes.get(bucket);
+  };
+  const hidden = new Set<string>();
+  let withheldOthers = false;
+  return {
+    hides(bucketStart, group, bucket) {
+      if (group === OTHERS) return false;
+      const known = sizeOf(bucket);
+      // Sizes that cannot be measured for this shape hide every group.
+      const hide = known === undefined || (known.get(`${bucketStart}:${group}`) ?? 0) < minimum;
+      if (hide) hidden.add(`${bucket}:${bucketStart}:${group}`);
+      return hide;
+    },
+    hiddenGroups() {
+      const known = sizeOf('total');
+      if (known === undefined) return [];
+      return [...known].filter(([, n]) => n < minimum).map(([key]) => Number(key.split(':')[1]));
+    },
+    withheldOthers() {
+      withheldOthers = true;
+    },
+    suppressed: () => hidden.size,
+    notices() {
+      const out: Notice[] = [];
+      if (hidden.size)
+        out.push({
+          severity: 'info',
+          text: `${hidden.size} value${hidden.size === 1 ? ' is' : 's are'} hidden: ${plan.groupBy === 'none' ? 'the filtered group has' : 'groups with'} fewer than ${minimum} distinct users (PRIVACY_MIN_GROUP_SIZE). Hidden values are not added to Others or any other figure.`,
+        });
+      if (withheldOthers)
+        out.push({
+          severity: 'info',
+          text: `Others is withheld: it would include groups with fewer than ${minimum} distinct users (PRIVACY_MIN_GROUP_SIZE).`,
+        });
+      return out;
+    },
+  };
+}
+
+/**
+ * Distinct users per (bucket, group) of the query's groups: active_users with the same grouping and
+ * filters. Undefined when that shape cannot be counted. In aggregate mode, team sizes over buckets
+ * longer than a day are the largest daily size (a lower bound, so a group is hidden when in doubt).
+ */
+function groupSizes(
+  privacy: PrivacyConfig,
+  query: QueryItem,
+  range: DayRange,
+  bucket: BucketMode,
+  { ids, aggregator }: GroupSizeReader,
+): Map<string, number> | undefined {
+  let plan: Plan;
+  try {
+    plan = planQuery(
+      { ...query, metric: 'active_users', format: 'time_series', limit: undefined, others: false },
+      ids,
+    );
+  } catch {
+    return undefined;
+  }
+  const sizes = new Map<string, number>();
+  if (plan.rollup?.dailyOnly && bucket !== 'day' && privacy.mode === 'aggregate') {
+    const bucketOf = BUCKET_OF[bucket];
+    for (const row of aggregator.rows(plan, range, 'day').values()) {
+      const key = `${bucketOf(row.bucket)}:${row.group}`;
+      sizes.set(key, Math.max(sizes.get(key) ?? 0, row.parts[0] ?? 0));
+    }
+    return sizes;
+  }
+  if (privacy.mode === 'aggregate' && (plan.userRows || plan.sets) && !plan.rollup) return undefined;
+  for (const row of aggregator.rows(plan, range, bucket).values())
+    sizes.set(`${row.bucket}:${row.group}`, row.parts[0] ?? 0);
+  return sizes;
+}
