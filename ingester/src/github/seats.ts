@@ -1,7 +1,7 @@
 /**
  * The Copilot seats of an organization: `GET /orgs/{org}/copilot/billing/seats`, 100 per page, following
  * the Link header. GitHub has no seats report per day: each call answers with the seats of now.
- * Enterprises get theirs as the union of their organizations' (store/writer.ts): the enterprise seats
+ * Enterprises get theirs as the union of their organizations' (store/seats.ts): the enterprise seats
  * endpoint is not in the OpenAPI description this project follows.
  */
 import { z } from 'zod';
