@@ -6,6 +6,9 @@ import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { scheduleJob } from 'node-schedule';
 import { z } from 'zod';
+import { HolidaysFileError, parseHolidays } from './calendar/holidays';
+import { DEFAULT_WORKWEEK, type WorkCalendar, parseWorkweek, workCalendar } from './calendar/workCalendar';
+import { dayOf } from './days';
 import { PRIVACY_MODES, type PrivacyConfig, type PrivacyMode } from './privacy';
 import { SLUG_PATTERN, type Scope } from './scopes';
 
@@ -29,6 +32,10 @@ export interface Config {
   logLevel: string;
   http: { port: number; host: string; apiToken?: string; adminToken?: string };
   privacy: PrivacyConfig;
+  /** Working days (WORKWEEK less HOLIDAYS_FILE), for `days=workdays` queries and working-day gauges. */
+  calendar: WorkCalendar;
+  /** Events of HOLIDAYS_FILE that are not all-day and so are no days off (logged at start-up). */
+  ignoredTimedHolidayEvents: number;
 }
 
 export class ConfigError extends Error {
@@ -182,7 +189,25 @@ const envSchema = z.object({
     .optional()
     .transform((value) => (value && value.length > 0 ? value : undefined)),
   PRIVACY_MIN_GROUP_SIZE: wholeNumber('PRIVACY_MIN_GROUP_SIZE', 1, 1000, 5),
+  WORKWEEK: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      try {
+        return parseWorkweek(value === undefined || value.trim() === '' ? DEFAULT_WORKWEEK : value);
+      } catch (error) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `WORKWEEK ${(error as Error).message} (got "${value}"; e.g. mon-fri, sun-thu or mon,tue,thu)`,
+        });
+        return z.NEVER;
+      }
+    }),
+  HOLIDAYS_FILE: optionalText,
 });
+
+/** Recurring holidays are expanded this many days past today; a restart extends them. */
+const HOLIDAY_HORIZON_DAYS = 2 * 366;
 
 /** PRIVACY_KEY must be hard to guess: pseudonyms of known ids could otherwise be recomputed. */
 const MIN_PRIVACY_KEY_LENGTH = 32;
@@ -249,6 +274,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       `PRIVACY_KEY is set but PRIVACY_MODE is ${e.PRIVACY_MODE}; set PRIVACY_MODE=pseudonymous to use it, or unset PRIVACY_KEY.`,
     );
   }
+  const holidays = readHolidays(e.HOLIDAYS_FILE, problems);
   if (problems.length) throw new ConfigError(problems);
 
   return {
@@ -266,7 +292,31 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     http: { port: e.PORT!, host: e.HOST, apiToken: e.INGESTER_API_TOKEN, adminToken: e.INGESTER_ADMIN_TOKEN },
     privacy: { mode: e.PRIVACY_MODE, key: e.PRIVACY_KEY, minGroupSize: e.PRIVACY_MIN_GROUP_SIZE! },
+    calendar: workCalendar(e.WORKWEEK, holidays?.days ?? new Map()),
+    ignoredTimedHolidayEvents: holidays?.ignoredTimedEvents ?? 0,
   };
+}
+
+function readHolidays(file: string | undefined, problems: string[]) {
+  if (!file) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    problems.push(
+      `HOLIDAYS_FILE cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}): check the path "${file}" and its permissions.`,
+    );
+    return undefined;
+  }
+  try {
+    return parseHolidays(text, dayOf(new Date()) + HOLIDAY_HORIZON_DAYS);
+  } catch (error) {
+    if (!(error instanceof HolidaysFileError)) throw error;
+    problems.push(
+      `HOLIDAYS_FILE ${file} ${error.message}. It takes an iCalendar (.ics) file of all-day events, or one YYYY-MM-DD date per line with # comments.`,
+    );
+    return undefined;
+  }
 }
 
 function readPrivateKey(
