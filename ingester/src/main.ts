@@ -83,7 +83,7 @@ async function main(argv: string[]): Promise<number> {
 async function serve(config: ReturnType<typeof loadConfig>, logger: Logger): Promise<number> {
   const runtime = await createRuntime(config, logger);
   const reader = openDatabase(config.databasePath, { readonly: true });
-  const metrics = createMetrics(reader, { logger, privacy: config.privacy });
+  const metrics = createMetrics(reader, { logger, privacy: config.privacy, calendar: config.calendar });
   const service = new SyncService(
     {
       store: runtime.store,
@@ -110,7 +110,16 @@ async function serve(config: ReturnType<typeof loadConfig>, logger: Logger): Pro
   const server = app.listen(config.http.port, config.http.host);
   await once(server, 'listening');
   logger.info(
-    { port: config.http.port, auth: config.http.apiToken ? 'bearer token' : 'open' },
+    {
+      port: config.http.port,
+      auth: config.http.apiToken ? 'bearer token' : 'open',
+      workingDays: config.calendar.summary,
+      ...(config.ignoredTimedHolidayEvents
+        ? {
+            holidaysIgnored: `${config.ignoredTimedHolidayEvents} timed events of HOLIDAYS_FILE are not all-day: no day off`,
+          }
+        : {}),
+    },
     'API listening',
   );
   service.start(config.sync.schedule);

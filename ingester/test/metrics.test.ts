@@ -13,7 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { DayNumber } from '../src/days';
 import type { GitHubClient } from '../src/github/client';
 import { createApp } from '../src/http/app';
-import { createMetrics, type IngesterMetrics } from '../src/http/metrics';
+import { WINDOWS, createMetrics, type IngesterMetrics } from '../src/http/metrics';
 import { silentLogger } from '../src/log';
 import { SYNC_KINDS, type JsonObject } from '../src/reports/types';
 import type { Scope } from '../src/scopes';
@@ -445,14 +445,17 @@ test('no user login or id appears, and labels stay within the bounded set', () =
   // Bounded: one series per scope (and team) and window, at most.
   const teamCount = select(afterSync, 'copilot_team_active_users', { window: '1d' }).length;
   const names = new Set(series.map((s) => s.name).filter((n) => /^copilot_(?!metrics_)/.test(n)));
-  expect(names.size).toBe(2 + 13 + 5);
+  // Two timestamps, 13 scope figures, 5 team figures, and whether the latest day is a working day.
+  expect(names.size).toBe(2 + 13 + 5 + 1);
+  const windows = WINDOWS.length;
   for (const name of names) {
     const count = select(afterSync, name).length;
-    const bound = name.endsWith('_timestamp_seconds')
-      ? 3
-      : name.startsWith('copilot_team_')
-        ? teamCount * 3
-        : 3 * 3;
+    const bound =
+      name.endsWith('_timestamp_seconds') || name === 'copilot_latest_day_is_workday'
+        ? 3
+        : name.startsWith('copilot_team_')
+          ? teamCount * windows
+          : 3 * windows;
     if (name.endsWith('_ratio')) expect([name, count <= bound]).toEqual([name, true]);
     else expect([name, count]).toEqual([name, bound]);
   }

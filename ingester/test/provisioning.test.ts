@@ -4,19 +4,19 @@
  * vars, mounted paths). The alert rules and the dashboards' PromQL run on a real Prometheus (Debian's
  * `prometheus` package; scripts/test.sh installs it) scraping a real ingester filled from the simulator.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { accessSync, constants, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { type AddressInfo, createServer } from 'node:net';
-import { delimiter, join, posix } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import type { AddressInfo } from 'node:net';
+import { join, posix } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { createApp } from '../src/http/app';
 import { createMetrics } from '../src/http/metrics';
 import { silentLogger } from '../src/log';
 import { openDatabase, type DB } from '../src/store/db';
-import { type TestDb, day, startSimulator, syncDays, tempDatabase, tempDir, testClient } from './helpers';
+import { type TestDb, day, startSimulator, syncDays, tempDatabase, testClient } from './helpers';
+import { type RunningPrometheus, prometheusBinary, startPrometheus } from './prometheus';
 
 const ROOT = join(__dirname, '..', '..');
 const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
@@ -46,22 +46,6 @@ function bindMounts(service: any): [string, string][] {
     .map((v: string) => v.split(':'))
     .filter(([source]: string[]) => source.startsWith('.') || source.startsWith('/'))
     .map(([source, target]: string[]) => [source, target]);
-}
-
-/** A Debian `prometheus` package binary (scripts/test.sh installs the package when promtool is missing). */
-function binary(name: string): string {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    if (!dir) continue;
-    try {
-      accessSync(join(dir, name), constants.X_OK);
-      return join(dir, name);
-    } catch {
-      // not in this directory
-    }
-  }
-  throw new Error(
-    `${name} is not on PATH: install it (Debian: \`apt-get install -y prometheus\`; scripts/test.sh does this)`,
-  );
 }
 
 describe('docker-compose.yml', () => {
@@ -256,29 +240,8 @@ describe('Prometheus', () => {
   let t: TestDb;
   let reader: DB;
   let server: Server;
-  let prometheus: ChildProcess | undefined;
-  let prometheusUrl: string;
-  let dir: ReturnType<typeof tempDir>;
-  let logs = '';
-
-  const freePort = async () => {
-    const probe = createServer().listen(0, '127.0.0.1');
-    await once(probe, 'listening');
-    const { port } = probe.address() as AddressInfo;
-    await new Promise((resolve) => probe.close(resolve));
-    return port;
-  };
-
-  async function query(
-    expr: string,
-  ): Promise<{ status: string; error?: string; data?: { result: unknown[] } }> {
-    const response = await fetch(`${prometheusUrl}/api/v1/query`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ query: expr }),
-    });
-    return response.json() as never;
-  }
+  let prometheus: RunningPrometheus | undefined;
+  const query = (expr: string) => prometheus!.query(expr);
 
   beforeAll(async () => {
     sim = await startSimulator();
@@ -311,58 +274,32 @@ describe('Prometheus', () => {
     server = app.listen(0, '127.0.0.1');
     await once(server, 'listening');
     const target = `127.0.0.1:${(server.address() as AddressInfo).port}`;
-
-    // The provisioned scrape config, pointed at this ingester and scraping every second.
-    dir = tempDir('cm-prometheus-');
+    // The provisioned scrape config, pointed at this ingester.
     const config = yamlOf(PROMETHEUS_CONFIG);
-    config.global.scrape_interval = '1s';
     config.scrape_configs = config.scrape_configs
       .filter((job: any) => job.job_name === 'copilot-ingester')
       .map((job: any) => ({ ...job, static_configs: [{ targets: [target] }] }));
-    writeFileSync(join(dir.path, 'prometheus.yml'), stringify(config));
-    const port = await freePort();
-    prometheusUrl = `http://127.0.0.1:${port}`;
-    prometheus = spawn(
-      binary('prometheus'),
-      [
-        `--config.file=${join(dir.path, 'prometheus.yml')}`,
-        `--storage.tsdb.path=${join(dir.path, 'data')}`,
-        `--web.listen-address=127.0.0.1:${port}`,
-        '--log.level=warn',
-      ],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    );
-    prometheus.stderr!.on('data', (chunk) => (logs += chunk));
-    // Ready once three scrapes landed (so increase() has samples to compare); at most 60 s.
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const answer = await query('count_over_time(up{job="copilot-ingester"}[1m])').catch(() => undefined);
-      const samples = Number((answer?.data?.result[0] as { value?: [number, string] })?.value?.[1] ?? 0);
-      if (samples >= 3) break;
-      if (Date.now() > deadline || prometheus.exitCode !== null)
-        throw new Error(`Prometheus did not scrape the ingester:\n${logs}`);
-      await sleep(250);
-    }
+    prometheus = await startPrometheus(config);
   }, 120_000);
 
   afterAll(async () => {
-    if (prometheus && prometheus.exitCode === null) {
-      prometheus.kill('SIGTERM');
-      await once(prometheus, 'exit');
-    }
+    await prometheus?.stop();
     server?.closeAllConnections();
     await new Promise((resolve) => server?.close(resolve));
     reader?.close();
     t?.close();
     await client?.close();
     await sim?.stop();
-    dir?.cleanup();
   });
 
   test('the provisioned scrape config is valid (promtool check config)', () => {
-    const check = spawnSync(binary('promtool'), ['check', 'config', join(ROOT, PROMETHEUS_CONFIG)], {
-      encoding: 'utf8',
-    });
+    const check = spawnSync(
+      prometheusBinary('promtool'),
+      ['check', 'config', join(ROOT, PROMETHEUS_CONFIG)],
+      {
+        encoding: 'utf8',
+      },
+    );
     expect(check.stdout + check.stderr).toMatch(/SUCCESS/);
     expect(check.status).toBe(0);
   });
@@ -403,9 +340,9 @@ describe('Prometheus', () => {
         };
       }),
     }));
-    const file = join(dir.path, 'rules.yml');
+    const file = join(prometheus!.dir, 'rules.yml');
     writeFileSync(file, stringify({ groups }));
-    const check = spawnSync(binary('promtool'), ['check', 'rules', file], { encoding: 'utf8' });
+    const check = spawnSync(prometheusBinary('promtool'), ['check', 'rules', file], { encoding: 'utf8' });
     expect({ status: check.status, output: check.stdout + check.stderr }).toEqual({
       status: 0,
       output: expect.stringMatching(/SUCCESS: \d+ rules found/),

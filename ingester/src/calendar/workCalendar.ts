@@ -39,6 +39,9 @@ export function workCalendar(
   };
 }
 
+/** WORKWEEK's default, Monday to Friday, without holidays. */
+export const DEFAULT_CALENDAR = workCalendar(new Set([0, 1, 2, 3, 4]), new Map());
+
 /** The calendar every day is a working day of: what `days=all` means. */
 export const EVERY_DAY = workCalendar(new Set([0, 1, 2, 3, 4, 5, 6]), new Map());
 

@@ -1,6 +1,7 @@
 /**
  * Prometheus metrics for GET /metrics: process metrics, the sync's own health, Copilot figures of the
- * latest complete day per scope and team (with 7- and 28-day baselines), and the seats of the latest
+ * latest complete day per scope and team (with 7- and 28-day baselines, in calendar days and in working
+ * days), and the seats of the latest
  * seats snapshot per scope, so alert rules can run in Prometheus. Labels are bounded (scope, report, team slug, status, window, trigger); nothing here
  * names a user.
  *
@@ -10,6 +11,7 @@
  * during or after a sync recomputes only the days the sync touched.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { DEFAULT_CALENDAR, type WorkCalendar } from '../calendar/workCalendar';
 import { type DayNumber, dayToMs } from '../days';
 import { silentLogger, type Logger } from '../log';
 import { REPORT_KINDS, SYNC_KINDS } from '../reports/types';
@@ -23,6 +25,8 @@ export interface MetricsOptions {
   privacy?: PrivacyConfig;
   /** Node.js process metrics (process_*, nodejs_*); on by default. */
   defaultMetrics?: boolean;
+  /** Working days (WORKWEEK, HOLIDAYS_FILE) of the "7wd" and "28wd" windows; Monday to Friday by default. */
+  calendar?: WorkCalendar;
 }
 
 export interface IngesterMetrics {
@@ -33,13 +37,32 @@ export interface IngesterMetrics {
   observeSyncError(error: Error, trigger: string): void;
 }
 
-/** Trailing windows of the Copilot gauges: the latest day alone, and averages ending on it. */
+/**
+ * Trailing windows of the Copilot gauges, ending on the latest day: that day alone, the last 7 and 28
+ * calendar days, and the last 7 and 28 working days (weekends and holidays left out, so a baseline of
+ * "usual" days does not sink on a holiday).
+ */
 export const WINDOWS = [
   { label: '1d', days: 1 },
   { label: '7d', days: 7 },
   { label: '28d', days: 28 },
+  { label: '7wd', workdays: 7 },
+  { label: '28wd', workdays: 28 },
 ] as const;
-const LONGEST_WINDOW = Math.max(...WINDOWS.map((w) => w.days));
+type Window = (typeof WINDOWS)[number];
+
+/** The first day of a window ending on `latest`. */
+function windowStart(window: Window, latest: DayNumber, calendar: WorkCalendar): DayNumber {
+  if ('days' in window) return latest - window.days + 1;
+  let day = latest;
+  for (let found = calendar.isWorkday(day) ? 1 : 0; found < window.workdays;)
+    if (calendar.isWorkday(--day)) found++;
+  return day;
+}
+
+/** The first day any window ending on `latest` reaches back to. */
+const lookback = (latest: DayNumber, calendar: WorkCalendar) =>
+  Math.min(...WINDOWS.map((w) => windowStart(w, latest, calendar)));
 
 /** Seats without Copilot activity in the N days ending on the snapshot day (never-used seats included). */
 export const SEAT_WINDOWS = [
@@ -105,9 +128,9 @@ const TEAM_FIGURES = [
 type TeamColumn = (typeof TEAM_FIGURES)[number][0];
 
 const WINDOW_HELP =
-  'window="1d" is the latest complete day; "7d" and "28d" average the days with data in the trailing 7 / 28 days ending on it.';
+  'window="1d" is the latest complete day; "7d" and "28d" average the days with data in the trailing 7 / 28 days ending on it; "7wd" and "28wd" the days with data among the last 7 / 28 working days (WORKWEEK less HOLIDAYS_FILE) ending on it.';
 const RATIO_HELP =
-  'window="1d" is the latest complete day; "7d" and "28d" are ratios of sums over the trailing 7 / 28 days. No sample when nothing was generated.';
+  'window="1d" is the latest complete day; "7d" and "28d" are ratios of sums over the trailing 7 / 28 days; "7wd" and "28wd" over the last 7 / 28 working days. No sample when nothing was generated.';
 
 type Labels = Record<string, string>;
 type Sample = [Labels, number];
@@ -129,7 +152,7 @@ interface Snapshot {
   failedDays: { scope: string; report: string; days: number }[];
   unknownKeys: Map<string, number>;
   runs: { status: string; finishedAt: number }[];
-  scopes: { scope: string; latestDay: DayNumber; rows: ScopeDay[] }[];
+  scopes: { scope: string; latestDay: DayNumber; workday: boolean; rows: ScopeDay[] }[];
   teams: { scope: string; latestDay: DayNumber; rows: TeamDay[] }[];
   seats: SeatCounts[];
 }
@@ -164,7 +187,12 @@ const seconds = (iso: string | null): number | null => {
 };
 
 /** Reads everything the gauges show; a handful of indexed queries touching at most 28 days per scope. */
-function readSnapshot(db: DB, teamCache: TeamCache, privacy: PrivacyConfig): Snapshot {
+function readSnapshot(
+  db: DB,
+  teamCache: TeamCache,
+  privacy: PrivacyConfig,
+  calendar: WorkCalendar,
+): Snapshot {
   const scopeRows = db
     .prepare("SELECT id, kind || ':' || slug AS scope FROM scopes ORDER BY scope")
     .all() as { id: number; scope: string }[];
@@ -294,12 +322,12 @@ function readSnapshot(db: DB, teamCache: TeamCache, privacy: PrivacyConfig): Sna
     const latest = latestAggregate.get(id) as number | null;
     if (latest !== null) {
       const rows = (
-        aggregateDays.all(id, latest - LONGEST_WINDOW + 1, latest) as ({ day: number } & Record<
+        aggregateDays.all(id, lookback(latest, calendar), latest) as ({ day: number } & Record<
           ScopeColumn,
           number | null
         >)[]
       ).map(({ day, ...values }) => ({ day, values }));
-      scopes.push({ scope, latestDay: latest, rows });
+      scopes.push({ scope, latestDay: latest, workday: calendar.isWorkday(latest), rows });
     }
     let teamLatest: number | undefined;
     const rows: TeamDay[] = [];
@@ -309,7 +337,7 @@ function readSnapshot(db: DB, teamCache: TeamCache, privacy: PrivacyConfig): Sna
       version: string;
     }>) {
       teamLatest ??= day;
-      if (day <= teamLatest - LONGEST_WINDOW) break;
+      if (day < lookback(teamLatest, calendar)) break;
       const key = `${id}:${day}:${version}:${names}`;
       const figures =
         teamCache.get(key) ??
@@ -363,22 +391,30 @@ const ratio = (numerator: number, denominator: number): number | undefined =>
   denominator > 0 ? numerator / denominator : undefined;
 
 /** Per window: the rows of days within it (rows of the latest day and before). */
-function windowsOf<T extends { day: DayNumber }>(latest: DayNumber, rows: readonly T[]) {
-  return WINDOWS.map((w) => ({ window: w.label, rows: rows.filter((r) => r.day > latest - w.days) }));
+function windowsOf<T extends { day: DayNumber }>(
+  latest: DayNumber,
+  rows: readonly T[],
+  calendar: WorkCalendar,
+) {
+  return WINDOWS.map((w) => {
+    const start = windowStart(w, latest, calendar);
+    const inWindow = (day: DayNumber) => day >= start && ('days' in w || calendar.isWorkday(day));
+    return { window: w.label, rows: rows.filter((r) => inWindow(r.day)) };
+  });
 }
 
-function scopeSamples(snapshot: Snapshot, column: ScopeColumn): Sample[] {
+function scopeSamples(snapshot: Snapshot, column: ScopeColumn, calendar: WorkCalendar): Sample[] {
   return snapshot.scopes.flatMap(({ scope, latestDay, rows }) =>
-    windowsOf(latestDay, rows).flatMap(({ window, rows }) => {
+    windowsOf(latestDay, rows, calendar).flatMap(({ window, rows }) => {
       const value = average(rows.flatMap((r) => (r.values[column] === null ? [] : [r.values[column]!])));
       return value === undefined ? [] : [[{ scope, window }, value] as Sample];
     }),
   );
 }
 
-function scopeRatioSamples(snapshot: Snapshot): Sample[] {
+function scopeRatioSamples(snapshot: Snapshot, calendar: WorkCalendar): Sample[] {
   return snapshot.scopes.flatMap(({ scope, latestDay, rows }) =>
-    windowsOf(latestDay, rows).flatMap(({ window, rows }) => {
+    windowsOf(latestDay, rows, calendar).flatMap(({ window, rows }) => {
       const sum = (c: ScopeColumn) => rows.reduce((a, r) => a + (r.values[c] ?? 0), 0);
       const value = ratio(sum('code_acceptance_activity_count'), sum('code_generation_activity_count'));
       return value === undefined ? [] : [[{ scope, window }, value] as Sample];
@@ -387,7 +423,11 @@ function scopeRatioSamples(snapshot: Snapshot): Sample[] {
 }
 
 /** Teams present on the latest team day; averages over the days each team appears in the window. */
-function teamSamples(snapshot: Snapshot, value: (rows: TeamDay[]) => number | undefined): Sample[] {
+function teamSamples(
+  snapshot: Snapshot,
+  calendar: WorkCalendar,
+  value: (rows: TeamDay[]) => number | undefined,
+): Sample[] {
   return snapshot.teams.flatMap(({ scope, latestDay, rows }) => {
     const byTeam = new Map<string, TeamDay[]>();
     for (const row of rows) {
@@ -399,7 +439,7 @@ function teamSamples(snapshot: Snapshot, value: (rows: TeamDay[]) => number | un
       .filter(([, days]) => days.some((r) => r.day === latestDay))
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return current.flatMap(([team, days]) =>
-      windowsOf(latestDay, days).flatMap(({ window, rows }) => {
+      windowsOf(latestDay, days, calendar).flatMap(({ window, rows }) => {
         const v = value(rows);
         return v === undefined ? [] : [[{ scope, team, window }, v] as Sample];
       }),
@@ -425,6 +465,7 @@ export function createMetrics(db: DB, options: MetricsOptions = {}): IngesterMet
   let failedAt: number | undefined;
   const teamCache: TeamCache = new Map();
   const privacy = options.privacy ?? PRIVACY_OFF;
+  const calendar = options.calendar ?? DEFAULT_CALENDAR;
   const totalChanges = db.prepare('SELECT total_changes()').pluck();
   /** The database's figures, read again only when some connection committed since the last read. */
   const snapshot = (): Snapshot => {
@@ -434,7 +475,7 @@ export function createMetrics(db: DB, options: MetricsOptions = {}): IngesterMet
       // data_version moves on other connections' commits; total_changes on this one's.
       const key = `${db.pragma('data_version', { simple: true })}:${totalChanges.get()}`;
       if (cached?.key !== key)
-        cached = { key, snapshot: db.transaction(() => readSnapshot(db, teamCache, privacy))() };
+        cached = { key, snapshot: db.transaction(() => readSnapshot(db, teamCache, privacy, calendar))() };
       failedAt = undefined;
       return cached.snapshot;
     } catch (error) {
@@ -544,13 +585,19 @@ export function createMetrics(db: DB, options: MetricsOptions = {}): IngesterMet
     (s) => s.scopes.map((x) => [{ scope: x.scope }, dayToMs(x.latestDay) / 1000]),
   );
   for (const [column, name, help] of SCOPE_FIGURES) {
-    gauge(name, `${help}. ${WINDOW_HELP}`, ['scope', 'window'], (s) => scopeSamples(s, column));
+    gauge(name, `${help}. ${WINDOW_HELP}`, ['scope', 'window'], (s) => scopeSamples(s, column, calendar));
   }
   gauge(
     'copilot_code_acceptance_ratio',
     `Accepted code generations / code generations (0..1). ${RATIO_HELP}`,
     ['scope', 'window'],
-    scopeRatioSamples,
+    (s) => scopeRatioSamples(s, calendar),
+  );
+  gauge(
+    'copilot_latest_day_is_workday',
+    '1 when the latest complete day of the scope (copilot_latest_day_timestamp_seconds) is a working day (WORKWEEK less HOLIDAYS_FILE), 0 on a weekend or holiday: alert rules that compare with "usual" days skip days off with `and on(scope) copilot_latest_day_is_workday == 1`.',
+    ['scope'],
+    (s) => s.scopes.map((x) => [{ scope: x.scope }, x.workday ? 1 : 0]),
   );
   gauge(
     'copilot_team_latest_day_timestamp_seconds',
@@ -562,7 +609,7 @@ export function createMetrics(db: DB, options: MetricsOptions = {}): IngesterMet
     'Teams by slug, as of that day (teams under 5 members are absent at GitHub); series exist for teams present on the latest day.';
   for (const [column, name, help] of TEAM_FIGURES) {
     gauge(name, `${help}. ${WINDOW_HELP} ${TEAM_NOTE}`, ['scope', 'team', 'window'], (s) =>
-      teamSamples(s, (rows) => average(rows.map((r) => r.values[column]))),
+      teamSamples(s, calendar, (rows) => average(rows.map((r) => r.values[column]))),
     );
   }
   gauge(
@@ -570,7 +617,7 @@ export function createMetrics(db: DB, options: MetricsOptions = {}): IngesterMet
     `Accepted / generated code of the team's members (0..1). ${RATIO_HELP} ${TEAM_NOTE}`,
     ['scope', 'team', 'window'],
     (s) =>
-      teamSamples(s, (rows) =>
+      teamSamples(s, calendar, (rows) =>
         ratio(
           rows.reduce((a, r) => a + r.values.acceptances, 0),
           rows.reduce((a, r) => a + r.values.generations, 0),
