@@ -2,6 +2,8 @@
  * Unit and integration tests. jsdom, because @grafana/data and @grafana/runtime touch `window` when
  * imported; ES-module-only dependencies of @grafana/* (d3, ol, ...) are transformed like our code.
  */
+const { moduleNameMapper } = require('../tsconfig-paths');
+
 const ESM_DEPENDENCIES = [
   'd3',
   'd3-[a-z-]+',
@@ -39,6 +41,8 @@ module.exports = {
   },
   transformIgnorePatterns: [`/node_modules/(?!(${ESM_DEPENDENCIES.join('|')})/)`],
   moduleNameMapper: {
+    // Workspace packages from their TypeScript sources, as tsconfig.json's paths say: no build needed.
+    ...moduleNameMapper(),
     '\\.(css|scss)$': '<rootDir>/test/mocks/style.js',
     '^react-inlinesvg$': '<rootDir>/test/mocks/react-inlinesvg.tsx',
   },

@@ -5,6 +5,7 @@
  */
 const path = require('node:path');
 const CopyWebpackPlugin = require('copy-webpack-plugin');
+const { alias } = require('../tsconfig-paths');
 const { version } = require('./package.json');
 const { id } = require('./src/plugin.json');
 
@@ -62,7 +63,11 @@ module.exports = (_env, argv) => {
       ({ request }, callback) =>
         EXTERNAL_PATTERNS.some((pattern) => pattern.test(request)) ? callback(null, request) : callback(),
     ],
-    resolve: { extensions: ['.ts', '.tsx', '.js', '.jsx'] },
+    resolve: {
+      extensions: ['.ts', '.tsx', '.js', '.jsx'],
+      // The contract is bundled from its TypeScript sources (no build of contract/ needed); it has no dependencies.
+      alias: alias(['@copilot-metrics/contract']),
+    },
     module: {
       rules: [
         {

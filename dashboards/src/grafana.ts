@@ -6,6 +6,18 @@
  * checks the written JSON against the same types).
  */
 import {
+  ALL_VALUES,
+  type AnnotationsQueryModel,
+  type Format,
+  type Interval,
+  METRIC_INFO,
+  type MetricsQueryModel,
+  PLUGIN_ID,
+  ROW_DIMENSIONS,
+  type VariableQueryModel,
+  groupingsOf,
+} from '@copilot-metrics/contract';
+import {
   type DataSourceRef,
   type DataTransformerConfig,
   type Dashboard,
@@ -26,15 +38,12 @@ import type * as Stat from '@grafana/schema/dist/esm/raw/composable/stat/panelcf
 import type * as Table from '@grafana/schema/dist/esm/raw/composable/table/panelcfg/x/TablePanelCfg_types.gen';
 import type * as Text from '@grafana/schema/dist/esm/raw/composable/text/panelcfg/x/TextPanelCfg_types.gen';
 import type * as TimeSeries from '@grafana/schema/dist/esm/raw/composable/timeseries/panelcfg/x/TimeSeriesPanelCfg_types.gen';
-import { METRICS, ROW_DIMENSIONS, groupingsOf } from '../../ingester/src/query/catalog';
-import plugin from '../../plugin/src/plugin.json';
-import type { CopilotQuery, CopilotVariableQuery } from '../../plugin/src/types';
 import { PER_PERSON_NO_DATA, PRIVACY_MODES, SEATS_NOT_KEPT, SMALL_TEAMS } from './notes';
 
 //#region Data sources
 
 /** The provisioned Copilot data source (provisioning/grafana/datasources), referenced by uid. */
-export const COPILOT: DataSourceRef = { type: plugin.id, uid: 'copilot-metrics' };
+export const COPILOT: DataSourceRef = { type: PLUGIN_ID, uid: 'copilot-metrics' };
 /** The provisioned Prometheus that scrapes the ingester's /metrics. */
 export const PROMETHEUS: DataSourceRef = { type: 'prometheus', uid: 'copilot-prometheus' };
 
@@ -56,8 +65,8 @@ export interface MetricSpec {
   /** Fixed filters, e.g. `{ feature: ['agent_edit'] }`. */
   where?: Record<string, string[]>;
   /** Defaults to the dashboard's `$interval` for time series and `day` otherwise. */
-  interval?: 'day' | 'week' | 'month' | '$interval';
-  format?: 'time_series' | 'table';
+  interval?: Interval | '$interval';
+  format?: Format;
   limit?: number;
   others?: boolean;
   /** Legend / column name for this query's values (an override by refId). */
@@ -66,7 +75,19 @@ export interface MetricSpec {
   seatActiveDays?: number;
 }
 
-export type CopilotTarget = CopilotQuery & { datasource: DataSourceRef };
+/** A query of the Copilot data source as the dashboard saves it (the plugin's query model). */
+export type CopilotTarget = (MetricsQueryModel | AnnotationsQueryModel) & {
+  refId: string;
+  datasource: DataSourceRef;
+};
+
+/** The annotation query of every dashboard: the ingester's data gaps, in the dashboard's scope. */
+const DATA_GAPS: AnnotationsQueryModel & { refId: string } = {
+  refId: 'Anno',
+  queryType: 'annotations',
+  scope: '$scope',
+};
+
 export interface PrometheusTarget {
   refId: string;
   datasource: DataSourceRef;
@@ -82,8 +103,8 @@ const refIdOf = (index: number) => String.fromCharCode(65 + index);
 
 /** The metric's catalog entry; a dashboard naming a metric or grouping the ingester lacks fails to build. */
 function catalogEntry(spec: MetricSpec) {
-  const metric = METRICS.get(spec.metric);
-  if (!metric) throw new Error(`unknown metric "${spec.metric}" (see ingester/src/query/catalog.ts)`);
+  const metric = METRIC_INFO.get(spec.metric);
+  if (!metric) throw new Error(`unknown metric "${spec.metric}" (see contract/src/catalog)`);
   const groupings: string[] = groupingsOf(metric);
   for (const dimension of [
     spec.groupBy ?? 'none',
@@ -287,12 +308,12 @@ export function panel(spec: PanelSpec): PanelWithSize {
   // (A seat's team is the team that assigned it, from the seats API: complete.)
   const caveats = [...(spec.caveats ?? [])];
   const teamFigures = queries.some(
-    (q) => (q.groupBy === 'team' || q.follows?.includes('team')) && !METRICS.get(q.metric)?.snapshot,
+    (q) => (q.groupBy === 'team' || q.follows?.includes('team')) && !METRIC_INFO.get(q.metric)?.snapshot,
   );
   if (teamFigures && !caveats.includes(SMALL_TEAMS)) caveats.push(SMALL_TEAMS);
   const perPerson = queries.filter(readsPerPersonRecords);
-  if (perPerson.some((q) => !METRICS.get(q.metric)?.snapshot)) caveats.push(PRIVACY_MODES);
-  if (perPerson.some((q) => METRICS.get(q.metric)?.snapshot)) caveats.push(SEATS_NOT_KEPT);
+  if (perPerson.some((q) => !METRIC_INFO.get(q.metric)?.snapshot)) caveats.push(PRIVACY_MODES);
+  if (perPerson.some((q) => METRIC_INFO.get(q.metric)?.snapshot)) caveats.push(SEATS_NOT_KEPT);
   const description = [spec.description, ...caveats].join(' ') + followsSentence(queries);
   const built: Panel = {
     type: spec.type,
@@ -551,13 +572,13 @@ export function comparisonStat(spec: {
 //#region Variables
 
 /** A multi-value variable's "All" stands for `*`, which the data source reads as "no filter". */
-const ALL = { allValue: '*', includeAll: true, multi: true } as const;
+const ALL = { allValue: ALL_VALUES, includeAll: true, multi: true } as const;
 const ALL_SELECTED = { selected: true, text: ['All'], value: ['$__all'] };
 
 function dimensionVariable(
   name: string,
   label: string,
-  query: Omit<CopilotVariableQuery, 'refId'>,
+  query: VariableQueryModel,
   description: string,
   extra: Partial<VariableModel> = {},
 ): VariableModel {
@@ -748,7 +769,7 @@ export function dashboard(spec: DashboardSpec): Dashboard {
           hide: false,
           iconColor: 'orange',
           name: 'Copilot data gaps',
-          target: { refId: 'Anno', queryType: 'annotations', scope: '$scope' } as CopilotQuery,
+          target: DATA_GAPS,
         },
       ],
     },

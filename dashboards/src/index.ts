@@ -1,4 +1,7 @@
-/** Every provisioned dashboard, with the Grafana folder and file it is written to. */
+/**
+ * Every provisioned dashboard, with the Grafana folder and file it is written to: the package's entry
+ * (@copilot-metrics/dashboards), which the ingester's tests check against the catalog and the planner.
+ */
 import type { Dashboard } from '@grafana/schema';
 import agents from './agents';
 import codeGeneration from './code-generation';
@@ -30,3 +33,6 @@ export const DASHBOARDS: ProvisionedDashboard[] = [
   { folder: FOLDER, file: '8-ingestion.json', dashboard: ingestion },
   { folder: FOLDER, file: '9-seats.json', dashboard: seats },
 ];
+
+/** The layout and the plainest panel, whose fixed panel ids the ingester's tests pin down. */
+export { layout, note } from './grafana';

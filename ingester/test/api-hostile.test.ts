@@ -5,6 +5,7 @@
  * with that query's `{error, status: 4xx}`), never a 5xx; afterwards the process still answers
  * correctly and the stored data is unchanged.
  */
+import { DIMENSIONS, groupingsOf } from '@copilot-metrics/contract';
 import type { Scope } from '../src/scopes';
 import { once } from 'node:events';
 import type { Server } from 'node:http';
@@ -14,7 +15,7 @@ import { dayToMs } from '../src/days';
 import type { GitHubClient } from '../src/github/client';
 import { createApp } from '../src/http/app';
 import { createLogger } from '../src/log';
-import { DIMENSIONS, METRICS, groupingsOf } from '../src/query/catalog';
+import { METRICS } from '../src/query/catalog';
 import { VALUE_DIMENSIONS } from '../src/query/dimensionValues';
 import type { JsonObject } from '../src/reports/types';
 import type { SimScope } from '../src/simulator/generate';

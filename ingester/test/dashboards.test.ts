@@ -8,11 +8,11 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ROW_DIMENSIONS, formatsOf, groupingsOf, type Dimension } from '@copilot-metrics/contract';
+import { DASHBOARDS, layout, note } from '@copilot-metrics/dashboards';
 import type { Dashboard, Panel, RowPanel } from '@grafana/schema';
 import { parse } from 'yaml';
-import { layout, note } from '../../dashboards/src/grafana';
-import { DASHBOARDS } from '../../dashboards/src/index';
-import { METRICS, ROW_DIMENSIONS, formatsOf, groupingsOf, type Dimension } from '../src/query/catalog';
+import { METRICS } from '../src/query/catalog';
 
 const ROOT = join(__dirname, '..', '..');
 const JSON_DIR = join(ROOT, 'dashboards', 'json');

@@ -7,11 +7,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { gunzipSync } from 'node:zlib';
+import { groupingsOf } from '@copilot-metrics/contract';
 import { dayToMs } from '../src/days';
 import { createMetrics } from '../src/http/metrics';
 import { createLogger } from '../src/log';
 import { type PrivacyConfig, Pseudonymizer, WITHHELD_LINE } from '../src/privacy';
-import { METRICS, groupingsOf } from '../src/query/catalog';
+import { METRICS } from '../src/query/catalog';
 import { ALL_TABLE_SPECS } from '../src/reports/schema';
 import type { Scope } from '../src/scopes';
 import type { SimulatorServer } from '../src/simulator/server';

@@ -135,12 +135,47 @@ describe('Dockerfiles', () => {
     );
   });
 
+  test('the ingester image builds the contract and ships it where its workspace link points', () => {
+    // The compiled ingester requires @copilot-metrics/contract: node_modules links it to /app/contract,
+    // whose package.json names dist/index.js.
+    expect(JSON.parse(read('ingester/package.json')).dependencies['@copilot-metrics/contract']).toBeDefined();
+    expect(JSON.parse(read('contract/package.json')).main).toBe('dist/index.js');
+    expect(ingester).toMatch(/^COPY contract\/ contract\/$/m);
+    expect(ingester).toMatch(/^RUN npm run build --workspace contract --workspace ingester$/m);
+    const final = ingester.slice(ingester.lastIndexOf('\nFROM '));
+    expect(final).toMatch(/^COPY --from=build \/app\/contract\/dist contract\/dist$/m);
+    expect(final).toMatch(/^COPY contract\/package\.json contract\/$/m);
+    expect(final).toMatch(/^COPY --from=deps \/app\/node_modules node_modules$/m);
+  });
+
+  test('npm ci in every build stage sees every workspace the lockfile names', () => {
+    // npm ci refuses a lockfile whose workspaces it cannot find.
+    const workspaces: string[] = JSON.parse(read('package.json')).workspaces;
+    const missing = Object.entries({ 'ingester/Dockerfile': ingester, 'plugin/Dockerfile': grafana }).flatMap(
+      ([file, text]) =>
+        text
+          .split(/\nFROM /)
+          .filter((stage) => /npm ci/.test(stage))
+          .flatMap((stage) =>
+            workspaces
+              .filter((workspace) => !stage.includes(`COPY ${workspace}/package.json ${workspace}/`))
+              .map((workspace) => `${file}, stage ${stage.split(/\s/)[0]}: ${workspace}/package.json`),
+          ),
+    );
+    expect(missing).toEqual([]);
+  });
+
   test('the Grafana image is the official one at a pinned 13.x, with the plugin built inside', () => {
     expect(stages(grafana)[0]).toMatch(/^node:/);
     expect(stages(grafana).at(-1)).toMatch(/^grafana\/grafana:13\.\d+\.\d+$/);
     const pluginsPath = /GF_PATHS_PLUGINS=(\S+)/.exec(grafana)![1];
     expect(grafana).toContain(`COPY --from=build /app/plugin/dist ${pluginsPath}/${PLUGIN_ID}`);
     expect(grafana).toMatch(/npm run build --workspace plugin/);
+    // webpack bundles the contract from its sources, aliased by tsconfig-paths.js.
+    expect(grafana).toMatch(/^COPY contract\/ contract\/$/m);
+    expect(grafana).toMatch(
+      /^COPY package\.json package-lock\.json tsconfig\.json tsconfig-paths\.js \.\/$/m,
+    );
   });
 
   test('.dockerignore keeps dependencies, outputs and secrets out of the build context', () => {

@@ -2,9 +2,10 @@
  * The query API answers what the simulator generated: every expected number below is computed
  * independently from the simulator's raw records (not from the database).
  */
+import { type Dimension, combinationsOf, formatsOf, groupingsOf } from '@copilot-metrics/contract';
 import { dayToMs, formatDay, isoWeekday } from '../src/days';
 import type { GitHubClient } from '../src/github/client';
-import { type Dimension, METRICS, combinationsOf, formatsOf, groupingsOf } from '../src/query/catalog';
+import { METRICS } from '../src/query/catalog';
 import { QueryEngine } from '../src/query/engine';
 import { queryItemSchema } from '../src/query/requestSchema';
 import type { JsonObject } from '../src/reports/types';

@@ -1,8 +1,8 @@
+import type { Annotation } from '@copilot-metrics/contract';
 import type { AnnotationQuery, DataFrame } from '@grafana/data';
 import { lastValueFrom } from 'rxjs';
 import { INGESTER, aDataSource, aRequest } from '../test/builders';
 import { installBackend, installVariables } from '../test/grafana';
-import type { Annotation } from './api';
 import { annotationsFrame } from './annotations';
 import type { AnnotationsQuery, CopilotQuery } from './types';
 

@@ -4,6 +4,7 @@
  * AnnotationsQuery (queryType `annotations`), so it runs through DataSource.query like any other: the
  * ingester's annotations become one frame, and `processEvents` turns its rows into events.
  */
+import type { Annotation } from '@copilot-metrics/contract';
 import {
   type AnnotationEvent,
   type AnnotationSupport,
@@ -14,7 +15,6 @@ import {
 } from '@grafana/data';
 import { config } from '@grafana/runtime';
 import { of } from 'rxjs';
-import type { Annotation } from './api';
 import { AnnotationQueryEditor } from './components/AnnotationQueryEditor';
 import { type AnnotationsQuery, type CopilotQuery, DEFAULT_ANNOTATION_QUERY } from './types';
 

@@ -3,30 +3,43 @@
  * `<instance url>/ingester/...` is forwarded to the `ingester` route of plugin.json, which adds the
  * API token from secureJsonData. So the token never reaches the browser and CORS does not apply.
  */
+import type {
+  Annotation,
+  AnnotationsResponse,
+  CatalogMetricJSON,
+  QueryResponse as ContractQueryResponse,
+  QueryResult as ContractQueryResult,
+  DimensionValue,
+  DimensionValuesResponse,
+  Health,
+  QueryRequest,
+  SyncStatus,
+} from '@copilot-metrics/contract';
 import type { DataFrameJSON } from '@grafana/data';
 import { getBackendSrv, isFetchError, type BackendSrvRequest } from '@grafana/runtime';
 import { lastValueFrom } from 'rxjs';
 
-//#region The ingester's requests and answers (move to contract/ with the API constants of types.ts)
+//#region The ingester's requests and answers, as the plugin reads them
 
-export interface CatalogMetric {
-  id: string;
-  title: string;
-  family: string;
-  description: string;
-  /** A Grafana unit id. */
-  unit: string;
+/**
+ * A catalog entry as the plugin reads it: the contract's, with the ids kept as plain strings where an
+ * ingester of another version may send ones this plugin does not know (dimensions, formats,
+ * parameters, aggregations), and with `combinations`, `formats` and `parameters` optional, since older
+ * ingesters leave them out (each check then falls back to the groupings, both formats and none).
+ */
+export interface CatalogMetric extends Omit<
+  CatalogMetricJSON,
+  'aggregation' | 'groupBy' | 'combinations' | 'formats' | 'parameters'
+> {
   aggregation: string;
   /** Groupings this metric supports, `none` included; filters are limited to the same dimensions. */
   groupBy: string[];
-  source: string;
   /**
    * Sets of dimensions that can be used together (the grouping plus every filter). Not every pair of
-   * groupings combines: GitHub has no breakdown by language and IDE together, for one. Optional: an
-   * ingester that does not send it leaves that check to the query.
+   * groupings combines: GitHub has no breakdown by language and IDE together, for one.
    */
   combinations?: string[][];
-  /** Formats the metric answers in (lists only as `table`); absent from older ingesters: both. */
+  /** Formats the metric answers in (lists only as `table`). */
   formats?: string[];
   /** Query fields the metric takes besides the common ones, e.g. `seatActiveDays`. */
   parameters?: string[];
@@ -37,76 +50,12 @@ export interface Catalog {
   dimensions: Array<{ id: string; description: string }>;
 }
 
-export interface DimensionValue {
-  value: string;
-  label: string;
-}
-
 /** Narrows GET /api/v1/dimensions/:dimension/values; `from` and `to` are days (`YYYY-MM-DD`). */
 export type DimensionValuesOptions = { scope?: string; from?: string; to?: string; search?: string };
 
-/** One query of POST /api/v1/query. The schema is strict: no other keys are accepted. */
-export interface QueryItem {
-  refId: string;
-  scope?: string;
-  metric: string;
-  groupBy?: string;
-  filters?: Record<string, string[]>;
-  interval?: string;
-  format?: string;
-  limit?: number;
-  others?: boolean;
-  seatActiveDays?: number;
-}
-
-export interface QueryRequest {
-  range: { from: string | number; to: string | number };
-  queries: QueryItem[];
-}
-
-export type QueryResult = { frames: DataFrameJSON[] } | { error: string; status: number };
-
-export interface QueryResponse {
-  results: Record<string, QueryResult>;
-}
-
-export interface Health {
-  status: 'ok' | 'degraded' | 'unavailable';
-  database: { ok: boolean; schemaVersion?: number; error?: string };
-  lastSync: { status: string; finishedAt: string | null; ageSeconds: number | null } | null;
-  scopes: Array<{ scope: string; latestDay: string | null }>;
-}
-
-export interface ReportCoverage {
-  report: string;
-  firstDay: string | null;
-  lastDay: string | null;
-  okDays: number;
-  failed: Array<{ day: string; attempts: number; error: string | null }>;
-  gaps: Array<{ from: string; to: string; days: number }>;
-}
-
-export interface SyncStatus {
-  running: boolean;
-  scopes: Array<{ scope: string; expected: { from: string; to: string }; reports: ReportCoverage[] }>;
-  lastRun: {
-    status: string;
-    startedAt: string;
-    finishedAt: string | null;
-    failed: number;
-    error: string | null;
-  } | null;
-}
-
-export interface Annotation {
-  time: number;
-  timeEnd: number;
-  title: string;
-  text: string;
-  tags: string[];
-  scope: string;
-  report: string;
-}
+/** The answer to POST /api/v1/query, with its frames read as @grafana/data's DataFrameJSON (the same JSON). */
+export type QueryResponse = ContractQueryResponse<DataFrameJSON>;
+export type QueryResult = ContractQueryResult<DataFrameJSON>;
 
 //#endregion
 
@@ -143,7 +92,7 @@ export class IngesterApi {
   }
 
   async dimensionValues(dimension: string, options: DimensionValuesOptions = {}): Promise<DimensionValue[]> {
-    const answer = await this.request<{ values: DimensionValue[] }>({
+    const answer = await this.request<DimensionValuesResponse>({
       url: `/api/v1/dimensions/${encodeURIComponent(dimension)}/values${queryString(options)}`,
     });
     return answer.values;
@@ -158,7 +107,7 @@ export class IngesterApi {
     options: { scope?: string; from: number; to: number },
     requestId?: string,
   ): Promise<Annotation[]> {
-    const answer = await this.request<{ annotations: Annotation[] }>({
+    const answer = await this.request<AnnotationsResponse>({
       url: `/api/v1/annotations${queryString({ ...options, from: String(options.from), to: String(options.to) })}`,
       requestId,
     });

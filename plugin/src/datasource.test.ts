@@ -1,7 +1,7 @@
+import type { QueryRequest } from '@copilot-metrics/contract';
 import { CoreApp, type DataFrame } from '@grafana/data';
 import { INGESTER, aDataSource, aQuery, aRequest, aSeriesFrame } from '../test/builders';
 import { type Answer, type Call, installBackend, installVariables } from '../test/grafana';
-import type { QueryRequest } from './api';
 
 /** The ingester answering POST /api/v1/query with `results`. */
 const ingesterAnswering = (results: Record<string, unknown>) =>

@@ -2,6 +2,7 @@
  * The data source Grafana talks to: each method below implements one of DataSourceApi's, and hands
  * the work to the module that owns it (queryItem, annotations, variables, diagnosis, api).
  */
+import type { DimensionValue, QueryItemInput } from '@copilot-metrics/contract';
 import {
   type CoreApp,
   type DataFrame,
@@ -14,14 +15,7 @@ import {
   type TestDataSourceResponse,
   dataFrameFromJSON,
 } from '@grafana/data';
-import {
-  type Catalog,
-  type DimensionValue,
-  type DimensionValuesOptions,
-  IngesterApi,
-  IngesterError,
-  type QueryItem,
-} from './api';
+import { type Catalog, type DimensionValuesOptions, IngesterApi, IngesterError } from './api';
 import { annotationsFrame, copilotAnnotations } from './annotations';
 import type { EditorDataSource } from './components/editor';
 import { describeFailure, testIngester } from './diagnosis';
@@ -91,7 +85,7 @@ export class DataSource
   override async query(request: DataQueryRequest<CopilotQuery>): Promise<DataQueryResponse> {
     const targets = request.targets.filter((target) => this.filterQuery(target));
     const errors: DataQueryError[] = [];
-    const items: QueryItem[] = [];
+    const items: QueryItemInput[] = [];
     for (const target of targets.filter(isMetricsQuery)) {
       try {
         items.push(this.toQueryItem(target, request.scopedVars));
@@ -114,7 +108,7 @@ export class DataSource
   }
 
   /** The query as the ingester's strict schema wants it, a query without a scope reading the default one. */
-  toQueryItem(query: MetricsQuery, scopedVars?: ScopedVars): QueryItem {
+  toQueryItem(query: MetricsQuery, scopedVars?: ScopedVars): QueryItemInput {
     return toQueryItem(query, scopedVars, this.defaultScope);
   }
 
@@ -134,7 +128,7 @@ export class DataSource
   }
 
   private async runMetrics(
-    items: QueryItem[],
+    items: QueryItemInput[],
     request: DataQueryRequest<CopilotQuery>,
     errors: DataQueryError[],
   ): Promise<DataFrame[]> {

@@ -2,8 +2,9 @@
  * What is wrong with the connection to the ingester, phrased as what to fix: the "Save & test"
  * diagnosis, and the panel error of a request that failed.
  */
+import type { Health, SyncStatus } from '@copilot-metrics/contract';
 import type { TestDataSourceResponse } from '@grafana/data';
-import { type Health, type IngesterApi, IngesterError, type SyncStatus } from './api';
+import { type IngesterApi, IngesterError } from './api';
 
 /**
  * "Save & test", through the same proxy route as the queries: is the ingester reachable, is the token

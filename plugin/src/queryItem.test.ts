@@ -1,9 +1,9 @@
 /** A metrics query → the ingester's QueryItem, without a data source: the checks are pure functions. */
+import { LIMIT, SEAT_ACTIVE_DAYS } from '@copilot-metrics/contract';
 import { aQuery } from '../test/builders';
 import { installVariables } from '../test/grafana';
 import { isWholeNumberIn, toQueryItem } from './queryItem';
 import { InvalidQueryError } from './templating';
-import { LIMIT_RANGE, SEAT_ACTIVE_DAYS_RANGE } from './types';
 
 beforeEach(() => installVariables({ top: '10', days: '90' }));
 
@@ -15,7 +15,7 @@ test.each([
   [2.5, false],
   [Number.NaN, false],
 ])('%p is a whole number within the limit range (1 to 1000): %p', (limit, ok) => {
-  expect(isWholeNumberIn(limit, LIMIT_RANGE)).toBe(ok);
+  expect(isWholeNumberIn(limit, LIMIT)).toBe(ok);
 });
 
 test('a number stored as such and one given by a variable make the same item', () => {
@@ -37,11 +37,9 @@ test('the limit and the seat activity window answer the same check, each with it
     return undefined;
   };
 
-  expect(refusal({ limit: LIMIT_RANGE.max })).toBeUndefined();
-  expect(refusal({ limit: LIMIT_RANGE.max + 1 })).toBe(
-    'limit must be a whole number from 1 to 1000 (got "1001")',
-  );
-  expect(refusal({ seatActiveDays: SEAT_ACTIVE_DAYS_RANGE.max })).toBeUndefined();
+  expect(refusal({ limit: LIMIT.max })).toBeUndefined();
+  expect(refusal({ limit: LIMIT.max + 1 })).toBe('limit must be a whole number from 1 to 1000 (got "1001")');
+  expect(refusal({ seatActiveDays: SEAT_ACTIVE_DAYS.max })).toBeUndefined();
   expect(refusal({ seatActiveDays: '1.5' })).toBe(
     'seat active days must be a whole number from 1 to 365 (got "1.5")',
   );

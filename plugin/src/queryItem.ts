@@ -3,10 +3,10 @@
  * checked, no extra keys. A value checked here is reported on its own query, so the panel's other
  * queries still run; a value sent unchecked would fail the whole request.
  */
+import { FORMATS, INTERVALS, LIMIT, type QueryItemInput, SEAT_ACTIVE_DAYS } from '@copilot-metrics/contract';
 import type { ScopedVars } from '@grafana/data';
-import type { QueryItem } from './api';
 import { InvalidQueryError, interpolateFilters, interpolateOne } from './templating';
-import { FORMATS, INTERVALS, LIMIT_RANGE, type MetricsQuery, SEAT_ACTIVE_DAYS_RANGE } from './types';
+import type { MetricsQuery } from './types';
 
 /** Whether a number is whole and within one of the API's ranges; the editor checks typed numbers with it too. */
 export function isWholeNumberIn(value: number, range: { min: number; max: number }): boolean {
@@ -14,7 +14,11 @@ export function isWholeNumberIn(value: number, range: { min: number; max: number
 }
 
 /** @param defaultScope the data source's, for a query that leaves its scope empty. */
-export function toQueryItem(query: MetricsQuery, scopedVars?: ScopedVars, defaultScope?: string): QueryItem {
+export function toQueryItem(
+  query: MetricsQuery,
+  scopedVars?: ScopedVars,
+  defaultScope?: string,
+): QueryItemInput {
   const one = (field: string, value: string | number | undefined) =>
     interpolateOne(field, value === undefined ? undefined : String(value), scopedVars);
   const metric = one('metric', query.metric);
@@ -26,11 +30,11 @@ export function toQueryItem(query: MetricsQuery, scopedVars?: ScopedVars, defaul
     INTERVALS.join(', '),
   );
   const format = oneOf('format', one('format', query.format) ?? 'time_series', FORMATS, FORMATS.join(' or '));
-  const limit = wholeNumber('limit', one('limit', query.limit), LIMIT_RANGE);
+  const limit = wholeNumber('limit', one('limit', query.limit), LIMIT);
   const seatActiveDays = wholeNumber(
     'seat active days',
     one('seat active days', query.seatActiveDays),
-    SEAT_ACTIVE_DAYS_RANGE,
+    SEAT_ACTIVE_DAYS,
   );
   const scope = one('scope', query.scope) ?? defaultScope;
   const groupBy = one('group by', query.groupBy) ?? 'none';
@@ -50,9 +54,10 @@ export function toQueryItem(query: MetricsQuery, scopedVars?: ScopedVars, defaul
 }
 
 /** @param listed the allowed values as the message names them. */
-function oneOf(field: string, text: string, allowed: readonly string[], listed: string): string {
-  if (!allowed.includes(text)) throw new InvalidQueryError(`${field} must be ${listed} (got "${text}")`);
-  return text;
+function oneOf<T extends string>(field: string, text: string, allowed: readonly T[], listed: string): T {
+  if (!(allowed as readonly string[]).includes(text))
+    throw new InvalidQueryError(`${field} must be ${listed} (got "${text}")`);
+  return text as T;
 }
 
 function wholeNumber(

@@ -3,9 +3,10 @@
  * before the query leaves Grafana. Multi-value variables become lists in filters, and are refused in
  * fields that take one value (a query reads one scope and one metric).
  */
+import { ALL_VALUES } from '@copilot-metrics/contract';
 import type { ScopedVars } from '@grafana/data';
 import { getTemplateSrv } from '@grafana/runtime';
-import { ALL_VALUES, type CopilotQuery, isAnnotationsQuery } from './types';
+import { type CopilotQuery, isAnnotationsQuery } from './types';
 
 /** Joins the values of a multi-value variable; no real value contains it, so splitting is exact. */
 const SEPARATOR = '\u001f';

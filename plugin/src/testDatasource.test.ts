@@ -1,6 +1,14 @@
 /** "Save & test": each outcome tells the user what to fix. */
-import type { SyncStatus } from './api';
-import { INGESTER, aDataSource, aHealth, aScopeStatus, aSyncStatus } from '../test/builders';
+import type { SyncStatus } from '@copilot-metrics/contract';
+import {
+  INGESTER,
+  aDataSource,
+  aHealth,
+  aLastRun,
+  aReportCoverage,
+  aScopeStatus,
+  aSyncStatus,
+} from '../test/builders';
 import { type Answer, installBackend } from '../test/grafana';
 
 /** The ingester as seen through the proxy: health and sync status answers, by path. */
@@ -133,13 +141,11 @@ test('no data after a failed sync quotes the failure and points at the ingester�
   ingester({
     status: aSyncStatus({
       scopes: [aScopeStatus('organization:no-such-org', { lastDay: null })],
-      lastRun: {
+      lastRun: aLastRun({
         status: 'failed',
-        startedAt: '',
-        finishedAt: '',
         failed: 4,
         error: '4 report(s) failed; first: GitHub answered 404',
-      },
+      }),
     }),
   });
 
@@ -162,13 +168,7 @@ test('GitHub’s “Copilot usage metrics” policy being disabled is named, wit
           failed: [{ day: '2026-11-26', error: POLICY_403 }],
         }),
       ],
-      lastRun: {
-        status: 'failed',
-        startedAt: '',
-        finishedAt: '',
-        failed: 1,
-        error: `1 report(s) failed; first: ${POLICY_403}`,
-      },
+      lastRun: aLastRun({ status: 'failed', failed: 1, error: `1 report(s) failed; first: ${POLICY_403}` }),
     }),
   });
 
@@ -208,14 +208,9 @@ test('seats GitHub refuses are a warning about the seats permission, not about t
   const scope = aScopeStatus('organization:octodemo-web');
   const SEATS_403 =
     'GitHub refused the Copilot seats of organization:octodemo-web (page 1) (403). Only organization owners can list Copilot seats: the token needs the manage_billing:copilot or read:org scope.';
-  scope.reports.push({
-    report: 'seats',
-    firstDay: null,
-    lastDay: null,
-    okDays: 0,
-    failed: [{ day: '2026-11-28', attempts: 1, error: SEATS_403 }],
-    gaps: [],
-  });
+  scope.reports.push(
+    aReportCoverage('seats', { lastDay: null, failed: [{ day: '2026-11-28', error: SEATS_403 }] }),
+  );
   ingester({ status: aSyncStatus({ scopes: [scope] }) });
 
   const result = await aDataSource().testDatasource();
@@ -236,13 +231,11 @@ test('data with some failed days is a warning that counts them', async () => {
           failed: [{ day: '2026-11-20', error: 'GitHub answered 502' }],
         }),
       ],
-      lastRun: {
+      lastRun: aLastRun({
         status: 'failed',
-        startedAt: '',
-        finishedAt: '',
         failed: 1,
         error: '1 report(s) failed; first: GitHub answered 502',
-      },
+      }),
     }),
   });
 

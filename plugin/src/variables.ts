@@ -3,6 +3,7 @@
  * dimensions endpoint, within the dashboard's time range. Implemented as its own small class with its
  * own editor, because a variable asks for something different from a panel query.
  */
+import type { DimensionValue } from '@copilot-metrics/contract';
 import {
   CustomVariableSupport,
   type DataQueryRequest,
@@ -12,7 +13,6 @@ import {
   createDataFrame,
 } from '@grafana/data';
 import { from, map, type Observable } from 'rxjs';
-import type { DimensionValue } from './api';
 import type { EditorDataSource } from './components/editor';
 import { VariableQueryEditor } from './components/VariableQueryEditor';
 import { interpolateOne } from './templating';

@@ -7,10 +7,17 @@
 import { Buffer } from 'node:buffer';
 import { once } from 'node:events';
 import { type ServerResponse, createServer } from 'node:http';
+import {
+  type Dimension,
+  type FrameJSON,
+  METRIC_INFO,
+  type Notice,
+  type QueryItemInput,
+  type QueryRequest,
+} from '@copilot-metrics/contract';
 import { parseDay } from '../../ingester/src/days';
-import { type Dimension, METRICS } from '../../ingester/src/query/catalog';
-import { type FrameJSON, type Notice, buildFrames, unavailableFrame } from '../../ingester/src/query/frames';
-import type { QueryItem, QueryRequest, QueryResponse, QueryResult } from '../src/api';
+import { buildFrames, unavailableFrame } from '../../ingester/src/query/frames';
+import type { QueryResponse, QueryResult } from '../src/api';
 
 /** The reason this stand-in gives; the ingester words its own. */
 export const NOT_KEPT =
@@ -26,8 +33,8 @@ const PER_PERSON_DIMENSIONS = ['team', 'user'];
  * grouped or filtered by person or team, and distinct people counted over a week or a month or split
  * by IDE, language, ...
  */
-export function needsPerPersonRows(query: QueryItem): boolean {
-  const metric = METRICS.get(query.metric);
+export function needsPerPersonRows(query: QueryItemInput): boolean {
+  const metric = METRIC_INFO.get(query.metric);
   const groupBy = query.groupBy ?? 'none';
   const dimensions = [groupBy, ...Object.keys(query.filters ?? {})];
   return (
@@ -46,8 +53,8 @@ export interface AggregateIngester {
   stop(): Promise<void>;
 }
 
-function answer(query: QueryItem, from: number, figures: AggregateIngester['figures']): QueryResult {
-  const metric = METRICS.get(query.metric);
+function answer(query: QueryItemInput, from: number, figures: AggregateIngester['figures']): QueryResult {
+  const metric = METRIC_INFO.get(query.metric);
   if (!metric) return { error: `unknown metric "${query.metric}"`, status: 400 };
   if (needsPerPersonRows(query)) {
     const frame = unavailableFrame({

@@ -1,4 +1,5 @@
 /** Small builders for the tests: each returns a valid default that a test overrides where it matters. */
+import type { Health, ReportCoverage, ScopeCoverage, SyncKind, SyncStatus } from '@copilot-metrics/contract';
 import {
   type DataFrameJSON,
   type DataQueryRequest,
@@ -6,7 +7,7 @@ import {
   type ScopedVars,
   dateTime,
 } from '@grafana/data';
-import type { Catalog, CatalogMetric, SyncStatus } from '../src/api';
+import type { Catalog, CatalogMetric } from '../src/api';
 import { DataSource } from '../src/datasource';
 import type { CopilotDataSourceOptions, MetricsQuery } from '../src/types';
 
@@ -136,25 +137,54 @@ export function aSeriesFrame(options: {
   } as DataFrameJSON;
 }
 
-type ScopeStatus = SyncStatus['scopes'][number];
+/** One report of a scope in /api/v1/sync/status, synced from 2026-11-01 up to `lastDay`. */
+export function aReportCoverage(
+  report: SyncKind,
+  options: { lastDay?: string | null; failed?: Array<{ day: string; error: string }> } = {},
+): ReportCoverage {
+  const lastDay = options.lastDay === undefined ? '2026-11-26' : options.lastDay;
+  return {
+    report,
+    firstDay: lastDay ? '2026-11-01' : null,
+    lastDay,
+    okDays: lastDay ? 26 : 0,
+    noDataDays: 0,
+    records: lastDay ? 26 : 0,
+    malformedLines: 0,
+    failed: (options.failed ?? []).map((f) => ({ ...f, attempts: 3, status: null })),
+    gaps: [],
+    lastFetchedAt: lastDay ? '2026-11-28T06:17:30.000Z' : null,
+  };
+}
 
-/** A scope in /api/v1/sync/status; `lastDay` null means nothing synced yet. */
+/** A scope in /api/v1/sync/status; `lastDay` null means nothing synced yet, `failed` are aggregate days. */
 export function aScopeStatus(
   scope: string,
   options: { lastDay?: string | null; failed?: Array<{ day: string; error: string }> } = {},
-): ScopeStatus {
-  const lastDay = options.lastDay === undefined ? '2026-11-26' : options.lastDay;
+): ScopeCoverage {
   return {
     scope,
     expected: { from: '2026-11-01', to: '2026-11-26' },
-    reports: ['aggregate', 'users'].map((report) => ({
-      report,
-      firstDay: lastDay ? '2026-11-01' : null,
-      lastDay,
-      okDays: lastDay ? 26 : 0,
-      failed: report === 'aggregate' ? (options.failed ?? []).map((f) => ({ ...f, attempts: 3 })) : [],
-      gaps: [],
-    })),
+    reports: [aReportCoverage('aggregate', options), aReportCoverage('users', { lastDay: options.lastDay })],
+  };
+}
+
+/** The last sync run of /api/v1/sync/status: by default one that went well. */
+export function aLastRun(overrides: Partial<NonNullable<SyncStatus['lastRun']>> = {}): SyncStatus['lastRun'] {
+  return {
+    id: 7,
+    trigger: 'schedule',
+    status: 'ok',
+    startedAt: '2026-11-28T06:17:00.000Z',
+    finishedAt: '2026-11-28T06:18:00.000Z',
+    durationMs: 60_000,
+    planned: 8,
+    ok: 8,
+    noData: 0,
+    failed: 0,
+    records: 208,
+    error: null,
+    ...overrides,
   };
 }
 
@@ -162,18 +192,13 @@ export function aSyncStatus(overrides: Partial<SyncStatus> = {}): SyncStatus {
   return {
     running: false,
     scopes: [aScopeStatus('organization:octodemo-web')],
-    lastRun: {
-      status: 'ok',
-      startedAt: '2026-11-28T06:17:00.000Z',
-      finishedAt: '2026-11-28T06:18:00.000Z',
-      failed: 0,
-      error: null,
-    },
+    unknownKeys: [],
+    lastRun: aLastRun(),
     ...overrides,
   };
 }
 
-export const aHealth = () => ({
+export const aHealth = (): Health => ({
   status: 'ok',
   database: { ok: true, schemaVersion: 3 },
   lastSync: { status: 'ok', finishedAt: '2026-11-28T06:18:00.000Z', ageSeconds: 60 },

@@ -2,9 +2,10 @@
  * The plugin's real DataSource against a real ingester serving simulator data, through a stand-in for
  * Grafana's data source proxy. Every expectation is the ingester's own answer, fetched directly.
  */
+import type { Annotation, QueryItemInput, SyncStatus } from '@copilot-metrics/contract';
 import { type DataFrame, type DataFrameJSON, type DataQueryRequest } from '@grafana/data';
 import { lastValueFrom } from 'rxjs';
-import type { Annotation, QueryItem, QueryResponse, SyncStatus } from '../src/api';
+import type { QueryResponse } from '../src/api';
 import type { DataSource } from '../src/datasource';
 import type { CopilotQuery, CopilotVariableQuery } from '../src/types';
 import { CopilotVariableSupport } from '../src/variables';
@@ -40,7 +41,7 @@ const request = (targets: CopilotQuery[]): DataQueryRequest<CopilotQuery> =>
   aRequest(targets, { from: RANGE.from, to: RANGE.to });
 
 /** The ingester's own answer to the same queries. */
-const direct = (queries: QueryItem[]) =>
+const direct = (queries: QueryItemInput[]) =>
   ingester.api<QueryResponse>('/api/v1/query', { range: RANGE, queries });
 
 const fieldsOfJson = (frame: DataFrameJSON) =>

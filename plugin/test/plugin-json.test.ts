@@ -4,6 +4,7 @@
  * metadata reference generated from it) that apply to a frontend data source. The rules are restated
  * below rather than downloaded: tests run without network.
  */
+import { PLUGIN_ID } from '@copilot-metrics/contract';
 import Ajv from 'ajv';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -175,6 +176,10 @@ describe('src/plugin.json', () => {
     // Frontend only: no backend, so no alerting (Grafana refuses alert rules on frontend data sources).
     expect(source).not.toHaveProperty('backend');
     expect(source).not.toHaveProperty('alerting');
+  });
+
+  test('has the id the contract gives the dashboards and provisioning', () => {
+    expect(source.id).toBe(PLUGIN_ID);
   });
 
   test('reaches the ingester through one proxy route that adds the token from secureJsonData', () => {

@@ -7,6 +7,7 @@
  * notice, never an error; a panel left without figures must say why rather than a bare "No data"; and
  * a single withheld figure must stay blank.
  */
+import type { QueryItemInput } from '@copilot-metrics/contract';
 import {
   type DataFrame,
   type DataFrameJSON,
@@ -23,7 +24,7 @@ import {
 } from '@grafana/data';
 import type { Panel, RowPanel } from '@grafana/schema';
 import { lastValueFrom } from 'rxjs';
-import type { QueryItem, QueryResponse } from '../src/api';
+import type { QueryResponse } from '../src/api';
 import type { DataSource } from '../src/datasource';
 import plugin from '../src/plugin.json';
 import { type CopilotQuery, isMetricsQuery } from '../src/types';
@@ -62,14 +63,14 @@ const framesOf = (frames: DataFrame[], refId: string) => frames.filter((frame) =
 
 describe('the data source', () => {
   test('answers a query the privacy mode does not answer with the ingester’s frame and notice, not an error', async () => {
-    const topPeople: QueryItem = {
+    const topPeople = {
       refId: 'B',
       scope: SCOPE,
       metric: 'user_initiated_interaction_count',
       groupBy: 'user',
       format: 'table',
       limit: 15,
-    };
+    } satisfies QueryItemInput;
     const expected = await ingester.query({
       range: RANGE,
       queries: [{ refId: 'A', scope: SCOPE, metric: 'daily_active_users' }, topPeople],
@@ -232,7 +233,7 @@ const SELECTED = {
 async function panelsExplainThemselves(
   ds: DataSource,
   range: { from: string; to: string },
-  withheldBy: (queries: QueryItem[]) => Promise<Map<string, string>>,
+  withheldBy: (queries: QueryItemInput[]) => Promise<Map<string, string>>,
 ): Promise<{ problems: string[]; explained: number }> {
   const problems: string[] = [];
   let explained = 0;

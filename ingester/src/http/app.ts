@@ -2,16 +2,22 @@
  * The HTTP surface: the query API Grafana's data source proxy calls, health for orchestrators,
  * and Prometheus metrics. Every error is JSON `{"error": "..."}`; nothing a client sends reaches a 500.
  */
+import {
+  type AnnotationsResponse,
+  catalogJSON,
+  type DimensionValuesResponse,
+  MAX_RANGE_DAYS,
+  type QueryResponse,
+  type QueryResult,
+  type SyncStatus,
+} from '@copilot-metrics/contract';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Registry } from 'prom-client';
 import { dayOf, parseDay } from '../days';
 import type { Logger } from '../log';
-import { catalogJSON } from '../query/catalog/wire';
 import { dimensionValues } from '../query/dimensionValues';
 import { QueryEngine } from '../query/engine';
 import { QueryError } from '../query/errors';
-import type { FrameJSON } from '../query/frames';
-import { MAX_RANGE_DAYS } from '../query/request';
 import { describeIssues, queryItemSchema, queryRequestSchema } from '../query/requestSchema';
 import { annotations } from '../query/annotations';
 import type { PrivacyConfig } from '../privacy';
@@ -42,8 +48,6 @@ export interface ApiOptions {
 
 /** Request bodies above this are refused with 413: a query batch is a few kilobytes. */
 export const BODY_LIMIT = '256kb';
-
-type ResultEntry = { frames: FrameJSON[] } | { error: string; status: number };
 
 export function createApp(options: ApiOptions): express.Express {
   const { db, logger } = options;
@@ -103,7 +107,7 @@ export function createApp(options: ApiOptions): express.Express {
       toDay: dayOf(new Date(parsed.data.range.to)),
     };
     // No prototype: a refId of "__proto__" must become a key of the answer, not replace its prototype.
-    const results: Record<string, ResultEntry> = Object.create(null);
+    const results: Record<string, QueryResult> = Object.create(null);
     const labels = new Map<string, string>();
     const refIds = parsed.data.queries
       .map((raw) => (raw as { refId?: unknown })?.refId)
@@ -146,7 +150,7 @@ export function createApp(options: ApiOptions): express.Express {
         }
       }
     }
-    res.json({ results });
+    res.json({ results } satisfies QueryResponse);
   });
 
   api.get('/dimensions/:dimension/values', (req, res) => {
@@ -169,7 +173,7 @@ export function createApp(options: ApiOptions): express.Express {
         toDay: day('to') ?? 1e7,
         search: text('search')?.slice(0, 200),
       }),
-    });
+    } satisfies DimensionValuesResponse);
   });
 
   api.get('/annotations', (req, res) => {
@@ -206,14 +210,14 @@ export function createApp(options: ApiOptions): express.Express {
         backfillDays: options.backfillDays,
         refetchDays: options.refetchDays ?? 3,
       }),
-    });
+    } satisfies AnnotationsResponse);
   });
 
   api.get('/sync/status', (_req, res) => {
     res.json({
       running: options.sync?.isRunning ?? false,
       ...coverage(db, { scopes: options.scopes, today: dayOf(now()), backfillDays: options.backfillDays }),
-    });
+    } satisfies SyncStatus);
   });
 
   api.use((_req, res) => {

@@ -1,15 +1,9 @@
+import type { Health } from '@copilot-metrics/contract';
 import { formatDay } from '../days';
 import type { DB } from '../store/db';
 
-export interface HealthReport {
-  status: 'ok' | 'degraded' | 'unavailable';
-  database: { ok: boolean; schemaVersion?: number; error?: string };
-  lastSync: { status: string; finishedAt: string | null; ageSeconds: number | null } | null;
-  scopes: { scope: string; latestDay: string | null }[];
-}
-
 /** Liveness and readiness: the database answers, how old the last sync is, the latest day per scope. No user data. */
-export function health(db: DB, now: Date): HealthReport {
+export function health(db: DB, now: Date): Health {
   try {
     const schemaVersion = db.pragma('user_version', { simple: true }) as number;
     const run = db

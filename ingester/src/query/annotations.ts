@@ -2,6 +2,7 @@
  * Annotation events for time-series panels: days with no report, failed syncs, and days GitHub may
  * still change. Built from the sync's own status rows, so they show exactly what the store holds.
  */
+import type { Annotation } from '@copilot-metrics/contract';
 import { type DayNumber, dayToMs, formatDay } from '../days';
 import type { SyncKind } from '../reports/types';
 import { endpointLabel } from '../reports/types';
@@ -9,16 +10,6 @@ import { type Scope, scopeKey } from '../scopes';
 import { spans } from '../store/coverage';
 import type { DB } from '../store/db';
 import { firstSyncDay, latestAvailableDay } from '../availability';
-
-export interface Annotation {
-  time: number;
-  timeEnd: number;
-  title: string;
-  text: string;
-  tags: string[];
-  scope: string;
-  report: string;
-}
 
 const endOf = (day: DayNumber) => dayToMs(day) + 86_399_999;
 

@@ -1,8 +1,8 @@
 /** Values of a dimension, for template variables and filter pickers: GET /api/v1/dimensions/{d}/values. */
+import { type Dimension, DIMENSIONS } from '@copilot-metrics/contract';
 import { monthStart } from '../days';
 import type { DB } from '../store/db';
 import { scopeKey } from '../scopes';
-import { DIMENSIONS, type Dimension } from './catalog/dimensions';
 import { QueryError } from './errors';
 import { storedMonths } from './execute/userMonth';
 

@@ -3,10 +3,10 @@
  *   request → plan (plan/) → privacy (privacy/) → SQL and rows (execute/) → labels → frames.
  * This class only wires the stages together; each stage is its own module.
  */
+import type { FrameJSON, MetricInfo, QueryItem } from '@copilot-metrics/contract';
 import { PRIVACY_OFF, type PrivacyConfig } from '../privacy';
 import type { Scope } from '../scopes';
 import type { DB } from '../store/db';
-import type { MetricInfo } from './catalog/metric';
 import { Aggregator } from './execute/aggregate';
 import { isRanking, rankGroups } from './execute/ranking';
 import { reportedBuckets } from './execute/reported';
@@ -14,7 +14,7 @@ import { othersTotal } from './execute/others';
 import { SeatQueries } from './execute/seats';
 import { timeSeries } from './execute/series';
 import { type SharedTotals, shareTotals } from './execute/sharedTotals';
-import { type Figures, type FrameJSON, buildFrames, unavailableFrame } from './frames';
+import { type Figures, buildFrames, unavailableFrame } from './frames';
 import { Labels } from './labels';
 import { planMeta, planNotices } from './notices';
 import { checkQuery, metricOf, planQuery, planSeats } from './plan/planner';
@@ -22,7 +22,6 @@ import { StoredIds } from './plan/storedIds';
 import type { DayRange, Plan, ResolvedScope } from './plan/types';
 import { SEATS_UNAVAILABLE, refusal } from './privacy/refusals';
 import { type GroupSizeReader, smallGroupGuard } from './privacy/smallGroups';
-import type { QueryItem } from './request';
 
 export class QueryEngine {
   private readonly ids: StoredIds;

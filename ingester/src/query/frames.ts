@@ -1,32 +1,10 @@
 /**
  * Rows → Grafana data frames, in the DataFrameJSON shape that `dataFrameFromJSON` (@grafana/data)
- * reads: a schema (fields with type, labels and config) and columnar values. Times are epoch ms.
+ * reads (the contract's FrameJSON): a schema (fields with type, labels and config) and columnar values.
+ * Times are epoch ms.
  */
+import type { Dimension, FieldJSON, FrameJSON, MetricInfo, Notice } from '@copilot-metrics/contract';
 import { dayToMs } from '../days';
-import type { Dimension } from './catalog/dimensions';
-import type { MetricInfo } from './catalog/metric';
-
-export interface Notice {
-  severity: 'info' | 'warning' | 'error';
-  text: string;
-}
-
-export interface FieldJSON {
-  name: string;
-  type: 'time' | 'number' | 'string';
-  labels?: Record<string, string>;
-  config?: Record<string, unknown>;
-}
-
-export interface FrameJSON {
-  schema: {
-    refId: string;
-    name?: string;
-    meta?: Record<string, unknown>;
-    fields: FieldJSON[];
-  };
-  data: { values: unknown[][] };
-}
 
 export interface SeriesPoint {
   day: number;

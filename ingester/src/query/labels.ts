@@ -3,8 +3,8 @@
  * dictionary values, looked up by id. A request shares one cache, so a panel of several per-user
  * tables looks each login up once.
  */
+import type { Dimension } from '@copilot-metrics/contract';
 import type { DB } from '../store/db';
-import type { Dimension } from './catalog/dimensions';
 import { OTHERS } from './execute/rows';
 
 export class Labels {

@@ -2,9 +2,8 @@
  * What an answer says about how it was computed: the frame's `meta.custom` (scope, report, table,
  * aggregation) and the info notices Grafana shows under the panel (caveats of the figures read).
  */
-import type { Notice } from './frames';
+import type { Notice, QueryItem } from '@copilot-metrics/contract';
 import type { Plan } from './plan/types';
-import type { QueryItem } from './request';
 
 export function planMeta(plan: Plan, query: QueryItem): Record<string, unknown> {
   const report = plan.repoRows

@@ -1,8 +1,9 @@
-/** The /api/v1/query request: validated strictly, so a typo is an error rather than a silent default. */
-import { z } from 'zod';
-import { parseDay } from '../days';
-import { DIMENSIONS } from './catalog/dimensions';
+/**
+ * The /api/v1/query request: validated strictly, so a typo is an error rather than a silent default.
+ * The bounds are the contract's (@copilot-metrics/contract, request.ts), which the plugin checks too.
+ */
 import {
+  DIMENSIONS,
   FORMATS,
   INTERVALS,
   LIMIT,
@@ -10,10 +11,11 @@ import {
   MAX_QUERIES,
   MAX_RANGE_DAYS,
   type QueryItem,
+  type QueryItemInput,
   SEAT_ACTIVE_DAYS,
-} from './request';
-
-export type { QueryItem } from './request';
+} from '@copilot-metrics/contract';
+import { z } from 'zod';
+import { parseDay } from '../days';
 
 const FILTER_DIMENSIONS = DIMENSIONS.filter((d) => d !== 'none');
 
@@ -35,7 +37,7 @@ export const queryItemSchema = z
     others: z.boolean().default(false),
     seatActiveDays: z.number().int().min(SEAT_ACTIVE_DAYS.min).max(SEAT_ACTIVE_DAYS.max).optional(),
   })
-  .strict() satisfies z.ZodType<QueryItem>;
+  .strict() satisfies z.ZodType<QueryItem, QueryItemInput>;
 
 const instant = z.union([z.string().max(40), z.number()]).transform((value, ctx) => {
   const ms = typeof value === 'number' ? value : Date.parse(value);

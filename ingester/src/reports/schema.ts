@@ -4,7 +4,15 @@
  * that adding a field GitHub ships is one line here plus one column in a migration.
  *
  * Field meanings follow GitHub's "Copilot usage metrics" reference; see docs/FIELDS in the README.
+ * The field lists the catalog names metrics after (customization kinds, adoption-phase averages, pull
+ * request counters, review stage times) are the contract's: one list each, for the columns and the metrics.
  */
+import {
+  ADOPTION_PHASE_AVERAGES,
+  CUSTOMIZATION_KINDS,
+  PULL_REQUEST_COUNTERS,
+  REVIEW_STAGE_MINUTES,
+} from '@copilot-metrics/contract';
 
 export type DictKind =
   | 'ide'
@@ -132,8 +140,6 @@ export const USED_FLAGS = [
   'used_vscode_agent',
 ] as const;
 
-export const CUSTOMIZATION_KINDS = ['skill', 'custom_agent', 'mcp', 'slash_cmd', 'plugin'] as const;
-
 /** One row per (scope, day, user) with every scalar figure of a record; user_ref 0 holds the aggregate. */
 export const usageDay: TableSpec = {
   table: 'usage_day',
@@ -221,21 +227,6 @@ export const byCustomization: TableSpec[] = CUSTOMIZATION_KINDS.map((kind) => ({
   ),
   fixed: { column: 'kind', dict: 'customization_kind', value: kind },
 }));
-/** Per-user averages within an adoption phase (§3.7). */
-export const ADOPTION_PHASE_AVERAGES = [
-  'avg_user_initiated_interactions',
-  'avg_code_generation_activities',
-  'avg_code_acceptance_activities',
-  'avg_loc_added',
-  'avg_loc_deleted',
-  'avg_pull_requests_created',
-  'avg_pull_requests_reviewed',
-  'avg_pull_requests_merged',
-  'avg_pull_requests_median_minutes_to_merge',
-  'avg_pull_requests_minutes_to_review',
-  'avg_pull_requests_review_cycles',
-] as const;
-
 export const byAdoptionPhase = breakdown(
   'by_adoption_phase',
   'totals_by_ai_adoption_phase',
@@ -248,19 +239,6 @@ export const byAdoptionPhase = breakdown(
   ],
 );
 
-export const PULL_REQUEST_COUNTERS = [
-  'total_created',
-  'total_reviewed',
-  'total_merged',
-  'total_suggestions',
-  'total_applied_suggestions',
-  'total_created_by_copilot',
-  'total_reviewed_by_copilot',
-  'total_merged_created_by_copilot',
-  'total_merged_reviewed_by_copilot',
-  'total_copilot_suggestions',
-  'total_copilot_applied_suggestions',
-] as const;
 export const PULL_REQUEST_MEDIANS = [
   'median_minutes_to_merge',
   'median_minutes_to_merge_copilot_authored',
@@ -284,14 +262,6 @@ export const prCommentTypes: TableSpec = {
   keys: [dict('comment_type', 'comment_type')],
   values: [int('total_copilot_suggestions'), int('total_copilot_applied_suggestions')],
 };
-export const REVIEW_STAGE_MINUTES = [
-  'median_minutes_ready_to_first_review',
-  'p90_minutes_ready_to_first_review',
-  'median_minutes_first_to_final_review',
-  'p90_minutes_first_to_final_review',
-  'median_minutes_final_review_to_merge',
-  'p90_minutes_final_review_to_merge',
-] as const;
 export const prReviewTimes: TableSpec = {
   table: 'pr_review_times',
   subject: 'repo_ref',

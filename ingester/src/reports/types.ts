@@ -1,22 +1,15 @@
+import { REPORT_KINDS, type ReportKind, SYNC_KINDS, type SyncKind } from '@copilot-metrics/contract';
 import type { ScopeKind } from '../scopes';
 
-/**
- * The daily report families we sync. The aggregate report is named after the scope kind in the URL
- * (`enterprise-1-day` / `organization-1-day`); everything else about it is the same.
- */
-export const REPORT_KINDS = ['aggregate', 'users', 'user-teams', 'repos'] as const;
-export type ReportKind = (typeof REPORT_KINDS)[number];
-
-/**
- * Snapshots are not daily reports: GitHub only tells the state of now, so each sync records today's
- * (UTC) snapshot, and past days can never be fetched. `seats` is the Copilot seats list.
- */
-export const SNAPSHOT_KINDS = ['seats'] as const;
-export type SnapshotKind = (typeof SNAPSHOT_KINDS)[number];
-
-/** Everything a sync fetches and records in the `reports` table: the daily reports, then the snapshots. */
-export const SYNC_KINDS = [...REPORT_KINDS, ...SNAPSHOT_KINDS] as const;
-export type SyncKind = (typeof SYNC_KINDS)[number];
+/** The report kinds a sync fetches are the API's vocabulary too (the status and annotations name them). */
+export {
+  REPORT_KINDS,
+  type ReportKind,
+  SNAPSHOT_KINDS,
+  type SnapshotKind,
+  SYNC_KINDS,
+  type SyncKind,
+} from '@copilot-metrics/contract';
 
 /** The path segment GitHub uses for a report kind in a scope. */
 export function reportEndpointName(kind: ReportKind, scopeKind: ScopeKind): string {

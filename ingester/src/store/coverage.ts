@@ -1,55 +1,10 @@
 /** What the database holds, per scope and report: the read side of `status` and /api/v1/sync/status. */
+import type { DayRange, ScopeCoverage, StatusReport } from '@copilot-metrics/contract';
 import { firstSyncDay, latestAvailableDay } from '../availability';
 import { type DayNumber, formatDay } from '../days';
-import { SYNC_KINDS, type SyncKind } from '../reports/types';
+import { SYNC_KINDS } from '../reports/types';
 import { type Scope, scopeKey } from '../scopes';
 import type { ReadConnection } from './interface';
-
-export interface DayRange {
-  from: string;
-  to: string;
-  days: number;
-}
-
-export interface ReportCoverage {
-  report: SyncKind;
-  firstDay: string | null;
-  lastDay: string | null;
-  okDays: number;
-  noDataDays: number;
-  records: number;
-  malformedLines: number;
-  /** Days whose last attempt failed; `status` is GitHub's HTTP answer when there was one (403: permission or policy). */
-  failed: { day: string; attempts: number; error: string | null; status: number | null }[];
-  /** Days in the expected range with no stored attempt at all; none for seats, whose past cannot be fetched. */
-  gaps: DayRange[];
-  lastFetchedAt: string | null;
-}
-
-export interface ScopeCoverage {
-  scope: string;
-  expected: { from: string; to: string };
-  reports: ReportCoverage[];
-}
-
-export interface StatusReport {
-  scopes: ScopeCoverage[];
-  unknownKeys: { report: string; path: string; firstDay: string; lastDay: string; lastSeenAt: string }[];
-  lastRun: {
-    id: number;
-    trigger: string;
-    status: string;
-    startedAt: string;
-    finishedAt: string | null;
-    durationMs: number | null;
-    planned: number;
-    ok: number;
-    noData: number;
-    failed: number;
-    records: number;
-    error: string | null;
-  } | null;
-}
 
 interface ReportRow {
   day: number;

@@ -1,7 +1,8 @@
+import type { AnnotationKind } from '@copilot-metrics/contract';
 import type { AnnotationQuery } from '@grafana/data';
 import { InlineField, InlineFieldRow, MultiCombobox, Stack } from '@grafana/ui';
 import { useId } from 'react';
-import { ANNOTATION_KINDS, type AnnotationKind, type AnnotationsQuery, type CopilotQuery } from '../types';
+import { ANNOTATION_KIND_OPTIONS, type AnnotationsQuery, type CopilotQuery } from '../types';
 import { type EditorProps, LABEL_WIDTH } from './editor';
 import { ScopePicker } from './ScopePicker';
 
@@ -44,7 +45,7 @@ export function AnnotationQueryEditor({ datasource, query, onChange }: Props) {
             id={`${id}-kinds`}
             width="auto"
             minWidth={32}
-            options={ANNOTATION_KINDS.map((kind) => ({ ...kind }))}
+            options={ANNOTATION_KIND_OPTIONS}
             value={current.annotationKinds ?? []}
             placeholder="Every kind"
             onChange={(selected) =>

@@ -1,9 +1,10 @@
+import { LIMIT, SEAT_ACTIVE_DAYS } from '@copilot-metrics/contract';
 import { Combobox, type ComboboxOption, InlineField, InlineFieldRow, InlineSwitch, Input } from '@grafana/ui';
 import { useEffect, useState } from 'react';
 import type { CatalogMetric } from '../api';
 import { isWholeNumberIn } from '../queryItem';
 import { hasVariable } from '../templating';
-import { LIMIT_RANGE, type MetricsQuery, SEAT_ACTIVE_DAYS_RANGE } from '../types';
+import type { MetricsQuery } from '../types';
 import { listOrVariable, variableOptions } from './hooks';
 
 const INTERVAL_OPTIONS: Array<ComboboxOption<string>> = [
@@ -168,7 +169,7 @@ function LimitField({
       placeholder="All groups"
       saved={query.limit === undefined ? '' : String(query.limit)}
       commit={(text) => {
-        const parsed = parseWholeNumber(text, LIMIT_RANGE);
+        const parsed = parseWholeNumber(text, LIMIT);
         if ('error' in parsed) return parsed.error;
         if (parsed.value === query.limit) return undefined;
         const next: MetricsQuery = { ...query, limit: parsed.value };
@@ -197,11 +198,11 @@ function ActiveDaysField({
     <CommittedField
       id={id}
       label="Active within"
-      tooltip={`A seat counts as active when its last Copilot activity is on one of this many days, ending on the snapshot day (default ${SEAT_ACTIVE_DAYS_RANGE.default}).`}
-      placeholder={`${SEAT_ACTIVE_DAYS_RANGE.default} days`}
+      tooltip={`A seat counts as active when its last Copilot activity is on one of this many days, ending on the snapshot day (default ${SEAT_ACTIVE_DAYS.default}).`}
+      placeholder={`${SEAT_ACTIVE_DAYS.default} days`}
       saved={query.seatActiveDays === undefined ? '' : String(query.seatActiveDays)}
       commit={(text) => {
-        const parsed = parseWholeNumber(text, SEAT_ACTIVE_DAYS_RANGE, 'whole number of days');
+        const parsed = parseWholeNumber(text, SEAT_ACTIVE_DAYS, 'whole number of days');
         if ('error' in parsed) return parsed.error;
         if (parsed.value === query.seatActiveDays) return undefined;
         const next: MetricsQuery = { ...query, seatActiveDays: parsed.value };

@@ -3,8 +3,9 @@
  * the data source imports its editors, so they must not import it back, and a test can render them
  * with any object that answers these calls.
  */
+import type { DimensionValue } from '@copilot-metrics/contract';
 import type { TimeRange } from '@grafana/data';
-import type { Catalog, DimensionValue, DimensionValuesOptions } from '../api';
+import type { Catalog, DimensionValuesOptions } from '../api';
 
 /** The data source as the editors (and template variables) use it: the DataSource class implements it. */
 export interface EditorDataSource {

@@ -1,20 +1,7 @@
 /**
- * The catalog as the rest of the ingester imports it. Its SQL-free half (dimensions, breakdowns,
- * metric, metrics, families/, derivations, wire) is what clients need; sources and sql add the tables
- * and expressions the planner reads.
+ * The SQL half of the catalog: the tables each kind of record is read from (sources) and each
+ * metric's aggregate expressions (sql). The SQL-free half (what a metric means, its groupings, the
+ * wire format) is @copilot-metrics/contract's, shared with the plugin and the dashboards.
  */
-export { ACTIVITY, BREAKDOWNS, type Breakdown, type BreakdownId, INTERACTION } from './breakdowns';
-export { combinationsOf, formatsOf, groupingsOf } from './derivations';
-export { DIMENSIONS, DIMENSION_INFO, type Dimension, ROW_DIMENSIONS } from './dimensions';
-export {
-  type Aggregation,
-  type Measure,
-  METRIC_PARAMETERS,
-  type MetricInfo,
-  type MetricParameter,
-  type SeatCount,
-} from './metric';
-export { METRIC_INFO } from './metrics';
 export { METRICS, type MetricDef, partsOf } from './sql';
 export { SOURCES, type Source } from './sources';
-export { type CatalogJSON, type CatalogMetricJSON, catalogJSON } from './wire';

@@ -1,11 +1,15 @@
 /**
- * The table behind each kind of record (catalog/breakdowns.ts), and the column and dictionary of each
+ * The table behind each kind of record (contract's catalog/breakdowns.ts), and the column and dictionary of each
  * dimension it carries: what the planner turns into SQL. Table and column names come only from here.
  */
+import {
+  BREAKDOWNS,
+  type Breakdown,
+  type BreakdownId,
+  type Dimension,
+  type SyncKind,
+} from '@copilot-metrics/contract';
 import type { DictKind } from '../../reports/schema';
-import type { SyncKind } from '../../reports/types';
-import { BREAKDOWNS, type Breakdown, type BreakdownId } from './breakdowns';
-import type { Dimension } from './dimensions';
 
 /** A figure table the planner can read, with the dimensions it carries as columns. */
 export interface Source {

@@ -2,18 +2,8 @@
  * The SQL half of the catalog: each metric with the tables it can be read from and the aggregate
  * expressions of its measure, over alias x. The planner reads metrics from here.
  */
+import { type Measure, METRIC_INFO, type MetricInfo } from '@copilot-metrics/contract';
 import type { DictKind } from '../../reports/schema';
-import {
-  ADOPTION_PHASE_AVERAGES as STORED_PHASE_AVERAGES,
-  CUSTOMIZATION_KINDS as STORED_CUSTOMIZATION_KINDS,
-  PULL_REQUEST_COUNTERS as STORED_PULL_REQUEST_COUNTERS,
-  REVIEW_STAGE_MINUTES as STORED_REVIEW_STAGE_MINUTES,
-} from '../../reports/schema';
-import { ADOPTION_PHASE_AVERAGES } from './families/adoptionPhases';
-import { CUSTOMIZATION_KINDS } from './families/customizations';
-import { PULL_REQUEST_COUNTERS, REVIEW_STAGE_MINUTES } from './families/pullRequests';
-import type { Measure, MetricInfo } from './metric';
-import { METRIC_INFO } from './metrics';
 import { SOURCES, type Source } from './sources';
 
 export interface MetricDef extends MetricInfo {
@@ -56,15 +46,3 @@ function withSql(metric: MetricInfo): MetricDef {
 export const METRICS: ReadonlyMap<string, MetricDef> = new Map(
   [...METRIC_INFO.values()].map((m) => [m.id, withSql(m)]),
 );
-
-/**
- * The fields the catalog names metrics after are the store's columns (reports/schema.ts): the lists
- * must name the same fields, so a field added to one and not the other fails to compile here.
- */
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-export const FIELD_LISTS_AGREE: [
-  Same<typeof CUSTOMIZATION_KINDS, typeof STORED_CUSTOMIZATION_KINDS>,
-  Same<typeof ADOPTION_PHASE_AVERAGES, typeof STORED_PHASE_AVERAGES>,
-  Same<(typeof PULL_REQUEST_COUNTERS)[number], (typeof STORED_PULL_REQUEST_COUNTERS)[number]>,
-  Same<typeof REVIEW_STAGE_MINUTES, typeof STORED_REVIEW_STAGE_MINUTES>,
-] = [true, true, true, true];

@@ -1,5 +1,5 @@
 /** The SQL parts of a bucket → the metric's value, by its aggregation. */
-import type { MetricInfo } from '../catalog/metric';
+import type { MetricInfo } from '@copilot-metrics/contract';
 
 export function combine(metric: MetricInfo, parts: (number | null)[]): number | null {
   switch (metric.aggregation) {

@@ -1,7 +1,7 @@
 /** "Others" of a ranking: every group outside the top, as one group (OTHERS). */
+import type { Interval } from '@copilot-metrics/contract';
 import { userTotalsRollup } from '../plan/rollups';
 import type { DayRange, Plan } from '../plan/types';
-import type { Interval } from '../request';
 import type { Aggregator } from './aggregate';
 import { BUCKET_OF } from './buckets';
 import { combine } from './combine';

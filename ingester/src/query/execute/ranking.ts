@@ -1,6 +1,6 @@
 /** Rankings: a table of groups, or the top groups of a series, each with an optional Others. */
+import type { QueryItem } from '@copilot-metrics/contract';
 import type { Plan } from '../plan/types';
-import type { QueryItem } from '../request';
 import { combine } from './combine';
 import type { GroupGuard } from './guard';
 import { excluding } from './others';

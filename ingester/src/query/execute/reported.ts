@@ -1,7 +1,7 @@
 /** Buckets in which GitHub delivered the reports a plan reads: where a missing value is a zero, not a gap. */
+import type { Interval } from '@copilot-metrics/contract';
 import type { DB } from '../../store/db';
 import type { DayRange, Plan } from '../plan/types';
-import type { Interval } from '../request';
 import { BUCKETS } from './buckets';
 
 /** Buckets with a day on which every report kind of the plan is stored. */

@@ -4,19 +4,12 @@
  * snapshot (never a sum or an average of days), and a table shows the latest snapshot in the range.
  * Seats set against usage read the per-day active-user sets (store/activeSets.ts) of the usage window.
  */
+import type { FrameJSON, Notice, SeatCount } from '@copilot-metrics/contract';
 import { REPORT_LAG_DAYS } from '../../availability';
 import { dayToMs, formatDay } from '../../days';
 import { decodeUsers } from '../../store/activeSets';
 import type { DB } from '../../store/db';
-import type { SeatCount } from '../catalog/metric';
-import {
-  type FrameJSON,
-  type ListColumn,
-  type Notice,
-  type SeriesPoint,
-  buildFrames,
-  buildListFrame,
-} from '../frames';
+import { type ListColumn, type SeriesPoint, buildFrames, buildListFrame } from '../frames';
 import type { Labels } from '../labels';
 import type { DayRange, SeatPlan } from '../plan/types';
 import { BUCKET_OF } from './buckets';

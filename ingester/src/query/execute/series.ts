@@ -1,6 +1,6 @@
 /** A plan's time series: one per group (the top groups, then Others), a point per bucket. */
+import type { Interval } from '@copilot-metrics/contract';
 import type { DayRange, Plan } from '../plan/types';
-import type { Interval } from '../request';
 import type { Aggregator } from './aggregate';
 import { combine } from './combine';
 import type { GroupGuard } from './guard';

@@ -3,8 +3,8 @@
  * grouping, filters and range; only the metric differs), computed in one pass per shape: the per-person
  * table of six activity columns reads the user rows once instead of six times.
  */
+import type { QueryItem } from '@copilot-metrics/contract';
 import type { DayRange, Plan } from '../plan/types';
-import type { QueryItem } from '../request';
 import type { Aggregator } from './aggregate';
 import type { AggregateRows } from './rows';
 

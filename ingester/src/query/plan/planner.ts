@@ -4,11 +4,15 @@
  * bound parameter; table, column and expression names come only from the catalog. Pure, but for the
  * ids it looks up (IdLookup).
  */
-import { formatsOf, groupingsOf } from '../catalog/derivations';
-import type { Dimension } from '../catalog/dimensions';
+import {
+  type Dimension,
+  formatsOf,
+  groupingsOf,
+  type QueryItem,
+  SEAT_ACTIVE_DAYS,
+} from '@copilot-metrics/contract';
 import { METRICS, type MetricDef } from '../catalog/sql';
 import { QueryError } from '../errors';
-import { type QueryItem, SEAT_ACTIVE_DAYS } from '../request';
 import { activeSets, teamRollup, userTotalsRollup } from './rollups';
 import type { IdLookup } from './storedIds';
 import type { Plan, SeatPlan } from './types';

@@ -2,11 +2,10 @@
  * Cheaper ways to answer a plan, chosen when they give the same figures: the per-day team rollup
  * (team_day), everyone's per-day totals (user_totals_day), and the per-day active sets for distinct users.
  */
+import type { Dimension, QueryItem } from '@copilot-metrics/contract';
 import { TEAM_DAY_SUMS } from '../../reports/schema';
 import { SET_SOURCES } from '../../store/activeSets';
-import type { Dimension } from '../catalog/dimensions';
 import { SOURCES } from '../catalog/sources';
-import type { QueryItem } from '../request';
 import type { IdLookup } from './storedIds';
 import type { DistinctPlan, Plan, Rollup } from './types';
 

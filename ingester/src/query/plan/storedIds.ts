@@ -2,9 +2,9 @@
  * The names a query sends (scope, filter values, dictionary values) → the ids the store keeps: the
  * planner's only reads. Unknown filter values match nothing (an empty result, not an error).
  */
+import type { Dimension } from '@copilot-metrics/contract';
 import { type Scope, parseScopeKey, scopeKey } from '../../scopes';
 import type { DB } from '../../store/db';
-import type { Dimension } from '../catalog/dimensions';
 import type { Source } from '../catalog/sources';
 import { QueryError } from '../errors';
 import type { ResolvedScope } from './types';

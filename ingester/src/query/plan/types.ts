@@ -2,12 +2,10 @@
  * The plans: what the planner decides for one query, before any figure is read. The executors
  * (query/execute/) turn a Plan into SQL and rows, and a SeatPlan into seat counts.
  */
+import type { Dimension, Format, Interval, MetricInfo } from '@copilot-metrics/contract';
 import type { Scope } from '../../scopes';
-import type { Dimension } from '../catalog/dimensions';
-import type { MetricInfo } from '../catalog/metric';
 import type { Source } from '../catalog/sources';
 import type { MetricDef } from '../catalog/sql';
-import type { Format, Interval } from '../request';
 
 export interface DayRange {
   fromDay: number;

@@ -2,11 +2,11 @@
  * PRIVACY_MODE=aggregate keeps only the aggregate reports and the per-team rollup: a query that needs
  * per-user rows, the per-user active sets or seats is answered with an explanation instead of figures.
  */
+import type { QueryItem } from '@copilot-metrics/contract';
 import type { PrivacyConfig } from '../../privacy';
 import type { BucketMode } from '../execute/buckets';
 import { isRanking } from '../execute/ranking';
 import type { Plan } from '../plan/types';
-import type { QueryItem } from '../request';
 
 export const SEATS_UNAVAILABLE =
   'Seats are not synced with PRIVACY_MODE=aggregate: every seat is a per-person record. Use PRIVACY_MODE=pseudonymous for seat and licence metrics.';

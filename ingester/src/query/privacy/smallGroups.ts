@@ -3,16 +3,15 @@
  * the minimum are hidden, never added to Others, and counted in a notice. Totals of the whole scope and
  * per-person views are not groups.
  */
+import type { Notice, QueryItem } from '@copilot-metrics/contract';
 import { type PrivacyConfig, suppressesSmallGroups } from '../../privacy';
 import type { Aggregator } from '../execute/aggregate';
 import { BUCKET_OF, type BucketMode } from '../execute/buckets';
 import type { GroupGuard } from '../execute/guard';
 import { OTHERS } from '../execute/rows';
-import type { Notice } from '../frames';
 import { planQuery } from '../plan/planner';
 import type { IdLookup } from '../plan/storedIds';
 import type { DayRange, Plan } from '../plan/types';
-import type { QueryItem } from '../request';
 
 /** Hides the values of small groups and says how many it hid. */
 export interface SmallGroupGuard extends GroupGuard {

@@ -3,8 +3,9 @@
  * "cells" (IDE × feature × language × model) plus the surfaces that have no IDE (CLI, Copilot app,
  * VS Code agent, third-party agents). Every report family is a sum or a group-by of these.
  */
+import type { CUSTOMIZATION_KINDS } from '@copilot-metrics/contract';
 import { type DayNumber, formatDay } from '../../days';
-import { CODE_COUNTERS, type CUSTOMIZATION_KINDS, INTERACTIONS } from '../../reports/schema';
+import { CODE_COUNTERS, INTERACTIONS } from '../../reports/schema';
 import {
   COMPLETION_MODELS,
   type Population,

@@ -2,8 +2,8 @@
  * enterprise-1-day and organization-1-day: the scope's aggregate record for a day, the sum of its users'
  * records plus the active-user windows, pull requests and adoption phases.
  */
+import { type ADOPTION_PHASE_AVERAGES, CUSTOMIZATION_KINDS } from '@copilot-metrics/contract';
 import { type DayNumber, formatDay } from '../../days';
-import { type ADOPTION_PHASE_AVERAGES, CUSTOMIZATION_KINDS } from '../../reports/schema';
 import type { JsonObject } from '../../reports/types';
 import { SINCE } from '../model';
 import { between } from '../random';

@@ -2,8 +2,8 @@
  * Pull-request activity: repos-1-day lines per repository, and the pull_requests section of an
  * aggregate, whose counters are the sums over the scope's repositories.
  */
+import { PULL_REQUEST_COUNTERS } from '@copilot-metrics/contract';
 import { type DayNumber, formatDay, isoWeekday } from '../../days';
-import { PULL_REQUEST_COUNTERS } from '../../reports/schema';
 import type { JsonObject } from '../../reports/types';
 import { type Population, type Repo, SINCE, Salt } from '../model';
 import { between, unit } from '../random';

@@ -1,4 +1,5 @@
 /** GET /api/v1/catalog: the catalog as clients see it (the plugin's pickers, dashboards). SQL-free. */
+import type { Format } from '../request';
 import { BREAKDOWNS } from './breakdowns';
 import { combinationsOf, formatsOf, groupingsOf } from './derivations';
 import { DIMENSIONS, DIMENSION_INFO, type Dimension } from './dimensions';
@@ -14,7 +15,7 @@ export interface CatalogMetricJSON {
   aggregation: Aggregation;
   groupBy: Dimension[];
   combinations: Dimension[][];
-  formats: ('time_series' | 'table')[];
+  formats: Format[];
   parameters: MetricParameter[];
   /** Where the figures come from, in words. */
   source: string;

@@ -1,4 +1,5 @@
 /** What follows from a metric's records: the groupings, combinations and formats it answers. SQL-free. */
+import type { Format } from '../request';
 import { BREAKDOWNS, type BreakdownId } from './breakdowns';
 import { DIMENSIONS, type Dimension } from './dimensions';
 import type { MetricInfo } from './metric';
@@ -37,6 +38,6 @@ export function combinationsOf(metric: MetricInfo): Dimension[][] {
 }
 
 /** Formats a metric answers in: lists only as tables. */
-export function formatsOf(metric: MetricInfo): ('time_series' | 'table')[] {
+export function formatsOf(metric: MetricInfo): Format[] {
   return metric.snapshot?.list ? ['table'] : ['time_series', 'table'];
 }

@@ -1,11 +1,14 @@
 /**
- * What a /api/v1/query request may ask for: the intervals, formats and ranges the API accepts.
- * Dependency-free, so clients can share it; query/requestSchema.ts validates requests against it.
+ * What a POST /api/v1/query request may ask for: the intervals, formats and ranges the API accepts,
+ * and the shape of a request. The ingester's zod schema (ingester/src/query/requestSchema.ts) is built
+ * from these; the plugin checks a query against the same values before it sends it.
  */
 import type { Dimension } from './catalog/dimensions';
 
+/** Bucket sizes. */
 export const INTERVALS = ['day', 'week', 'month'] as const;
 export type Interval = (typeof INTERVALS)[number];
+/** `time_series`: one frame per group over time; `table`: one row per group for the whole range. */
 export const FORMATS = ['time_series', 'table'] as const;
 export type Format = (typeof FORMATS)[number];
 /** Longest range one query may span (ten years): bounds the work a request can ask for. */
@@ -19,7 +22,7 @@ export const MAX_QUERIES = 50;
 /** Values of one filter. */
 export const MAX_FILTER_VALUES = 1000;
 
-/** One panel query, with the defaults filled in. */
+/** One panel query, with the defaults filled in: what the ingester runs. */
 export interface QueryItem {
   refId: string;
   /** "enterprise:slug" or "organization:slug"; optional when only one scope exists. */
@@ -35,4 +38,26 @@ export interface QueryItem {
   others: boolean;
   /** Only for the seat metrics that say so in the catalog (`parameters`). */
   seatActiveDays?: number;
+}
+
+/**
+ * One panel query as a client sends it: the fields with a default may be left out (no grouping, no
+ * filters, `day`, `time_series`, no "Others"). The grouping is a dimension id from the catalog the
+ * client fetched, which may be newer than this contract; the ingester checks it. No other keys.
+ */
+export interface QueryItemInput extends Omit<
+  QueryItem,
+  'groupBy' | 'filters' | 'interval' | 'format' | 'others'
+> {
+  groupBy?: string;
+  filters?: Partial<Record<string, string[]>>;
+  interval?: Interval;
+  format?: Format;
+  others?: boolean;
+}
+
+/** The body of POST /api/v1/query: instants are ISO 8601 or epoch milliseconds. */
+export interface QueryRequest {
+  range: { from: string | number; to: string | number };
+  queries: QueryItemInput[];
 }

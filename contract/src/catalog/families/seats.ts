@@ -1,4 +1,7 @@
-/** Seats: snapshots of the seats API, and seats set against usage (query/execute/seats.ts counts them). */
+/**
+ * Seats: snapshots of the seats API, and seats set against usage (the ingester's query/execute/seats.ts
+ * counts them).
+ */
 import { type MetricInfo, metric } from '../metric';
 
 const SEATS_SOURCE =

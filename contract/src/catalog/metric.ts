@@ -1,6 +1,7 @@
 /**
  * The shape of a metric's catalog entry: what it means, how it adds up over a bucket, and which
- * records it is read from. SQL-free (catalog/sql.ts derives the SQL from `measure`).
+ * records it is read from. SQL-free (the ingester's query/catalog/sql.ts derives the SQL from
+ * `measure`).
  */
 import type { BreakdownId } from './breakdowns';
 
@@ -11,13 +12,14 @@ import type { BreakdownId } from './breakdowns';
  * - distinct: distinct users, counted exactly from user rows over the whole bucket;
  * - ratio: Σ numerator / Σ denominator (never an average of ratios; 0/0 is null);
  * - weighted: Σ(value × weight) / Σ weight, for medians and averages GitHub computes per day;
- * - snapshot: counted in one seats snapshot; a bucket shows its latest snapshot (query/execute/seats.ts).
+ * - snapshot: counted in one seats snapshot; a bucket shows its latest snapshot (the ingester's
+ *   query/execute/seats.ts).
  */
 export type Aggregation = 'sum' | 'average' | 'distinct' | 'ratio' | 'weighted' | 'snapshot';
 
 /**
- * What a snapshot metric counts in one seats snapshot (query/execute/seats.ts), N being the query's
- * `seatActiveDays` (30 by default):
+ * What a snapshot metric counts in one seats snapshot (the ingester's query/execute/seats.ts), N being
+ * the query's `seatActiveDays` (30 by default):
  * - all: seats; active: seats whose last activity is on one of the N days ending on the snapshot day;
  *   inactive: the others, never-used ones included; never_used: seats with no last activity at all;
  *   pending_cancellation: seats ending at the next billing cycle;

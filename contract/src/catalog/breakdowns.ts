@@ -1,7 +1,8 @@
 /**
  * What each kind of record in GitHub's reports can be broken down by. A metric names the kinds it is
  * read from (in order of preference), and its valid groupings and combinations follow from these
- * entries (catalog/derivations.ts). SQL-free: the tables behind each kind are in catalog/sources.ts.
+ * entries (catalog/derivations.ts). SQL-free: the tables behind each kind are in the ingester's
+ * query/catalog/sources.ts.
  */
 import type { Dimension } from './dimensions';
 
@@ -14,7 +15,10 @@ export interface Breakdown {
   perRepository: boolean;
 }
 
-/** Keeps each entry's own dimensions in its type, so catalog/sources.ts must give each a column. */
+/**
+ * Keeps each entry's own dimensions in its type, so the ingester's query/catalog/sources.ts must give
+ * each a column.
+ */
 const breakdown = <D extends Breakdown['dimensions']>(
   dimensions: D,
   extra: Partial<Omit<Breakdown, 'dimensions'>> = {},
