@@ -11,6 +11,14 @@ export type Interval = (typeof INTERVALS)[number];
 /** `time_series`: one frame per group over time; `table`: one row per group for the whole range. */
 export const FORMATS = ['time_series', 'table'] as const;
 export type Format = (typeof FORMATS)[number];
+/**
+ * Which days count: `all` (the default), or `workdays`: only the ingester's working days (WORKWEEK
+ * less HOLIDAYS_FILE). With `workdays`, other days are absent points of a time series, and every
+ * aggregation over a bucket or the range (sums, ratios of sums, distinct users, averages of daily
+ * values) reads working days only; each metric's catalog entry says what that means for it.
+ */
+export const DAYS = ['all', 'workdays'] as const;
+export type Days = (typeof DAYS)[number];
 /** Longest range one query may span (ten years): bounds the work a request can ask for. */
 export const MAX_RANGE_DAYS = 3660;
 /** Seat metrics: a seat is active when its last activity is on one of this many days (the snapshot's included). */
@@ -38,6 +46,8 @@ export interface QueryItem {
   others: boolean;
   /** Only for the seat metrics that say so in the catalog (`parameters`). */
   seatActiveDays?: number;
+  /** Which days count; `all` when absent. */
+  days?: Days;
 }
 
 /**

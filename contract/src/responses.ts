@@ -64,8 +64,11 @@ export interface DimensionValuesResponse {
 
 //#region GET /api/v1/annotations
 
-/** The kinds of day the ingester marks, each the second tag of its annotations. */
-export const ANNOTATION_KINDS = ['sync-failed', 'gap', 'no-data', 'provisional'] as const;
+/**
+ * The kinds of day the ingester marks, each the second tag of its annotations: days without final
+ * figures, and the holidays of HOLIDAYS_FILE (left out of working-day figures).
+ */
+export const ANNOTATION_KINDS = ['sync-failed', 'gap', 'no-data', 'provisional', 'holiday'] as const;
 export type AnnotationKind = (typeof ANNOTATION_KINDS)[number];
 
 /** A span of days the store has no final figures for, in Grafana's annotation terms. */
@@ -76,8 +79,9 @@ export interface Annotation {
   text: string;
   /** `copilot-metrics`, the kind, and the report when one is concerned. */
   tags: ['copilot-metrics', AnnotationKind] | ['copilot-metrics', AnnotationKind, SyncKind];
+  /** `all` for a holiday, which is one for every scope. */
   scope: string;
-  /** `all` when every report of the days is concerned (not final yet). */
+  /** `all` when every report of the days is concerned (not final yet, a holiday). */
   report: SyncKind | 'all';
 }
 

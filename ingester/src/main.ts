@@ -106,6 +106,7 @@ async function serve(config: ReturnType<typeof loadConfig>, logger: Logger): Pro
     sync: service,
     metrics: metrics.registry,
     privacy: config.privacy,
+    calendar: config.calendar,
   });
   const server = app.listen(config.http.port, config.http.host);
   await once(server, 'listening');

@@ -10,8 +10,8 @@ const days = (map: ReadonlyMap<number, string>) =>
   [...map.keys()].sort((a, b) => a - b).map((d) => new Date(d * 86_400_000).toISOString().slice(0, 10));
 
 /**
- * fixtures/holidays.ics: a holiday recurring every year on 12-25 and 12-26, a one-off company day
- * (2026-06-10), and a timed meeting that is no day off.
+ * fixtures/holidays.ics: a holiday recurring every year on 12-25 and 12-26 (from 2024), a one-off company day
+ * (2026-09-16), and a timed meeting that is no day off.
  */
 const HOLIDAYS_ICS = readFileSync(join(__dirname, 'fixtures', 'holidays.ics'), 'utf8');
 
@@ -47,9 +47,11 @@ describe('HOLIDAYS_FILE', () => {
   test('iCalendar: all-day events, multi-day ones, yearly recurrences up to the horizon; timed events are no day off', () => {
     const holidays = parseHolidays(HOLIDAYS_ICS, day('2027-12-25'));
     expect(days(holidays.days)).toEqual([
+      '2024-12-25',
+      '2024-12-26',
       '2025-12-25',
       '2025-12-26',
-      '2026-06-10',
+      '2026-09-16',
       '2026-12-25',
       '2026-12-26',
       '2027-12-25',
@@ -100,9 +102,9 @@ describe('start-up refuses bad input, naming the variable, the file and the line
   });
 
   test('a malformed date in an iCalendar file', () => {
-    const path = file('holidays.ics', HOLIDAYS_ICS.replace('20260610', '20261310'));
+    const path = file('holidays.ics', HOLIDAYS_ICS.replace('20260916', '20261316'));
     expect(problems({ HOLIDAYS_FILE: path })).toEqual([
-      expect.stringContaining(`HOLIDAYS_FILE ${path} line 13: DTSTART "20261310" is not a valid date`),
+      expect.stringContaining(`HOLIDAYS_FILE ${path} line 13: DTSTART "20261316" is not a valid date`),
     ]);
   });
 
@@ -125,7 +127,7 @@ describe('start-up refuses bad input, naming the variable, the file and the line
     expect(loadConfig({}).calendar.summary).toBe('mon-fri, 0 holidays');
     const config = loadConfig({ WORKWEEK: 'sun-thu', HOLIDAYS_FILE: file('ok.ics', HOLIDAYS_ICS) });
     expect(config.calendar.summary).toMatch(/^sun-thu, \d+ holidays$/);
-    expect(config.calendar.holidays.get(day('2026-06-10'))).toBe('Company offsite');
+    expect(config.calendar.holidays.get(day('2026-09-16'))).toBe('Company offsite');
     expect(config.ignoredTimedHolidayEvents).toBe(1);
   });
 });

@@ -29,7 +29,7 @@ import { lastValueFrom } from 'rxjs';
  */
 export interface CatalogMetric extends Omit<
   CatalogMetricJSON,
-  'aggregation' | 'groupBy' | 'combinations' | 'formats' | 'parameters'
+  'aggregation' | 'groupBy' | 'combinations' | 'formats' | 'parameters' | 'workdays'
 > {
   aggregation: string;
   /** Groupings this metric supports, `none` included; filters are limited to the same dimensions. */
@@ -43,6 +43,8 @@ export interface CatalogMetric extends Omit<
   formats?: string[];
   /** Query fields the metric takes besides the common ones, e.g. `seatActiveDays`. */
   parameters?: string[];
+  /** What "working days only" does to this metric; absent from ingesters older than the option. */
+  workdays?: string;
 }
 
 export interface Catalog {

@@ -53,6 +53,7 @@ const ANNOTATION_KIND_WORDS: Record<AnnotationKind, { label: string; description
   gap: { label: 'Days not synced', description: 'Days the ingester has no report for yet' },
   'no-data': { label: 'No report from GitHub', description: 'Days GitHub answered without a report' },
   provisional: { label: 'Not final yet', description: 'Recent days GitHub may still revise' },
+  holiday: { label: 'Holidays', description: 'Days off of HOLIDAYS_FILE, left out of working-day figures' },
 };
 
 export const ANNOTATION_KIND_OPTIONS = ANNOTATION_KINDS.map((value) => ({

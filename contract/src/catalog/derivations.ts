@@ -41,3 +41,26 @@ export function combinationsOf(metric: MetricInfo): Dimension[][] {
 export function formatsOf(metric: MetricInfo): Format[] {
   return metric.snapshot?.list ? ['table'] : ['time_series', 'table'];
 }
+
+/** What `days=workdays` does to a metric's figures, in words (the catalog's `workdays`). */
+export function workdaysEffectOf(metric: MetricInfo): string {
+  if (metric.snapshot)
+    return 'Not affected: seat figures are counted in one seats snapshot, not added up over days.';
+  const points = 'Points of days off are absent from time series.';
+  switch (metric.aggregation) {
+    case 'sum':
+      return `${points} Weeks, months and the whole range add up working days only.`;
+    case 'ratio':
+      return `${points} Weeks, months and the whole range divide sums over working days only.`;
+    case 'weighted':
+      return `${points} Weeks, months and the whole range weigh working days only.`;
+    case 'distinct':
+      return `${points} Weeks, months and the whole range count the people active on at least one working day.`;
+    case 'average':
+      return metric.measure && 'average' in metric.measure && /weekly|monthly|28/.test(metric.measure.average)
+        ? `${points} Weeks, months and the whole range average the working days' values; each value is still GitHub's window over every day.`
+        : `${points} Weeks, months and the whole range average working days only (average per working day).`;
+    default:
+      return points;
+  }
+}

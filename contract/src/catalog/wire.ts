@@ -1,7 +1,7 @@
 /** GET /api/v1/catalog: the catalog as clients see it (the plugin's pickers, dashboards). SQL-free. */
 import type { Format } from '../request';
 import { BREAKDOWNS } from './breakdowns';
-import { combinationsOf, formatsOf, groupingsOf } from './derivations';
+import { combinationsOf, formatsOf, groupingsOf, workdaysEffectOf } from './derivations';
 import { DIMENSIONS, DIMENSION_INFO, type Dimension } from './dimensions';
 import type { Aggregation, MetricInfo, MetricParameter } from './metric';
 import { METRIC_INFO } from './metrics';
@@ -19,6 +19,8 @@ export interface CatalogMetricJSON {
   parameters: MetricParameter[];
   /** Where the figures come from, in words. */
   source: string;
+  /** What `days=workdays` does to this metric. */
+  workdays: string;
 }
 
 export interface CatalogJSON {
@@ -51,6 +53,7 @@ export function catalogJSON(): CatalogJSON {
       formats: formatsOf(m),
       parameters: m.parameters ?? [],
       source: sourceText(m),
+      workdays: workdaysEffectOf(m),
     })),
     dimensions: DIMENSIONS.map((id) => ({ id, description: DIMENSION_INFO[id] })),
   };

@@ -16,6 +16,7 @@ import type { Registry } from 'prom-client';
 import { dayOf, parseDay } from '../days';
 import type { Logger } from '../log';
 import { dimensionValues } from '../query/dimensionValues';
+import type { WorkCalendar } from '../calendar/workCalendar';
 import { QueryEngine } from '../query/engine';
 import { QueryError } from '../query/errors';
 import { describeIssues, queryItemSchema, queryRequestSchema } from '../query/requestSchema';
@@ -43,6 +44,8 @@ export interface ApiOptions {
   metrics?: Registry;
   /** PRIVACY_MODE and PRIVACY_MIN_GROUP_SIZE, which the query engine enforces. */
   privacy?: PrivacyConfig;
+  /** Working days (WORKWEEK, HOLIDAYS_FILE): `days=workdays` queries and holiday annotations. */
+  calendar?: WorkCalendar;
   now?: () => Date;
 }
 
@@ -51,7 +54,7 @@ export const BODY_LIMIT = '256kb';
 
 export function createApp(options: ApiOptions): express.Express {
   const { db, logger } = options;
-  const engine = new QueryEngine(db, options.privacy);
+  const engine = new QueryEngine(db, options.privacy, options.calendar);
   const now = options.now ?? (() => new Date());
   const app = express();
   app.disable('x-powered-by');
@@ -209,6 +212,7 @@ export function createApp(options: ApiOptions): express.Express {
         today: dayOf(now()),
         backfillDays: options.backfillDays,
         refetchDays: options.refetchDays ?? 3,
+        holidays: options.calendar?.holidays,
       }),
     } satisfies AnnotationsResponse);
   });

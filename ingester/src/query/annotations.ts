@@ -1,6 +1,7 @@
 /**
  * Annotation events for time-series panels: days with no report, failed syncs, and days GitHub may
- * still change. Built from the sync's own status rows, so they show exactly what the store holds.
+ * still change, built from the sync's own status rows, so they show exactly what the store holds; and
+ * the holidays of HOLIDAYS_FILE, which working-day figures leave out.
  */
 import type { Annotation } from '@copilot-metrics/contract';
 import { type DayNumber, dayToMs, formatDay } from '../days';
@@ -22,9 +23,23 @@ export function annotations(
     today: DayNumber;
     backfillDays: number;
     refetchDays: number;
+    /** HOLIDAYS_FILE's days off, with their names. */
+    holidays?: ReadonlyMap<DayNumber, string>;
   },
 ): Annotation[] {
   const out: Annotation[] = [];
+  for (const [day, name] of input.holidays ?? []) {
+    if (day < input.fromDay || day > input.toDay) continue;
+    out.push({
+      time: dayToMs(day),
+      timeEnd: endOf(day),
+      title: `Holiday: ${name || formatDay(day)}`,
+      text: `${formatDay(day)} is a day off in HOLIDAYS_FILE: "working days only" figures leave it out.`,
+      tags: ['copilot-metrics', 'holiday'],
+      scope: 'all',
+      report: 'all',
+    });
+  }
   const latest = latestAvailableDay(input.today);
   const rows = db.prepare(
     'SELECT kind, day, status, error FROM reports WHERE scope_id = ? AND day BETWEEN ? AND ? ORDER BY kind, day',

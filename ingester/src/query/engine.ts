@@ -4,6 +4,7 @@
  * This class only wires the stages together; each stage is its own module.
  */
 import type { FrameJSON, MetricInfo, QueryItem } from '@copilot-metrics/contract';
+import { DEFAULT_CALENDAR, type WorkCalendar } from '../calendar/workCalendar';
 import { PRIVACY_OFF, type PrivacyConfig } from '../privacy';
 import type { Scope } from '../scopes';
 import type { DB } from '../store/db';
@@ -16,7 +17,7 @@ import { timeSeries } from './execute/series';
 import { type SharedTotals, shareTotals } from './execute/sharedTotals';
 import { type Figures, buildFrames, unavailableFrame } from './frames';
 import { Labels } from './labels';
-import { planMeta, planNotices } from './notices';
+import { SEATS_IGNORE_DAYS, daysNotice, planMeta, planNotices } from './notices';
 import { checkQuery, metricOf, planQuery, planSeats } from './plan/planner';
 import { StoredIds } from './plan/storedIds';
 import type { DayRange, Plan, ResolvedScope } from './plan/types';
@@ -33,6 +34,8 @@ export class QueryEngine {
   constructor(
     private readonly db: DB,
     private readonly privacy: PrivacyConfig = PRIVACY_OFF,
+    /** Working days (WORKWEEK, HOLIDAYS_FILE) of `days=workdays` queries. */
+    private readonly calendar: WorkCalendar = DEFAULT_CALENDAR,
   ) {
     this.ids = new StoredIds(db);
     this.labels = new Labels(db);
@@ -57,7 +60,8 @@ export class QueryEngine {
   /** Whole-range totals of a request's rankings of one shape, read in one pass (execute/sharedTotals.ts). */
   shareTotals(queries: readonly QueryItem[], range: DayRange): SharedTotals {
     const planned = queries.flatMap((query) => {
-      if (!isRanking(query)) return [];
+      // Shared passes read the request's whole range; a working-days query reads its own days.
+      if (!isRanking(query) || query.days === 'workdays') return [];
       try {
         if (metricOf(query).snapshot) return [];
         const plan = planQuery(query, this.ids);
@@ -76,12 +80,17 @@ export class QueryEngine {
    */
   run(
     query: QueryItem,
-    range: DayRange,
+    requested: DayRange,
     labels = new Map<string, string>(),
     shared: SharedTotals = new Map(),
   ): FrameJSON[] {
     const metric = metricOf(query);
-    if (metric.snapshot) return this.runSeats(query, metric, range);
+    if (metric.snapshot) return this.runSeats(query, metric, requested);
+    // days=workdays: the range without its days off, for every read below.
+    const range: DayRange =
+      query.days === 'workdays'
+        ? { ...requested, daysOff: this.calendar.daysOff(requested.fromDay, requested.toDay) }
+        : requested;
 
     const plan = planQuery(query, this.ids);
     // The privacy mode may refuse the plan, or hide the values of small groups.
@@ -99,9 +108,14 @@ export class QueryEngine {
         ...figures,
         meta: {
           ...planMeta(plan, query),
+          ...(query.days === 'workdays' ? { days: 'workdays', daysLeftOut: range.daysOff?.length ?? 0 } : {}),
           ...(guard ? { minGroupSize: this.privacy.minGroupSize, suppressed: guard.suppressed() } : {}),
         },
-        notices: [...notices, ...(guard?.notices() ?? [])],
+        notices: [
+          ...notices,
+          ...(query.days === 'workdays' ? [daysNotice(range, this.calendar)] : []),
+          ...(guard?.notices() ?? []),
+        ],
       });
     const series = (from: Plan, top?: number[], others = false) =>
       timeSeries(this.aggregator, from, range, query.interval, { top, others, reported, label, guard });
@@ -122,7 +136,12 @@ export class QueryEngine {
   private runSeats(query: QueryItem, metric: MetricInfo, range: DayRange): FrameJSON[] {
     const plan = planSeats(query, this.ids);
     if (this.privacy.mode === 'aggregate') return [this.unavailable(query, metric, SEATS_UNAVAILABLE)];
-    return this.seats.run(plan, range);
+    const frames = this.seats.run(plan, range);
+    if (query.days !== 'workdays' || !frames.length) return frames;
+    // Grafana shows the first frame's notices for the panel.
+    const meta = (frames[0].schema.meta ??= {}) as { notices?: unknown[] };
+    meta.notices = [...(meta.notices ?? []), SEATS_IGNORE_DAYS];
+    return frames;
   }
 
   private unavailable(query: QueryItem, metric: MetricInfo, text: string): FrameJSON {

@@ -3,7 +3,8 @@
  * aggregation) and the info notices Grafana shows under the panel (caveats of the figures read).
  */
 import type { Notice, QueryItem } from '@copilot-metrics/contract';
-import type { Plan } from './plan/types';
+import type { WorkCalendar } from '../calendar/workCalendar';
+import type { DayRange, Plan } from './plan/types';
 
 export function planMeta(plan: Plan, query: QueryItem): Record<string, unknown> {
   const report = plan.repoRows
@@ -59,3 +60,19 @@ export function planNotices(plan: Plan, query: QueryItem): Notice[] {
   }
   return notices;
 }
+
+/** Says how many days a working-days query left out, and which calendar decided. */
+export function daysNotice(range: DayRange, calendar: WorkCalendar): Notice {
+  const total = range.toDay - range.fromDay + 1;
+  const off = range.daysOff?.length ?? 0;
+  return {
+    severity: 'info',
+    text: `Working days only: ${off} of the ${total} days in the range were left out (weekends and holidays; working days: ${calendar.summary}).`,
+  };
+}
+
+/** Seats are snapshots: a working-days query reads them as usual, and says so. */
+export const SEATS_IGNORE_DAYS: Notice = {
+  severity: 'info',
+  text: 'Seat figures are counted in one seats snapshot, not added up over days: "working days only" does not change them.',
+};

@@ -3,6 +3,7 @@
  * The bounds are the contract's (@copilot-metrics/contract, request.ts), which the plugin checks too.
  */
 import {
+  DAYS,
   DIMENSIONS,
   FORMATS,
   INTERVALS,
@@ -36,6 +37,7 @@ export const queryItemSchema = z
     limit: z.number().int().min(LIMIT.min).max(LIMIT.max).optional(),
     others: z.boolean().default(false),
     seatActiveDays: z.number().int().min(SEAT_ACTIVE_DAYS.min).max(SEAT_ACTIVE_DAYS.max).optional(),
+    days: z.enum(DAYS).optional(),
   })
   .strict() satisfies z.ZodType<QueryItem, QueryItemInput>;
 

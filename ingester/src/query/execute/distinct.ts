@@ -53,7 +53,9 @@ export function distinctCounts(
 
   const seen = new Map<string, Set<number>>();
   const empty = new Set<number>();
+  const daysOff = new Set(range.daysOff);
   for (const [day, key, blob] of rows) {
+    if (daysOff.has(day)) continue;
     const group = plan.collapse ? 0 : topSet && !topSet.has(key) ? fold!.others : key;
     const bucket = bucketOf(day);
     const id = `${bucket}:${group}`;

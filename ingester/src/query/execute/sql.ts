@@ -1,6 +1,6 @@
 /** A plan → the one SELECT that aggregates it over buckets (pure: the statement and its bound values). */
 import { indexHint } from '../plan/indexHints';
-import type { DayRange, Plan, Rollup } from '../plan/types';
+import { type DayRange, type Plan, type Rollup, hasDaysOff } from '../plan/types';
 import { BUCKETS, type BucketMode } from './buckets';
 import { OTHERS } from './rows';
 
@@ -32,6 +32,9 @@ export function aggregateStatement(
   let group = source.groupSql;
   const where = [...source.where];
   const params: unknown[] = [];
+  // A working-days query leaves the days off out of every bucket; bound after the source's values.
+  const daysOff = hasDaysOff(range) ? [JSON.stringify(range.daysOff)] : [];
+  if (daysOff.length) where.push('x.day NOT IN (SELECT value FROM json_each(?))');
   if (top) {
     const list = top.length ? top.map(() => '?').join(', ') : 'NULL';
     if (fold) {
@@ -54,6 +57,7 @@ export function aggregateStatement(
       range.fromDay,
       range.toDay,
       ...source.params,
+      ...daysOff,
       ...(top && !fold ? top : []),
     ],
   };

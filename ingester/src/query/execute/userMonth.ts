@@ -35,6 +35,8 @@ export function storedMonths(
  * plan is not such a ranking, or the range holds no whole month.
  */
 export function totalsByUserMonth(db: DB, plan: Plan, range: DayRange): AggregateRows | undefined {
+  // Whole months add up every day: a working-days query reads the day rows.
+  if (range.daysOff?.length) return undefined;
   const columns = plan.groupSql === 'x.user_ref' ? rolledUpColumns(plan) : undefined;
   if (!columns) return undefined;
   const months = storedMonths(db, [plan.scope.id], range);

@@ -10,7 +10,13 @@ import type { MetricDef } from '../catalog/sql';
 export interface DayRange {
   fromDay: number;
   toDay: number;
+  /** Days of the range left out (a `days=workdays` query: weekends and holidays), ascending. */
+  daysOff?: readonly number[];
 }
+
+/** The range's days left out, as one bound value for `x.day NOT IN (SELECT value FROM json_each(?))`. */
+export const hasDaysOff = (range: DayRange): range is DayRange & { daysOff: readonly number[] } =>
+  (range.daysOff?.length ?? 0) > 0;
 
 export interface ResolvedScope {
   id: number;
