@@ -4,8 +4,7 @@
  */
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import type { Scope } from '../../ingester/src/scopes';
-import type { SyncSummary } from '../../ingester/src/sync/runner';
+import type { Scope, SyncSummary } from '@copilot-metrics/ingester';
 import { SEED, tmpPath } from './fixtures';
 import { startIngester, startSimulator } from './processes';
 

@@ -16,10 +16,8 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { createGzip } from 'node:zlib';
-import { parseDay, type DayNumber } from '../../ingester/src/days';
-import { ARCHIVE_GZIP_LEVEL } from '../../ingester/src/github/reports';
-import { ReportGenerator } from '../../ingester/src/simulator/generate';
-import { Population } from '../../ingester/src/simulator/model';
+import { ARCHIVE_GZIP_LEVEL, type DayNumber, parseDay } from '@copilot-metrics/ingester';
+import { Population, ReportGenerator } from '@copilot-metrics/ingester/testing';
 
 /** "Today" for every run, so that figures do not depend on the calendar (as in the tests). */
 export const TODAY: DayNumber = parseDay('2026-10-01')!;

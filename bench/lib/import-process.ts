@@ -8,10 +8,7 @@ import { createReadStream } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
-import { parseDay } from '../../ingester/src/days';
-import { openDatabase } from '../../ingester/src/store/db';
-import { Store } from '../../ingester/src/store/writer';
-import { importReport } from '../../ingester/src/sync/importer';
+import { importReport, openDatabase, parseDay, Store } from '@copilot-metrics/ingester';
 
 export interface ImportProcessResult {
   mode: 'baseline' | 'import';

@@ -5,15 +5,18 @@
  */
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { StaticToken } from '../../ingester/src/github/auth';
-import { GitHubClient } from '../../ingester/src/github/client';
-import { createApp } from '../../ingester/src/http/app';
-import { silentLogger } from '../../ingester/src/log';
-import type { ReportKind } from '../../ingester/src/reports/types';
-import type { Scope } from '../../ingester/src/scopes';
-import { openDatabase } from '../../ingester/src/store/db';
-import { Store } from '../../ingester/src/store/writer';
-import { runSync, type SyncSettings } from '../../ingester/src/sync/runner';
+import {
+  createApp,
+  GitHubClient,
+  openDatabase,
+  type ReportKind,
+  runSync,
+  type Scope,
+  silentLogger,
+  StaticToken,
+  Store,
+  type SyncSettings,
+} from '@copilot-metrics/ingester';
 import { NOW } from './fixtures';
 
 export interface IngesterProcessOptions {

@@ -5,8 +5,7 @@
 import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import type { Scope } from '../../ingester/src/scopes';
-import type { SyncSummary } from '../../ingester/src/sync/runner';
+import type { Scope, SyncSummary } from '@copilot-metrics/ingester';
 import type { ImportProcessResult } from './import-process';
 import type { IngesterProcessOptions, SyncMessage } from './ingester-process';
 

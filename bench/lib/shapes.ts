@@ -5,7 +5,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { dayToMs } from '../../ingester/src/days';
+import { dayToMs } from '@copilot-metrics/ingester';
 import { LATEST_DAY } from './fixtures';
 
 export type QueryBody = Record<string, unknown>;

@@ -2,7 +2,7 @@
  * The GitHub simulator in its own process, so that generating reports does not compete with the
  * ingester for its event loop (GitHub is another machine, after all). Forked by processes.ts.
  */
-import { SimulatorServer } from '../../ingester/src/simulator/server';
+import { SimulatorServer } from '@copilot-metrics/ingester/testing';
 import { TODAY } from './fixtures';
 
 async function main() {

@@ -4,7 +4,7 @@
  */
 import { rmSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { formatDay } from '../../ingester/src/days';
+import { formatDay } from '@copilot-metrics/ingester';
 import { SYNC_SETTINGS } from '../lib/database';
 import { LATEST_DAY, SEED, tmpPath, usersReportFile } from '../lib/fixtures';
 import { runImportProcess, startIngester, startSimulator } from '../lib/processes';

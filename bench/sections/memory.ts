@@ -3,7 +3,7 @@
  * at least 1 GB of NDJSON in the full run). Streaming means the peak should not follow the file size.
  */
 import { rmSync } from 'node:fs';
-import { formatDay } from '../../ingester/src/days';
+import { formatDay } from '@copilot-metrics/ingester';
 import { LATEST_DAY, tmpPath, usersForBytes, usersReportFile } from '../lib/fixtures';
 import { runImportProcess } from '../lib/processes';
 import { MB, round } from '../lib/stats';

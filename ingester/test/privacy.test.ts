@@ -21,12 +21,13 @@ import { PrivacyModeError, enforcePrivacyMode } from '../src/store/privacyMode';
 import { Store } from '../src/store/writer';
 import { reprocess } from '../src/sync/reprocess';
 import { runSync } from '../src/sync/runner';
-import { startApi, type TestApi } from './api';
 import {
   SYNC_SETTINGS,
+  type TestApi,
   day,
   fingerprint,
   simulatedScopes,
+  startApi,
   startSimulator,
   tempDatabase,
   testClient,

@@ -11,8 +11,7 @@ import { queryItemSchema } from '../src/query/requestSchema';
 import type { JsonObject } from '../src/reports/types';
 import type { SimScope } from '../src/simulator/generate';
 import type { SimulatorServer } from '../src/simulator/server';
-import { startApi, type TestApi } from './api';
-import { day, syncedEnterprise, type TestDb } from './helpers';
+import { day, startApi, syncedEnterprise, type TestApi, type TestDb } from './helpers';
 
 const FROM = day('2026-09-01');
 const TO = day('2026-09-28');

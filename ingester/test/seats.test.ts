@@ -16,8 +16,16 @@ import { coverage } from '../src/store/coverage';
 import { openDatabase } from '../src/store/db';
 import { planSync } from '../src/sync/planner';
 import { enterpriseOrganizations } from '../src/sync/seats';
-import { startApi, type TestApi } from './api';
-import { TEST_TODAY, startSimulator, syncDays, tempDatabase, testClient, type TestDb } from './helpers';
+import {
+  TEST_TODAY,
+  type TestApi,
+  startApi,
+  startSimulator,
+  syncDays,
+  tempDatabase,
+  testClient,
+  type TestDb,
+} from './helpers';
 
 /** Three snapshots, a week apart, ending on the tests' "today". */
 const SNAPSHOTS = [TEST_TODAY - 14, TEST_TODAY - 7, TEST_TODAY];

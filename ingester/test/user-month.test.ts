@@ -8,8 +8,7 @@ import type { JsonObject } from '../src/reports/types';
 import type { SimScope } from '../src/simulator/generate';
 import type { SimulatorServer } from '../src/simulator/server';
 import { pruneBefore } from '../src/store/retention';
-import { startApi, type TestApi } from './api';
-import { day, syncDays, syncedEnterprise, type TestDb } from './helpers';
+import { day, startApi, syncDays, syncedEnterprise, type TestApi, type TestDb } from './helpers';
 import { dayToMs } from '../src/days';
 
 const FROM = day('2026-07-26');

@@ -1,8 +1,8 @@
 /**
  * A stand-in for an ingester running with PRIVACY_MODE=aggregate, on loopback. It answers
- * POST /api/v1/query with the ingester's own frame builders (ingester/src/query/frames.ts): a query
- * that needs per-person rows gets `unavailableFrame`, any other one made-up figure per group. The
- * frames are the contract between the two; the mode's queries themselves are the ingester's tests.
+ * POST /api/v1/query with the ingester's own frame builders (@copilot-metrics/ingester/testing/stand-in):
+ * a query that needs per-person rows gets `unavailableFrame`, any other one made-up figure per group.
+ * The frames are the contract between the two; the mode's queries themselves are the ingester's tests.
  */
 import { Buffer } from 'node:buffer';
 import { once } from 'node:events';
@@ -15,8 +15,7 @@ import {
   type QueryItemInput,
   type QueryRequest,
 } from '@copilot-metrics/contract';
-import { parseDay } from '../../ingester/src/days';
-import { buildFrames, unavailableFrame } from '../../ingester/src/query/frames';
+import { buildFrames, parseDay, unavailableFrame } from '@copilot-metrics/ingester/testing/stand-in';
 import type { QueryResponse, QueryResult } from '../src/api';
 
 /** The reason this stand-in gives; the ingester words its own. */

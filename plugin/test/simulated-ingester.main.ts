@@ -4,19 +4,19 @@
  * JSON line ({ url, now, scopes }) and runs until SIGTERM. A separate Node process, because the
  * ingester (better-sqlite3, undici) belongs in Node, not in the jsdom environment of the plugin tests.
  */
-import { startApi } from '../../ingester/test/api';
+import { createMetrics, openDatabase } from '@copilot-metrics/ingester';
 import {
   SYNC_SETTINGS,
   TEST_TODAY,
   day,
+  simulatedScopes,
+  startApi,
   startSimulator,
   syncDays,
   tempDatabase,
   testClient,
   testNow,
-} from '../../ingester/test/helpers';
-import { createMetrics } from '../../ingester/src/http/metrics';
-import { openDatabase } from '../../ingester/src/store/db';
+} from '@copilot-metrics/ingester/testing';
 
 async function main(): Promise<void> {
   // The simulator's "today" moves for the seats snapshots below; the reports are synced at TEST_TODAY.
@@ -28,10 +28,7 @@ async function main(): Promise<void> {
   });
   const client = testClient(sim.url);
   const t = tempDatabase();
-  const scopes = [
-    { kind: 'enterprise' as const, slug: sim.scopes.enterprise },
-    ...sim.scopes.orgs.map((slug) => ({ kind: 'organization' as const, slug })),
-  ];
+  const scopes = simulatedScopes(sim);
   const summary = await syncDays(t.store, client, {
     scopes,
     from: day(process.env.SYNC_FROM ?? '2026-06-01'),

@@ -1,9 +1,9 @@
 /** Starts the real HTTP API on loopback for tests, and posts queries to it with fetch. */
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { createApp, type ApiOptions } from '../src/http/app';
-import { silentLogger } from '../src/log';
-import { openDatabase } from '../src/store/db';
+import { createApp, type ApiOptions } from '../http/app';
+import { silentLogger } from '../log';
+import { openDatabase } from '../store/db';
 
 export interface TestApi {
   url: string;

@@ -1,0 +1,18 @@
+/**
+ * @copilot-metrics/ingester as a library: the pieces main.ts assembles (database, store, sync, HTTP app,
+ * metrics, GitHub client), for the benchmarks to run them in their own processes without reaching into
+ * src/. The image runs dist/main.js; nothing imports this in production.
+ */
+export { type DayNumber, dayToMs, formatDay, parseDay } from './days';
+export { StaticToken } from './github/auth';
+export { GitHubClient } from './github/client';
+export { ARCHIVE_GZIP_LEVEL } from './github/reports';
+export { type ApiOptions, createApp } from './http/app';
+export { createMetrics } from './http/metrics';
+export { type Logger, silentLogger } from './log';
+export type { ReportKind } from './reports/types';
+export type { Scope } from './scopes';
+export { type DB, openDatabase } from './store/db';
+export { Store } from './store/writer';
+export { importReport } from './sync/importer';
+export { type SyncSettings, type SyncSummary, runSync } from './sync/runner';

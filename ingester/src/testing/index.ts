@@ -1,0 +1,24 @@
+/**
+ * @copilot-metrics/ingester/testing: what other packages' tests and the benchmarks use to run against
+ * a real ingester: the GitHub simulator and the test harness (temp databases, syncs at a fixed
+ * "today", the HTTP API on loopback). A stand-in for the API takes ./standIn instead. Nothing in the
+ * ingester's production code imports this folder.
+ */
+export { ReportGenerator } from '../simulator/generate';
+export { Population } from '../simulator/model';
+export { SimulatorServer, type SimulatorServerOptions } from '../simulator/server';
+export { type TestApi, startApi } from './api';
+export {
+  SYNC_SETTINGS,
+  TEST_TODAY,
+  type TestDb,
+  day,
+  simulatedScopes,
+  startSimulator,
+  syncDays,
+  syncedEnterprise,
+  tempDatabase,
+  tempDir,
+  testClient,
+  testNow,
+} from './harness';
