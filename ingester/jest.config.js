@@ -5,6 +5,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   transform: { '^.+\\.m?(t|j)sx?$': ['@swc/jest'] },
+  // jose ships ES modules only (Node runs them through require(esm)); jest transforms them like ours.
+  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   // Workspace packages from their TypeScript sources, as tsconfig.json's paths say: no build needed.
   moduleNameMapper: moduleNameMapper(),
   testTimeout: 60000,
