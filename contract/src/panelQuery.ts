@@ -4,10 +4,14 @@
  * dashboards type their targets by them. Every text field may hold a template variable, so the stored
  * fields are strings; the plugin checks them once the variables are replaced.
  */
+import type { Days } from './request';
 import type { AnnotationKind } from './responses';
 
 /** A filter value meaning "every value": a multi-value variable's custom all value should be `*`. */
 export const ALL_VALUES = '*';
+
+/** The `days` choices in the words of the query editor and of the dashboards' Days variable. */
+export const DAYS_LABELS: Record<Days, string> = { all: 'All days', workdays: 'Working days' };
 
 /**
  * A panel's query for figures. Saved dashboards (and every query written before annotations existed)
@@ -33,6 +37,8 @@ export interface MetricsQueryModel {
   others?: boolean;
   /** Seat metrics that take it (catalog `parameters`): days a seat's last activity may be ago to count as active; 30 when empty. */
   seatActiveDays?: number | string;
+  /** `all`, or `workdays`: only the ingester's working days (WORKWEEK less HOLIDAYS_FILE) count; empty means all. */
+  days?: string;
 }
 
 /** The days to mark on time-series panels (a dashboard annotation's target). */

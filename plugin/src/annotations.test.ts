@@ -30,6 +30,16 @@ const provisional = anAnnotation({
   report: 'all',
 });
 
+const holiday = anAnnotation({
+  time: nov(2),
+  timeEnd: nov(2) + DAY - 1,
+  title: 'Holiday: All Souls',
+  text: '2026-11-02 is a day off in HOLIDAYS_FILE: "working days only" figures leave it out.',
+  tags: ['copilot-metrics', 'holiday'],
+  scope: 'all',
+  report: 'all',
+});
+
 const annotationQuery = (overrides: Partial<AnnotationsQuery> = {}): AnnotationsQuery => ({
   refId: 'Anno',
   queryType: 'annotations',
@@ -58,7 +68,7 @@ test('an annotation query reads GET /api/v1/annotations for the scope and the da
 });
 
 test('the events are regions, coloured by kind, with the ingester’s title, text and tags', async () => {
-  installBackend(() => ({ data: { annotations: [failed, provisional] } }));
+  installBackend(() => ({ data: { annotations: [failed, provisional, holiday] } }));
   const ds = aDataSource();
   const response = await ds.query(aRequest([annotationQuery()]));
 
@@ -76,21 +86,26 @@ test('the events are regions, coloured by kind, with the ingester’s title, tex
       tags: failed.tags,
     }),
     expect.objectContaining({ time: provisional.time, timeEnd: provisional.timeEnd, title: 'Not final yet' }),
+    expect.objectContaining({ time: holiday.time, isRegion: true, title: 'Holiday: All Souls' }),
   ]);
-  expect(events![0].color).not.toEqual(events![1].color);
+  const colors = events!.map((event) => event.color);
+  expect(colors.every(Boolean)).toBe(true);
+  expect(new Set(colors).size).toBe(3);
 });
 
 test('chosen kinds limit the marks; no choice marks every kind', async () => {
-  installBackend(() => ({ data: { annotations: [failed, provisional] } }));
+  installBackend(() => ({ data: { annotations: [failed, provisional, holiday] } }));
   const ds = aDataSource();
+  const titles = (response: { data: unknown[] }) =>
+    (response.data[0] as DataFrame).fields.find((f) => f.name === 'title')?.values;
 
   const only = await ds.query(aRequest([annotationQuery({ annotationKinds: ['provisional'] })]));
+  const holidays = await ds.query(aRequest([annotationQuery({ annotationKinds: ['holiday'] })]));
   const all = await ds.query(aRequest([annotationQuery({ annotationKinds: [] })]));
 
-  expect((only.data[0] as DataFrame).fields.find((f) => f.name === 'title')?.values).toEqual([
-    'Not final yet',
-  ]);
-  expect((all.data[0] as DataFrame).length).toBe(2);
+  expect(titles(only)).toEqual(['Not final yet']);
+  expect(titles(holidays)).toEqual(['Holiday: All Souls']);
+  expect((all.data[0] as DataFrame).length).toBe(3);
 });
 
 test('an annotation without a scope reads the data source’s default scope', async () => {

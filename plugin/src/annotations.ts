@@ -1,6 +1,7 @@
 /**
  * Annotations: days the store has no final figures for (not synced, no report from GitHub, a failed
- * sync, or too recent for GitHub to have finalized), as regions on time-series panels. The query is an
+ * sync, or too recent for GitHub to have finalized), and the holidays that working-day figures leave
+ * out (HOLIDAYS_FILE), as regions on time-series panels. The query is an
  * AnnotationsQuery (queryType `annotations`), so it runs through DataSource.query like any other: the
  * ingester's annotations become one frame, and `processEvents` turns its rows into events.
  */
@@ -18,12 +19,16 @@ import { of } from 'rxjs';
 import { AnnotationQueryEditor } from './components/AnnotationQueryEditor';
 import { type AnnotationsQuery, type CopilotQuery, DEFAULT_ANNOTATION_QUERY } from './types';
 
-/** One colour per kind, so a failed sync does not look like a day GitHub has yet to finalize. */
+/**
+ * One colour per kind, so a failed sync does not look like a day GitHub has yet to finalize, nor a
+ * holiday like missing data.
+ */
 const KIND_COLORS: Record<string, string> = {
   'sync-failed': 'red',
   gap: 'orange',
   'no-data': 'yellow',
   provisional: 'blue',
+  holiday: 'purple',
 };
 
 interface AnnotationRow {

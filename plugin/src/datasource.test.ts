@@ -215,6 +215,7 @@ describe('query', () => {
       { days: '400' },
       'seat active days must be a whole number from 1 to 365 (got "400")',
     ],
+    [{ days: '$days' }, { days: 'weekends' }, 'days must be all or workdays (got "weekends")'],
   ])(
     'an invalid value is reported on its query without asking the ingester (%o)',
     async (fields, variables, message) => {

@@ -52,3 +52,27 @@ test('a query without a scope takes the default scope it is given; its own scope
   );
   expect(toQueryItem(aQuery())).not.toHaveProperty('scope');
 });
+
+describe('days', () => {
+  const item = (days: string | undefined) => toQueryItem(aQuery(days === undefined ? {} : { days }));
+
+  test('working days are sent; all days, the default, is not (ingesters older than the option refuse it)', () => {
+    expect(item('workdays').days).toBe('workdays');
+    for (const days of [undefined, '', 'all']) expect(item(days)).not.toHaveProperty('days');
+  });
+
+  test('a variable is replaced and its value checked like a typed one', () => {
+    installVariables({ shown: 'workdays', everyDay: 'all', typo: 'weekdays' });
+
+    expect(item('$shown').days).toBe('workdays');
+    expect(item('$everyDay')).not.toHaveProperty('days');
+    expect(() => item('$typo')).toThrow(
+      new InvalidQueryError('days must be all or workdays (got "weekdays")'),
+    );
+  });
+
+  test('any other value is refused on its query, naming the allowed values', () => {
+    expect(() => item('weekends')).toThrow(InvalidQueryError);
+    expect(() => item('Workdays')).toThrow('days must be all or workdays (got "Workdays")');
+  });
+});

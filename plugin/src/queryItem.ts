@@ -3,7 +3,14 @@
  * checked, no extra keys. A value checked here is reported on its own query, so the panel's other
  * queries still run; a value sent unchecked would fail the whole request.
  */
-import { FORMATS, INTERVALS, LIMIT, type QueryItemInput, SEAT_ACTIVE_DAYS } from '@copilot-metrics/contract';
+import {
+  DAYS,
+  FORMATS,
+  INTERVALS,
+  LIMIT,
+  type QueryItemInput,
+  SEAT_ACTIVE_DAYS,
+} from '@copilot-metrics/contract';
 import type { ScopedVars } from '@grafana/data';
 import { InvalidQueryError, interpolateFilters, interpolateOne } from './templating';
 import type { MetricsQuery } from './types';
@@ -36,6 +43,7 @@ export function toQueryItem(
     one('seat active days', query.seatActiveDays),
     SEAT_ACTIVE_DAYS,
   );
+  const days = oneOf('days', one('days', query.days) ?? 'all', DAYS, DAYS.join(' or '));
   const scope = one('scope', query.scope) ?? defaultScope;
   const groupBy = one('group by', query.groupBy) ?? 'none';
   const filters = interpolateFilters(query.filters, scopedVars);
@@ -50,6 +58,8 @@ export function toQueryItem(
     ...(limit !== undefined ? { limit, others: !!query.others } : {}),
     // The ingester refuses it on metrics that do not take it: only a value the query sets is sent.
     ...(seatActiveDays !== undefined ? { seatActiveDays } : {}),
+    // Ingesters older than the option refuse the key: it is sent only when it changes the answer.
+    ...(days !== 'all' ? { days } : {}),
   };
 }
 

@@ -79,6 +79,7 @@ export function interpolateQuery(query: CopilotQuery, scopedVars?: ScopedVars): 
     limit: typeof query.limit === 'string' ? text(query.limit) : query.limit,
     seatActiveDays:
       typeof query.seatActiveDays === 'string' ? text(query.seatActiveDays) : query.seatActiveDays,
+    days: text(query.days),
     filters: interpolateFilters(query.filters, scopedVars),
   };
 }

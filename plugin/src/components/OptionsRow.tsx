@@ -1,4 +1,4 @@
-import { LIMIT, SEAT_ACTIVE_DAYS } from '@copilot-metrics/contract';
+import { DAYS_LABELS, LIMIT, SEAT_ACTIVE_DAYS } from '@copilot-metrics/contract';
 import { Combobox, type ComboboxOption, InlineField, InlineFieldRow, InlineSwitch, Input } from '@grafana/ui';
 import { useEffect, useState } from 'react';
 import type { CatalogMetric } from '../api';
@@ -18,6 +18,21 @@ const FORMAT_OPTIONS: Array<ComboboxOption<string>> = [
   { value: 'table', label: 'Table', description: 'One row per group, for the whole time range' },
 ];
 
+const WORKING_DAYS =
+  'only the ingester’s working days (WORKWEEK less HOLIDAYS_FILE): weekends and holidays are left out of every point and total.';
+
+/** All days, or working days with what that does to the chosen metric (the catalog's `workdays`). */
+function daysOptions(metric?: CatalogMetric): Array<ComboboxOption<string>> {
+  return [
+    { value: 'all', label: DAYS_LABELS.all },
+    {
+      value: 'workdays',
+      label: DAYS_LABELS.workdays,
+      description: metric?.workdays ?? `Count ${WORKING_DAYS}`,
+    },
+  ];
+}
+
 interface Props {
   id: string;
   query: MetricsQuery;
@@ -27,7 +42,10 @@ interface Props {
   onChange: (query: MetricsQuery) => void;
 }
 
-/** Interval, format and top-N: how the figures are bucketed and shaped; the seat metrics' activity window. */
+/**
+ * Interval, format, days and top-N: how the figures are bucketed and shaped, and which days count;
+ * the seat metrics' activity window.
+ */
 export function OptionsRow({ id, query, metric, labelWidth, onChange }: Props) {
   const takesActiveDays =
     !!metric?.parameters?.includes('seatActiveDays') || query.seatActiveDays !== undefined;
@@ -52,6 +70,17 @@ export function OptionsRow({ id, query, metric, labelWidth, onChange }: Props) {
           onChange={(format) => onChange({ ...query, format })}
         />
       </InlineField>
+      <InlineField
+        label="Days"
+        tooltip={`Which days count: every day, or ${WORKING_DAYS}${metric?.workdays ? ` For ${metric.title}: ${metric.workdays}` : ''}`}
+      >
+        <ChoicePicker
+          id={`${id}-days`}
+          options={daysOptions(metric)}
+          value={query.days || 'all'}
+          onChange={(days) => onChange(withDays(query, days))}
+        />
+      </InlineField>
       <LimitField id={`${id}-limit`} query={query} onChange={onChange} />
       <InlineField
         label="Others"
@@ -68,6 +97,13 @@ export function OptionsRow({ id, query, metric, labelWidth, onChange }: Props) {
       {takesActiveDays && <ActiveDaysField id={`${id}-seat-active-days`} query={query} onChange={onChange} />}
     </InlineFieldRow>
   );
+}
+
+/** `all` is the ingester's default: the field is removed rather than saved. */
+function withDays(query: MetricsQuery, days: string): MetricsQuery {
+  const next: MetricsQuery = { ...query, days };
+  if (days === 'all') delete next.days;
+  return next;
 }
 
 interface ChoiceProps {

@@ -349,6 +349,36 @@ describe('options', () => {
     expect(screen.queryByRole('textbox', { name: 'Active within' })).toBeNull();
   });
 
+  test('“Days” chooses all days or working days, saying what working days do to the metric; all days is not saved', async () => {
+    const workdays =
+      'Points of days off are absent from time series. Weeks, months and the whole range average working days only (average per working day).';
+    const dailyActiveUsers = aMetric({
+      id: 'daily_active_users',
+      title: 'Daily active users',
+      aggregation: 'average',
+      workdays,
+    });
+    ingester({ catalog: aCatalog([dailyActiveUsers, ...aCatalog().metrics.slice(1)]) });
+    installVariables({ days: 'workdays' });
+    const { user, lastQuery } = renderEditor();
+    await screen.findByDisplayValue('Daily active users');
+
+    expect(await optionsOf(user, 'Days')).toEqual(['All days', `Working days${workdays}`, '$days']);
+
+    await choose(user, 'Days', /^Working days/);
+    expect(lastQuery().days).toBe('workdays');
+
+    await choose(user, 'Days', '$days');
+    expect(lastQuery().days).toBe('$days');
+
+    await choose(user, 'Days', /^All days/);
+    expect(lastQuery()).not.toHaveProperty('days');
+
+    const label = screen.getByText('Days').closest('label')!;
+    await user.hover(within(label).getByTestId('icon-info-circle'));
+    expect(await screen.findByText(/For Daily active users: Points of days off are absent/)).toBeTruthy();
+  });
+
   test('“Others” can be switched on only with a limit', async () => {
     ingester();
     const { user, lastQuery } = renderEditor({ metric: 'active_users', groupBy: 'ide' });
