@@ -19,6 +19,11 @@ export type Format = (typeof FORMATS)[number];
  */
 export const DAYS = ['all', 'workdays'] as const;
 export type Days = (typeof DAYS)[number];
+/**
+ * A user filter value meaning "the signed-in person": the ingester puts the login Grafana's ID token
+ * proves in its place (never one the browser names), or answers that the viewer must sign in.
+ */
+export const SIGNED_IN_USER = '@me';
 /** Longest range one query may span (ten years): bounds the work a request can ask for. */
 export const MAX_RANGE_DAYS = 3660;
 /** Seat metrics: a seat is active when its last activity is on one of this many days (the snapshot's included). */

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { HolidaysFileError, parseHolidays } from './calendar/holidays';
 import { DEFAULT_WORKWEEK, type WorkCalendar, parseWorkweek, workCalendar } from './calendar/workCalendar';
 import { dayOf } from './days';
+import { ACCESS_POLICIES, type AccessConfig, type AccessPolicy, ROLES, type Role } from './http/identity';
 import { PRIVACY_MODES, type PrivacyConfig, type PrivacyMode } from './privacy';
 import { SLUG_PATTERN, type Scope } from './scopes';
 
@@ -36,6 +37,8 @@ export interface Config {
   calendar: WorkCalendar;
   /** Events of HOLIDAYS_FILE that are not all-day and so are no days off (logged at start-up). */
   ignoredTimedHolidayEvents: number;
+  /** ACCESS_POLICY and the Grafana it trusts: who may see whose rows. */
+  access: AccessConfig;
 }
 
 export class ConfigError extends Error {
@@ -204,6 +207,49 @@ const envSchema = z.object({
       }
     }),
   HOLIDAYS_FILE: optionalText,
+  ACCESS_POLICY: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      const policy = value?.trim().toLowerCase() || 'open';
+      if (!(ACCESS_POLICIES as readonly string[]).includes(policy)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `ACCESS_POLICY must be one of ${ACCESS_POLICIES.join(', ')} (got "${value}")`,
+        });
+        return z.NEVER;
+      }
+      return policy as AccessPolicy;
+    }),
+  GRAFANA_URL: optionalText,
+  GRAFANA_ROOT_URL: optionalText,
+  GRAFANA_ORG_ID: wholeNumber('GRAFANA_ORG_ID', 1, Number.MAX_SAFE_INTEGER, 1),
+  ACCESS_ALL_ROLE: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      const role = ROLES.find((r) => r.toLowerCase() === (value?.trim().toLowerCase() || 'admin'));
+      if (!role) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `ACCESS_ALL_ROLE must be one of ${ROLES.join(', ')} (got "${value}")`,
+        });
+        return z.NEVER;
+      }
+      return role as Role;
+    }),
+  ACCESS_ALL_LOGINS: z
+    .string()
+    .optional()
+    .transform(
+      (value) =>
+        new Set(
+          (value ?? '')
+            .split(',')
+            .map((s) => s.trim().toLowerCase())
+            .filter(Boolean),
+        ),
+    ),
 });
 
 /** Recurring holidays are expanded this many days past today; a restart extends them. */
@@ -275,6 +321,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   const holidays = readHolidays(e.HOLIDAYS_FILE, problems);
+  for (const [name, value] of [
+    ['GRAFANA_URL', e.GRAFANA_URL],
+    ['GRAFANA_ROOT_URL', e.GRAFANA_ROOT_URL],
+  ] as const) {
+    if (value && !/^https?:\/\/[^/]/.test(value))
+      problems.push(`${name} must be an http(s) URL such as http://grafana:3000 (got "${value}").`);
+  }
+  if (e.ACCESS_POLICY === 'identity') {
+    if (!e.GRAFANA_URL)
+      problems.push(
+        "ACCESS_POLICY=identity needs GRAFANA_URL, where the ingester reads Grafana's signing keys (e.g. http://grafana:3000); set GRAFANA_ROOT_URL too when Grafana's root_url differs.",
+      );
+    if (!e.INGESTER_API_TOKEN)
+      problems.push(
+        "ACCESS_POLICY=identity needs INGESTER_API_TOKEN: the token proves a request came through Grafana, the ID token who asked; give Grafana's data source the same token.",
+      );
+  }
   if (problems.length) throw new ConfigError(problems);
 
   return {
@@ -294,6 +357,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     privacy: { mode: e.PRIVACY_MODE, key: e.PRIVACY_KEY, minGroupSize: e.PRIVACY_MIN_GROUP_SIZE! },
     calendar: workCalendar(e.WORKWEEK, holidays?.days ?? new Map()),
     ignoredTimedHolidayEvents: holidays?.ignoredTimedEvents ?? 0,
+    access: {
+      policy: e.ACCESS_POLICY,
+      grafanaUrl: e.GRAFANA_URL?.replace(/\/+$/, ''),
+      issuer: (e.GRAFANA_ROOT_URL ?? e.GRAFANA_URL)?.replace(/\/+$/, ''),
+      orgId: e.GRAFANA_ORG_ID!,
+      allRole: e.ACCESS_ALL_ROLE,
+      allLogins: e.ACCESS_ALL_LOGINS,
+    },
   };
 }
 

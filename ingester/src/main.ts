@@ -107,6 +107,7 @@ async function serve(config: ReturnType<typeof loadConfig>, logger: Logger): Pro
     metrics: metrics.registry,
     privacy: config.privacy,
     calendar: config.calendar,
+    access: config.access,
   });
   const server = app.listen(config.http.port, config.http.host);
   await once(server, 'listening');
@@ -115,6 +116,7 @@ async function serve(config: ReturnType<typeof loadConfig>, logger: Logger): Pro
       port: config.http.port,
       auth: config.http.apiToken ? 'bearer token' : 'open',
       workingDays: config.calendar.summary,
+      access: config.access.policy,
       ...(config.ignoredTimedHolidayEvents
         ? {
             holidaysIgnored: `${config.ignoredTimedHolidayEvents} timed events of HOLIDAYS_FILE are not all-day: no day off`,

@@ -17,6 +17,11 @@ export interface PrivacyConfig {
   key?: string;
   /** Groups computed from per-user rows with fewer distinct users than this are suppressed. */
   minGroupSize: number;
+  /**
+   * Suppress small groups in mode off too: answers for a viewer who does not see everyone
+   * (ACCESS_POLICY=identity), whom a group of two would tell about the other person.
+   */
+  minGroupSizeAlways?: boolean;
 }
 
 export const PRIVACY_OFF: PrivacyConfig = { mode: 'off', minGroupSize: 5 };
@@ -120,5 +125,5 @@ export function pseudonymizerOf(privacy: PrivacyConfig): Pseudonymizer | undefin
 
 /** Whether groups computed from user rows are subject to PRIVACY_MIN_GROUP_SIZE. */
 export function suppressesSmallGroups(privacy: PrivacyConfig): boolean {
-  return privacy.mode !== 'off' && privacy.minGroupSize > 1;
+  return (privacy.mode !== 'off' || privacy.minGroupSizeAlways === true) && privacy.minGroupSize > 1;
 }

@@ -327,3 +327,41 @@ describe('privacy settings', () => {
     expect(lines.join('')).not.toContain(KEY);
   });
 });
+
+describe('ACCESS_POLICY', () => {
+  it('is open by default; identity needs the Grafana to trust and the API token', () => {
+    expect(loadConfig({}).access).toMatchObject({ policy: 'open', orgId: 1, allRole: 'Admin' });
+    expect(problemsOf({ ACCESS_POLICY: 'identity' })).toEqual([
+      expect.stringContaining('ACCESS_POLICY=identity needs GRAFANA_URL'),
+      expect.stringContaining('ACCESS_POLICY=identity needs INGESTER_API_TOKEN'),
+    ]);
+    const config = loadConfig({
+      ACCESS_POLICY: 'identity',
+      GRAFANA_URL: 'http://grafana:3000/',
+      GRAFANA_ROOT_URL: 'https://grafana.example.com/',
+      INGESTER_API_TOKEN: 'x'.repeat(32),
+      ACCESS_ALL_ROLE: 'editor',
+      ACCESS_ALL_LOGINS: 'Octocat, hubot',
+    });
+    expect(config.access).toEqual({
+      policy: 'identity',
+      grafanaUrl: 'http://grafana:3000',
+      issuer: 'https://grafana.example.com',
+      orgId: 1,
+      allRole: 'Editor',
+      allLogins: new Set(['octocat', 'hubot']),
+    });
+  });
+
+  it('refuses unknown values, naming the variable', () => {
+    expect(problemsOf({ ACCESS_POLICY: 'strict' })).toEqual([
+      expect.stringMatching(/^ACCESS_POLICY must be one of open, identity/),
+    ]);
+    expect(problemsOf({ ACCESS_ALL_ROLE: 'Owner' })).toEqual([
+      expect.stringMatching(/^ACCESS_ALL_ROLE must be one of Viewer, Editor, Admin/),
+    ]);
+    expect(problemsOf({ GRAFANA_URL: 'grafana:3000' })).toEqual([
+      expect.stringMatching(/^GRAFANA_URL must be an http\(s\) URL/),
+    ]);
+  });
+});

@@ -4,6 +4,7 @@
  */
 import {
   type AnnotationsResponse,
+  METRIC_INFO,
   catalogJSON,
   type DimensionValuesResponse,
   MAX_RANGE_DAYS,
@@ -12,16 +13,18 @@ import {
   type SyncStatus,
 } from '@copilot-metrics/contract';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import type { Registry } from 'prom-client';
+import { Counter, type Registry } from 'prom-client';
 import { dayOf, parseDay } from '../days';
 import type { Logger } from '../log';
 import { dimensionValues } from '../query/dimensionValues';
 import type { WorkCalendar } from '../calendar/workCalendar';
 import { QueryEngine } from '../query/engine';
 import { QueryError } from '../query/errors';
+import { unavailableFrame } from '../query/frames';
+import { type Asker, narrowForViewer } from '../query/privacy/viewer';
 import { describeIssues, queryItemSchema, queryRequestSchema } from '../query/requestSchema';
 import { annotations } from '../query/annotations';
-import type { PrivacyConfig } from '../privacy';
+import { PRIVACY_OFF, type PrivacyConfig } from '../privacy';
 import type { Scope } from '../scopes';
 import { coverage } from '../store/coverage';
 import type { DB } from '../store/db';
@@ -29,6 +32,7 @@ import { SyncBusyError } from '../sync/lock';
 import type { SyncService } from '../sync/scheduler';
 import { requireAdmin, requireToken } from './auth';
 import { health } from './health';
+import { type AccessConfig, IdentityError, IdentityVerifier, OPEN_ACCESS } from './identity';
 
 export interface ApiOptions {
   /** A reader connection (query_only): queries never block or see a sync's open transaction. */
@@ -46,6 +50,10 @@ export interface ApiOptions {
   privacy?: PrivacyConfig;
   /** Working days (WORKWEEK, HOLIDAYS_FILE): `days=workdays` queries and holiday annotations. */
   calendar?: WorkCalendar;
+  /** ACCESS_POLICY and the Grafana whose ID tokens say who is viewing; open when unset. */
+  access?: AccessConfig;
+  /** Only tests: how soon an unknown key id may fetch Grafana's keys again. */
+  keyRefetchCooldownMs?: number;
   now?: () => Date;
 }
 
@@ -55,6 +63,14 @@ export const BODY_LIMIT = '256kb';
 export function createApp(options: ApiOptions): express.Express {
   const { db, logger } = options;
   const engine = new QueryEngine(db, options.privacy, options.calendar);
+  // A viewer who does not see everyone gets group figures with the minimum group size, in every mode.
+  const viewerEngine = new QueryEngine(
+    db,
+    { ...(options.privacy ?? PRIVACY_OFF), minGroupSizeAlways: true },
+    options.calendar,
+  );
+  const engineFor = (asker: Asker) =>
+    asker.policy === 'identity' && asker.viewer && !asker.viewer.seesEveryone ? viewerEngine : engine;
   const now = options.now ?? (() => new Date());
   const app = express();
   app.disable('x-powered-by');
@@ -94,6 +110,8 @@ export function createApp(options: ApiOptions): express.Express {
 
   const api = express.Router();
   api.use(requireToken(options.apiToken, 'INGESTER_API_TOKEN'));
+  const counters = accessCounters(options.metrics);
+  api.use(identify(options, counters.refused));
 
   api.get('/catalog', (_req, res) => {
     res.json(catalogJSON());
@@ -122,26 +140,52 @@ export function createApp(options: ApiOptions): express.Express {
       });
       return;
     }
-    const items = parsed.data.queries.map((raw, index) => ({
-      index,
-      refId:
-        typeof (raw as { refId?: unknown })?.refId === 'string'
-          ? (raw as { refId: string }).refId.slice(0, 64) || `#${index}`
-          : `#${index}`,
-      item: queryItemSchema.safeParse(raw),
-    }));
+    const asker = res.locals.asker as Asker;
+    const runner = engineFor(asker);
+    const items = parsed.data.queries.map((raw, index) => {
+      const item = queryItemSchema.safeParse(raw);
+      return {
+        index,
+        refId:
+          typeof (raw as { refId?: unknown })?.refId === 'string'
+            ? (raw as { refId: string }).refId.slice(0, 64) || `#${index}`
+            : `#${index}`,
+        item,
+        // What this viewer may run of it (query/privacy/viewer.ts).
+        viewed: item.success ? narrowForViewer(item.data, asker) : undefined,
+      };
+    });
     // Tables of one shape (a row per team or person, a column per metric) are read in one pass.
-    const shared = engine.shareTotals(
-      items.flatMap(({ item }) => (item.success ? [item.data] : [])),
+    const shared = runner.shareTotals(
+      items.flatMap(({ viewed }) => (viewed && 'query' in viewed ? [viewed.query] : [])),
       range,
     );
-    for (const { index, refId, item } of items) {
-      if (!item.success) {
-        results[refId] = { error: describeIssues(item.error, `queries[${index}]`), status: 400 };
+    for (const { index, refId, item, viewed } of items) {
+      if (!item.success || !viewed) {
+        results[refId] = { error: describeIssues(item.error!, `queries[${index}]`), status: 400 };
         continue;
       }
+      if ('refused' in viewed) {
+        counters.narrowed?.inc({ outcome: 'refused' });
+        const metric = METRIC_INFO.get(item.data.metric);
+        results[refId] = metric
+          ? {
+              frames: [
+                unavailableFrame({
+                  refId,
+                  metric,
+                  reason: 'identity',
+                  mode: asker.policy,
+                  text: viewed.refused,
+                }),
+              ],
+            }
+          : { error: `unknown metric "${item.data.metric}"; GET /api/v1/catalog lists them`, status: 400 };
+        continue;
+      }
+      if (viewed.narrowed) counters.narrowed?.inc({ outcome: 'own-row' });
       try {
-        results[refId] = { frames: engine.run(item.data, range, labels, shared) };
+        results[refId] = { frames: runner.run(viewed.query, range, labels, shared) };
       } catch (error) {
         if (error instanceof QueryError) results[refId] = { error: error.message, status: error.status };
         else {
@@ -169,13 +213,20 @@ export function createApp(options: ApiOptions): express.Express {
     };
     const scopeText = text('scope');
     const scopeIds = scopeText ? [engine.resolveScope(scopeText).id] : engine.scopes().map((s) => s.id);
+    const values = dimensionValues(db, String(req.params.dimension), {
+      scopeIds,
+      fromDay: day('from') ?? -1e7,
+      toDay: day('to') ?? 1e7,
+      search: text('search')?.slice(0, 200),
+    });
+    // A viewer who does not see everyone finds only themselves among the people.
+    const { policy, viewer } = res.locals.asker as Asker;
+    const own = viewer?.login.toLowerCase();
     res.json({
-      values: dimensionValues(db, String(req.params.dimension), {
-        scopeIds,
-        fromDay: day('from') ?? -1e7,
-        toDay: day('to') ?? 1e7,
-        search: text('search')?.slice(0, 200),
-      }),
+      values:
+        req.params.dimension === 'user' && policy === 'identity' && !viewer?.seesEveryone
+          ? values.filter((v) => v.value.toLowerCase() === own)
+          : values,
     } satisfies DimensionValuesResponse);
   });
 
@@ -255,4 +306,60 @@ export function createApp(options: ApiOptions): express.Express {
     },
   );
   return app;
+}
+
+/**
+ * Who is asking: the viewer Grafana's ID token (X-Grafana-Id) proves, in `res.locals.asker`. With
+ * ACCESS_POLICY=identity a request without a valid token is refused (fail closed), counted in
+ * /metrics and logged without its body; with `open`, a valid token only lets `@me` name the viewer.
+ */
+function identify(options: ApiOptions, refused?: Counter) {
+  const access = options.access ?? OPEN_ACCESS;
+  const verifier = access.grafanaUrl
+    ? new IdentityVerifier({ ...access, grafanaUrl: access.grafanaUrl }, options.keyRefetchCooldownMs)
+    : undefined;
+  return async (req: Request, res: Response, next: NextFunction) => {
+    const header = req.get('x-grafana-id');
+    if (!verifier || (access.policy === 'open' && !header)) {
+      res.locals.asker = { policy: access.policy } satisfies Asker;
+      return next();
+    }
+    try {
+      res.locals.asker = { policy: access.policy, viewer: await verifier.verify(header) } satisfies Asker;
+    } catch (error) {
+      if (!(error instanceof IdentityError)) throw error;
+      if (access.policy === 'open') {
+        // Open policy: a token that does not verify only means the viewer is unknown.
+        res.locals.asker = { policy: 'open' } satisfies Asker;
+        return next();
+      }
+      refused?.inc({ reason: error.reason });
+      options.logger.warn(
+        { reason: error.reason, method: req.method, path: req.path },
+        'request refused: no verified viewer',
+      );
+      res.status(error.status).json({ error: error.message });
+      return;
+    }
+    next();
+  };
+}
+
+/** Requests ACCESS_POLICY=identity refused or narrowed, in /metrics (no query body, no login). */
+function accessCounters(registry: Registry | undefined) {
+  if (!registry) return {};
+  return {
+    refused: new Counter({
+      name: 'copilot_metrics_ingester_access_refused_total',
+      help: 'API requests refused by ACCESS_POLICY=identity, by reason (missing, expired, claim-aud, claim-iss, not-a-user, invalid, unknown-key, keys-unavailable, no-login).',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
+    narrowed: new Counter({
+      name: 'copilot_metrics_ingester_access_narrowed_total',
+      help: "Queries kept to the viewer's own row (ACCESS_POLICY=identity, a viewer who does not see everyone), and queries of people refused to them.",
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
+  };
 }

@@ -123,7 +123,8 @@ export function buildListFrame(input: {
 export function unavailableFrame(input: {
   refId: string;
   metric: MetricInfo;
-  reason: 'privacy';
+  /** `privacy`: the privacy mode keeps no such rows; `identity`: the viewer may not, or must sign in. */
+  reason: 'privacy' | 'identity';
   mode: string;
   text: string;
 }): FrameJSON {

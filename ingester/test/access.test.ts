@@ -1,0 +1,219 @@
+/**
+ * ACCESS_POLICY=identity end to end: the real HTTP server behind a stand-in for Grafana's signing keys
+ * (a local JWKS endpoint, tokens signed with a generated ES256 key). A member sees every aggregate as an
+ * admin does (small groups hidden) and only their own row of anything per person; an admin sees all.
+ */
+import { catalogJSON } from '@copilot-metrics/contract';
+import { once } from 'node:events';
+import { type Server, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SignJWT, exportJWK, generateKeyPair } from 'jose';
+import { Registry } from 'prom-client';
+import { formatDay } from '../src/days';
+import type { GitHubClient } from '../src/github/client';
+import { OPEN_ACCESS } from '../src/http/identity';
+import type { SimulatorServer } from '../src/simulator/server';
+import { day, startApi, syncedEnterprise, type TestApi, type TestDb } from './helpers';
+
+const FROM = day('2026-09-21');
+const TO = day('2026-09-27');
+const TOKEN = 'ingester-api-token-for-tests';
+const ISSUER = 'https://grafana.example.com';
+
+let sim: SimulatorServer;
+let client: GitHubClient;
+let t: TestDb;
+let keys: Server;
+let api: TestApi;
+let open: TestApi;
+let registry: Registry;
+let sign: (claims: Record<string, unknown>) => Promise<string>;
+let member: string;
+let scope: string;
+
+beforeAll(async () => {
+  ({ sim, client, t } = await syncedEnterprise({ users: 60, orgs: 1 }, { from: FROM, to: TO }));
+  const pair = await generateKeyPair('ES256', { extractable: true });
+  const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'id-2026-12-es256', alg: 'ES256' };
+  keys = createServer((_req, res) => {
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify({ keys: [jwk] }));
+  }).listen(0, '127.0.0.1');
+  await once(keys, 'listening');
+  const grafanaUrl = `http://127.0.0.1:${(keys.address() as AddressInfo).port}`;
+  sign = (claims) =>
+    new SignJWT({ type: 'user', role: 'Viewer', ...claims })
+      .setProtectedHeader({ alg: 'ES256', typ: 'jwt', kid: 'id-2026-12-es256' })
+      .setIssuer(ISSUER)
+      .setAudience(['org:1'])
+      .setIssuedAt()
+      .setExpirationTime('10m')
+      .sign(pair.privateKey);
+  registry = new Registry();
+  const access = { ...OPEN_ACCESS, grafanaUrl, issuer: ISSUER };
+  api = await startApi(t.path, {
+    apiToken: TOKEN,
+    access: { ...access, policy: 'identity' },
+    metrics: registry,
+  });
+  open = await startApi(t.path, { access });
+  // A member with activity on every day of the range.
+  const org = { kind: 'organization' as const, org: sim.population.orgs[0] };
+  const active = sim.generator
+    .members(org)
+    .find((u) => [FROM, TO].every((d) => sim.generator.userRecord(u, d, org) !== undefined))!;
+  member = sim.population.userLogin(active);
+  scope = `organization:${org.org.login}`;
+}, 120_000);
+afterAll(async () => {
+  await api.close();
+  await open.close();
+  keys.close();
+  t.close();
+  await client.close();
+  await sim.stop();
+});
+
+const range = { from: `${formatDay(FROM)}T00:00:00Z`, to: `${formatDay(TO)}T23:59:59Z` };
+const as = async (claims: Record<string, unknown> | undefined, extra: Record<string, string> = {}) => ({
+  authorization: `Bearer ${TOKEN}`,
+  ...(claims ? { 'x-grafana-id': await sign(claims) } : {}),
+  ...extra,
+});
+const asMember = () => as({ username: member, role: 'Viewer' });
+const asAdmin = () => as({ username: 'grafana-admin', role: 'Admin' });
+
+async function run(headers: Record<string, string>, queries: Record<string, unknown>[], server = api) {
+  const response = await server.post('/api/v1/query', { range, queries }, headers);
+  expect(response.status).toBe(200);
+  return response.body.results as Record<string, { frames?: any[]; error?: string }>;
+}
+/** Group labels of a table frame (first field), or of time-series frames (their names). */
+const groupsOf = (frames: any[]) =>
+  frames.length === 1 && frames[0].schema.fields[0]?.type === 'string'
+    ? (frames[0].data.values[0] as string[])
+    : frames.map((f) => f.schema.name as string);
+
+test('without a valid ID token nothing is answered (fail closed), and the refusal is counted', async () => {
+  const refusedHeaders: Record<string, string>[] = [
+    { authorization: `Bearer ${TOKEN}` },
+    { authorization: `Bearer ${TOKEN}`, 'x-grafana-user': member },
+    { authorization: `Bearer ${TOKEN}`, 'x-grafana-id': 'not.a.token' },
+  ];
+  for (const headers of refusedHeaders) {
+    const response = await api.post(
+      '/api/v1/query',
+      { range, queries: [{ refId: 'A', scope, metric: 'daily_active_users' }] },
+      headers,
+    );
+    expect(response.status).toBe(401);
+    expect(response.body.error).toMatch(/X-Grafana-Id/);
+  }
+  const serviceAccount = await api.get(
+    '/api/v1/catalog',
+    await as({ username: 'sa-bot', type: 'service-account' }),
+  );
+  expect(serviceAccount.status).toBe(403);
+  // The API token is still required, ID token or not.
+  expect(
+    (await api.get('/api/v1/catalog', { 'x-grafana-id': await sign({ username: member }) })).status,
+  ).toBe(401);
+  const text = await registry.metrics();
+  expect(text).toMatch(/copilot_metrics_ingester_access_refused_total\{reason="missing"\} 2/);
+  expect(text).toMatch(/copilot_metrics_ingester_access_refused_total\{reason="not-a-user"\} 1/);
+});
+
+test('every catalog metric × grouping: a member’s aggregates are an admin’s (small groups hidden)', async () => {
+  const queries = catalogJSON()
+    .metrics.flatMap((m) =>
+      m.groupBy
+        .filter((g) => g !== 'user')
+        .map((groupBy) => ({
+          scope,
+          metric: m.id,
+          groupBy,
+          format: m.formats.includes('table') ? 'table' : 'time_series',
+        })),
+    )
+    .map((q, i) => ({ refId: `Q${i}`, ...q }));
+  expect(queries.length).toBeGreaterThan(200);
+  let compared = 0;
+  for (let i = 0; i < queries.length; i += 50) {
+    const batch = queries.slice(i, i + 50);
+    const [mine, admins] = [await run(await asMember(), batch), await run(await asAdmin(), batch)];
+    for (const { refId } of batch) {
+      const [m, a] = [mine[refId], admins[refId]];
+      if (a.error || m.error) {
+        expect({ refId, error: m.error }).toEqual({ refId, error: a.error });
+        continue;
+      }
+      // The metric lists people (inactive seats): a member is told so instead.
+      if (m.frames![0]?.schema.meta?.custom?.unavailable) {
+        expect(m.frames![0].schema.meta.custom.unavailable.reason).toBe('identity');
+        continue;
+      }
+      const values = (frames: any[]) => frames.map((f) => f.data.values);
+      const hidden = m.frames!.some((f) => (f.schema.meta?.custom?.suppressed ?? 0) > 0);
+      const what = `${refId} ${batch.find((q) => q.refId === refId)!.metric}`;
+      if (!hidden) expect({ what, values: values(m.frames!) }).toEqual({ what, values: values(a.frames!) });
+      compared++;
+    }
+  }
+  expect(compared).toBeGreaterThan(200);
+});
+
+test('grouped by person, a member gets only their own row; an admin gets everyone', async () => {
+  const people = catalogJSON()
+    .metrics.filter((m) => m.groupBy.includes('user') && !m.id.startsWith('seats'))
+    .slice(0, 20)
+    .map((m) => ({ refId: m.id, scope, metric: m.id, groupBy: 'user', format: 'table' }));
+  const mine = await run(await asMember(), people);
+  const admins = await run(await asAdmin(), people);
+  for (const { refId } of people) {
+    expect(groupsOf(mine[refId].frames!).every((label) => label === member)).toBe(true);
+    expect(groupsOf(admins[refId].frames!).length).toBeGreaterThan(1);
+  }
+  expect(groupsOf(mine.user_initiated_interaction_count.frames!)).toEqual([member]);
+});
+
+test('a user filter never widens access; forged X-Grafana-User headers are ignored', async () => {
+  const other = sim.population.userLogin(sim.population.userCount - 1);
+  const query = (filters: Record<string, string[]>) => ({
+    refId: 'A',
+    scope,
+    metric: 'user_initiated_interaction_count',
+    groupBy: 'user',
+    format: 'table',
+    filters,
+  });
+  const headers = await as({ username: member, role: 'Viewer' }, { 'x-grafana-user': 'grafana-admin' });
+  expect(groupsOf((await run(headers, [query({ user: [other] })])).A.frames!)).toEqual([]);
+  expect(groupsOf((await run(headers, [query({ user: [other, member] })])).A.frames!)).toEqual([member]);
+  expect(groupsOf((await run(headers, [query({})])).A.frames!)).toEqual([member]);
+  const values = await api.get('/api/v1/dimensions/user/values', headers);
+  expect(values.body.values.map((v: { value: string }) => v.value)).toEqual([member]);
+  const all = await api.get('/api/v1/dimensions/user/values', await asAdmin());
+  expect(all.body.values.length).toBeGreaterThan(10);
+  expect(await registry.metrics()).toMatch(
+    /copilot_metrics_ingester_access_narrowed_total\{outcome="own-row"\} [1-9]/,
+  );
+});
+
+test('@me is the signed-in person; without a proven identity it explains, instead of failing', async () => {
+  const me = {
+    refId: 'A',
+    scope,
+    metric: 'user_initiated_interaction_count',
+    groupBy: 'user',
+    format: 'table',
+    filters: { user: ['@me'] },
+  };
+  expect(groupsOf((await run(await asAdmin(), [me])).A.frames!)).toEqual([]); // the admin has no Copilot rows
+  expect(groupsOf((await run(await asMember(), [me])).A.frames!)).toEqual([member]);
+  // The open policy: an anonymous viewer (no ID token) is told to sign in.
+  const [frame] = (await run({}, [me], open)).A.frames!;
+  expect(frame.schema.meta.custom.unavailable.reason).toBe('identity');
+  expect(frame.schema.meta.notices[0].text).toMatch(/sign in to Grafana/);
+  // With a valid token, the open policy resolves it too.
+  expect(groupsOf((await run(await asMember(), [me], open)).A.frames!)).toEqual([member]);
+});
