@@ -30,7 +30,7 @@ export default dashboard({
   title: 'Copilot agents and CLI',
   description:
     'Beyond the editor: the cloud agent, code review, the Copilot CLI, the Copilot app, VS Code Agents, third-party agents and CLI customizations.',
-  variables: [variables.scope(), variables.team(), variables.interval()],
+  variables: [variables.scope(), variables.team(), variables.interval(), variables.days()],
   rows: [
     {
       title: 'Cloud agent and code review',

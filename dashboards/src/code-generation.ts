@@ -26,6 +26,7 @@ export default dashboard({
     variables.language(),
     variables.model(),
     variables.interval(),
+    variables.days(),
   ],
   rows: [
     {

@@ -7,7 +7,11 @@
  */
 import {
   ALL_VALUES,
+  ANNOTATION_KINDS,
   type AnnotationsQueryModel,
+  DAYS,
+  DAYS_LABELS,
+  type Days,
   type Format,
   type Interval,
   METRIC_INFO,
@@ -38,7 +42,15 @@ import type * as Stat from '@grafana/schema/dist/esm/raw/composable/stat/panelcf
 import type * as Table from '@grafana/schema/dist/esm/raw/composable/table/panelcfg/x/TablePanelCfg_types.gen';
 import type * as Text from '@grafana/schema/dist/esm/raw/composable/text/panelcfg/x/TextPanelCfg_types.gen';
 import type * as TimeSeries from '@grafana/schema/dist/esm/raw/composable/timeseries/panelcfg/x/TimeSeriesPanelCfg_types.gen';
-import { PER_PERSON_NO_DATA, PRIVACY_MODES, SEATS_NOT_KEPT, SMALL_TEAMS } from './notes';
+import {
+  DAYS_FOLLOWED,
+  EVERY_DAY_ONLY,
+  PER_PERSON_NO_DATA,
+  PRIVACY_MODES,
+  SEATS_NOT_KEPT,
+  SMALL_TEAMS,
+  WORKING_DAYS_ONLY,
+} from './notes';
 
 //#region Data sources
 
@@ -73,6 +85,11 @@ export interface MetricSpec {
   legend?: string;
   /** Seat metrics that take it: the days a seat's last activity may be ago to count as active (30 if unset). */
   seatActiveDays?: number;
+  /**
+   * Which days count, whatever the dashboard's Days variable says. Unset: the query follows Days on a
+   * dashboard that has it (see `dashboard`), and counts every day elsewhere.
+   */
+  days?: Days;
 }
 
 /** A query of the Copilot data source as the dashboard saves it (the plugin's query model). */
@@ -81,11 +98,26 @@ export type CopilotTarget = (MetricsQueryModel | AnnotationsQueryModel) & {
   datasource: DataSourceRef;
 };
 
+/** The kinds of day without final figures: every kind the ingester marks but holidays. */
+export const DATA_GAP_KINDS = ANNOTATION_KINDS.filter((kind) => kind !== 'holiday');
+
 /** The annotation query of every dashboard: the ingester's data gaps, in the dashboard's scope. */
 const DATA_GAPS: AnnotationsQueryModel & { refId: string } = {
   refId: 'Anno',
   queryType: 'annotations',
   scope: '$scope',
+  annotationKinds: DATA_GAP_KINDS,
+};
+
+/**
+ * The annotation query of dashboards with time series: the holidays of HOLIDAYS_FILE, which are the
+ * same for every scope (the scope only spares the ingester from working out other scopes' gaps).
+ */
+const HOLIDAYS: AnnotationsQueryModel & { refId: string } = {
+  refId: 'Holidays',
+  queryType: 'annotations',
+  scope: '$scope',
+  annotationKinds: ['holiday'],
 };
 
 export interface PrometheusTarget {
@@ -136,6 +168,7 @@ export function copilotTarget(spec: MetricSpec, index: number): CopilotTarget {
     format,
     ...(spec.limit !== undefined ? { limit: spec.limit, others: spec.others ?? false } : {}),
     ...(spec.seatActiveDays !== undefined ? { seatActiveDays: spec.seatActiveDays } : {}),
+    ...(spec.days ? { days: spec.days } : {}),
   };
 }
 
@@ -253,6 +286,15 @@ function followsSentence(queries: MetricSpec[]): string {
   return ` Follows the ${list} selection${names.length > 1 ? 's' : ''} at the top.`;
 }
 
+/** What a panel says about its queries that count given days whatever the Days variable says. */
+function fixedDaysSentences(queries: MetricSpec[]): string[] {
+  const fixed = new Set(queries.map((q) => q.days));
+  return [
+    ...(fixed.has('workdays') ? [WORKING_DAYS_ONLY] : []),
+    ...(fixed.has('all') ? [EVERY_DAY_ONLY] : []),
+  ];
+}
+
 export interface PanelWithSize {
   panel: Panel;
   /** See PanelSpecBase.id. */
@@ -292,7 +334,15 @@ const MISSING_VALUES_BLANK: FieldConfigSource['overrides'][number] = {
 export function panel(spec: PanelSpec): PanelWithSize {
   const queries = spec.queries ?? [];
   const targets: Target[] = spec.annotationsTable
-    ? [{ refId: 'A', datasource: COPILOT, queryType: 'annotations', scope: '$scope' }]
+    ? [
+        {
+          refId: 'A',
+          datasource: COPILOT,
+          queryType: 'annotations',
+          scope: '$scope',
+          annotationKinds: DATA_GAP_KINDS,
+        },
+      ]
     : [...queries.map(copilotTarget), ...(spec.prometheus ?? []).map(prometheusTarget)];
   const legendOverrides = queries.flatMap((q, index) =>
     q.legend
@@ -314,7 +364,8 @@ export function panel(spec: PanelSpec): PanelWithSize {
   const perPerson = queries.filter(readsPerPersonRecords);
   if (perPerson.some((q) => !METRIC_INFO.get(q.metric)?.snapshot)) caveats.push(PRIVACY_MODES);
   if (perPerson.some((q) => METRIC_INFO.get(q.metric)?.snapshot)) caveats.push(SEATS_NOT_KEPT);
-  const description = [spec.description, ...caveats].join(' ') + followsSentence(queries);
+  const description =
+    [spec.description, ...caveats, ...fixedDaysSentences(queries)].join(' ') + followsSentence(queries);
   const built: Panel = {
     type: spec.type,
     title: spec.title,
@@ -511,12 +562,20 @@ export function note(title: string, content: string, w = 24, h = 4): PanelWithSi
 
 /** Days in each of the two compared periods. */
 export const COMPARE_DAYS = 28;
+/** Working days in each of the two compared periods of the working-day version: four five-day weeks. */
+export const COMPARE_WORKDAYS = 20;
 
 /**
  * A stat of the last 28 days of data with the change from the 28 days before. The query reads 60
  * days of daily values; a trailing 28-day mean turns each day into the average of the 28 days ending
  * on it, and the last 29 of those run from "the previous period" to "this period", so the stat's
  * percent change (last against first) compares the two periods.
+ *
+ * The periods are counted in rows, days with data, so the stat does not follow the Days variable:
+ * with working days only, 28 rows would be some six weeks. The working-day version (`days:
+ * 'workdays'`) reads working days only and compares the last 20 (four weeks of a five-day week) with
+ * the 20 before, over 90 days so that both periods are full despite holidays. A transformation cannot
+ * count calendar days, and the dashboard does not know WORKWEEK: 20 is exact for Monday to Friday.
  */
 export function comparisonStat(spec: {
   title: string;
@@ -526,14 +585,20 @@ export function comparisonStat(spec: {
   unit?: string;
   decimals?: number;
   w?: number;
+  days?: Days;
 }): PanelWithSize {
+  const workdays = spec.days === 'workdays';
+  const period = workdays ? COMPARE_WORKDAYS : COMPARE_DAYS;
+  const periods = workdays
+    ? `The big number is the average per working day over the last ${period} working days with data (four weeks of a five-day working week); the percentage compares it with the ${period} working days before.`
+    : `The big number is the daily average over the last ${period} days with data; the percentage compares it with the ${period} days before; the working-day comparison is on the row below.`;
   return panel({
     type: 'stat',
     title: spec.title,
-    description: `${spec.description} The big number is the daily average over the last ${COMPARE_DAYS} days with data; the percentage compares it with the ${COMPARE_DAYS} days before.`,
+    description: `${spec.description} ${periods}`,
     caveats: spec.caveats,
-    queries: [{ metric: spec.metric, interval: 'day' }],
-    timeFrom: '60d',
+    queries: [{ metric: spec.metric, interval: 'day', days: spec.days ?? 'all' }],
+    timeFrom: workdays ? '90d' : '60d',
     w: spec.w ?? 4,
     h: 5,
     defaults: {
@@ -554,15 +619,15 @@ export function comparisonStat(spec: {
           mode: 'windowFunctions',
           window: {
             windowAlignment: 'trailing',
-            windowSize: COMPARE_DAYS,
+            windowSize: period,
             windowSizeMode: 'fixed',
             reducer: 'mean',
           },
-          alias: `Last ${COMPARE_DAYS} days`,
+          alias: workdays ? `Last ${period} working days` : `Last ${period} days`,
           replaceFields: true,
         },
       },
-      { id: 'limit', options: { limitField: -(COMPARE_DAYS + 1) } },
+      { id: 'limit', options: { limitField: -(period + 1) } },
     ],
   });
 }
@@ -651,6 +716,22 @@ export const variables = {
         current: { selected: true, text: 'All', value: '$__all' },
       },
     ),
+  /** Every day, or working days only: the Copilot queries without fixed days follow it (see `dashboard`). */
+  days: (): VariableModel => ({
+    type: 'custom',
+    name: 'days',
+    label: 'Days',
+    description:
+      'All days, or working days only: the ingester’s WORKWEEK less the holidays of HOLIDAYS_FILE. With working days, weekends and holidays are absent from the time series and left out of every total, ratio and average (average daily active users per working day).',
+    // Grafana's `text : value` pairs.
+    query: DAYS.map((value) => `${DAYS_LABELS[value]} : ${value}`).join(','),
+    current: { selected: true, text: DAYS_LABELS.all, value: 'all' },
+    options: DAYS.map((value) => ({ selected: value === 'all', text: DAYS_LABELS[value], value })),
+    multi: false,
+    includeAll: false,
+    hide: VariableHide.dontHide,
+    skipUrlSync: false,
+  }),
   interval: (): VariableModel => ({
     type: 'custom',
     name: 'interval',
@@ -724,7 +805,28 @@ export function layout(rows: DashboardSpec['rows']): Array<Panel | RowPanel> {
   return out;
 }
 
+const isRow = (p: Panel | RowPanel): p is RowPanel => p.type === 'row';
+
+/**
+ * A panel on a dashboard with a Days variable: its Copilot queries without fixed days follow it, and
+ * its description says so.
+ */
+function followDays(p: Panel | RowPanel): Panel | RowPanel {
+  if (isRow(p)) return p;
+  const targets = (p.targets ?? []) as unknown as Target[];
+  const follows = (t: Target): t is MetricsQueryModel & CopilotTarget =>
+    t.datasource.uid === COPILOT.uid && (t as CopilotTarget).queryType !== 'annotations' && !('days' in t);
+  if (!targets.some(follows)) return p;
+  return {
+    ...p,
+    description: `${p.description} ${DAYS_FOLLOWED}`,
+    targets: targets.map((t) => (follows(t) ? { ...t, days: '$days' } : t)) as unknown as Panel['targets'],
+  };
+}
+
 export function dashboard(spec: DashboardSpec): Dashboard {
+  const hasDays = spec.variables.some((variable) => variable.name === 'days');
+  const hasTimeSeries = spec.rows.some((row) => row.panels.some((p) => p.panel.type === 'timeseries'));
   return {
     uid: spec.uid,
     title: spec.title,
@@ -771,10 +873,22 @@ export function dashboard(spec: DashboardSpec): Dashboard {
           name: 'Copilot data gaps',
           target: DATA_GAPS,
         },
+        ...(hasTimeSeries
+          ? [
+              {
+                datasource: COPILOT,
+                enable: true,
+                hide: false,
+                iconColor: 'purple',
+                name: 'Holidays',
+                target: HOLIDAYS,
+              },
+            ]
+          : []),
       ],
     },
     templating: { list: spec.variables },
-    panels: layout(spec.rows),
+    panels: hasDays ? layout(spec.rows).map(followDays) : layout(spec.rows),
   };
 }
 

@@ -9,7 +9,7 @@ export default dashboard({
   uid: 'copilot-ides',
   title: 'Copilot IDEs and versions',
   description: 'IDE usage, and the IDE, Copilot extension and CLI versions in use, to track upgrades.',
-  variables: [variables.scope(), variables.team(), variables.ide(), variables.interval()],
+  variables: [variables.scope(), variables.team(), variables.ide(), variables.interval(), variables.days()],
   rows: [
     {
       title: 'IDE usage',

@@ -32,6 +32,17 @@ export const SEATS_NOT_KEPT =
 export const PER_PERSON_NO_DATA =
   'No data. In aggregate privacy mode the ingester keeps no per-person figures.';
 
+/** Said on every panel that follows the Days variable. */
+export const DAYS_FOLLOWED =
+  'Days: every day, or working days only (WORKWEEK, HOLIDAYS_FILE) when Days is set to working days.';
+
+/** Said on the panels that count working days only, whatever the Days variable says. */
+export const WORKING_DAYS_ONLY =
+  'Days: working days only (WORKWEEK less HOLIDAYS_FILE), whatever Days is set to: weekends and holidays are left out.';
+
+/** Said on the panels that count every day, whatever the Days variable says. */
+export const EVERY_DAY_ONLY = 'Days: every day, whatever Days is set to.';
+
 export const REPORTED_USER_COUNTS =
   "A count GitHub reports for the whole scope: it cannot be split by team, IDE or language, and over a week or month bucket it is the average of the days' values.";
 

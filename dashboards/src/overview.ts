@@ -1,4 +1,7 @@
-/** 1. Overview: adoption, activity and acceptance, lines of code, feature mix, this period vs the last. */
+/**
+ * 1. Overview: adoption, activity and acceptance, lines of code, feature mix, this period vs the last,
+ * and daily active users per working day.
+ */
 import { PERCENT, STACKED_BARS, comparisonStat, dashboard, panel, variables } from './grafana';
 import { ACCEPTANCE_BY_COUNT, ACCEPTANCE_BY_LINES, ORG_TOTALS, REPORTED_USER_COUNTS } from './notes';
 
@@ -6,8 +9,8 @@ export default dashboard({
   uid: 'copilot-overview',
   title: 'Copilot overview',
   description:
-    'Adoption, activity, acceptance and lines of code for one enterprise or organization, with the last 28 days against the 28 before.',
-  variables: [variables.scope(), variables.interval()],
+    'Adoption, activity, acceptance and lines of code for one enterprise or organization, with the last 28 days against the 28 before, and daily active users per working day.',
+  variables: [variables.scope(), variables.interval(), variables.days()],
   rows: [
     {
       title: 'Last 28 days against the 28 before',
@@ -47,6 +50,30 @@ export default dashboard({
           metric: 'loc_added_sum',
           description:
             'Lines of code Copilot added to files: accepted completions, applied code blocks and agent edits.',
+        }),
+      ],
+    },
+    {
+      title: 'Per working day (weekends and holidays left out)',
+      panels: [
+        panel({
+          type: 'stat',
+          title: 'Average daily active users per working day',
+          description:
+            'People with any Copilot activity on a day, averaged over the working days of the time range, so that weekends and holidays do not pull the average down.',
+          caveats: [ORG_TOTALS],
+          queries: [{ metric: 'daily_active_users', format: 'table', days: 'workdays' }],
+          defaults: { decimals: 0 },
+          w: 12,
+          h: 5,
+        }),
+        comparisonStat({
+          title: 'Daily active users per working day: last 4 weeks against the 4 before',
+          metric: 'daily_active_users',
+          days: 'workdays',
+          description: 'People with any Copilot activity on a working day, as GitHub counts them.',
+          caveats: [ORG_TOTALS],
+          w: 12,
         }),
       ],
     },

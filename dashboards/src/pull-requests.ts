@@ -12,7 +12,7 @@ export default dashboard({
   title: 'Copilot pull requests and code review',
   description:
     "Pull requests created, reviewed and merged, Copilot's share as author and reviewer, time to merge, review suggestions and review stage times.",
-  variables: [variables.scope(), variables.interval()],
+  variables: [variables.scope(), variables.interval(), variables.days()],
   rows: [
     {
       title: 'Pull requests',

@@ -7,7 +7,7 @@ export default dashboard({
   title: 'Copilot teams',
   description:
     'Teams side by side: active people, activity and acceptance, joined day by day with team membership.',
-  variables: [variables.scope(), variables.team(), variables.interval()],
+  variables: [variables.scope(), variables.team(), variables.interval(), variables.days()],
   rows: [
     {
       panels: [note('About team figures', TEAM_NOTES, 24, 6)],

@@ -16,7 +16,7 @@ export default dashboard({
   title: 'Copilot users',
   description:
     "Individual use: who uses Copilot most, each person's figures, AI credits and adoption phases. Pick a user, or click one in the table, for their history.",
-  variables: [variables.scope(), variables.team(), variables.user(), variables.interval()],
+  variables: [variables.scope(), variables.team(), variables.user(), variables.interval(), variables.days()],
   rows: [
     {
       title: 'Leaderboard',
