@@ -3,8 +3,18 @@
  * file with the ingester's own sync, serves the real query API and /metrics on loopback, prints one
  * JSON line ({ url, now, scopes }) and runs until SIGTERM. A separate Node process, because the
  * ingester (better-sqlite3, undici) belongs in Node, not in the jsdom environment of the plugin tests.
+ * Its working days are the ingester's default week, Monday to Friday, less the days of HOLIDAYS
+ * (comma-separated YYYY-MM-DD), as HOLIDAYS_FILE would give them.
  */
-import { createMetrics, openDatabase } from '@copilot-metrics/ingester';
+import {
+  type ApiOptions,
+  type DayNumber,
+  createMetrics,
+  dayToMs,
+  formatDay,
+  openDatabase,
+  parseDay,
+} from '@copilot-metrics/ingester';
 import {
   SYNC_SETTINGS,
   TEST_TODAY,
@@ -18,7 +28,37 @@ import {
   testNow,
 } from '@copilot-metrics/ingester/testing';
 
+type WorkCalendar = NonNullable<ApiOptions['calendar']>;
+
+/**
+ * WORKWEEK=mon-fri (the ingester's default) less the given holidays. The ingester's entry exports the
+ * calendar's interface (through ApiOptions) but not the function that builds it from its settings.
+ */
+function mondayToFriday(holidayList: string | undefined): WorkCalendar {
+  const holidays = new Map<DayNumber, string>();
+  for (const text of (holidayList ?? '').split(',').filter(Boolean)) {
+    const day = parseDay(text.trim());
+    if (day === undefined) throw new Error(`HOLIDAYS: "${text}" is not a YYYY-MM-DD day`);
+    holidays.set(day, `Test holiday ${formatDay(day)}`);
+  }
+  // ISO weekdays, 0 = Monday … 6 = Sunday.
+  const weekday = (day: DayNumber) => (new Date(dayToMs(day)).getUTCDay() + 6) % 7;
+  const isWorkday = (day: DayNumber) => weekday(day) < 5 && !holidays.has(day);
+  return {
+    workweek: new Set([0, 1, 2, 3, 4]),
+    holidays,
+    isWorkday,
+    daysOff(from, to) {
+      const off: DayNumber[] = [];
+      for (let day = from; day <= to; day++) if (!isWorkday(day)) off.push(day);
+      return off;
+    },
+    summary: `mon-fri, ${holidays.size} holiday${holidays.size === 1 ? '' : 's'}`,
+  };
+}
+
 async function main(): Promise<void> {
+  const calendar = mondayToFriday(process.env.HOLIDAYS);
   // The simulator's "today" moves for the seats snapshots below; the reports are synced at TEST_TODAY.
   let simToday = TEST_TODAY;
   const sim = await startSimulator({
@@ -47,7 +87,7 @@ async function main(): Promise<void> {
   }
   simToday = TEST_TODAY;
   const reader = openDatabase(t.path, { readonly: true });
-  const metrics = createMetrics(reader, { defaultMetrics: false });
+  const metrics = createMetrics(reader, { defaultMetrics: false, calendar });
   metrics.observeSync(summary, 'startup');
   const api = await startApi(t.path, {
     scopes,
@@ -55,6 +95,7 @@ async function main(): Promise<void> {
     refetchDays: SYNC_SETTINGS.refetchDays,
     apiToken: process.env.INGESTER_API_TOKEN || undefined,
     metrics: metrics.registry,
+    calendar,
     now: testNow,
   });
   process.stdout.write(
