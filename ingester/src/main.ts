@@ -12,6 +12,7 @@ import { createMetrics } from './http/metrics';
 import { createLogger, type Logger } from './log';
 import { SYNC_KINDS, isSyncKind } from './reports/types';
 import { createRuntime } from './runtime';
+import { pseudonymousRowLogin } from './http/viewerRows';
 import { SLUG_PATTERN, type Scope } from './scopes';
 import { FAULT_HELP, parseFaults } from './simulator/faults';
 import { SimulatorServer } from './simulator/server';
@@ -108,6 +109,9 @@ async function serve(config: ReturnType<typeof loadConfig>, logger: Logger): Pro
     privacy: config.privacy,
     calendar: config.calendar,
     access: config.access,
+    ...(config.privacy.mode === 'pseudonymous'
+      ? { rowLoginOf: pseudonymousRowLogin(runtime.client, config.privacy.key!, runtime.scopes[0]?.slug) }
+      : {}),
   });
   const server = app.listen(config.http.port, config.http.host);
   await once(server, 'listening');

@@ -12,8 +12,25 @@ import { Registry } from 'prom-client';
 import { formatDay } from '../src/days';
 import type { GitHubClient } from '../src/github/client';
 import { OPEN_ACCESS } from '../src/http/identity';
+import { pseudonymousRowLogin } from '../src/http/viewerRows';
+import { silentLogger } from '../src/log';
+import { Pseudonymizer, type PrivacyConfig } from '../src/privacy';
+import { enforcePrivacyMode } from '../src/store/privacyMode';
+import { Store } from '../src/store/writer';
+import { runSync } from '../src/sync/runner';
 import type { SimulatorServer } from '../src/simulator/server';
-import { day, startApi, syncedEnterprise, type TestApi, type TestDb } from './helpers';
+import {
+  SYNC_SETTINGS,
+  day,
+  simulatedScopes,
+  startApi,
+  syncedEnterprise,
+  tempDatabase,
+  testClient,
+  testNow,
+  type TestApi,
+  type TestDb,
+} from './helpers';
 
 const FROM = day('2026-09-21');
 const TO = day('2026-09-27');
@@ -216,4 +233,66 @@ test('@me is the signed-in person; without a proven identity it explains, instea
   expect(frame.schema.meta.notices[0].text).toMatch(/sign in to Grafana/);
   // With a valid token, the open policy resolves it too.
   expect(groupsOf((await run(await asMember(), [me], open)).A.frames!)).toEqual([member]);
+});
+
+test('PRIVACY_MODE=pseudonymous composes: the verified login finds its pseudonym’s rows, no real login is shown', async () => {
+  const privacy: PrivacyConfig = {
+    mode: 'pseudonymous',
+    key: 'access-test-key-0123456789abcdef-0123',
+    minGroupSize: 5,
+  };
+  const pseudo = tempDatabase();
+  const github = testClient(sim.url);
+  try {
+    enforcePrivacyMode(pseudo.db, privacy, pseudo.path, { write: true });
+    const store = new Store(pseudo.db, privacy);
+    const summary = await runSync(
+      { store, client: github, logger: silentLogger },
+      {
+        scopes: simulatedScopes(sim),
+        settings: SYNC_SETTINGS,
+        trigger: 'test',
+        now: testNow(),
+        from: FROM,
+        to: TO,
+      },
+    );
+    expect(summary.failed).toBe(0);
+    const grafanaUrl = `http://127.0.0.1:${(keys.address() as AddressInfo).port}`;
+    const server = await startApi(pseudo.path, {
+      apiToken: TOKEN,
+      privacy,
+      access: { ...OPEN_ACCESS, policy: 'identity', grafanaUrl, issuer: ISSUER },
+      rowLoginOf: pseudonymousRowLogin(github, privacy.key!, sim.population.orgs[0].login),
+    });
+    try {
+      const u = Array.from({ length: sim.population.userCount }, (_, i) => i).find(
+        (i) => sim.population.userLogin(i) === member,
+      )!;
+      const pseudonym = new Pseudonymizer(privacy.key!).user(sim.population.userId(u)).login;
+      const query = {
+        refId: 'A',
+        scope,
+        metric: 'user_initiated_interaction_count',
+        groupBy: 'user',
+        format: 'table',
+        filters: { user: ['@me'] },
+      };
+      const answer = await run(await asMember(), [query], server);
+      expect(groupsOf(answer.A.frames!)).toEqual([pseudonym]);
+      expect(JSON.stringify(answer)).not.toContain(member);
+      // Someone GitHub does not know has no rows, and sees none.
+      const stranger = await run(
+        await as({ username: 'no-such-github-user', role: 'Viewer' }),
+        [query],
+        server,
+      );
+      expect(groupsOf(stranger.A.frames!)).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  } finally {
+    pseudo.close();
+    await github.close();
+  }
 });

@@ -52,6 +52,11 @@ export interface ApiOptions {
   calendar?: WorkCalendar;
   /** ACCESS_POLICY and the Grafana whose ID tokens say who is viewing; open when unset. */
   access?: AccessConfig;
+  /**
+   * The login a verified viewer's rows are stored under, when it is not their login: their pseudonym in
+   * PRIVACY_MODE=pseudonymous. Undefined when they have no rows.
+   */
+  rowLoginOf?: (login: string) => Promise<string | undefined>;
   /** Only tests: how soon an unknown key id may fetch Grafana's keys again. */
   keyRefetchCooldownMs?: number;
   now?: () => Date;
@@ -325,7 +330,10 @@ function identify(options: ApiOptions, refused?: Counter) {
       return next();
     }
     try {
-      res.locals.asker = { policy: access.policy, viewer: await verifier.verify(header) } satisfies Asker;
+      const viewer = await verifier.verify(header);
+      // Pseudonymous mode: the viewer's rows are under their pseudonym; none found matches nothing.
+      const login = options.rowLoginOf ? ((await options.rowLoginOf(viewer.login)) ?? '') : viewer.login;
+      res.locals.asker = { policy: access.policy, viewer: { ...viewer, login } } satisfies Asker;
     } catch (error) {
       if (!(error instanceof IdentityError)) throw error;
       if (access.policy === 'open') {
@@ -345,21 +353,25 @@ function identify(options: ApiOptions, refused?: Counter) {
   };
 }
 
-/** Requests ACCESS_POLICY=identity refused or narrowed, in /metrics (no query body, no login). */
-function accessCounters(registry: Registry | undefined) {
+/**
+ * Requests ACCESS_POLICY=identity refused or narrowed, in /metrics (no query body, no login). Apps
+ * sharing one registry (tests start several) share the counters.
+ */
+function accessCounters(registry: Registry | undefined): { refused?: Counter; narrowed?: Counter } {
   if (!registry) return {};
+  const counter = (name: string, help: string, label: string) =>
+    (registry.getSingleMetric(name) as Counter | undefined) ??
+    new Counter({ name, help, labelNames: [label], registers: [registry] });
   return {
-    refused: new Counter({
-      name: 'copilot_metrics_ingester_access_refused_total',
-      help: 'API requests refused by ACCESS_POLICY=identity, by reason (missing, expired, claim-aud, claim-iss, not-a-user, invalid, unknown-key, keys-unavailable, no-login).',
-      labelNames: ['reason'],
-      registers: [registry],
-    }),
-    narrowed: new Counter({
-      name: 'copilot_metrics_ingester_access_narrowed_total',
-      help: "Queries kept to the viewer's own row (ACCESS_POLICY=identity, a viewer who does not see everyone), and queries of people refused to them.",
-      labelNames: ['outcome'],
-      registers: [registry],
-    }),
+    refused: counter(
+      'copilot_metrics_ingester_access_refused_total',
+      'API requests refused by ACCESS_POLICY=identity, by reason (missing, expired, claim-aud, claim-iss, not-a-user, invalid, unknown-key, keys-unavailable, no-login).',
+      'reason',
+    ),
+    narrowed: counter(
+      'copilot_metrics_ingester_access_narrowed_total',
+      "Queries kept to the viewer's own row (ACCESS_POLICY=identity, a viewer who does not see everyone), and queries of people refused to them.",
+      'outcome',
+    ),
   };
 }

@@ -21,6 +21,7 @@ import { ReportLinks } from './http/reports';
 import { Router, simulatorRoutes } from './http/routes';
 import { SeatsApi } from './http/seats';
 import { TokenAuth } from './http/tokenAuth';
+import { UsersApi } from './http/users';
 import { DEFAULTS, Population, type SimulatorOptions } from './model';
 
 export type { RequestLogEntry } from './http/exchange';
@@ -72,6 +73,7 @@ export class SimulatorServer {
       downloads,
       seats: this.seats,
       appAuth,
+      users: new UsersApi(ctx),
     });
     const tokens = new TokenAuth(appAuth, options.tokens);
     this.router = new Router(routes, (req) => tokens.authorized(req));

@@ -47,6 +47,7 @@ export function narrowForViewer(query: QueryItem, asker: Asker): Narrowed {
       refused: `This lists people; ACCESS_POLICY=identity shows it only to those who see everyone (role ${'≥'} ACCESS_ALL_ROLE or ACCESS_ALL_LOGINS).`,
     };
   const own = viewer.login.toLowerCase();
+  if (!own) return { query: { ...withSelf, filters: { ...withSelf.filters, user: [] } }, narrowed: true };
   const user = (resolved ?? [viewer.login]).filter((value) => value.toLowerCase() === own);
   return {
     query: { ...withSelf, filters: { ...withSelf.filters, user: user.length ? [viewer.login] : [] } },

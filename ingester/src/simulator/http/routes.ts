@@ -5,6 +5,7 @@ import type { DownloadHost } from './downloads';
 import type { Exchange } from './exchange';
 import type { ReportLinks } from './reports';
 import type { SeatsApi } from './seats';
+import type { UsersApi } from './users';
 
 export interface Route {
   /** ANY: the download host answers every method, as blob storage does. */
@@ -24,8 +25,9 @@ export function simulatorRoutes(handlers: {
   downloads: DownloadHost;
   seats: SeatsApi;
   appAuth: AppAuth;
+  users: UsersApi;
 }): Route[] {
-  const { reports, downloads, seats, appAuth } = handlers;
+  const { reports, downloads, seats, appAuth, users } = handlers;
   return [
     { method: 'ANY', path: '/_downloads/:file(.*)', token: false, handle: (x) => downloads.serve(x) },
     {
@@ -48,6 +50,7 @@ export function simulatorRoutes(handlers: {
       handle: (x) => reports.links(x, 'organization'),
     },
     { method: 'GET', path: '/orgs/:org/copilot/billing/seats', token: true, handle: (x) => seats.list(x) },
+    { method: 'GET', path: '/users/:login', token: true, handle: (x) => users.get(x) },
   ];
 }
 
