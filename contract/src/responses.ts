@@ -147,6 +147,23 @@ export interface SyncStatus extends StatusReport {
 
 //#endregion
 
+//#region GET /api/v1/access
+
+/**
+ * The access policy in force and who this request came from, as the ingester sees it: the plugin's
+ * Save & test reports it. With ACCESS_POLICY=identity a request without a valid ID token never gets
+ * here (401 or 403 with the reason).
+ */
+export interface AccessStatus {
+  policy: 'open' | 'identity';
+  /** Whether the request carried an X-Grafana-Id ID token. */
+  idToken: boolean;
+  /** The verified viewer (login as stored: a pseudonym in PRIVACY_MODE=pseudonymous), or null. */
+  viewer: { login: string; role?: string; seesEveryone: boolean } | null;
+}
+
+//#endregion
+
 //#region GET /api/health
 
 /** Liveness and readiness: 503 with status `unavailable` when the database does not answer. No user data. */

@@ -296,3 +296,13 @@ test('PRIVACY_MODE=pseudonymous composes: the verified login finds its pseudonym
     await github.close();
   }
 });
+
+test('GET /api/v1/access reports the policy and the verified viewer (for the plugin’s Save & test)', async () => {
+  expect((await api.get('/api/v1/access', await asMember())).body).toEqual({
+    policy: 'identity',
+    idToken: true,
+    viewer: { login: member, role: 'Viewer', seesEveryone: false },
+  });
+  expect((await api.get('/api/v1/access', await asAdmin())).body.viewer.seesEveryone).toBe(true);
+  expect((await open.get('/api/v1/access')).body).toEqual({ policy: 'open', idToken: false, viewer: null });
+});

@@ -3,6 +3,7 @@
  * and Prometheus metrics. Every error is JSON `{"error": "..."}`; nothing a client sends reaches a 500.
  */
 import {
+  type AccessStatus,
   type AnnotationsResponse,
   METRIC_INFO,
   catalogJSON,
@@ -271,6 +272,15 @@ export function createApp(options: ApiOptions): express.Express {
         holidays: options.calendar?.holidays,
       }),
     } satisfies AnnotationsResponse);
+  });
+
+  api.get('/access', (req, res) => {
+    const { policy, viewer } = res.locals.asker as Asker;
+    res.json({
+      policy,
+      idToken: req.get('x-grafana-id') !== undefined,
+      viewer: viewer ? { login: viewer.login, role: viewer.role, seesEveryone: viewer.seesEveryone } : null,
+    } satisfies AccessStatus);
   });
 
   api.get('/sync/status', (_req, res) => {
