@@ -1,4 +1,4 @@
-import type { QueryRequest } from '@copilot-metrics/contract';
+import type { AnnotationKind, QueryRequest } from '@copilot-metrics/contract';
 import { CoreApp, type DataFrame } from '@grafana/data';
 import { INGESTER, aDataSource, aQuery, aRequest, aSeriesFrame } from '../test/builders';
 import { type Answer, type Call, installBackend, installVariables } from '../test/grafana';
@@ -296,6 +296,19 @@ describe('query', () => {
       ),
     ).toBe('active_users by ide in enterprise:octodemo');
     expect(ds.getQueryDisplayText(aQuery({ groupBy: 'none' }))).toBe('daily_active_users');
+    expect(ds.getQueryDisplayText(aQuery({ days: 'workdays' }))).toBe('daily_active_users, working days');
+    expect(ds.getQueryDisplayText(aQuery({ days: '$days' }))).toBe('daily_active_users, $days');
+    expect(ds.getQueryDisplayText(aQuery({ days: 'all' }))).toBe('daily_active_users');
+  });
+
+  test('a collapsed annotation query reads as the kinds of day it marks', () => {
+    const ds = aDataSource();
+    const annotations = (annotationKinds?: AnnotationKind[]) =>
+      ds.getQueryDisplayText({ refId: 'Anno', queryType: 'annotations', scope: '$scope', annotationKinds });
+
+    expect(annotations(['holiday'])).toBe('Holidays of $scope');
+    expect(annotations(['gap', 'provisional'])).toBe('Days not synced, Not final yet of $scope');
+    expect(annotations()).toBe('Sync gaps and holidays of $scope');
   });
 
   test('Explore and the query inspector see the query with variables replaced', () => {

@@ -22,6 +22,7 @@ import { describeFailure, testIngester } from './diagnosis';
 import { toQueryItem } from './queryItem';
 import { InvalidQueryError, interpolateOne, interpolateQuery } from './templating';
 import {
+  ANNOTATION_KIND_OPTIONS,
   type AnnotationsQuery,
   type CopilotDataSourceOptions,
   type CopilotQuery,
@@ -67,9 +68,17 @@ export class DataSource
   }
 
   override getQueryDisplayText(query: CopilotQuery): string {
-    if (isAnnotationsQuery(query)) return `Sync gaps${query.scope ? ` of ${query.scope}` : ''}`;
+    if (isAnnotationsQuery(query)) {
+      const kinds = ANNOTATION_KIND_OPTIONS.filter((kind) => query.annotationKinds?.includes(kind.value));
+      const marked = kinds.length ? kinds.map((kind) => kind.label).join(', ') : 'Sync gaps and holidays';
+      return `${marked}${query.scope ? ` of ${query.scope}` : ''}`;
+    }
     const by = query.groupBy && query.groupBy !== 'none' ? ` by ${query.groupBy}` : '';
-    return `${query.metric ?? ''}${by}${query.scope ? ` in ${query.scope}` : ''}`;
+    const days =
+      query.days && query.days !== 'all'
+        ? `, ${query.days === 'workdays' ? 'working days' : query.days}`
+        : '';
+    return `${query.metric ?? ''}${by}${query.scope ? ` in ${query.scope}` : ''}${days}`;
   }
 
   /**
