@@ -229,14 +229,18 @@ function dashboardQueries(): [string, Record<string, unknown>][] {
           const filters = Object.entries((query.filters ?? {}) as Record<string, string[]>)
             .map(([dim, values]) => [dim, values.filter((v) => !v.startsWith('$'))] as const)
             .filter(([, values]) => values.length > 0);
-          out.push([
-            `${file} / ${panel.title} / ${String(query.metric)}`,
-            {
-              ...query,
-              interval: query.interval === '$interval' ? 'week' : query.interval,
-              filters: Object.fromEntries(filters),
-            },
-          ]);
+          // The Days variable: the plans of both values (working days add a NOT IN of the days off).
+          for (const days of query.days === '$days' ? ['all', 'workdays'] : [query.days]) {
+            out.push([
+              `${file} / ${panel.title} / ${String(query.metric)}${days ? ` (days=${String(days)})` : ''}`,
+              {
+                ...query,
+                ...(days ? { days } : {}),
+                interval: query.interval === '$interval' ? 'week' : query.interval,
+                filters: Object.fromEntries(filters),
+              },
+            ]);
+          }
         }
       }
     };
