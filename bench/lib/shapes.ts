@@ -144,7 +144,7 @@ export function dashboardPanels(scopes: Scopes, interval = 'day', only?: string)
   return requests;
 }
 
-/** Template variables as a dashboard opens: the enterprise scope, the chosen interval, filters at All. */
+/** Template variables as a dashboard opens: the enterprise scope, the chosen interval, filters at All, all days. */
 function interpolate(target: QueryBody, { enterprise }: Scopes, interval: string): QueryBody {
   const query: QueryBody = {};
   for (const [key, value] of Object.entries(target)) {
@@ -153,6 +153,7 @@ function interpolate(target: QueryBody, { enterprise }: Scopes, interval: string
   }
   if (query.scope === '$scope') query.scope = `enterprise:${enterprise}`;
   if (query.interval === '$interval') query.interval = interval;
+  if (query.days === '$days') query.days = 'all';
   const filters = (query.filters ?? {}) as Record<string, string[]>;
   query.filters = Object.fromEntries(
     Object.entries(filters)
