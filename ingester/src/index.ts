@@ -3,6 +3,7 @@
  * metrics, GitHub client), for the benchmarks to run them in their own processes without reaching into
  * src/. The image runs dist/main.js; nothing imports this in production.
  */
+export { type WorkCalendar, parseWorkweek, workCalendar } from './calendar/workCalendar';
 export { type DayNumber, dayToMs, formatDay, parseDay } from './days';
 export { StaticToken } from './github/auth';
 export { GitHubClient } from './github/client';

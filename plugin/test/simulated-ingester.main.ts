@@ -7,13 +7,14 @@
  * (comma-separated YYYY-MM-DD), as HOLIDAYS_FILE would give them.
  */
 import {
-  type ApiOptions,
   type DayNumber,
+  type WorkCalendar,
   createMetrics,
-  dayToMs,
   formatDay,
   openDatabase,
   parseDay,
+  parseWorkweek,
+  workCalendar,
 } from '@copilot-metrics/ingester';
 import {
   SYNC_SETTINGS,
@@ -28,12 +29,7 @@ import {
   testNow,
 } from '@copilot-metrics/ingester/testing';
 
-type WorkCalendar = NonNullable<ApiOptions['calendar']>;
-
-/**
- * WORKWEEK=mon-fri (the ingester's default) less the given holidays. The ingester's entry exports the
- * calendar's interface (through ApiOptions) but not the function that builds it from its settings.
- */
+/** WORKWEEK=mon-fri (the ingester's default) less the given holidays, built by the ingester's own code. */
 function mondayToFriday(holidayList: string | undefined): WorkCalendar {
   const holidays = new Map<DayNumber, string>();
   for (const text of (holidayList ?? '').split(',').filter(Boolean)) {
@@ -41,20 +37,7 @@ function mondayToFriday(holidayList: string | undefined): WorkCalendar {
     if (day === undefined) throw new Error(`HOLIDAYS: "${text}" is not a YYYY-MM-DD day`);
     holidays.set(day, `Test holiday ${formatDay(day)}`);
   }
-  // ISO weekdays, 0 = Monday … 6 = Sunday.
-  const weekday = (day: DayNumber) => (new Date(dayToMs(day)).getUTCDay() + 6) % 7;
-  const isWorkday = (day: DayNumber) => weekday(day) < 5 && !holidays.has(day);
-  return {
-    workweek: new Set([0, 1, 2, 3, 4]),
-    holidays,
-    isWorkday,
-    daysOff(from, to) {
-      const off: DayNumber[] = [];
-      for (let day = from; day <= to; day++) if (!isWorkday(day)) off.push(day);
-      return off;
-    },
-    summary: `mon-fri, ${holidays.size} holiday${holidays.size === 1 ? '' : 's'}`,
-  };
+  return workCalendar(parseWorkweek('mon-fri'), holidays);
 }
 
 async function main(): Promise<void> {
