@@ -56,7 +56,13 @@ const verifier = (
 /** A token as Grafana 12.3+ signs it for a user of org 1. */
 async function token(
   claims: JWTPayload = {},
-  { key = current.privateKey, kid = 'id-2026-12-es256', expiresIn = '10m' } = {},
+  {
+    key = current.privateKey,
+    kid = 'id-2026-12-es256',
+    expiresIn = '10m',
+    issuer = 'https://grafana.example.com',
+    audience = 'org:1',
+  } = {},
 ): Promise<string> {
   return new SignJWT({
     type: 'user',
@@ -67,8 +73,8 @@ async function token(
     ...claims,
   })
     .setProtectedHeader({ alg: 'ES256', typ: 'jwt', kid })
-    .setIssuer('https://grafana.example.com')
-    .setAudience(['org:1'])
+    .setIssuer(issuer)
+    .setAudience([audience])
     .setSubject('user:7')
     .setIssuedAt()
     .setExpirationTime(expiresIn)
@@ -110,28 +116,14 @@ test.each([
   ['expired', async () => token({}, { expiresIn: '-5m' }), 401, 'expired', /has expired/],
   [
     'for another organization',
-    async () =>
-      new SignJWT({ type: 'user', username: 'octocat' })
-        .setProtectedHeader({ alg: 'ES256', typ: 'jwt', kid: 'id-2026-12-es256' })
-        .setIssuer('https://grafana.example.com')
-        .setAudience(['org:2'])
-        .setIssuedAt()
-        .setExpirationTime('10m')
-        .sign(current.privateKey),
+    async () => token({}, { audience: 'org:2' }),
     403,
     'claim-aud',
     /not for Grafana organization 1 \(GRAFANA_ORG_ID\)/,
   ],
   [
     'of another issuer',
-    async () =>
-      new SignJWT({ type: 'user', username: 'octocat' })
-        .setProtectedHeader({ alg: 'ES256', typ: 'jwt', kid: 'id-2026-12-es256' })
-        .setIssuer('https://evil.example.com')
-        .setAudience(['org:1'])
-        .setIssuedAt()
-        .setExpirationTime('10m')
-        .sign(current.privateKey),
+    async () => token({}, { issuer: 'https://evil.example.com' }),
     403,
     'claim-iss',
     /not issued by https:\/\/grafana\.example\.com/,
