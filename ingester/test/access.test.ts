@@ -3,7 +3,7 @@
  * (a local JWKS endpoint, tokens signed with a generated ES256 key). A member sees every aggregate as an
  * admin does (small groups hidden) and only their own row of anything per person; an admin sees all.
  */
-import { catalogJSON } from '@copilot-metrics/contract';
+import { METRIC_INFO, catalogJSON } from '@copilot-metrics/contract';
 import { once } from 'node:events';
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -155,6 +155,7 @@ test('every catalog metric × grouping: a member’s aggregates are an admin’s
     .map((q, i) => ({ refId: `Q${i}`, ...q }));
   expect(queries.length).toBeGreaterThan(200);
   let compared = 0;
+  let lists = 0;
   for (let i = 0; i < queries.length; i += 50) {
     const batch = queries.slice(i, i + 50);
     const [mine, admins] = [await run(await asMember(), batch), await run(await asAdmin(), batch)];
@@ -164,9 +165,14 @@ test('every catalog metric × grouping: a member’s aggregates are an admin’s
         expect({ refId, error: m.error }).toEqual({ refId, error: a.error });
         continue;
       }
-      // The metric lists people (inactive seats): a member is told so instead.
-      if (m.frames![0]?.schema.meta?.custom?.unavailable) {
-        expect(m.frames![0].schema.meta.custom.unavailable.reason).toBe('identity');
+      // A list of people (the seat lists): a member gets their own row, if any.
+      if (METRIC_INFO.get(batch.find((q) => q.refId === refId)!.metric)?.snapshot?.list) {
+        const [frame] = m.frames!;
+        const logins = frame.data.values[
+          frame.schema.fields.findIndex((f: { name: string }) => f.name === 'login')
+        ] as string[];
+        expect(logins.filter((login) => login !== member)).toEqual([]);
+        lists++;
         continue;
       }
       const values = (frames: any[]) => frames.map((f) => f.data.values);
@@ -177,6 +183,7 @@ test('every catalog metric × grouping: a member’s aggregates are an admin’s
     }
   }
   expect(compared).toBeGreaterThan(200);
+  expect(lists).toBeGreaterThan(0);
 });
 
 test('grouped by person, a member gets only their own row; an admin gets everyone', async () => {

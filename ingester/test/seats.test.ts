@@ -585,6 +585,43 @@ describe('seat metrics equal the simulator’s seat list', () => {
     );
   });
 
+  test('every seat as a list, and one person’s seat: filtered or grouped by the person it is assigned to', async () => {
+    for (const scope of SCOPES()) {
+      const seats = seatsOf(scope, TEST_TODAY);
+      const [frame] = await frames({ scope, metric: 'assigned_seats', format: 'table' });
+      expect([...frame.data.values[0]].sort()).toEqual(seats.map((s) => s.login).sort());
+      // One person's seat, by their login: the row the inactive list would show, active or not.
+      const seat = seats.find((s) => active(s, TEST_TODAY))!;
+      const [own] = await frames({
+        scope,
+        metric: 'assigned_seats',
+        format: 'table',
+        filters: { user: [seat.login] },
+      });
+      const names = own.schema.fields.map((f: { name: string }) => f.name);
+      const row = (name: string) => own.data.values[names.indexOf(name)][0];
+      expect(own.data.values[0]).toEqual([seat.login]);
+      expect([row('plan_type'), row('days_inactive')]).toEqual([
+        seat.planType,
+        TEST_TODAY - seat.lastActivityDay!,
+      ]);
+      expect(
+        await table({ scope, metric: 'seats_active', filters: { user: [seat.login] }, groupBy: 'user' }),
+      ).toEqual(new Map([[seat.login, 1]]));
+      // Grouped by person: one seat each.
+      const byUser = await table({ scope, metric: 'seats_total', groupBy: 'user' });
+      expect(byUser).toEqual(new Map(seats.map((s) => [s.login, 1])));
+      // Someone without a seat here has no row.
+      const [none] = await frames({
+        scope,
+        metric: 'assigned_seats',
+        format: 'table',
+        filters: { user: ['no-such-login'] },
+      });
+      expect(none.data.values[0]).toEqual([]);
+    }
+  });
+
   test('cross-checks against usage: seats without recent usage, users without a seat, active users per seat', async () => {
     let withoutSeat = 0;
     for (const scope of SCOPES()) {
@@ -619,6 +656,7 @@ describe('seat metrics equal the simulator’s seat list', () => {
     const seats = catalog.metrics.filter((m: { family: string }) => m.family === 'Seats');
     expect(seats.map((m: { id: string }) => m.id).sort()).toEqual([
       'active_users_per_seat',
+      'assigned_seats',
       'inactive_seats',
       'seat_utilization',
       'seats_active',
@@ -638,6 +676,7 @@ describe('seat metrics equal the simulator’s seat list', () => {
     expect(seats.find((m: { id: string }) => m.id === 'seats_total').groupBy).toEqual([
       'none',
       'team',
+      'user',
       'plan_type',
       'editor',
     ]);

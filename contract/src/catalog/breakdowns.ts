@@ -43,8 +43,11 @@ export const BREAKDOWNS = {
   pullRequests: breakdown({}, perRepository),
   commentTypes: breakdown({ comment_type: {} }, perRepository),
   reviewTimes: breakdown({}, perRepository),
-  /** One record per seat and snapshot day (the seats API); team is the team that assigned the seat. */
-  seats: breakdown({ plan_type: {}, editor: {}, team: {} }, { perUser: false }),
+  /**
+   * One record per seat and snapshot day (the seats API): team is the team that assigned the seat, user
+   * the person it is assigned to (so `@me` finds one's own seat).
+   */
+  seats: breakdown({ plan_type: {}, editor: {}, team: {}, user: {} }, { perUser: false }),
   /** Seats set against usage rows: scope-wide figures, no breakdown. */
   seatsAgainstUsage: breakdown({}, { perUser: false }),
 } satisfies Record<string, Breakdown>;

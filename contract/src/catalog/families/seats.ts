@@ -71,6 +71,12 @@ export const SEATS: MetricInfo[] = [
     `One row per inactive seat of the latest snapshot in the range (no activity on ${ACTIVE_DAYS}): login, last activity, days inactive (for a never-used seat, days since it was assigned), editor, assigning team, plan, pending cancellation and when it was assigned; the longest inactive first. Format table only; limit keeps the first N rows.`,
     { count: 'inactive', list: true },
   ),
+  seatMetric(
+    'assigned_seats',
+    'Seats (list)',
+    'One row per seat of the latest snapshot in the range: login, last activity, days since it (for a never-used seat, since it was assigned), editor, assigning team, plan, pending cancellation and when it was assigned; the longest inactive first. Filtered by user `@me`, the signed-in person’s own seat. Format table only; limit keeps the first N rows.',
+    { count: 'all', list: true },
+  ),
 
   seatMetric(
     'seats_without_recent_usage',

@@ -103,6 +103,7 @@ export const SOURCES = {
       plan_type: { column: 'plan_type', dict: 'plan_type' },
       editor: { column: 'editor', dict: 'editor' },
       team: { ref: 'assigning_team_ref' },
+      user: { ref: 'user_ref' },
     },
     { reports: seatReports },
   ),
