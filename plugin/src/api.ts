@@ -4,6 +4,7 @@
  * API token from secureJsonData. So the token never reaches the browser and CORS does not apply.
  */
 import type {
+  AccessStatus,
   Annotation,
   AnnotationsResponse,
   CatalogMetricJSON,
@@ -122,6 +123,11 @@ export class IngesterApi {
 
   health(): Promise<Health> {
     return this.request<Health>({ url: '/api/health' });
+  }
+
+  /** The access policy and the viewer the ingester sees; ingesters older than ACCESS_POLICY answer 404. */
+  access(): Promise<AccessStatus> {
+    return this.request<AccessStatus>({ url: '/api/v1/access' });
   }
 
   private async request<T>(options: BackendSrvRequest): Promise<T> {

@@ -2,17 +2,17 @@
  * What is wrong with the connection to the ingester, phrased as what to fix: the "Save & test"
  * diagnosis, and the panel error of a request that failed.
  */
-import type { Health, SyncStatus } from '@copilot-metrics/contract';
+import type { AccessStatus, Health, SyncStatus } from '@copilot-metrics/contract';
 import type { TestDataSourceResponse } from '@grafana/data';
 import { type IngesterApi, IngesterError } from './api';
 
 /**
  * "Save & test", through the same proxy route as the queries: is the ingester reachable, is the token
- * accepted, which scopes have data up to which day, and did the last sync fail. Each message says
- * what to fix.
+ * accepted, which scopes have data up to which day, did the last sync fail, and who sees what (the
+ * access policy, and whether Grafana's ID token arrived). Each message says what to fix.
  */
 export async function testIngester(
-  api: Pick<IngesterApi, 'health' | 'syncStatus'>,
+  api: Pick<IngesterApi, 'health' | 'syncStatus' | 'access'>,
   ingesterUrl: string | undefined,
 ): Promise<TestDataSourceResponse> {
   if (!ingesterUrl) {
@@ -40,7 +40,39 @@ export async function testIngester(
   } catch (error) {
     return failure(describeFailure(error, ingesterUrl));
   }
-  return summarize(status);
+  const result = summarize(status);
+  const access = await readAccess(api);
+  return access ? { ...result, message: `${result.message} ${access}` } : result;
+}
+
+/** The access sentence of Save & test; nothing from an ingester older than ACCESS_POLICY (404). */
+async function readAccess(api: Pick<IngesterApi, 'access'>): Promise<string | undefined> {
+  try {
+    return describeAccess(await api.access());
+  } catch (error) {
+    if (error instanceof IngesterError && error.status === 404) return undefined;
+    return `Access: the ingester's access policy could not be read (${error instanceof Error ? error.message : String(error)}).`;
+  }
+}
+
+/**
+ * Who sees what, for the admin who sets the data source up: ACCESS_POLICY, and whether the ID token
+ * Grafana 12.3+ adds for a signed-in user (X-Grafana-Id) arrived and was verified. My Copilot needs it.
+ */
+export function describeAccess({ policy, idToken, viewer }: AccessStatus): string {
+  const who = viewer ? `signed in as ${viewer.login}${viewer.role ? ` (${viewer.role})` : ''}` : '';
+  if (policy === 'identity') {
+    const sees = viewer?.seesEveryone
+      ? 'who sees everyone’s rows'
+      : 'who sees every aggregate and only their own rows';
+    return `Access: ACCESS_POLICY=identity; an ID token arrived: ${who || 'no viewer'}, ${sees}.`;
+  }
+  const open = 'Access: ACCESS_POLICY=open, every viewer sees every figure;';
+  if (!idToken)
+    return `${open} no ID token arrived (Grafana 12.3+ sends one for a signed-in user), so My Copilot cannot tell who is viewing.`;
+  if (!viewer)
+    return `${open} an ID token arrived, but the ingester does not verify ID tokens: set its GRAFANA_URL (and GRAFANA_ROOT_URL to Grafana’s root_url) for My Copilot.`;
+  return `${open} an ID token arrived: ${who}; My Copilot shows each signed-in viewer their own figures.`;
 }
 
 const failure = (message: string, details?: string): TestDataSourceResponse => ({
@@ -55,9 +87,19 @@ function databaseError(body: unknown): string | undefined {
   return database && database.ok === false ? (database.error ?? 'unknown error') : undefined;
 }
 
+/** The ingester's refusals of a viewer under ACCESS_POLICY=identity name the ID token or its settings. */
+const IDENTITY_REFUSAL = /X-Grafana-Id|ACCESS_POLICY|GRAFANA_URL/;
+
 /** Why a request failed, phrased as what to fix. */
 export function describeFailure(error: unknown, url: string | undefined): string {
   if (!(error instanceof IngesterError)) return error instanceof Error ? error.message : String(error);
+  // Not the API token: who is viewing (anonymous, a service account, a token it could not verify).
+  if (
+    (error.status === 401 || error.status === 403) &&
+    error.fromIngester &&
+    IDENTITY_REFUSAL.test(error.message)
+  )
+    return `The ingester runs with ACCESS_POLICY=identity and refused this viewer: ${error.message}`;
   if (error.status === 401 && error.fromIngester) {
     return /missing/i.test(error.message)
       ? 'The ingester requires an API token: set API token to the value of its INGESTER_API_TOKEN.'

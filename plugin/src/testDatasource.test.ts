@@ -1,5 +1,5 @@
 /** "Save & test": each outcome tells the user what to fix. */
-import type { SyncStatus } from '@copilot-metrics/contract';
+import type { AccessStatus, SyncStatus } from '@copilot-metrics/contract';
 import {
   INGESTER,
   aDataSource,
@@ -11,15 +11,24 @@ import {
 } from '../test/builders';
 import { type Answer, installBackend } from '../test/grafana';
 
-/** The ingester as seen through the proxy: health and sync status answers, by path. */
-function ingester(answers: { health?: Answer; status?: Answer | SyncStatus }) {
+const NO_SUCH_ROUTE: Answer = { status: 404, data: { error: 'no such API route' } };
+
+/**
+ * The ingester as seen through the proxy: health, sync status and access answers, by path. Without an
+ * access answer it is an ingester older than ACCESS_POLICY, which has no such route.
+ */
+function ingester(answers: {
+  health?: Answer;
+  status?: Answer | SyncStatus;
+  access?: Answer | AccessStatus;
+}) {
+  const data = <T extends object>(answer: Answer | T): Answer =>
+    answer === 'cancel' || 'data' in answer ? (answer as Answer) : { data: answer };
   return installBackend((call) => {
     if (call.url === `${INGESTER}/api/health`) return answers.health ?? { data: aHealth() };
-    if (call.url === `${INGESTER}/api/v1/sync/status`) {
-      const status = answers.status ?? aSyncStatus();
-      return status === 'cancel' || 'data' in status ? status : { data: status };
-    }
-    return { status: 404, data: { error: 'no such API route' } };
+    if (call.url === `${INGESTER}/api/v1/sync/status`) return data(answers.status ?? aSyncStatus());
+    if (call.url === `${INGESTER}/api/v1/access`) return data(answers.access ?? NO_SUCH_ROUTE);
+    return NO_SUCH_ROUTE;
   });
 }
 
@@ -40,11 +49,104 @@ test('success lists the scopes with data and the day each is complete up to', as
 
   const result = await aDataSource().testDatasource();
 
-  expect(calls.map((call) => call.url)).toEqual([`${INGESTER}/api/health`, `${INGESTER}/api/v1/sync/status`]);
+  expect(calls.map((call) => call.url)).toEqual([
+    `${INGESTER}/api/health`,
+    `${INGESTER}/api/v1/sync/status`,
+    `${INGESTER}/api/v1/access`,
+  ]);
   expect(result.status).toBe('success');
+  // An ingester older than ACCESS_POLICY (no /api/v1/access): nothing is said about access.
   expect(result.message).toBe(
     'Connected. Data: enterprise:octodemo up to 2026-11-25, organization:octodemo-web up to 2026-11-26. Last sync ok at 2026-11-28T06:18:00.000Z.',
   );
+});
+
+describe('who sees what: the access policy, and whether Grafana’s ID token arrived', () => {
+  const CONNECTED =
+    'Connected. Data: organization:octodemo-web up to 2026-11-26. Last sync ok at 2026-11-28T06:18:00.000Z.';
+  const testWith = async (access: AccessStatus | Answer) => {
+    ingester({ access });
+    return aDataSource().testDatasource();
+  };
+
+  test('identity: the signed-in viewer, and whether they see everyone', async () => {
+    const admin = await testWith({
+      policy: 'identity',
+      idToken: true,
+      viewer: { login: 'octocat', role: 'Admin', seesEveryone: true },
+    });
+    expect(admin).toMatchObject({ status: 'success' });
+    expect(admin.message).toBe(
+      `${CONNECTED} Access: ACCESS_POLICY=identity; an ID token arrived: signed in as octocat (Admin), who sees everyone’s rows.`,
+    );
+    const member = await testWith({
+      policy: 'identity',
+      idToken: true,
+      viewer: { login: 'mona', role: 'Viewer', seesEveryone: false },
+    });
+    expect(member.message).toMatch(
+      /signed in as mona \(Viewer\), who sees every aggregate and only their own rows\.$/,
+    );
+  });
+
+  test('open, with a verified ID token: My Copilot works', async () => {
+    const result = await testWith({
+      policy: 'open',
+      idToken: true,
+      viewer: { login: 'octocat', role: 'Admin', seesEveryone: true },
+    });
+    expect(result.message).toBe(
+      `${CONNECTED} Access: ACCESS_POLICY=open, every viewer sees every figure; an ID token arrived: signed in as octocat (Admin); My Copilot shows each signed-in viewer their own figures.`,
+    );
+  });
+
+  test('open, without an ID token: says so, and what My Copilot then cannot do', async () => {
+    const result = await testWith({ policy: 'open', idToken: false, viewer: null });
+    expect(result.status).toBe('success');
+    expect(result.message).toMatch(
+      /ACCESS_POLICY=open, every viewer sees every figure; no ID token arrived \(Grafana 12\.3\+ sends one for a signed-in user\), so My Copilot cannot tell who is viewing\.$/,
+    );
+  });
+
+  test('open, with an ID token the ingester does not verify: names GRAFANA_URL', async () => {
+    const result = await testWith({ policy: 'open', idToken: true, viewer: null });
+    expect(result.message).toMatch(
+      /an ID token arrived, but the ingester does not verify ID tokens: set its GRAFANA_URL/,
+    );
+  });
+
+  test('an access answer that fails otherwise is noted, and the test still passes', async () => {
+    const result = await testWith({
+      status: 500,
+      statusText: 'Internal Server Error',
+      data: { error: 'boom' },
+    });
+    expect(result.status).toBe('success');
+    expect(result.message).toBe(
+      `${CONNECTED} Access: the ingester's access policy could not be read (boom).`,
+    );
+  });
+
+  test('a viewer the identity policy refuses is named as such, not taken for a wrong API token', async () => {
+    ingester({
+      status: {
+        status: 401,
+        statusText: 'Unauthorized',
+        data: {
+          error:
+            'ACCESS_POLICY=identity: this request has no X-Grafana-Id ID token. Query through the Grafana data source (Grafana 12.3+ adds the token to every proxied request of a signed-in user); anonymous viewers are refused.',
+        },
+      },
+    });
+
+    const result = await aDataSource().testDatasource();
+
+    expect(result.status).toBe('error');
+    expect(result.message).toMatch(
+      /^The ingester runs with ACCESS_POLICY=identity and refused this viewer: ACCESS_POLICY=identity: this request has no X-Grafana-Id ID token/,
+    );
+    expect(result.message).not.toMatch(/API token/);
+  });
 });
 
 test('without an ingester URL it asks for one, before any request', async () => {
