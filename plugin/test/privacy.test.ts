@@ -8,22 +8,8 @@
  * a single withheld figure must stay blank.
  */
 import type { QueryItemInput } from '@copilot-metrics/contract';
-import {
-  type DataFrame,
-  type DataFrameJSON,
-  FieldConfigOptionsRegistry,
-  type FieldConfigPropertyItem,
-  type FieldConfigSource,
-  FieldType,
-  type ReduceDataOptions,
-  applyFieldOverrides,
-  createTheme,
-  getFieldDisplayValues,
-  stringOverrideProcessor,
-  transformDataFrame,
-} from '@grafana/data';
+import { type DataFrame, type DataFrameJSON, FieldType } from '@grafana/data';
 import type { Panel, RowPanel } from '@grafana/schema';
-import { lastValueFrom } from 'rxjs';
 import type { QueryResponse } from '../src/api';
 import type { DataSource } from '../src/datasource';
 import plugin from '../src/plugin.json';
@@ -38,6 +24,7 @@ import {
 import { PROXY_URL, aDataSource, aRequest } from './builders';
 import { installTransformers, installVariables, provisionedDashboards } from './grafana';
 import { type RunningIngester, startIngester } from './ingester';
+import { drawn, emptyPanelText, fieldConfigOf } from './panels';
 import { installGrafanaProxy } from './proxy';
 
 const RANGE = { from: '2026-11-01T00:00:00Z', to: '2026-11-07T23:59:59Z' };
@@ -121,75 +108,6 @@ describe('the data source', () => {
     expect(frames.flatMap((frame) => [...frame.fields[1].values])).toContain(null);
   });
 });
-
-//#region What Grafana draws
-
-const theme = createTheme();
-const replaceVariables = (text: string) => text;
-
-/**
- * Grafana's "No value" field option as its core registers it (getAllStandardFieldConfigs in
- * public/app/core/components/OptionsUI/registry.tsx): it applies to every field, and an override's
- * text is taken as it is.
- */
-const fieldConfigRegistry = new FieldConfigOptionsRegistry(() => [
-  {
-    id: 'noValue',
-    path: 'noValue',
-    name: 'No value',
-    process: stringOverrideProcessor,
-    shouldApply: () => true,
-    settings: {},
-    editor: () => null,
-    override: () => null,
-    category: ['Standard options'],
-  } as unknown as FieldConfigPropertyItem,
-]);
-
-const fieldConfigOf = (panel: Panel) => panel.fieldConfig as unknown as FieldConfigSource;
-
-/** The frames a panel's visualization receives: the panel's transformations, then its field config. */
-async function drawn(panel: Panel, frames: DataFrame[]): Promise<DataFrame[]> {
-  const transformed = panel.transformations?.length
-    ? await lastValueFrom(
-        transformDataFrame(panel.transformations as never, frames, { interpolate: (text) => text }),
-      )
-    : frames;
-  return applyFieldOverrides({
-    data: transformed,
-    fieldConfig: fieldConfigOf(panel),
-    fieldConfigRegistry,
-    replaceVariables,
-    theme,
-  });
-}
-
-/**
- * What Grafana draws instead of a visualization when a panel has no figures; undefined when it has
- * some. Stat and bar gauge panels draw the one value getFieldDisplayValues makes up when no field has
- * values (the panel's "No value" text, else "No data"). Time series, table, bar chart and pie chart
- * panels render PanelDataErrorView, which says `fieldConfig.defaults.noValue ?? 'No data'` when every
- * frame is empty (getMessageFor in public/app/features/panel/components/PanelDataErrorView.tsx; no
- * package publishes it, so its rule is restated here).
- */
-function emptyPanelText(panel: Panel, frames: DataFrame[]): string | undefined {
-  const fieldConfig = fieldConfigOf(panel);
-  if (panel.type === 'stat' || panel.type === 'bargauge') {
-    const shown = getFieldDisplayValues({
-      data: frames,
-      fieldConfig,
-      reduceOptions: (panel.options as { reduceOptions: ReduceDataOptions }).reduceOptions,
-      replaceVariables,
-      theme,
-    });
-    return shown.length === 1 && !shown[0].view ? shown[0].display.text : undefined;
-  }
-  return frames.every((frame) => frame.length === 0)
-    ? (fieldConfig.defaults.noValue ?? 'No data')
-    : undefined;
-}
-
-//#endregion
 
 //#region The provisioned dashboards
 
