@@ -1,7 +1,8 @@
 /**
  * A small stand-in for Grafana's data source proxy, installed as the backendSrv: a request to
  * `<data source url>/<route path>/...` goes to the route's URL with the route's headers, as Grafana
- * does with the `ingester` route of plugin.json. Errors come back in Grafana's FetchError shape.
+ * does with the `ingester` route of plugin.json, then the signed-in viewer's ID token (X-Grafana-Id)
+ * when there is one. Errors come back in Grafana's FetchError shape.
  */
 import { type BackendSrv, type BackendSrvRequest, type FetchResponse, setBackendSrv } from '@grafana/runtime';
 import { from } from 'rxjs';
@@ -14,6 +15,12 @@ export interface ProxySettings {
   ingesterUrl: string;
   /** secureJsonData.apiToken; unset when the data source has no token saved. */
   apiToken?: string;
+  /**
+   * The viewer's ID token, asked for on every request (so a test can sign someone else in): Grafana
+   * 12.3+ sets X-Grafana-Id after the route's headers (ApplyForwardIDHeader, pkg/api/pluginproxy/
+   * ds_proxy.go), for a signed-in viewer only. Unset or undefined: an anonymous viewer.
+   */
+  idToken?: () => string | undefined;
 }
 
 /**
@@ -43,6 +50,8 @@ export function installGrafanaProxy(settings: ProxySettings): { calls: string[] 
     calls.push(`${options.method ?? 'GET'} ${target}`);
     const headers = new Headers({ Accept: 'application/json' });
     for (const header of route.headers) headers.set(header.name, fill(header.content, settings));
+    const idToken = settings.idToken?.();
+    if (idToken) headers.set('X-Grafana-Id', idToken);
     if (options.data !== undefined) headers.set('Content-Type', 'application/json');
     let response: Response;
     try {

@@ -1,12 +1,15 @@
 /**
  * Child process started by simulated-ingester.ts: syncs the GitHub simulator into a temporary SQLite
  * file with the ingester's own sync, serves the real query API and /metrics on loopback, prints one
- * JSON line ({ url, now, scopes }) and runs until SIGTERM. A separate Node process, because the
- * ingester (better-sqlite3, undici) belongs in Node, not in the jsdom environment of the plugin tests.
+ * JSON line ({ url, now, scopes, identityUrl }) and runs until SIGTERM. A separate Node process, because
+ * the ingester (better-sqlite3, undici) belongs in Node, not in the jsdom environment of the plugin tests.
+ * With GRAFANA_URL (and GRAFANA_ROOT_URL, as the ingester reads them), `url` is ACCESS_POLICY=open
+ * resolving `@me` from a valid ID token, and `identityUrl` the same database with ACCESS_POLICY=identity.
  * Its working days are the ingester's default week, Monday to Friday, less the days of HOLIDAYS
  * (comma-separated YYYY-MM-DD), as HOLIDAYS_FILE would give them.
  */
 import {
+  type ApiOptions,
   type DayNumber,
   type WorkCalendar,
   createMetrics,
@@ -72,19 +75,36 @@ async function main(): Promise<void> {
   const reader = openDatabase(t.path, { readonly: true });
   const metrics = createMetrics(reader, { defaultMetrics: false, calendar });
   metrics.observeSync(summary, 'startup');
-  const api = await startApi(t.path, {
+  const options: Partial<ApiOptions> = {
     scopes,
     backfillDays: SYNC_SETTINGS.backfillDays,
     refetchDays: SYNC_SETTINGS.refetchDays,
     apiToken: process.env.INGESTER_API_TOKEN || undefined,
-    metrics: metrics.registry,
     calendar,
     now: testNow,
+  };
+  const grafanaUrl = process.env.GRAFANA_URL || undefined;
+  const access = (policy: 'open' | 'identity'): ApiOptions['access'] => ({
+    policy,
+    grafanaUrl,
+    issuer: process.env.GRAFANA_ROOT_URL || grafanaUrl,
+    orgId: 1,
+    allRole: 'Admin',
+    allLogins: new Set(),
   });
+  const api = await startApi(t.path, {
+    ...options,
+    metrics: metrics.registry,
+    ...(grafanaUrl ? { access: access('open') } : {}),
+  });
+  const identity = grafanaUrl
+    ? await startApi(t.path, { ...options, access: access('identity') })
+    : undefined;
   process.stdout.write(
-    `${JSON.stringify({ url: api.url, now: testNow().toISOString(), scopes: scopes.map((s) => `${s.kind}:${s.slug}`) })}\n`,
+    `${JSON.stringify({ url: api.url, identityUrl: identity?.url, now: testNow().toISOString(), scopes: scopes.map((s) => `${s.kind}:${s.slug}`) })}\n`,
   );
   await new Promise<void>((resolve) => process.once('SIGTERM', () => resolve()));
+  await identity?.close();
   await api.close();
   reader.close();
   t.close();

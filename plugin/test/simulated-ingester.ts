@@ -6,6 +6,8 @@ import { join } from 'node:path';
 export interface SimulatedIngester {
   /** Loopback URL of the ingester's HTTP API. */
   url: string;
+  /** With GRAFANA_URL: the same database behind ACCESS_POLICY=identity (see simulated-ingester.main.ts). */
+  identityUrl?: string;
   /** The instant the simulator calls now: dashboards' relative time ranges are resolved against it. */
   now: Date;
   scopes: string[];
@@ -42,9 +44,10 @@ export async function startSimulatedIngester(env: Record<string, string> = {}): 
       reject(new Error(`the simulated ingester exited with ${code}: ${stderr}`));
     });
   });
-  const started = JSON.parse(line) as { url: string; now: string; scopes: string[] };
+  const started = JSON.parse(line) as { url: string; identityUrl?: string; now: string; scopes: string[] };
   return {
     url: started.url,
+    identityUrl: started.identityUrl,
     now: new Date(started.now),
     scopes: started.scopes,
     async stop() {
