@@ -18,6 +18,7 @@ import {
   type MetricsQueryModel,
   PLUGIN_ID,
   ROW_DIMENSIONS,
+  SIGNED_IN_USER,
   type VariableQueryModel,
   groupingsOf,
 } from '@copilot-metrics/contract';
@@ -45,10 +46,13 @@ import type * as TimeSeries from '@grafana/schema/dist/esm/raw/composable/timese
 import {
   DAYS_FOLLOWED,
   EVERY_DAY_ONLY,
+  OWN_FIGURES,
+  OWN_FIGURES_NO_DATA,
   PER_PERSON_NO_DATA,
   PRIVACY_MODES,
   SEATS_NOT_KEPT,
   SMALL_TEAMS,
+  SNAPSHOT_DAYS,
   WORKING_DAYS_ONLY,
 } from './notes';
 
@@ -286,14 +290,32 @@ function followsSentence(queries: MetricSpec[]): string {
   return ` Follows the ${list} selection${names.length > 1 ? 's' : ''} at the top.`;
 }
 
-/** What a panel says about its queries that count given days whatever the Days variable says. */
+/**
+ * What a panel says about its queries that count given days whatever the Days variable says. A seat
+ * metric reads one snapshot, so its days are not a choice: it says that instead.
+ */
 function fixedDaysSentences(queries: MetricSpec[]): string[] {
-  const fixed = new Set(queries.map((q) => q.days));
+  const snapshot = (q: MetricSpec) => !!METRIC_INFO.get(q.metric)?.snapshot;
+  const fixed = new Set(queries.filter((q) => !snapshot(q)).map((q) => q.days));
   return [
     ...(fixed.has('workdays') ? [WORKING_DAYS_ONLY] : []),
     ...(fixed.has('all') ? [EVERY_DAY_ONLY] : []),
+    ...(queries.some((q) => snapshot(q) && q.days) ? [SNAPSHOT_DAYS] : []),
   ];
 }
+
+/**
+ * A query of the signed-in person's own figures: user `@me`, which the ingester resolves from the ID
+ * token Grafana sends (never from a variable the browser could set).
+ */
+export function ownFigures(spec: MetricSpec): MetricSpec {
+  return { ...spec, where: { ...spec.where, ...OWN_FIGURES_FILTER } };
+}
+
+/** The filter of `ownFigures`, for builders that take filters (`keyedTable`). */
+export const OWN_FIGURES_FILTER = { user: [SIGNED_IN_USER] };
+
+const isOwnFigures = (spec: MetricSpec) => spec.where?.user?.includes(SIGNED_IN_USER) ?? false;
 
 export interface PanelWithSize {
   panel: Panel;
@@ -362,7 +384,11 @@ export function panel(spec: PanelSpec): PanelWithSize {
   );
   if (teamFigures && !caveats.includes(SMALL_TEAMS)) caveats.push(SMALL_TEAMS);
   const perPerson = queries.filter(readsPerPersonRecords);
-  if (perPerson.some((q) => !METRIC_INFO.get(q.metric)?.snapshot)) caveats.push(PRIVACY_MODES);
+  // The signed-in person's own figures: who they are comes first. One person is not a group, so the
+  // minimum group size does not apply to them (OWN_FIGURES names aggregate mode instead).
+  const own = queries.some(isOwnFigures);
+  if (own) caveats.unshift(OWN_FIGURES);
+  if (!own && perPerson.some((q) => !METRIC_INFO.get(q.metric)?.snapshot)) caveats.push(PRIVACY_MODES);
   if (perPerson.some((q) => METRIC_INFO.get(q.metric)?.snapshot)) caveats.push(SEATS_NOT_KEPT);
   const description =
     [spec.description, ...caveats, ...fixedDaysSentences(queries)].join(' ') + followsSentence(queries);
@@ -375,7 +401,7 @@ export function panel(spec: PanelSpec): PanelWithSize {
     fieldConfig: {
       defaults: {
         ...DEFAULTS_BY_TYPE[spec.type],
-        ...(perPerson.length ? { noValue: PER_PERSON_NO_DATA } : {}),
+        ...(perPerson.length ? { noValue: own ? OWN_FIGURES_NO_DATA : PER_PERSON_NO_DATA } : {}),
         ...spec.defaults,
       },
       overrides: [
@@ -521,12 +547,18 @@ export const ACTIVITY_COLUMNS: { metric: string; name: string; follows: FilterVa
  */
 export function keyedTable(
   key: string,
-  columns: { metric: string; name: string; follows?: FilterVariable[] }[],
+  columns: { metric: string; name: string; follows?: FilterVariable[]; where?: MetricSpec['where'] }[],
   top?: number,
 ): Pick<PanelSpecOf<'table'>, 'queries' | 'transformations' | 'options'> {
   const first = columns[0].name;
   return {
-    queries: columns.map((c) => ({ metric: c.metric, groupBy: key, format: 'table', follows: c.follows })),
+    queries: columns.map((c) => ({
+      metric: c.metric,
+      groupBy: key,
+      format: 'table',
+      follows: c.follows,
+      ...(c.where ? { where: c.where } : {}),
+    })),
     transformations: [
       joinOn(key),
       {

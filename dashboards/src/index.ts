@@ -7,6 +7,7 @@ import agents from './agents';
 import codeGeneration from './code-generation';
 import ides from './ides';
 import ingestion from './ingestion';
+import myCopilot from './my-copilot';
 import overview from './overview';
 import pullRequests from './pull-requests';
 import seats from './seats';
@@ -32,6 +33,7 @@ export const DASHBOARDS: ProvisionedDashboard[] = [
   { folder: FOLDER, file: '7-users.json', dashboard: users },
   { folder: FOLDER, file: '8-ingestion.json', dashboard: ingestion },
   { folder: FOLDER, file: '9-seats.json', dashboard: seats },
+  { folder: FOLDER, file: '10-my-copilot.json', dashboard: myCopilot },
 ];
 
 /** The layout and the plainest panel, whose fixed panel ids the ingester's tests pin down. */

@@ -32,6 +32,17 @@ export const SEATS_NOT_KEPT =
 export const PER_PERSON_NO_DATA =
   'No data. In aggregate privacy mode the ingester keeps no per-person figures.';
 
+/** Said first on every panel of the signed-in person's own figures (user `@me`). */
+export const OWN_FIGURES =
+  'Your own figures: the ingester learns who you are from the ID token Grafana sends with each request (your Grafana login, which is your GitHub login when you sign in with GitHub), never from a variable or the browser. With the ingester in aggregate privacy mode there are no per-person figures.';
+
+/**
+ * What those panels show instead of a bare "No data": the three reasons there may be none. An
+ * anonymous viewer also gets the ingester's notice to sign in, in the panel header.
+ */
+export const OWN_FIGURES_NO_DATA =
+  'No figures of yours. Not signed in? Sign in to Grafana to see them. Signed in: GitHub reports no Copilot activity for your login in this scope and time range, or the ingester keeps no per-person figures (aggregate privacy mode).';
+
 /** Said on every panel that follows the Days variable. */
 export const DAYS_FOLLOWED =
   'Days: every day, or working days only (WORKWEEK, HOLIDAYS_FILE) when Days is set to working days.';
@@ -42,6 +53,9 @@ export const WORKING_DAYS_ONLY =
 
 /** Said on the panels that count every day, whatever the Days variable says. */
 export const EVERY_DAY_ONLY = 'Days: every day, whatever Days is set to.';
+
+/** Said on the seat panels of dashboards with a Days variable: a seat is a snapshot, not a sum of days. */
+export const SNAPSHOT_DAYS = 'Days: a seat is read from one snapshot, whatever Days is set to.';
 
 export const REPORTED_USER_COUNTS =
   "A count GitHub reports for the whole scope: it cannot be split by team, IDE or language, and over a week or month bucket it is the average of the days' values.";

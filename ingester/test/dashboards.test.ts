@@ -64,7 +64,7 @@ test('each dashboard is a typed @grafana/schema Dashboard, committed as such', (
   expect(committed.map((c) => c.json)).toEqual(JSON.parse(JSON.stringify(typed)));
 });
 
-test('the set: nine dashboards with stable uids, no id, titles unique within their folder', () => {
+test('the set: ten dashboards with stable uids, no id, titles unique within their folder', () => {
   expect(committed.map((c) => c.json.uid)).toEqual([
     'copilot-overview',
     'copilot-code-generation',
@@ -75,6 +75,7 @@ test('the set: nine dashboards with stable uids, no id, titles unique within the
     'copilot-users',
     'copilot-ingestion',
     'copilot-seats',
+    'copilot-my-copilot',
   ]);
   for (const { json } of committed) {
     expect(json).not.toHaveProperty('id');

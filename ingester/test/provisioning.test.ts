@@ -214,7 +214,7 @@ describe('Grafana provisioning', () => {
     expect(provider.options.foldersFromFilesStructure).toBe(true);
     const mount = bindMounts(services.grafana).find(([, target]) => target === provider.options.path);
     expect(mount?.[0]).toBe('./dashboards/json');
-    expect(readdirSync(join(ROOT, 'dashboards/json/Copilot')).length).toBe(9);
+    expect(readdirSync(join(ROOT, 'dashboards/json/Copilot')).length).toBe(10);
     // And the provisioning directory itself is what Grafana reads.
     expect(bindMounts(services.grafana)).toContainEqual([
       './provisioning/grafana',

@@ -6,11 +6,13 @@
  * transformations leave nothing to draw. A second pass selects one concrete value in every variable,
  * so filters that cannot be combined fail here rather than in front of a user. Both passes run with
  * the Days variable at each of its values, on an ingester whose working days are Monday to Friday
- * less one holiday.
+ * less one holiday. The viewer is signed in (an ID token from a stand-in for Grafana's signing keys):
+ * a member with Copilot activity and a seat, whose own figures fill "My Copilot". That dashboard is
+ * also run as a member without rows and anonymously, where every panel must explain, not fail.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DAYS } from '@copilot-metrics/contract';
+import { type AccessStatus, DAYS, type QueryItemInput, type QueryResponse } from '@copilot-metrics/contract';
 import {
   type DataFrame,
   type DataQueryRequest,
@@ -35,6 +37,8 @@ import {
 } from '../src/types';
 import type { CopilotVariableSupport } from '../src/variables';
 import { installTransformers, installVariables, provisionedDashboards } from './grafana';
+import { type GrafanaSigningKeys, startGrafanaSigningKeys } from './grafana-id';
+import { drawn, emptyPanelText, fieldConfigOf } from './panels';
 import { installGrafanaProxy } from './proxy';
 import { type SimulatedIngester, startSimulatedIngester } from './simulated-ingester';
 
@@ -57,11 +61,90 @@ function provisionedDataSource(): {
 }
 
 let ingester: SimulatedIngester;
+let keys: GrafanaSigningKeys;
 let ds: DataSource;
 const proxyBase = (uid: string) => `/api/datasources/proxy/uid/${uid}`;
 
+/** A Grafana user, as their ID token names them. */
+interface Viewer {
+  login: string;
+  role: 'Viewer' | 'Editor' | 'Admin';
+}
+/** Someone with Copilot activity on the dashboards' days and a seat in the first scope: a Viewer. */
+let member: Viewer;
+
+/**
+ * Grafana's data source proxy, following the plugin's `ingester` route: jsonData.ingesterUrl (in
+ * docker compose http://ingester:8080; here the test's ingester) with the token from secureJsonData,
+ * and the ID token of `viewer` (none: anonymous). `identity`: the ingester with ACCESS_POLICY=identity.
+ */
+function viewAs(viewer: Viewer | undefined, policy: 'open' | 'identity' = 'open') {
+  installGrafanaProxy({
+    dataSourceUrl: proxyBase(provisionedDataSource().uid),
+    ingesterUrl: policy === 'identity' ? ingester.identityUrl! : ingester.url,
+    apiToken: TOKEN,
+    idToken: () => (viewer ? keys.idToken(viewer) : undefined),
+  });
+}
+
+/** The ingester's own answer, straight (no proxy), as an admin of the identity policy sees it. */
+async function asAdmin<T>(path: string, body?: unknown): Promise<T> {
+  const response = await fetch(`${ingester.identityUrl}${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: {
+      Authorization: `Bearer ${TOKEN}`,
+      'X-Grafana-Id': keys.idToken({ login: 'grafana-admin', role: 'Admin' }),
+      'Content-Type': 'application/json',
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+/** Labels and values of the table answer to one query, as the admin gets it. */
+async function adminTable(query: QueryItemInput, range: TimeRange): Promise<Map<string, number>> {
+  const { results } = await asAdmin<QueryResponse>('/api/v1/query', {
+    range: { from: range.from.toISOString(), to: range.to.toISOString() },
+    queries: [{ format: 'table', ...query }],
+  });
+  const result = results[query.refId];
+  if (!result || 'error' in result) throw new Error(`the admin's ${query.metric}: ${JSON.stringify(result)}`);
+  const [labels, values] = (result.frames[0]?.data?.values ?? [[], []]) as [string[], number[]];
+  return new Map(labels.map((label, i) => [label, values[i]]));
+}
+
+/**
+ * The member the dashboards are viewed as: among the most active people of the first scope over the
+ * default 90 days, the first with AI credits and a seat there, so that every My Copilot panel has rows.
+ */
+async function chooseMember(): Promise<Viewer> {
+  const scopes = await asAdmin<{ values: { value: string }[] }>('/api/v1/dimensions/scope/values');
+  const scope = scopes.values[0].value;
+  const range = rangeOf(instant('now-90d'), instant('now'));
+  const top = await adminTable(
+    { refId: 'A', scope, metric: 'user_initiated_interaction_count', groupBy: 'user', limit: 20 },
+    range,
+  );
+  const credits = await adminTable({ refId: 'A', scope, metric: 'ai_credits_used', groupBy: 'user' }, range);
+  const { results } = await asAdmin<QueryResponse>('/api/v1/query', {
+    range: { from: range.from.toISOString(), to: range.to.toISOString() },
+    queries: [{ refId: 'S', scope, metric: 'assigned_seats', format: 'table' }],
+  });
+  const seated = new Set(('frames' in results.S ? results.S.frames[0].data.values[0] : []) as string[]);
+  const login = [...top.keys()].find((l) => seated.has(l) && (credits.get(l) ?? 0) > 0);
+  if (!login) throw new Error(`no active person with AI credits and a seat in ${scope}`);
+  return { login, role: 'Viewer' };
+}
+
 beforeAll(async () => {
-  ingester = await startSimulatedIngester({ INGESTER_API_TOKEN: TOKEN, HOLIDAYS: HOLIDAY });
+  keys = await startGrafanaSigningKeys();
+  // GRAFANA_URL: where the ingester reads Grafana's signing keys; the tokens' issuer is the same URL.
+  ingester = await startSimulatedIngester({
+    INGESTER_API_TOKEN: TOKEN,
+    HOLIDAYS: HOLIDAY,
+    GRAFANA_URL: keys.url,
+  });
   const provisioned = provisionedDataSource();
   const settings = {
     id: 1,
@@ -81,19 +164,17 @@ beforeAll(async () => {
       baseUrl: '',
     },
   } as unknown as DataSourceInstanceSettings<CopilotDataSourceOptions>;
-  // Grafana's data source proxy, following the plugin's `ingester` route: jsonData.ingesterUrl (in
-  // docker compose http://ingester:8080; here the test's ingester) with the token from secureJsonData.
-  installGrafanaProxy({
-    dataSourceUrl: proxyBase(provisioned.uid),
-    ingesterUrl: ingester.url,
-    apiToken: TOKEN,
-  });
   ds = new DataSource(settings);
   installTransformers();
+  member = await chooseMember();
 }, 180_000);
+
+// Every dashboard is viewed by the member, signed in; the open policy shows them everything.
+beforeEach(() => viewAs(member));
 
 afterAll(async () => {
   await ingester?.stop();
+  await keys?.stop();
 });
 
 //#region Grafana's side of a dashboard
@@ -465,5 +546,153 @@ describe('Copilot overview: daily active users per working day', () => {
     // The holiday is a Monday inside the panel's range, so its absence is the calendar's doing.
     expect(times[0]).toBeLessThan(Date.parse(HOLIDAY));
     expect(times.at(-1)).toBeGreaterThan(Date.parse(HOLIDAY));
+  });
+});
+
+describe('My Copilot: each viewer sees their own numbers', () => {
+  const myCopilot = dashboards.find(({ dashboard }) => dashboard.uid === 'copilot-my-copilot')!.dashboard;
+  const metricPanels = () => panelsOf(myCopilot).filter((panel) => copilotTargets(panel).length > 0);
+  const byTitle = (title: string) => panelsOf(myCopilot).find((p) => p.title === title)!;
+
+  /** Each panel as Grafana shows it: its query errors, its frames, and what it draws. */
+  async function viewPanels() {
+    await resolveVariables(myCopilot, 'default');
+    const out: Array<{
+      where: string;
+      panel: Panel;
+      errors: string[];
+      frames: DataFrame[];
+      empty?: string;
+      header: string[];
+    }> = [];
+    for (const panel of metricPanels()) {
+      const response = await runPanel(myCopilot, panel, {});
+      const shown = await drawn(panel, response.data as DataFrame[]);
+      out.push({
+        where: describePanel(myCopilot, panel, {}),
+        panel,
+        errors: (response.errors ?? []).map((e) => `${e.refId}: ${e.message}`),
+        frames: response.data as DataFrame[],
+        empty: emptyPanelText(panel, shown),
+        // Grafana's panel header shows the notices of the frames it draws.
+        header: shown.flatMap((frame) => frame.meta?.notices ?? []).map((notice) => notice.text),
+      });
+    }
+    expect(out.length).toBeGreaterThan(8);
+    return out;
+  }
+
+  test('every Copilot query of it asks for the signed-in person, and no panel picks a person', () => {
+    expect((myCopilot.templating?.list ?? []).map((v) => v.name)).not.toContain('user');
+    for (const panel of metricPanels())
+      for (const target of copilotTargets(panel))
+        expect({ panel: panel.title, user: 'filters' in target ? target.filters?.user : undefined }).toEqual({
+          panel: panel.title,
+          user: ['@me'],
+        });
+  });
+
+  test('a member with rows (ACCESS_POLICY=identity): every panel has data, and only their own', async () => {
+    viewAs(member, 'identity');
+    const panels = await viewPanels();
+    for (const { where, errors, frames, empty, panel } of panels) {
+      expect({ where, errors }).toEqual({ where, errors: [] });
+      expect({ where, empty }).toEqual({ where, empty: undefined });
+      for (const target of copilotTargets(panel))
+        expect({
+          where,
+          refId: target.refId,
+          rows: frames.some((f) => f.refId === target.refId && f.length),
+        }).toEqual({ where, refId: target.refId, rows: true });
+    }
+
+    // Their figures are the admin's figures of that person, and nobody else appears.
+    const range = panelRange(myCopilot, byTitle('Your totals'));
+    const scope = (await resolveVariables(myCopilot, 'default')).values.scope as string;
+    const admins = await adminTable(
+      { refId: 'A', scope, metric: 'user_initiated_interaction_count', groupBy: 'user' },
+      range,
+    );
+    expect(admins.size).toBeGreaterThan(5);
+    const totals = panels.find((p) => p.panel.title === 'Your totals')!;
+    const [table] = await drawn(totals.panel, totals.frames);
+    const column = (name: string) =>
+      table.fields.find((f) => getFieldDisplayName(f, table, [table]) === name)!.values;
+    // The login column (shown as Login, an override this test's field config registry leaves out).
+    expect(column('user')).toEqual([member.login]);
+    expect(column('Interactions')).toEqual([admins.get(member.login)]);
+    // The daily series add up to the same total.
+    const series = panels.find((p) => p.panel.title === 'Interactions, generations and acceptances')!;
+    const interactions = series.frames.filter((f) => f.refId === 'A');
+    const sum = interactions
+      .flatMap((f) => f.fields.filter((field) => field.type === 'number').flatMap((field) => field.values))
+      .reduce((a: number, b: number | null) => a + (b ?? 0), 0);
+    expect(sum).toBe(admins.get(member.login));
+    // Their seat, and only theirs, as the admin's seats list has it.
+    const seat = panels.find((p) => p.panel.title === 'Your seat')!.frames[0];
+    const login = seat.fields.find((f) => f.name === 'login')!.values;
+    expect(login).toEqual([member.login]);
+    const plan = seat.fields.find((f) => f.name === 'plan_type')!.values[0];
+    const { results } = await asAdmin<QueryResponse>('/api/v1/query', {
+      range: { from: range.from.toISOString(), to: range.to.toISOString() },
+      queries: [{ refId: 'S', scope, metric: 'assigned_seats', format: 'table', groupBy: 'plan_type' }],
+    });
+    const [plans, logins] = ('frames' in results.S ? results.S.frames[0].data.values : []) as string[][];
+    expect(logins.length).toBeGreaterThan(5);
+    expect(plans[logins.indexOf(member.login)]).toBe(plan);
+  });
+
+  test('a member without rows: every panel explains why it is empty, none is an error', async () => {
+    viewAs({ login: 'not-a-copilot-user', role: 'Viewer' }, 'identity');
+    for (const { where, errors, frames, empty, panel } of await viewPanels()) {
+      expect({ where, errors }).toEqual({ where, errors: [] });
+      expect({ where, rows: frames.filter((f) => f.length > 0).length }).toEqual({ where, rows: 0 });
+      expect({ where, empty }).toEqual({ where, empty: fieldConfigOf(panel).defaults.noValue });
+      expect(empty).toMatch(/No figures of yours\. Not signed in\? Sign in/);
+    }
+  });
+
+  test('an anonymous viewer (ACCESS_POLICY=open): every panel asks them to sign in, none is an error', async () => {
+    viewAs(undefined);
+    for (const { where, errors, frames, empty, panel, header } of await viewPanels()) {
+      expect({ where, errors }).toEqual({ where, errors: [] });
+      expect({ where, empty }).toEqual({ where, empty: fieldConfigOf(panel).defaults.noValue });
+      // Each query is the ingester's explanation: a frame without fields, its reason, a notice.
+      for (const target of copilotTargets(panel)) {
+        const [frame] = frames.filter((f) => f.refId === target.refId);
+        expect({ where, refId: target.refId, reason: frame?.meta?.custom?.unavailable?.reason }).toEqual({
+          where,
+          refId: target.refId,
+          reason: 'identity',
+        });
+        expect(frame.meta?.notices).toEqual([
+          { severity: 'info', text: expect.stringMatching(/sign in to Grafana/) },
+        ]);
+      }
+      // Grafana's joins keep no frame meta: a joined table has its "No value" text only.
+      if (!panel.transformations?.length)
+        expect({ where, header: header.some((text) => /sign in to Grafana/.test(text)) }).toEqual({
+          where,
+          header: true,
+        });
+    }
+  });
+
+  test('an anonymous viewer under ACCESS_POLICY=identity is refused, and the panel says what to do', async () => {
+    viewAs(member, 'identity');
+    await resolveVariables(myCopilot, 'default');
+    viewAs(undefined, 'identity');
+    await expect(runPanel(myCopilot, byTitle('AI credits used'), {})).rejects.toThrow(
+      /X-Grafana-Id.*anonymous viewers are refused/,
+    );
+  });
+
+  test('Save & test reports the policy in force and whether an ID token arrived', async () => {
+    viewAs(member, 'identity');
+    const result = await ds.testDatasource();
+    expect(result.message).toMatch(/ACCESS_POLICY=identity/);
+    expect(result.message).toContain(`signed in as ${member.login}`);
+    const access = await asAdmin<AccessStatus>('/api/v1/access');
+    expect(access).toMatchObject({ policy: 'identity', idToken: true, viewer: { seesEveryone: true } });
   });
 });
