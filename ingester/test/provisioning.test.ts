@@ -103,7 +103,7 @@ describe('docker-compose.yml', () => {
     expect(grafana.depends_on.ingester.condition).toBe('service_healthy');
     const env = environment(grafana);
     expect(env.GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS).toBe(PLUGIN_ID);
-    expect(env.GF_AUTH_ANONYMOUS_ENABLED).toBe('true');
+    expect(env.GF_AUTH_ANONYMOUS_ENABLED).toBe('${GF_AUTH_ANONYMOUS_ENABLED:-true}');
     expect(env.GF_AUTH_ANONYMOUS_ORG_ROLE).toBe('Viewer');
     expect(env.GF_SECURITY_ADMIN_PASSWORD).toMatch(/^\$\{GRAFANA_ADMIN_PASSWORD/);
     // The data source provisioning reads $INGESTER_API_TOKEN from Grafana's environment.
@@ -114,6 +114,33 @@ describe('docker-compose.yml', () => {
     const home = env.GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH;
     const [source, target] = mounts.find(([, t]) => home.startsWith(`${t}/`))!;
     expect(existsSync(join(ROOT, source, posix.relative(target, home)))).toBe(true);
+  });
+
+  test('viewer identity is wired: the ingester trusts the Grafana of this file, GitHub sign-in is opt-in', () => {
+    const ingester = environment(services.ingester);
+    const grafana = environment(services.grafana);
+    // The ingester reads the keys from the grafana service, on its port inside the network.
+    expect(ingester.GRAFANA_URL).toBe('${GRAFANA_URL:-http://grafana:3000}');
+    // The tokens' issuer is Grafana's root_url: one variable, one default, for both.
+    expect(ingester.GRAFANA_ROOT_URL).toBe('${GRAFANA_ROOT_URL:-http://localhost:3000}');
+    expect(grafana.GF_SERVER_ROOT_URL).toBe(ingester.GRAFANA_ROOT_URL);
+    expect(ingester.ACCESS_POLICY).toBe('${ACCESS_POLICY:-}');
+    expect(grafana.GF_AUTH_GITHUB_ENABLED).toBe('${GF_AUTH_GITHUB_ENABLED:-false}');
+    const github = Object.keys(grafana).filter((name) => name.startsWith('GF_AUTH_GITHUB_'));
+    expect(github).toEqual(
+      expect.arrayContaining([
+        'GF_AUTH_GITHUB_CLIENT_ID',
+        'GF_AUTH_GITHUB_CLIENT_SECRET',
+        'GF_AUTH_GITHUB_ALLOWED_ORGANIZATIONS',
+        'GF_AUTH_GITHUB_ROLE_ATTRIBUTE_PATH',
+      ]),
+    );
+    // Empty means Grafana's own default (it ignores empty GF_ variables), so every one is optional.
+    for (const name of github)
+      expect({ name, value: grafana[name] }).toEqual({
+        name,
+        value: expect.stringMatching(/^\$\{[A-Z_]+:-[a-z]*\}$/),
+      });
   });
 });
 
