@@ -6,6 +6,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SIGNED_IN_USER } from '@copilot-metrics/contract';
 import { QueryEngine } from '../src/query/engine';
 import { ActiveSetWriter, SET_SCANS, SET_SOURCES, encodeUsers } from '../src/store/activeSets';
 import { queryItemSchema } from '../src/query/requestSchema';
@@ -212,6 +213,9 @@ interface Panel {
   targets?: Record<string, unknown>[];
 }
 
+/** A login with rows in the test's database. */
+const someone = () => reader.prepare('SELECT login FROM users ORDER BY id LIMIT 1').pluck().get() as string;
+
 /** Every Copilot query of the provisioned dashboards, with template variables at "All". */
 function dashboardQueries(): [string, Record<string, unknown>][] {
   const dir = join(__dirname, '..', '..', 'dashboards', 'json', 'Copilot');
@@ -226,8 +230,15 @@ function dashboardQueries(): [string, Record<string, unknown>][] {
           const query = Object.fromEntries(
             Object.entries(target).filter(([key]) => !['refId', 'datasource', 'scope'].includes(key)),
           );
+          // `@me` is the signed-in person, whose login the HTTP layer puts in (My Copilot): someone synced.
           const filters = Object.entries((query.filters ?? {}) as Record<string, string[]>)
-            .map(([dim, values]) => [dim, values.filter((v) => !v.startsWith('$'))] as const)
+            .map(
+              ([dim, values]) =>
+                [
+                  dim,
+                  values.filter((v) => !v.startsWith('$')).map((v) => (v === SIGNED_IN_USER ? someone() : v)),
+                ] as const,
+            )
             .filter(([, values]) => values.length > 0);
           // The Days variable: the plans of both values (working days add a NOT IN of the days off).
           for (const days of query.days === '$days' ? ['all', 'workdays'] : [query.days]) {
