@@ -9,6 +9,7 @@ const WORKSPACES = '^(contract|ingester|plugin|dashboards|bench)/';
 const ENTRIES = [
   '^contract/src/index\\.ts$', // @copilot-metrics/contract
   '^ingester/src/index\\.ts$', // @copilot-metrics/ingester
+  '^ingester/src/importing\\.ts$', // @copilot-metrics/ingester/import
   '^ingester/src/testing/index\\.ts$', // @copilot-metrics/ingester/testing
   '^ingester/src/testing/standIn\\.ts$', // @copilot-metrics/ingester/testing/stand-in
   '^dashboards/src/index\\.ts$', // @copilot-metrics/dashboards
