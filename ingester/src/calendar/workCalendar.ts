@@ -39,12 +39,6 @@ export function workCalendar(
   };
 }
 
-/** WORKWEEK's default, Monday to Friday, without holidays. */
-export const DEFAULT_CALENDAR = workCalendar(new Set([0, 1, 2, 3, 4]), new Map());
-
-/** The calendar every day is a working day of: what `days=all` means. */
-export const EVERY_DAY = workCalendar(new Set([0, 1, 2, 3, 4, 5, 6]), new Map());
-
 /** "mon-fri", or "sun-thu", or "mon,wed,fri". */
 export function describeWorkweek(workweek: ReadonlySet<number>): string {
   const days = [...workweek].sort((a, b) => a - b);
@@ -97,3 +91,6 @@ const DAY_BY_NAME = new Map<string, number>([
 
 /** For messages: a day with its weekday. */
 export const describeDay = (day: DayNumber) => `${formatDay(day)} (${WEEKDAY_NAMES[isoWeekday(day)]})`;
+
+/** WORKWEEK's default, Monday to Friday, without holidays. */
+export const DEFAULT_CALENDAR = workCalendar(parseWorkweek(DEFAULT_WORKWEEK), new Map());

@@ -330,14 +330,18 @@ function readSnapshot(
       scopes.push({ scope, latestDay: latest, workday: calendar.isWorkday(latest), rows });
     }
     let teamLatest: number | undefined;
+    let teamFrom: number | undefined;
     const rows: TeamDay[] = [];
     const names = teamNames.get(id) as string | null;
     for (const { day, version } of teamDays.iterate(id) as IterableIterator<{
       day: number;
       version: string;
     }>) {
-      teamLatest ??= day;
-      if (day < lookback(teamLatest, calendar)) break;
+      if (teamLatest === undefined) {
+        teamLatest = day;
+        teamFrom = lookback(day, calendar);
+      }
+      if (day < teamFrom!) break;
       const key = `${id}:${day}:${version}:${names}`;
       const figures =
         teamCache.get(key) ??

@@ -1,8 +1,21 @@
 /** A plan → the one SELECT that aggregates it over buckets (pure: the statement and its bound values). */
 import { indexHint } from '../plan/indexHints';
-import { type DayRange, type Plan, type Rollup, hasDaysOff } from '../plan/types';
+import type { DayRange, Plan, Rollup } from '../plan/types';
 import { BUCKETS, type BucketMode } from './buckets';
 import { OTHERS } from './rows';
+
+/**
+ * A working-days range's days off as one condition on a day column and its one bound value (a JSON
+ * list): nothing when the range leaves no day out.
+ */
+export function daysOffFilter(
+  range: DayRange,
+  column: string,
+): { sql: string; params: string[] } | undefined {
+  return range.daysOff?.length
+    ? { sql: `${column} NOT IN (SELECT value FROM json_each(?))`, params: [JSON.stringify(range.daysOff)] }
+    : undefined;
+}
 
 /** The plan's rollup, when it can answer buckets of this size. */
 export function usableRollup(plan: Plan, bucket: BucketMode): Rollup | undefined {
@@ -33,8 +46,8 @@ export function aggregateStatement(
   const where = [...source.where];
   const params: unknown[] = [];
   // A working-days query leaves the days off out of every bucket; bound after the source's values.
-  const daysOff = hasDaysOff(range) ? [JSON.stringify(range.daysOff)] : [];
-  if (daysOff.length) where.push('x.day NOT IN (SELECT value FROM json_each(?))');
+  const daysOff = daysOffFilter(range, 'x.day');
+  if (daysOff) where.push(daysOff.sql);
   if (top) {
     const list = top.length ? top.map(() => '?').join(', ') : 'NULL';
     if (fold) {
@@ -57,7 +70,7 @@ export function aggregateStatement(
       range.fromDay,
       range.toDay,
       ...source.params,
-      ...daysOff,
+      ...(daysOff?.params ?? []),
       ...(top && !fold ? top : []),
     ],
   };

@@ -14,10 +14,6 @@ export interface DayRange {
   daysOff?: readonly number[];
 }
 
-/** The range's days left out, as one bound value for `x.day NOT IN (SELECT value FROM json_each(?))`. */
-export const hasDaysOff = (range: DayRange): range is DayRange & { daysOff: readonly number[] } =>
-  (range.daysOff?.length ?? 0) > 0;
-
 export interface ResolvedScope {
   id: number;
   key: string;
