@@ -4,9 +4,10 @@
  * the request passed Grafana's proxy; the ID token proves who asked. `X-Grafana-User` and
  * `${__user.login}` are what a browser claims, and are never trusted.
  *
- * Facts and sources: ../shared/reference/grafana-provisioning-and-identity.md, Part A (copied here as
- * needed: the JWKS at <root_url>/api/signing-keys/keys, monthly key rotation, claims `username`,
- * `role`, `type`, `aud` = ["org:<id>"], `iss` = root_url, `exp` = iat + 10 min).
+ * What Grafana does (grafana/grafana: pkg/api/pluginproxy/ds_proxy.go adds the header after the
+ * route; pkg/services/auth/idimpl/signer.go signs it; pkg/services/signingkeys serves the keys): the
+ * JWKS at <root_url>/api/signing-keys/keys, keys rotated monthly, claims `username`, `role`, `type`,
+ * `aud` = ["org:<id>"], `iss` = root_url, `exp` = iat + 10 min.
  */
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
 

@@ -5,7 +5,9 @@
  * Grafana only finds when a rule is evaluated, which we check ourselves. Every problem names the
  * Grafana source file whose rule it restates (read in grafana/grafana, not copied).
  *
- * Sources, and what stops start-up: ../shared/reference/grafana-provisioning-and-identity.md, Part B.
+ * What stops start-up: pkg/services/provisioning/provisioning.go returns the error of the data source,
+ * plugin and alerting provisioners (dashboards only for other errors than folder creation), and the
+ * failed service stops the server.
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { extname, join, relative } from 'node:path';
