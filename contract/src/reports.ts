@@ -14,6 +14,14 @@ export type ReportKind = (typeof REPORT_KINDS)[number];
 export const SNAPSHOT_KINDS = ['seats'] as const;
 export type SnapshotKind = (typeof SNAPSHOT_KINDS)[number];
 
-/** Everything a sync fetches and records: the daily reports, then the snapshots. */
-export const SYNC_KINDS = [...REPORT_KINDS, ...SNAPSHOT_KINDS] as const;
+/**
+ * AI-credit billing (BILLING=on): `billing` is GitHub's `ai_credit/usage` per scope and UTC day,
+ * `billing-users` an enterprise's `ai_credit` usage-report export (per person, per day),
+ * `billing-snapshot` today's budgets, multi-user budget user-states and cost centers.
+ */
+export const BILLING_KINDS = ['billing', 'billing-users', 'billing-snapshot'] as const;
+export type BillingKind = (typeof BILLING_KINDS)[number];
+
+/** Everything a sync fetches and records: the daily reports, then the snapshots, then billing. */
+export const SYNC_KINDS = [...REPORT_KINDS, ...SNAPSHOT_KINDS, ...BILLING_KINDS] as const;
 export type SyncKind = (typeof SYNC_KINDS)[number];

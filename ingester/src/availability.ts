@@ -22,3 +22,16 @@ export function firstSyncDay(
   const horizon = from ?? today - backfillDays;
   return Math.max(horizon, parseDay(FIRST_DATA_DAY[scope.kind])!);
 }
+
+/** AI-credit billing began on this day (GitHub: "As of June 1, 2026"); no `ai_credit` data exists before it. */
+export const BILLING_FIRST_DAY = '2026-06-01';
+
+/** Billing figures of a UTC day are asked for once it has closed (they still change for a few days: re-fetched). */
+export function latestBillingDay(today: DayNumber): DayNumber {
+  return today - 1;
+}
+
+/** The first billing day a sync covers: the backfill horizon, never before billing began. */
+export function firstBillingDay(today: DayNumber, backfillDays: number, from?: DayNumber): DayNumber {
+  return Math.max(from ?? today - backfillDays, parseDay(BILLING_FIRST_DAY)!);
+}

@@ -12,6 +12,7 @@ import { dayOf } from './days';
 import { ACCESS_POLICIES, type AccessConfig, type AccessPolicy, ROLES, type Role } from './http/identity';
 import { PRIVACY_MODES, type PrivacyConfig, type PrivacyMode } from './privacy';
 import { SLUG_PATTERN, type Scope } from './scopes';
+import type { BillingSettings } from './sync/billing';
 
 export type GitHubAuthConfig =
   | { type: 'token'; token: string }
@@ -19,7 +20,10 @@ export type GitHubAuthConfig =
   | { type: 'demo' };
 
 export interface Config {
-  github: { apiUrl: string; auth: GitHubAuthConfig };
+  /** `billingToken`: BILLING_TOKEN, the billing endpoints' credentials when not the main ones. */
+  github: { apiUrl: string; auth: GitHubAuthConfig; billingToken?: string };
+  /** AI-credit billing: BILLING, BILLING_EXPORT_POLL_SECONDS, BILLING_EXPORT_TIMEOUT_SECONDS. */
+  billing: BillingSettings;
   scopes: Scope[];
   databasePath: string;
   sync: {
@@ -151,6 +155,19 @@ const envSchema = z.object({
   SYNC_REFETCH_DAYS: wholeNumber('SYNC_REFETCH_DAYS', 0, 60, 3),
   SYNC_CONCURRENCY: wholeNumber('SYNC_CONCURRENCY', 1, 32, 4),
   SYNC_RETENTION_DAYS: wholeNumber('SYNC_RETENTION_DAYS', 1, 36500),
+  BILLING: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      const text = value?.trim().toLowerCase() || 'on';
+      if (/^(on|1|true|yes)$/.test(text)) return true;
+      if (/^(off|0|false|no)$/.test(text)) return false;
+      ctx.addIssue({ code: 'custom', message: `BILLING must be on or off (got "${value}")` });
+      return z.NEVER;
+    }),
+  BILLING_TOKEN: optionalText,
+  BILLING_EXPORT_POLL_SECONDS: wholeNumber('BILLING_EXPORT_POLL_SECONDS', 1, 600, 10),
+  BILLING_EXPORT_TIMEOUT_SECONDS: wholeNumber('BILLING_EXPORT_TIMEOUT_SECONDS', 10, 86_400, 600),
   DEMO: bool('DEMO'),
   LOG_LEVEL: z
     .string()
@@ -320,6 +337,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       `PRIVACY_KEY is set but PRIVACY_MODE is ${e.PRIVACY_MODE}; set PRIVACY_MODE=pseudonymous to use it, or unset PRIVACY_KEY.`,
     );
   }
+  if (e.BILLING_TOKEN && /\s/.test(e.BILLING_TOKEN))
+    problems.push('BILLING_TOKEN contains white space; paste the token alone, without "Bearer" or quotes.');
+  if (e.BILLING_EXPORT_TIMEOUT_SECONDS! < e.BILLING_EXPORT_POLL_SECONDS!)
+    problems.push(
+      `BILLING_EXPORT_TIMEOUT_SECONDS (${e.BILLING_EXPORT_TIMEOUT_SECONDS}) is shorter than BILLING_EXPORT_POLL_SECONDS (${e.BILLING_EXPORT_POLL_SECONDS}): an export could never be polled; raise the timeout.`,
+    );
   const holidays = readHolidays(e.HOLIDAYS_FILE, problems);
   for (const [name, value] of [
     ['GRAFANA_URL', e.GRAFANA_URL],
@@ -341,7 +364,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (problems.length) throw new ConfigError(problems);
 
   return {
-    github: { apiUrl: e.GITHUB_API_URL, auth: demo ? { type: 'demo' } : auth! },
+    github: {
+      apiUrl: e.GITHUB_API_URL,
+      auth: demo ? { type: 'demo' } : auth!,
+      ...(e.BILLING_TOKEN && !demo ? { billingToken: e.BILLING_TOKEN } : {}),
+    },
+    billing: {
+      enabled: e.BILLING,
+      exportPollMs: e.BILLING_EXPORT_POLL_SECONDS! * 1000,
+      exportTimeoutMs: e.BILLING_EXPORT_TIMEOUT_SECONDS! * 1000,
+    },
     scopes,
     databasePath: e.DATABASE_PATH,
     sync: {

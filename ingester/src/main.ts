@@ -28,9 +28,9 @@ const USAGE = `Usage: npm run ingester -- <command> [options]
 Commands:
   serve                       sync on SYNC_SCHEDULE (and once now); demo data when no token is set
   sync [--enterprise SLUG]... [--org LOGIN]... [--from YYYY-MM-DD] [--to YYYY-MM-DD]
-       [--report aggregate|users|user-teams|repos|seats]... [--force]
-                              fetch missing, failed and recent days, and today's seats;
-                              exits 1 if any day failed
+       [--report aggregate|users|user-teams|repos|seats|billing|billing-users|billing-snapshot]...
+       [--force]              fetch missing, failed and recent days, and today's seats;
+                              \`billing\` is all AI-credit billing (BILLING=on); exits 1 if any day failed
   status [--json]             coverage per scope and report, gaps, failures, unknown keys
   reprocess [--from YYYY-MM-DD] [--to YYYY-MM-DD]
                               rebuild every figure from the raw archive with the current mapping
@@ -92,7 +92,7 @@ async function serve(config: ReturnType<typeof loadConfig>, logger: Logger): Pro
       logger,
       progress: createProgress(logger, { tty: false }),
     },
-    { scopes: runtime.scopes, settings: config.sync },
+    { scopes: runtime.scopes, settings: { ...config.sync, billing: config.billing } },
     logger,
     { onFinished: metrics.observeSync, onError: metrics.observeSyncError },
   );
@@ -181,7 +181,7 @@ async function sync(config: ReturnType<typeof loadConfig>, logger: Logger, args:
       },
       {
         scopes: requested.length ? requested : runtime.scopes,
-        settings: config.sync,
+        settings: { ...config.sync, billing: config.billing },
         trigger: 'cli',
         from,
         to,
@@ -239,7 +239,7 @@ async function status(
       for (const r of scope.reports) {
         const gapDays = r.gaps.reduce((sum, g) => sum + g.days, 0);
         out.push(
-          `  ${r.report.padEnd(11)} ${r.firstDay ?? '-'} .. ${r.lastDay ?? '-'}  ok ${r.okDays}, no data ${r.noDataDays}, failed ${r.failed.length}, missing ${gapDays}, records ${r.records}${r.malformedLines ? `, malformed lines ${r.malformedLines}` : ''}`,
+          `  ${r.report.padEnd(16)} ${r.firstDay ?? '-'} .. ${r.lastDay ?? '-'}  ok ${r.okDays}, no data ${r.noDataDays}, failed ${r.failed.length}, missing ${gapDays}, records ${r.records}${r.malformedLines ? `, malformed lines ${r.malformedLines}` : ''}`,
         );
         for (const f of r.failed.slice(0, 5))
           out.push(`      failed ${f.day} (${f.attempts} attempts): ${f.error}`);

@@ -61,7 +61,13 @@ export async function createRuntime(config: Config, logger: Logger): Promise<Run
       auth_.installationId,
     );
   }
-  const client = new GitHubClient({ apiUrl, auth, logger });
+  const billingToken = config.github.billingToken;
+  const client = new GitHubClient({
+    apiUrl,
+    auth,
+    logger,
+    ...(billingToken ? { billingAuth: new StaticToken(billingToken) } : {}),
+  });
   return {
     config,
     db,

@@ -26,6 +26,8 @@ export interface ApiResponse {
 export interface GitHubClientOptions {
   apiUrl: string;
   auth: TokenProvider;
+  /** BILLING_TOKEN: the credentials of the billing endpoints, when they differ from `auth`. */
+  billingAuth?: TokenProvider;
   logger: Logger;
   retry?: Partial<RetryPolicy>;
   /** Abort a request that sends no headers or body for this long. */
@@ -95,13 +97,17 @@ export class GitHubClient {
     return `${this.apiUrl}${path}`;
   }
 
-  /** One REST call. Non-2xx answers are returned, not thrown: callers turn them into specific messages. */
+  /**
+   * One REST call. Non-2xx answers are returned, not thrown: callers turn them into specific messages.
+   * `billing` calls use BILLING_TOKEN when it is set; `body` is sent as JSON.
+   */
   async call(
     method: 'GET' | 'POST',
     path: string,
-    options: { account?: string; authorization?: string } = {},
+    options: { account?: string; authorization?: string; billing?: boolean; body?: unknown } = {},
   ): Promise<ApiResponse> {
-    const authorization = options.authorization ?? (await this.options.auth.authorization(options.account));
+    const auth = (options.billing && this.options.billingAuth) || this.options.auth;
+    const authorization = options.authorization ?? (await auth.authorization(options.account));
     const response = await request(this.url(path), {
       method,
       dispatcher: this.api,
@@ -110,7 +116,9 @@ export class GitHubClient {
         'x-github-api-version': GITHUB_API_VERSION,
         'user-agent': USER_AGENT,
         authorization,
+        ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
       },
+      ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
     });
     const text = await response.body.text();
     let body: unknown;

@@ -1,8 +1,17 @@
-import { REPORT_KINDS, type ReportKind, SYNC_KINDS, type SyncKind } from '@copilot-metrics/contract';
+import {
+  BILLING_KINDS,
+  type BillingKind,
+  REPORT_KINDS,
+  type ReportKind,
+  SYNC_KINDS,
+  type SyncKind,
+} from '@copilot-metrics/contract';
 import type { ScopeKind } from '../scopes';
 
 /** The report kinds a sync fetches are the API's vocabulary too (the status and annotations name them). */
 export {
+  BILLING_KINDS,
+  type BillingKind,
   REPORT_KINDS,
   type ReportKind,
   SNAPSHOT_KINDS,
@@ -28,11 +37,18 @@ export function reportEndpointName(kind: ReportKind, scopeKind: ScopeKind): stri
 /** The GitHub endpoint name of a stored report kind, for messages. */
 export function endpointLabel(kind: string, scopeKind: ScopeKind): string {
   if (kind === 'seats') return 'copilot/billing/seats';
+  if (kind === 'billing') return 'settings/billing/ai_credit/usage';
+  if (kind === 'billing-users') return 'settings/billing/reports (ai_credit export)';
+  if (kind === 'billing-snapshot') return 'settings/billing/budgets and cost-centers';
   return isReportKind(kind) ? reportEndpointName(kind, scopeKind) : kind;
 }
 
 export function isReportKind(value: string): value is ReportKind {
   return (REPORT_KINDS as readonly string[]).includes(value);
+}
+
+export function isBillingKind(value: string): value is BillingKind {
+  return (BILLING_KINDS as readonly string[]).includes(value);
 }
 
 export function isSyncKind(value: string): value is SyncKind {

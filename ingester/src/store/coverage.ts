@@ -1,8 +1,8 @@
 /** What the database holds, per scope and report: the read side of `status` and /api/v1/sync/status. */
 import type { DayRange, ScopeCoverage, StatusReport } from '@copilot-metrics/contract';
-import { firstSyncDay, latestAvailableDay } from '../availability';
+import { firstBillingDay, firstSyncDay, latestAvailableDay, latestBillingDay } from '../availability';
 import { type DayNumber, formatDay } from '../days';
-import { SYNC_KINDS } from '../reports/types';
+import { SYNC_KINDS, isBillingKind } from '../reports/types';
 import { type Scope, scopeKey } from '../scopes';
 import type { ReadConnection } from './interface';
 
@@ -49,6 +49,12 @@ export function coverage(
     'SELECT day, status, attempts, error, error_status, records, malformed_lines, fetched_at FROM reports WHERE scope_id = ? AND kind = ? ORDER BY day',
   );
   const last = latestAvailableDay(input.today);
+  const billingDays = {
+    first: firstBillingDay(input.today, input.backfillDays),
+    last: latestBillingDay(input.today),
+  };
+  // Billing is listed for the scopes it was synced for (BILLING=off shows none); the export is enterprises'.
+  const billed = db.prepare('SELECT 1 FROM reports WHERE scope_id = ? AND kind = ? LIMIT 1').pluck();
 
   const result: ScopeCoverage[] = scopes.map((scope) => {
     const scopeId = known.get(scopeKey(scope));
@@ -56,12 +62,16 @@ export function coverage(
     return {
       scope: scopeKey(scope),
       expected: { from: formatDay(first), to: formatDay(last) },
-      reports: SYNC_KINDS.map((report) => {
+      reports: SYNC_KINDS.filter(
+        (report) =>
+          !isBillingKind(report) || (scopeId !== undefined && billed.get(scopeId, report) !== undefined),
+      ).map((report) => {
         const rows = scopeId === undefined ? [] : (rowsOf.all(scopeId, report) as ReportRow[]);
         const byDay = new Map(rows.map((row) => [row.day, row]));
         const missing: DayNumber[] = [];
-        if (report !== 'seats')
-          for (let day = first; day <= last; day++) if (!byDay.has(day)) missing.push(day);
+        const range = isBillingKind(report) ? billingDays : { first, last };
+        if (report !== 'seats' && report !== 'billing-snapshot')
+          for (let day = range.first; day <= range.last; day++) if (!byDay.has(day)) missing.push(day);
         const withData = rows.filter((row) => row.status === 'ok');
         return {
           report,

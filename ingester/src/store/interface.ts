@@ -6,6 +6,13 @@
  */
 import type { DayNumber } from '../days';
 import type { PrivacyConfig } from '../privacy';
+import type {
+  BillingBudget,
+  BillingCostCenter,
+  BillingCostCenterDayRow,
+  BillingUsageItem,
+  BillingUserDayRow,
+} from '../reports/billing';
 import type { RepoIdentity, UserIdentity } from '../reports/identity';
 import type { RecordIssues } from '../reports/mapping';
 import type { TableSpec } from '../reports/schema';
@@ -161,6 +168,50 @@ export interface SeatStore {
   replaceSeatUnion(enterpriseScopeId: number, orgScopeIds: readonly number[], day: DayNumber): ReportOutcome;
 }
 
+/** A day's billing snapshot, logins already mapped to users.id (or pseudonymized, or aggregated away). */
+export interface BillingSnapshotRows {
+  budgets: (Omit<BillingBudget, 'user'> & { userRef: number | null })[];
+  userStates: {
+    budgetId: string;
+    userRef: number;
+    consumedAmount: number | null;
+    targetAmount: number | null;
+    overrideBudgetId: string | null;
+  }[];
+  costCenters: (Omit<BillingCostCenter, 'resources'> & { resources: Record<string, unknown>[] })[];
+}
+
+/** AI-credit billing (011_billing.sql), each write recorded as its kind's report of the day. */
+export interface BillingStore {
+  /** Replaces a scope's `ai_credit/usage` items of a day and records the `billing` day as stored. */
+  replaceBillingUsage(
+    scopeId: number,
+    day: DayNumber,
+    items: readonly BillingUsageItem[],
+    outcome: ReportOutcome,
+  ): void;
+  /**
+   * Replaces the days of one usage-report export (every day in `days`, rows or not) with its per-person
+   * and per-cost-center rows, and records each day's `billing-users` outcome, in one transaction.
+   */
+  replaceBillingUserDays(
+    scopeId: number,
+    days: readonly DayNumber[],
+    users: readonly BillingUserDayRow[],
+    costCenters: readonly BillingCostCenterDayRow[],
+    outcomes: ReadonlyMap<DayNumber, ReportOutcome | 'no_data'>,
+  ): void;
+  /** Replaces a scope's budgets, user-states and cost centers of a day; records `billing-snapshot`. */
+  replaceBillingSnapshot(
+    scopeId: number,
+    day: DayNumber,
+    rows: BillingSnapshotRows,
+    outcome: ReportOutcome,
+  ): void;
+  /** users.id of a stored login, case-insensitively (meaningful in PRIVACY_MODE=off only). */
+  userRefByLogin(login: string): number | undefined;
+}
+
 /** The record of each sync run. */
 export interface RunStore {
   /** Records a run as running; returns its id. */
@@ -194,7 +245,15 @@ export interface ArchiveStore {
  * `exclusive`: a report's transaction spans awaits, and nothing else may land inside it.
  */
 export interface SyncStore
-  extends ReferenceStore, ReportStore, StatusStore, SeatStore, RunStore, LeaseStore, ArchiveStore {
+  extends
+    ReferenceStore,
+    ReportStore,
+    StatusStore,
+    SeatStore,
+    BillingStore,
+    RunStore,
+    LeaseStore,
+    ArchiveStore {
   /** How per-user data is kept (PRIVACY_MODE); the importer, the runner and the seats sync follow it. */
   readonly privacy: PrivacyConfig;
   /** Runs `work` with the store to itself; calls queue in order. */

@@ -4,7 +4,7 @@ import { TABLE_NAMES } from '../reports/schema';
 import type { DB } from './connection';
 import { Rollups } from './rollups';
 
-/** Every table keyed by day: figures, memberships, rollups, active-user sets, seats, archive and statuses. */
+/** Every table keyed by day: figures, memberships, rollups, active-user sets, seats, billing, archive and statuses. */
 const DAY_TABLES = [
   ...TABLE_NAMES,
   'team_members',
@@ -12,6 +12,12 @@ const DAY_TABLES = [
   'user_totals_day',
   'active_sets',
   'seat_snapshots',
+  'billing_usage_day',
+  'billing_user_day',
+  'billing_cost_center_day',
+  'billing_budgets',
+  'billing_budget_user_states',
+  'billing_cost_centers',
   'raw_chunks',
   'reports',
 ];

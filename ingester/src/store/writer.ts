@@ -5,16 +5,19 @@
  */
 import type { DayNumber } from '../days';
 import { PRIVACY_OFF, type PrivacyConfig } from '../privacy';
+import type { BillingCostCenterDayRow, BillingUsageItem, BillingUserDayRow } from '../reports/billing';
 import type { RepoIdentity, UserIdentity } from '../reports/identity';
 import type { Seat } from '../reports/seats';
 import type { ReportKind, SyncKind } from '../reports/types';
 import type { Scope } from '../scopes';
 import { ActiveSetWriter } from './activeSets';
 import { Archive } from './archive';
+import { Billing } from './billing';
 import type { DB } from './connection';
 import type {
   ArchivedChunk,
   ArchivedReport,
+  BillingSnapshotRows,
   LeaseHolder,
   PairOutcome,
   PeopleTotals,
@@ -48,6 +51,7 @@ export class Store implements SyncStore {
   private readonly archive: Archive;
   private readonly reports: Reports;
   private readonly lease: SyncLease;
+  private readonly billing: Billing;
 
   constructor(
     private readonly db: DB,
@@ -67,6 +71,7 @@ export class Store implements SyncStore {
       status: this.status,
     });
     this.lease = new SyncLease(db);
+    this.billing = new Billing(db, this.refs, this.status);
   }
 
   exclusive<T>(work: () => Promise<T> | T): Promise<T> {
@@ -148,6 +153,38 @@ export class Store implements SyncStore {
 
   replaceSeatUnion(enterpriseScopeId: number, orgScopeIds: readonly number[], day: DayNumber): ReportOutcome {
     return this.seats.replaceUnion(enterpriseScopeId, orgScopeIds, day);
+  }
+
+  replaceBillingUsage(
+    scopeId: number,
+    day: DayNumber,
+    items: readonly BillingUsageItem[],
+    outcome: ReportOutcome,
+  ): void {
+    this.billing.replaceUsage(scopeId, day, items, outcome);
+  }
+
+  replaceBillingUserDays(
+    scopeId: number,
+    days: readonly DayNumber[],
+    users: readonly BillingUserDayRow[],
+    costCenters: readonly BillingCostCenterDayRow[],
+    outcomes: ReadonlyMap<DayNumber, ReportOutcome | 'no_data'>,
+  ): void {
+    this.billing.replaceUserDays(scopeId, days, users, costCenters, outcomes);
+  }
+
+  replaceBillingSnapshot(
+    scopeId: number,
+    day: DayNumber,
+    rows: BillingSnapshotRows,
+    outcome: ReportOutcome,
+  ): void {
+    this.billing.replaceSnapshot(scopeId, day, rows, outcome);
+  }
+
+  userRefByLogin(login: string): number | undefined {
+    return this.billing.userRefByLogin(login);
   }
 
   startRun(trigger: string, planned: number): number {

@@ -8,12 +8,13 @@ import { ExpiredLinkError, GitHubError, TruncatedDownloadError } from '../github
 import { downloadReportFile, fetchReportLinks } from '../github/reports';
 import type { Logger } from '../log';
 import { type Pseudonymizer, pseudonymizerOf } from '../privacy';
-import { type ReportKind, SYNC_KINDS, type SyncKind } from '../reports/types';
+import { type ReportKind, SYNC_KINDS, type SyncKind, isBillingKind } from '../reports/types';
 import { type Scope, scopeKey } from '../scopes';
 import type { PairOutcome, ReportOutcome, SyncStore } from '../store/interface';
 import { importReport, type ReportFile } from './importer';
 import { importUserPair } from './userPair';
-import { type PlannedReport, planSync } from './planner';
+import { type BillingSettings, syncBilling } from './billing';
+import { type PlannedReport, planSync, selectKinds } from './planner';
 import { type Progress, noProgress } from './progress';
 import { acquireSyncLease } from './lock';
 import { syncSeats } from './seats';
@@ -23,6 +24,8 @@ export interface SyncSettings {
   refetchDays: number;
   concurrency: number;
   retentionDays?: number;
+  /** AI-credit billing (BILLING, BILLING_EXPORT_*); absent: billing is off. */
+  billing?: BillingSettings;
 }
 
 export interface SyncRequest {
@@ -107,9 +110,12 @@ async function syncUnderLease(deps: SyncDeps, request: SyncRequest, today: DayNu
     );
   const scopeIds = new Map(request.scopes.map((scope) => [scopeKey(scope), store.scopeId(scope)]));
   const statusOf = await store.exclusive(() => store.reportStatuses());
+  const billingOn = request.settings.billing?.enabled ?? false;
+  if (!billingOn && request.kinds?.some(isBillingKind))
+    logger.warn('billing is off (BILLING=off): the billing reports asked for are not synced');
   const plan = planSync({
     scopes: request.scopes,
-    kinds: request.kinds,
+    kinds: selectKinds(request.kinds, billingOn),
     today,
     backfillDays: request.settings.backfillDays,
     refetchDays: request.settings.refetchDays,
@@ -188,6 +194,21 @@ async function syncUnderLease(deps: SyncDeps, request: SyncRequest, today: DayNu
     }
   };
 
+  const recordFailure = async (task: PlannedReport, kinds: readonly SyncKind[], error: Error) => {
+    const scopeId = scopeIds.get(scopeKey(task.scope))!;
+    const status = error instanceof GitHubError ? error.status : undefined;
+    for (const kind of kinds) {
+      const context = { scope: scopeKey(task.scope), report: kind, day: formatDay(task.day) };
+      summary.failed++;
+      summary.byReport[kind].failed++;
+      summary.failures.push({ ...context, error: error.message, ...(status ? { status } : {}) });
+      logger.error({ ...context, err: error.message }, 'report sync failed');
+      await store.exclusive(() =>
+        store.recordAttempt(scopeId, kind, task.day, 'failed', error.message, status),
+      );
+    }
+  };
+
   const runOne = async (task: PlannedReport): Promise<void> => {
     const key = scopeKey(task.scope);
     // In aggregate mode a users task stands for the day's users and user-teams reports together.
@@ -212,23 +233,12 @@ async function syncUnderLease(deps: SyncDeps, request: SyncRequest, today: DayNu
       const result =
         task.kind === 'seats'
           ? await syncSeats(deps, task, scopeId, request.scopes, scopeIds)
-          : await syncReport(deps, { ...task, kind: task.kind }, scopeId, tmpRoot);
+          : await syncReport(deps, { ...task, kind: task.kind as ReportKind }, scopeId, tmpRoot);
       tallyOutcome(task.kind, contextOf(task.kind), result);
       progress.advance(result === 'no_data' ? 0 : result.records);
     } catch (error) {
       const message = (error as Error).message;
-      const status = error instanceof GitHubError ? error.status : undefined;
-      for (const kind of kinds) {
-        summary.failed++;
-        summary.byReport[kind].failed++;
-        summary.failures.push({
-          ...contextOf(kind),
-          error: message,
-          ...(error instanceof GitHubError && error.status ? { status: error.status } : {}),
-        });
-        logger.error({ ...contextOf(kind), err: message }, 'report sync failed');
-        await store.exclusive(() => store.recordAttempt(scopeId, kind, task.day, 'failed', message, status));
-      }
+      await recordFailure(task, kinds, error as Error);
       progress.advance(0);
       if (error instanceof GitHubError && error.status === 401) blockedAll = message;
       else if (
@@ -243,9 +253,12 @@ async function syncUnderLease(deps: SyncDeps, request: SyncRequest, today: DayNu
   // Organizations' seats first (a few quick pages each), then the reports, then the enterprises' seats,
   // which are the union of their organizations' snapshots of the day.
   const concurrency = Math.max(1, request.settings.concurrency);
-  const tasks = aggregate ? pairUserReports(plan) : plan;
+  const all = aggregate ? pairUserReports(plan) : plan;
+  // Billing runs apart: its refusals never block a scope's usage reports, nor theirs its billing.
+  const tasks = all.filter((t) => !isBillingKind(t.kind));
+  const billingTasks = all.filter((t) => isBillingKind(t.kind));
   const enterpriseSeats = tasks.filter((t) => t.kind === 'seats' && t.scope.kind === 'enterprise');
-  progress.start(tasks.length);
+  progress.start(all.length);
   try {
     await runPool(
       tasks.filter((t) => t.kind === 'seats' && t.scope.kind === 'organization'),
@@ -258,6 +271,25 @@ async function syncUnderLease(deps: SyncDeps, request: SyncRequest, today: DayNu
       runOne,
     );
     for (const task of enterpriseSeats) await runOne(task);
+    await syncBilling(deps, billingTasks, {
+      settings: request.settings.billing!,
+      scopeIds,
+      concurrency,
+      report: {
+        done: (task, outcome) => {
+          tallyOutcome(
+            task.kind,
+            { scope: scopeKey(task.scope), report: task.kind, day: formatDay(task.day) },
+            outcome,
+          );
+          progress.advance(outcome === 'no_data' ? 0 : outcome.records);
+        },
+        failed: async (task, error) => {
+          await recordFailure(task, [task.kind], error);
+          progress.advance(0);
+        },
+      },
+    });
   } finally {
     progress.stop();
     await rm(tmpRoot, { recursive: true, force: true });

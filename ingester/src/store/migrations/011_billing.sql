@@ -116,7 +116,12 @@ CREATE TABLE billing_cost_centers (
   pool_enabled INTEGER,
   pool_target_amount REAL,
   pool_current_amount REAL,
-  -- JSON array of {type, name}, as sent (user names pseudonymized in PRIVACY_MODE=pseudonymous)
+  -- JSON array of {type, name}, as sent (user names pseudonymized in PRIVACY_MODE=pseudonymous; in
+  -- PRIVACY_MODE=aggregate the User resources are one {type: 'User', count} entry)
   resources TEXT,
+  azure_subscription TEXT,
   PRIMARY KEY (scope_id, day, cost_center_id)
 ) WITHOUT ROWID;
+
+-- Billing names people by login: the sync maps a login to users.id through this (mode off).
+CREATE INDEX users_by_login ON users (login COLLATE NOCASE);
