@@ -50,6 +50,21 @@ export const BREAKDOWNS = {
   seats: breakdown({ plan_type: {}, editor: {}, team: {}, user: {} }, { perUser: false }),
   /** Seats set against usage rows: scope-wide figures, no breakdown. */
   seatsAgainstUsage: breakdown({}, { perUser: false }),
+  /** AI-credit billing per scope and day (…/settings/billing/ai_credit/usage): by model, SKU, product. */
+  billingUsage: breakdown({ model: {}, sku: {}, product: {} }, { perUser: false }),
+  /** The enterprise's ai_credit usage-report export, per person and day (user is the person billed). */
+  billingUsers: breakdown(
+    { model: {}, sku: {}, product: {}, organization: {}, user: {} },
+    { perUser: false },
+  ),
+  /** The same export summed per cost center. */
+  billingCostCenters: breakdown({ model: {}, sku: {}, product: {}, cost_center: {} }, { perUser: false }),
+  /** A month's pool and forecast: the scope's, or each cost center's against its cap. */
+  billingMonth: breakdown({ cost_center: {} }, { perUser: false }),
+  /** Figures of the scope as a whole (cost per merged pull request, per active user; budgets). */
+  billingScope: breakdown({}, { perUser: false }),
+  /** Per-person billing lists (reconciliation, per-person budgets): user filters and groups them. */
+  billingPeople: breakdown({ user: {} }, { perUser: false }),
 } satisfies Record<string, Breakdown>;
 export type BreakdownId = keyof typeof BREAKDOWNS;
 

@@ -39,13 +39,15 @@ export function combinationsOf(metric: MetricInfo): Dimension[][] {
 
 /** Formats a metric answers in: lists only as tables. */
 export function formatsOf(metric: MetricInfo): Format[] {
-  return metric.snapshot?.list ? ['table'] : ['time_series', 'table'];
+  return metric.snapshot?.list || metric.billing?.list ? ['table'] : ['time_series', 'table'];
 }
 
 /** What `days=workdays` does to a metric's figures, in words (the catalog's `workdays`). */
 export function workdaysEffectOf(metric: MetricInfo): string {
   if (metric.snapshot)
     return 'Not affected: seat figures are counted in one seats snapshot, not added up over days.';
+  if (metric.billing)
+    return 'Not affected: GitHub bills every day, so billing figures count every day; the forecast itself weighs working days and days off by the calendar (WORKWEEK, HOLIDAYS_FILE).';
   const points = 'Points of days off are absent from time series.';
   switch (metric.aggregation) {
     case 'sum':

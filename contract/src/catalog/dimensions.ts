@@ -20,6 +20,10 @@ export const DIMENSIONS = [
   'customization',
   'plan_type',
   'editor',
+  'sku',
+  'product',
+  'organization',
+  'cost_center',
 ] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
 
@@ -47,6 +51,12 @@ export const DIMENSION_INFO: Record<Dimension, string> = {
   plan_type: 'Copilot plan of a seat (seats API plan_type): business, enterprise or unknown',
   editor:
     "Client of a seat's last Copilot activity, without versions (seats API last_activity_editor, e.g. vscode)",
+  sku: 'Billing SKU, as GitHub spells it (JSON: "Copilot AI Credits"; usage-report CSV: copilot_ai_credit); AI-credit billing only',
+  product: 'Billed product, as GitHub spells it (JSON: "Copilot"; CSV: copilot); AI-credit billing only',
+  organization:
+    "Organization a person's AI-credit usage is billed under (the enterprise's ai_credit usage-report export)",
+  cost_center:
+    "Enterprise cost center: the export's cost_center_name ('' = none) for spend, the cost centers API for pools",
 };
 
 /** Dimensions that come from user rows (joins), not from table columns. */

@@ -8,10 +8,13 @@ export { ACTIVITY, BREAKDOWNS, type Breakdown, type BreakdownId, INTERACTION } f
 export { combinationsOf, formatsOf, groupingsOf } from './derivations';
 export { DIMENSIONS, DIMENSION_INFO, type Dimension, ROW_DIMENSIONS } from './dimensions';
 export { ADOPTION_PHASE_AVERAGES } from './families/adoptionPhases';
+export { FORECAST_RUN_RATE_DAYS } from './families/aiCredits';
 export { CUSTOMIZATION_KINDS } from './families/customizations';
 export { PULL_REQUEST_COUNTERS, REVIEW_STAGE_MINUTES } from './families/pullRequests';
 export {
   type Aggregation,
+  BILLING_FIGURES,
+  type BillingFigure,
   type Measure,
   METRIC_PARAMETERS,
   type MetricInfo,

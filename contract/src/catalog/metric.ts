@@ -13,9 +13,11 @@ import type { BreakdownId } from './breakdowns';
  * - ratio: Σ numerator / Σ denominator (never an average of ratios; 0/0 is null);
  * - weighted: Σ(value × weight) / Σ weight, for medians and averages GitHub computes per day;
  * - snapshot: counted in one seats snapshot; a bucket shows its latest snapshot (the ingester's
- *   query/execute/seats.ts).
+ *   query/execute/seats.ts);
+ * - month: one figure per calendar month (the AI-credit billing cycle: pool, month to date, forecast;
+ *   the ingester's query/billing/).
  */
-export type Aggregation = 'sum' | 'average' | 'distinct' | 'ratio' | 'weighted' | 'snapshot';
+export type Aggregation = 'sum' | 'average' | 'distinct' | 'ratio' | 'weighted' | 'snapshot' | 'month';
 
 /**
  * What a snapshot metric counts in one seats snapshot (the ingester's query/execute/seats.ts), N being
@@ -37,6 +39,40 @@ export type SeatCount =
   | 'without_recent_usage'
   | 'recent_users'
   | 'recent_users_without_seat';
+
+/**
+ * What an AI-credit billing metric (family "AI credits", the ingester's query/billing/) computes:
+ * - credits_* / dollars_*: Σ of GitHub's gross, discount and net quantities (AI credits) or amounts (USD);
+ * - pool: the month's included credits (licensed seats × plan allowance); month_to_date: credits
+ *   consumed since the 1st; pool_used: month to date ÷ pool;
+ * - forecast_*: the month's projection (month end, the day the pool runs out, days left, metered
+ *   credits and dollars);
+ * - dollars_per_*: Σ gross dollars ÷ Σ merged pull requests or active users (ratio of sums);
+ * - reconciliation: the per-person usage signal against billing, per day (a list);
+ * - budgets, budget_users: budgets and per-person budget states of the latest snapshot (lists).
+ */
+export const BILLING_FIGURES = [
+  'credits_gross',
+  'credits_discount',
+  'credits_net',
+  'dollars_gross',
+  'dollars_discount',
+  'dollars_net',
+  'pool',
+  'month_to_date',
+  'pool_used',
+  'forecast_month_end',
+  'forecast_pool_runs_out',
+  'forecast_days_left',
+  'forecast_metered_credits',
+  'forecast_metered_dollars',
+  'dollars_per_merged_pull_request',
+  'dollars_per_active_user',
+  'reconciliation',
+  'budgets',
+  'budget_users',
+] as const;
+export type BillingFigure = (typeof BILLING_FIGURES)[number];
 
 /** Query fields only some metrics take. */
 export const METRIC_PARAMETERS = ['seatActiveDays'] as const;
@@ -80,6 +116,11 @@ export interface MetricInfo {
   snapshot?: { count: SeatCount; per?: SeatCount; list?: boolean };
   /** Query fields this metric takes besides the common ones. */
   parameters?: MetricParameter[];
+  /**
+   * AI-credit billing metrics: what is computed, where from in words (the catalog's `source`), and
+   * whether it answers a list (format table only) and whether that list names people.
+   */
+  billing?: { figure: BillingFigure; source: string; list?: boolean; namesPeople?: boolean };
 }
 
 function aggregationOf(measure: Measure | undefined): Aggregation {

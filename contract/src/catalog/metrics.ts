@@ -5,6 +5,7 @@
  */
 import { ADOPTION } from './families/adoption';
 import { ADOPTION_PHASES } from './families/adoptionPhases';
+import { AI_CREDITS } from './families/aiCredits';
 import { AGENTS } from './families/agents';
 import { CODE_GENERATION } from './families/codeGeneration';
 import { CREDITS } from './families/credits';
@@ -23,5 +24,6 @@ export const METRIC_INFO: ReadonlyMap<string, MetricInfo> = new Map(
     ...ADOPTION_PHASES,
     ...PULL_REQUESTS,
     ...SEATS,
+    ...AI_CREDITS,
   ].map((m) => [m.id, m]),
 );

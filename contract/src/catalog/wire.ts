@@ -29,6 +29,7 @@ export interface CatalogJSON {
 }
 
 function sourceText(m: MetricInfo): string {
+  if (m.billing) return m.billing.source;
   if (m.snapshot)
     return m.snapshot.count.startsWith('recent_') || m.snapshot.count === 'without_recent_usage'
       ? 'seats snapshots and per-user rows'

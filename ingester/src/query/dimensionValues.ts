@@ -96,6 +96,23 @@ const DICT_COLUMNS: Partial<
 
 const LIMIT = 1000;
 
+/** The AI-credit billing dimensions: text columns of migration 011's tables. */
+const BILLING_COLUMNS = {
+  sku: [
+    ['billing_usage_day', 'sku'],
+    ['billing_user_day', 'sku'],
+  ],
+  product: [
+    ['billing_usage_day', 'product'],
+    ['billing_user_day', 'product'],
+  ],
+  organization: [['billing_user_day', 'organization']],
+  cost_center: [
+    ['billing_cost_center_day', 'cost_center_name'],
+    ['billing_cost_centers', 'name'],
+  ],
+} as const;
+
 export interface ValueQuery {
   scopeIds: number[];
   fromDay: number;
@@ -194,6 +211,18 @@ export function dimensionValues(db: DB, dimension: string, query: ValueQuery): D
     return rows
       .filter((r) => `${r.id} ${r.name ?? ''}`.toLowerCase().includes(needle))
       .map((r) => ({ value: r.name ?? r.id, label: r.name ?? r.id }));
+  } else if (dim in BILLING_COLUMNS) {
+    // AI-credit billing keeps GitHub's strings: the values seen in the range, in each table holding them.
+    const found = new Set<string>();
+    for (const [table, column] of BILLING_COLUMNS[dim as keyof typeof BILLING_COLUMNS])
+      for (const value of db
+        .prepare(
+          `SELECT DISTINCT ${column} FROM ${table} WHERE scope_id IN (${scopes}) AND day BETWEEN ? AND ? AND ${column} LIKE ? ESCAPE '\\' LIMIT ${LIMIT}`,
+        )
+        .pluck()
+        .all(...query.scopeIds, ...range, pattern) as string[])
+        found.add(value);
+    values = [...found].sort();
   } else {
     const found = new Set<string>();
     for (const place of DICT_COLUMNS[dim] ?? []) {

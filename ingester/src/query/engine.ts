@@ -8,6 +8,7 @@ import { DEFAULT_CALENDAR, type WorkCalendar } from '../calendar/workCalendar';
 import { PRIVACY_OFF, type PrivacyConfig } from '../privacy';
 import type { Scope } from '../scopes';
 import type { DB } from '../store/db';
+import { BillingQueries } from './billing/execute';
 import { Aggregator } from './execute/aggregate';
 import { isRanking, rankGroups } from './execute/ranking';
 import { reportedBuckets } from './execute/reported';
@@ -18,7 +19,7 @@ import { type SharedTotals, shareTotals } from './execute/sharedTotals';
 import { type Figures, buildFrames, unavailableFrame } from './frames';
 import { Labels } from './labels';
 import { SEATS_IGNORE_DAYS, daysNotice, planMeta, planNotices } from './notices';
-import { checkQuery, metricOf, planQuery, planSeats } from './plan/planner';
+import { checkQuery, metricOf, planBilling, planQuery, planSeats } from './plan/planner';
 import { StoredIds } from './plan/storedIds';
 import type { DayRange, Plan, ResolvedScope } from './plan/types';
 import { SEATS_UNAVAILABLE, refusal } from './privacy/refusals';
@@ -29,6 +30,7 @@ export class QueryEngine {
   private readonly labels: Labels;
   private readonly aggregator: Aggregator;
   private readonly seats: SeatQueries;
+  private readonly billing: BillingQueries;
   private readonly groupSizes: GroupSizeReader;
 
   constructor(
@@ -42,6 +44,7 @@ export class QueryEngine {
     this.aggregator = new Aggregator(db);
     this.seats = new SeatQueries(db, this.labels);
     this.groupSizes = { ids: this.ids, aggregator: this.aggregator };
+    this.billing = new BillingQueries(db, this.ids, this.labels, this.aggregator, privacy, calendar);
   }
 
   scopes(): (Scope & { id: number })[] {
@@ -63,7 +66,8 @@ export class QueryEngine {
       // Shared passes read the request's whole range; a working-days query reads its own days.
       if (!isRanking(query) || query.days === 'workdays') return [];
       try {
-        if (metricOf(query).snapshot) return [];
+        const metric = metricOf(query);
+        if (metric.snapshot || metric.billing) return [];
         const plan = planQuery(query, this.ids);
         if (plan.rollup || plan.sets || refusal(this.privacy, plan, query)) return [];
         return [{ query, plan }];
@@ -85,6 +89,7 @@ export class QueryEngine {
     shared: SharedTotals = new Map(),
   ): FrameJSON[] {
     const metric = metricOf(query);
+    if (metric.billing) return this.billing.run(planBilling(query, this.ids), query, requested);
     if (metric.snapshot) return this.runSeats(query, metric, requested);
     // days=workdays: the range without its days off, for every read below.
     const range: DayRange =

@@ -5,9 +5,11 @@
  * ingester's production code imports this folder.
  */
 export { ReportGenerator } from '../simulator/generate';
+export * as simulatedBilling from '../simulator/generate/billing';
 export { Population } from '../simulator/model';
 export { SimulatorServer, type SimulatorServerOptions } from '../simulator/server';
 export { type TestApi, startApi } from './api';
+export { type BillingFixture, FIXTURE_MODELS, insertBillingFixture } from './billing';
 export {
   SYNC_SETTINGS,
   TEST_TODAY,

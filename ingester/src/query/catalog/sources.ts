@@ -20,7 +20,10 @@ export interface Source {
   /** Whether subject > 0 rows are users (so team and user apply). */
   perUser: boolean;
   dimensions: Partial<Record<Dimension, { column: string; dict: DictKind; userRowsOnly?: boolean }>>;
-  /** Dimensions held as refs to another table: the team that assigned a seat (teams.id). */
+  /**
+   * Dimensions held as refs to another table (the team that assigned a seat, teams.id), or, for the
+   * AI-credit billing tables, as GitHub's own strings: read by their own executors, not the planner.
+   */
   refDimensions?: Partial<Record<Dimension, string>>;
   /** The column that tells records of different kinds apart (the customization kind). */
   kinds?: { column: string; dict: DictKind };
@@ -31,6 +34,9 @@ type Column = { column: string; dict: DictKind };
 const usageReports = { aggregate: 'aggregate', rows: 'users' } as const;
 const prReports = { aggregate: 'aggregate', rows: 'repos' } as const;
 const seatReports = { aggregate: 'seats', rows: 'seats' } as const;
+// Migration 011's report kinds; the billing executor (query/billing/) reads them, not the planner.
+const billingReports = { aggregate: 'billing', rows: 'billing-users' } as const;
+const text = (column: string) => ({ ref: column });
 
 /** A source of a kind of record: its flags and dimensions from the breakdown, its columns from here. */
 function source<K extends BreakdownId>(
@@ -108,4 +114,46 @@ export const SOURCES = {
     { reports: seatReports },
   ),
   seatsAgainstUsage: source('seatsAgainstUsage', 'seat_snapshots', {}, { reports: seatReports }),
+  billingUsage: source(
+    'billingUsage',
+    'billing_usage_day',
+    { model: text('model'), sku: text('sku'), product: text('product') },
+    { reports: billingReports },
+  ),
+  billingUsers: source(
+    'billingUsers',
+    'billing_user_day',
+    {
+      model: text('model'),
+      sku: text('sku'),
+      product: text('product'),
+      organization: text('organization'),
+      user: text('user_ref'),
+    },
+    { reports: billingReports },
+  ),
+  billingCostCenters: source(
+    'billingCostCenters',
+    'billing_cost_center_day',
+    {
+      model: text('model'),
+      sku: text('sku'),
+      product: text('product'),
+      cost_center: text('cost_center_name'),
+    },
+    { reports: billingReports },
+  ),
+  billingMonth: source(
+    'billingMonth',
+    'billing_usage_day',
+    { cost_center: text('cost_center_name') },
+    { reports: billingReports },
+  ),
+  billingScope: source('billingScope', 'billing_usage_day', {}, { reports: billingReports }),
+  billingPeople: source(
+    'billingPeople',
+    'billing_user_day',
+    { user: text('user_ref') },
+    { reports: billingReports },
+  ),
 } satisfies Record<BreakdownId, Source>;

@@ -7,6 +7,7 @@ export function combine(metric: MetricInfo, parts: (number | null)[]): number | 
     case 'average':
     case 'distinct':
     case 'snapshot':
+    case 'month':
       return parts[0];
     case 'ratio':
     case 'weighted': {

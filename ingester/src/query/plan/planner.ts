@@ -15,7 +15,7 @@ import { METRICS, type MetricDef } from '../catalog/sql';
 import { QueryError } from '../errors';
 import { activeSets, teamRollup, userTotalsRollup } from './rollups';
 import type { IdLookup } from './storedIds';
-import type { Plan, SeatPlan } from './types';
+import type { BillingPlan, Plan, SeatPlan } from './types';
 
 export function metricOf(query: QueryItem): MetricDef {
   const metric = METRICS.get(query.metric);
@@ -165,8 +165,46 @@ export function planSeats(query: QueryItem, ids: IdLookup): SeatPlan {
   };
 }
 
+/**
+ * An AI-credit billing query (query/billing/): the same checks, then the billing table that has every
+ * dimension asked for (spend by cost center and by person come from different tables of the export).
+ */
+export function planBilling(query: QueryItem, ids: IdLookup): BillingPlan {
+  const { metric, filterDims } = checkShape(query);
+  const scope = ids.scope(query.scope);
+  const needed = [query.groupBy, ...filterDims].filter((d) => d !== 'none');
+  const source = metric.sources.find((s) => needed.every((d) => d in (s.refDimensions ?? {})));
+  if (!source)
+    throw new QueryError(
+      `GitHub's billing data has no breakdown of ${metric.id} by ${needed.join(' and ')} together (the usage-report export keeps cost centers apart from people and organizations); drop one of the filters or the grouping`,
+    );
+  const columnOf = (dim: Dimension) => source.refDimensions![dim]!;
+  return {
+    refId: query.refId,
+    metric,
+    scope,
+    source,
+    groupBy: query.groupBy,
+    groupColumn: query.groupBy === 'none' ? undefined : columnOf(query.groupBy),
+    filters: filterDims.map((dim) => ({
+      dim,
+      column: columnOf(dim),
+      values:
+        dim === 'user'
+          ? ids.filterIds('user', query.filters.user!, scope.id, source)
+          : [...query.filters[dim]!],
+    })),
+    interval: query.interval,
+    format: query.format,
+    limit: query.limit,
+    others: query.others,
+  };
+}
+
 /** Throws the QueryError running this query would throw for its shape, without reading any figures. */
 export function checkQuery(query: QueryItem, ids: IdLookup): void {
-  if (metricOf(query).snapshot) planSeats(query, ids);
+  const metric = metricOf(query);
+  if (metric.billing) planBilling(query, ids);
+  else if (metric.snapshot) planSeats(query, ids);
   else planQuery(query, ids);
 }

@@ -81,3 +81,20 @@ export interface SeatPlan {
   limit?: number;
   others: boolean;
 }
+
+/** An AI-credit billing query (query/billing/): the billing table and the columns of its grouping and filters. */
+export interface BillingPlan {
+  refId: string;
+  metric: MetricDef;
+  scope: ResolvedScope;
+  source: Source;
+  groupBy: Dimension;
+  /** Column of the grouping in the source's table. */
+  groupColumn?: string;
+  /** Column → accepted values: GitHub's strings, or users.id for a user filter (empty matches nothing). */
+  filters: { dim: Dimension; column: string; values: (string | number)[] }[];
+  interval: Interval;
+  format: Format;
+  limit?: number;
+  others: boolean;
+}

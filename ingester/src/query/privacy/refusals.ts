@@ -11,12 +11,20 @@ import type { Plan } from '../plan/types';
 export const SEATS_UNAVAILABLE =
   'Seats are not synced with PRIVACY_MODE=aggregate: every seat is a per-person record. Use PRIVACY_MODE=pseudonymous for seat and licence metrics.';
 
-/** Why the privacy mode refuses this plan, or undefined when it may be answered. */
-export function refusal(privacy: PrivacyConfig, plan: Plan, query: QueryItem): string | undefined {
+/** Why the privacy mode refuses a query that reads people (grouped or filtered by user), if it does. */
+export function perUserRefusal(privacy: PrivacyConfig, query: QueryItem): string | undefined {
   if (privacy.mode !== 'aggregate') return undefined;
   const dims = [query.groupBy, ...Object.keys(query.filters)];
   if (dims.includes('user'))
     return 'Per-user figures are not kept: the ingester runs with PRIVACY_MODE=aggregate, which stores team and organization totals only.';
+  return undefined;
+}
+
+/** Why the privacy mode refuses this plan, or undefined when it may be answered. */
+export function refusal(privacy: PrivacyConfig, plan: Plan, query: QueryItem): string | undefined {
+  if (privacy.mode !== 'aggregate') return undefined;
+  const perUser = perUserRefusal(privacy, query);
+  if (perUser) return perUser;
   if (!plan.userRows && !plan.sets) return undefined;
   const buckets: BucketMode[] = [
     ...(isRanking(query) ? (['total'] as const) : []),

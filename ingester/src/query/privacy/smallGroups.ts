@@ -65,11 +65,7 @@ export function smallGroupGuard(
     suppressed: () => hidden.size,
     notices() {
       const out: Notice[] = [];
-      if (hidden.size)
-        out.push({
-          severity: 'info',
-          text: `${hidden.size} value${hidden.size === 1 ? ' is' : 's are'} hidden: ${plan.groupBy === 'none' ? 'the filtered group has' : 'groups with'} fewer than ${minimum} distinct users (PRIVACY_MIN_GROUP_SIZE). Hidden values are not added to Others or any other figure.`,
-        });
+      if (hidden.size) out.push(hiddenValuesNotice(hidden.size, minimum, plan.groupBy === 'none'));
       if (withheldOthers)
         out.push({
           severity: 'info',
@@ -77,6 +73,14 @@ export function smallGroupGuard(
         });
       return out;
     },
+  };
+}
+
+/** The notice of an answer whose small groups' values are hidden. */
+export function hiddenValuesNotice(count: number, minimum: number, filteredOnly: boolean): Notice {
+  return {
+    severity: 'info',
+    text: `${count} value${count === 1 ? ' is' : 's are'} hidden: ${filteredOnly ? 'the filtered group has' : 'groups with'} fewer than ${minimum} distinct users (PRIVACY_MIN_GROUP_SIZE). Hidden values are not added to Others or any other figure.`,
   };
 }
 

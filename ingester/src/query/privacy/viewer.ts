@@ -30,7 +30,12 @@ const SIGN_IN =
 
 /** Whether a query reads or names individual people: grouped or filtered by user, or a list of people. */
 function namesPeople(query: QueryItem, metric: MetricInfo | undefined): boolean {
-  return query.groupBy === 'user' || query.filters.user !== undefined || metric?.snapshot?.list === true;
+  return (
+    query.groupBy === 'user' ||
+    query.filters.user !== undefined ||
+    metric?.snapshot?.list === true ||
+    metric?.billing?.namesPeople === true
+  );
 }
 
 /**
