@@ -15,6 +15,11 @@ export const FAULTS = [
   'pretty-aggregates',
   'policy-disabled',
   'seats-forbidden',
+  'billing-scope-missing',
+  'billing-app-refused',
+  'billing-consolidated',
+  'billing-org-user-filter',
+  'billing-export-failed',
 ] as const;
 export type Fault = (typeof FAULTS)[number];
 
@@ -32,6 +37,14 @@ export const FAULT_HELP: Record<Fault, string> = {
   'pretty-aggregates': 'aggregate files are pretty-printed JSON over many lines',
   'policy-disabled': 'the last organization answers 403 "Copilot usage metrics" policy disabled',
   'seats-forbidden': "the last organization answers 403 to its seats list (a token that is not an owner's)",
+  'billing-scope-missing':
+    'enterprise billing endpoints answer 403 to every token but the billing tokens (no manage_billing:enterprise scope)',
+  'billing-app-refused': 'enterprise billing endpoints answer 403 to GitHub App installation tokens',
+  'billing-consolidated':
+    'the last organization answers 404 on its ai_credit/usage (billing consolidated at the enterprise)',
+  'billing-org-user-filter':
+    'organization ai_credit/usage answers 403 to ?user= (enterprise-owned organizations cannot filter by user)',
+  'billing-export-failed': 'the first usage-report export of each date range ends failed',
 };
 
 export function parseFaults(list: string | undefined): Fault[] {

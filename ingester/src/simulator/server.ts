@@ -1,6 +1,7 @@
 /**
  * A fake GitHub over real HTTP: the Copilot usage-metrics report endpoints, their signed download
- * host, the seats endpoint, GitHub App token exchange, and switchable faults. Used by tests, demo
+ * host, the seats endpoint, the AI-credit billing endpoints (usage, usage-report exports, budgets,
+ * cost centers), GitHub App token exchange, and switchable faults. Used by tests, demo
  * mode and benchmarks. Reports are generated while they are written, never built whole in memory.
  *
  * This class only wires the parts together: the report generator (generate/) and one handler per
@@ -14,7 +15,9 @@ import { type DayNumber, dayOf } from '../days';
 import type { JsonObject } from '../reports/types';
 import { type Fault, FaultInjector } from './faults';
 import { ReportGenerator } from './generate';
+import { BillingLedger } from './generate/billing';
 import { AppAuth } from './http/appAuth';
+import { type BillingOptions, billingApi } from './http/billing';
 import { DownloadHost } from './http/downloads';
 import { Exchange, type RequestLogEntry } from './http/exchange';
 import { ReportLinks } from './http/reports';
@@ -26,7 +29,7 @@ import { DEFAULTS, Population, type SimulatorOptions } from './model';
 
 export type { RequestLogEntry } from './http/exchange';
 
-export interface SimulatorServerOptions extends Partial<SimulatorOptions> {
+export interface SimulatorServerOptions extends Partial<SimulatorOptions>, BillingOptions {
   port?: number;
   host?: string;
   faults?: readonly Fault[];
@@ -44,6 +47,8 @@ export interface SimulatorServerOptions extends Partial<SimulatorOptions> {
 export class SimulatorServer {
   readonly population: Population;
   readonly generator: ReportGenerator;
+  /** The AI-credit bill the billing endpoints serve, day by day. */
+  readonly billing: BillingLedger;
   readonly faults: ReadonlySet<Fault>;
   readonly requests: RequestLogEntry[] = [];
   readonly faultsInjected: Map<Fault, number>;
@@ -55,6 +60,7 @@ export class SimulatorServer {
   constructor(private readonly options: SimulatorServerOptions = {}) {
     this.population = new Population({ ...DEFAULTS, ...stripUndefined(options) } as SimulatorOptions);
     this.generator = new ReportGenerator(this.population);
+    this.billing = new BillingLedger(this.generator);
     const faults = new FaultInjector(options.faults);
     this.faults = faults.enabled;
     this.faultsInjected = faults.injected;
@@ -74,8 +80,13 @@ export class SimulatorServer {
       seats: this.seats,
       appAuth,
       users: new UsersApi(ctx),
+      billing: billingApi(ctx, this.billing, appAuth, downloads, options),
     });
-    const tokens = new TokenAuth(appAuth, options.tokens);
+    // A billing token is a valid personal access token too.
+    const tokens = new TokenAuth(
+      appAuth,
+      options.tokens && [...options.tokens, ...(options.billingTokens ?? [])],
+    );
     this.router = new Router(routes, (req) => tokens.authorized(req));
   }
 

@@ -17,11 +17,14 @@ import {
   modelsOf,
 } from '../model';
 import { between, pick, unit } from '../random';
+import { creditItems, totalUnits } from './billing/credits';
+import { CREDIT_UNITS } from './billing/catalog';
+import { DayFlag } from './dayFlags';
+
+export { DayFlag };
 
 /** A cell's counts, in this order: the schema's interaction count, then its code-activity counters. */
 export const COUNTERS = [INTERACTIONS, ...CODE_COUNTERS] as const;
-
-const INTERACTIONS_AT = COUNTERS.indexOf(INTERACTIONS);
 
 export interface Cell {
   ide: string | null;
@@ -29,20 +32,6 @@ export interface Cell {
   language: string;
   model: string;
   counts: number[];
-}
-
-/** What a user did on a day, surfaces included. */
-export enum DayFlag {
-  Active = 1,
-  Chat = 2,
-  Agent = 4,
-  Cli = 8,
-  ReviewActive = 16,
-  ReviewPassive = 32,
-  CloudAgent = 64,
-  App = 128,
-  VscodeAgent = 256,
-  ThirdParty = 512,
 }
 
 /** Active review wins over passive: GitHub counts a user once, as active, if both apply. */
@@ -160,7 +149,7 @@ export function userDay(p: Population, flags: number, u: number, day: DayNumber)
   if (cli?.cell) cells.push(cli.cell);
   const app = flags & DayFlag.App ? appActivity(d) : undefined;
   if (app) cells.push(app.cell);
-  return {
+  const ud: UserDay = {
     flags,
     cells,
     ides: ideReleases(d, cells),
@@ -170,9 +159,11 @@ export function userDay(p: Population, flags: number, u: number, day: DayNumber)
       flags & DayFlag.VscodeAgent ? { session: d.r(1, 5, 190), messages: d.r(1, 40, 191) } : undefined,
     thirdParty: flags & DayFlag.ThirdParty ? thirdPartyAgents(d) : [],
     customizations: cli && day >= SINCE.customizations ? customizations(d) : undefined,
-    credits: day >= SINCE.aiCredits ? credits(cells, cli?.surface, app?.surface) : undefined,
     phase: day >= SINCE.adoptionPhase ? phaseOf(p, u) : undefined,
   };
+  // The per-user figure GitHub reports since 2026-06-19 is the total of what billing charges the day.
+  if (day >= SINCE.aiCredits) ud.credits = totalUnits(creditItems(p, u, day, ud)) / CREDIT_UNITS;
+  return ud;
 }
 
 /** Completions, in one or two languages (and maybe a second IDE). */
@@ -333,12 +324,6 @@ function customizations({ r }: Draws): Map<string, [string, number][]> {
     );
   }
   return lists;
-}
-
-/** AI credits: a price per interaction and per CLI or app request, in quarter credits. */
-function credits(cells: readonly Cell[], cli: Surface | undefined, app: Surface | undefined): number {
-  const totalUic = cells.reduce((sum, c) => sum + c.counts[INTERACTIONS_AT], 0);
-  return Math.round((totalUic * 0.05 + (cli?.request ?? 0) * 0.02 + (app?.request ?? 0) * 0.03) * 4) / 4;
 }
 
 /** The release of an IDE a user runs on a day, and of its Copilot extension: upgrades follow the calendar. */

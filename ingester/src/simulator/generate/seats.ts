@@ -4,10 +4,16 @@ import type { JsonObject } from '../../reports/types';
 import { type Population, ideOf } from '../model';
 import { hash, unit } from '../random';
 import { ideRelease } from './activity';
+import type { Plan } from './billing/catalog';
 
 /** The users holding a seat in the organization today, in member order. */
 export function seatHolders(p: Population, orgIndex: number, today: DayNumber): number[] {
   return p.orgs[orgIndex].members.filter((u) => p.hasSeat(u, orgIndex, today));
+}
+
+/** A user's Copilot plan, the same in every organization that licenses them: 70% Business. */
+export function planOf(p: Population, u: number): Plan {
+  return unit(p.seed, 403, u) < 0.7 ? 'business' : 'enterprise';
 }
 
 /**
@@ -33,7 +39,7 @@ export function seatRecord(p: Population, u: number, orgIndex: number, today: Da
         ? null
         : `${formatDay(lastActive)}T${String(8 + (hash(p.seed, 402, u) % 10)).padStart(2, '0')}:15:00Z`,
     last_activity_editor: lastActive === undefined ? null : editorOn(p.seed, u, lastActive),
-    plan_type: unit(p.seed, 403, u) < 0.7 ? 'business' : 'enterprise',
+    plan_type: planOf(p, u),
     assignee: { login: p.userLogin(u), id: p.userId(u), type: 'User' },
     assigning_team: viaTeam ? { id: teamId, slug: p.team(teamId!).slug, name: p.team(teamId!).slug } : null,
   };

@@ -17,16 +17,30 @@ const FILE_PATH =
 const xmlError = (code: string, message: string) =>
   `<Error><Code>${code}</Code><Message>${message}</Message></Error>`;
 
+/** A file another endpoint family serves from the host (path → content), or undefined if there is none. */
+export type FileSource = (path: string) => { contentType: string; lines: Iterable<string> } | undefined;
+
 export class DownloadHost {
   private readonly secret = randomBytes(16);
+  private readonly sources = new Map<string, FileSource>();
 
   constructor(private readonly ctx: SimContext) {}
+
+  /** Serves the files under `/_downloads/{prefix}/` from `source` (the billing exports' CSV files). */
+  mount(prefix: string, source: FileSource): void {
+    this.sources.set(`/_downloads/${prefix}/`, source);
+  }
+
+  /** A pre-signed link to a path of the host. */
+  signedUrl(path: string, expires: number): string {
+    return `${this.ctx.baseUrl()}${path}?se=${expires}&sig=${this.sign(path, expires)}`;
+  }
 
   /** Signed links to the files of a report; `day` is a YYYY-MM-DD or 'latest'. */
   links(kind: string, slug: string, name: string, day: string, shards: number, expires: number): string[] {
     return Array.from({ length: shards }, (_, shard) => {
       const path = `/_downloads/${kind}/${encodeURIComponent(slug)}/${name.replace('/latest', '')}/${day}/${shard}-of-${shards}.ndjson`;
-      return `${this.ctx.baseUrl()}${path}?se=${expires}&sig=${this.sign(path, expires)}`;
+      return this.signedUrl(path, expires);
     });
   }
 
@@ -54,6 +68,15 @@ export class DownloadHost {
       const message = 'Signature not valid in the specified time frame';
       return x.send(403, { 'content-type': 'application/xml' }, xmlError('AuthenticationFailed', message));
     }
+    // Cuts spoil the first try only; 'reset' wins when both are on.
+    const cut = attempt === 1 ? (['reset', 'truncate'] as const).find((f) => faults.has(f)) : undefined;
+    const mounted = [...this.sources].find(([prefix]) => path.startsWith(prefix));
+    if (mounted) {
+      const file = mounted[1](path);
+      if (!file) return x.send(404);
+      x.start(200, { 'content-type': file.contentType });
+      return this.stream(x, file.lines, cut);
+    }
     const match = FILE_PATH.exec(path);
     const scope =
       match &&
@@ -62,8 +85,6 @@ export class DownloadHost {
     const [, , , name, dayText, shardText, shardsText] = match;
     const lines = reportLines(this.ctx, scope, name, dayText, Number(shardText), Number(shardsText));
     x.start(200, { 'content-type': 'application/x-ndjson' });
-    // Cuts spoil the first try only; 'reset' wins when both are on.
-    const cut = attempt === 1 ? (['reset', 'truncate'] as const).find((f) => faults.has(f)) : undefined;
     await this.stream(x, lines, cut);
   }
 

@@ -1,6 +1,7 @@
 /** The simulator's route table, and the router that answers a request from it. */
 import type { IncomingMessage } from 'node:http';
 import type { AppAuth } from './appAuth';
+import type { BillingApi } from './billing';
 import type { DownloadHost } from './downloads';
 import type { Exchange } from './exchange';
 import type { ReportLinks } from './reports';
@@ -26,8 +27,11 @@ export function simulatorRoutes(handlers: {
   seats: SeatsApi;
   appAuth: AppAuth;
   users: UsersApi;
+  billing: BillingApi;
 }): Route[] {
-  const { reports, downloads, seats, appAuth, users } = handlers;
+  const { reports, downloads, seats, appAuth, users, billing } = handlers;
+  const enterpriseBilling = '/enterprises/:slug/settings/billing';
+  const orgBilling = '/organizations/:slug/settings/billing';
   return [
     { method: 'ANY', path: '/_downloads/:file(.*)', token: false, handle: (x) => downloads.serve(x) },
     {
@@ -51,6 +55,35 @@ export function simulatorRoutes(handlers: {
     },
     { method: 'GET', path: '/orgs/:org/copilot/billing/seats', token: true, handle: (x) => seats.list(x) },
     { method: 'GET', path: '/users/:login', token: true, handle: (x) => users.get(x) },
+    ...billingRoutes(billing, enterpriseBilling, orgBilling),
+  ];
+}
+
+/** The AI-credit billing endpoints (issue 14): usage, usage-report exports, budgets, cost centers. */
+function billingRoutes(
+  { usage, exports, budgets, costCenters }: BillingApi,
+  ent: string,
+  org: string,
+): Route[] {
+  const get = (path: string, handle: Route['handle']): Route => ({
+    method: 'GET',
+    path,
+    token: true,
+    handle,
+  });
+  return [
+    get(`${ent}/ai_credit/usage`, (x) => usage.usage(x, 'enterprise')),
+    get(`${org}/ai_credit/usage`, (x) => usage.usage(x, 'organization')),
+    { method: 'POST', path: `${ent}/reports`, token: true, handle: (x) => exports.create(x) },
+    get(`${ent}/reports`, (x) => exports.list(x)),
+    get(`${ent}/reports/:id`, (x) => exports.get(x)),
+    get(`${ent}/budgets`, (x) => budgets.list(x, 'enterprise')),
+    get(`${ent}/budgets/:id`, (x) => budgets.get(x, 'enterprise')),
+    get(`${ent}/budgets/:id/user-states`, (x) => budgets.userStates(x)),
+    get(`${org}/budgets`, (x) => budgets.list(x, 'organization')),
+    get(`${org}/budgets/:id`, (x) => budgets.get(x, 'organization')),
+    get(`${ent}/cost-centers`, (x) => costCenters.list(x)),
+    get(`${ent}/cost-centers/:id`, (x) => costCenters.get(x)),
   ];
 }
 
