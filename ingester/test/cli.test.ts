@@ -36,11 +36,13 @@ afterAll(async () => {
   dir.cleanup();
 });
 
+// Billing has its own CLI test below; these count the usage reports alone.
 const env = (database: string) => ({
   GITHUB_API_URL: url,
   GITHUB_TOKEN: 'test',
   COPILOT_ORGS: 'octodemo-web',
   DATABASE_PATH: `${dir.path}/${database}`,
+  BILLING: 'off',
 });
 
 test('sync reports every day, status --json shows the coverage, and a second sync stores nothing new', async () => {

@@ -338,7 +338,7 @@ async function maskOwner(repository: string, login: string, people: BillingPeopl
  * Streams a CSV by header name (BOM, quoted fields) with csv-parse; a line it cannot read is reported
  * by number and skipped, the rest is read.
  */
-async function readCsv(
+export async function readCsv(
   stream: Readable,
   handlers: {
     header: (columns: string[]) => void;
