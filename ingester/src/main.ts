@@ -34,8 +34,9 @@ Commands:
   status [--json]             coverage per scope and report, gaps, failures, unknown keys
   reprocess [--from YYYY-MM-DD] [--to YYYY-MM-DD]
                               rebuild every figure from the raw archive with the current mapping
-  simulate [--port N] [--host H] [--seed N] [--users N] [--orgs N] [--faults LIST]
-                              run the GitHub simulator (faults: ${Object.keys(FAULT_HELP).join(', ')})
+  simulate [--port N] [--host H] [--seed N] [--users N] [--orgs N] [--faults LIST] [--billing-token T]
+                              run the GitHub simulator (faults: ${Object.keys(FAULT_HELP).join(', ')});
+                              with --billing-token, only T may read enterprise billing (manage_billing:enterprise)
 
 Configuration comes from environment variables; see README.md and .env.example.`;
 
@@ -305,8 +306,10 @@ async function simulate(args: string[]): Promise<number> {
       users: { type: 'string' },
       orgs: { type: 'string' },
       faults: { type: 'string' },
+      'billing-token': { type: 'string' },
     },
   });
+  const billingToken = values['billing-token'];
   const simulator = new SimulatorServer({
     port: integer('--port', values.port, 0, 65535) ?? 9100,
     host: values.host ?? '127.0.0.1',
@@ -314,6 +317,7 @@ async function simulate(args: string[]): Promise<number> {
     users: integer('--users', values.users, 1, 1_000_000),
     orgs: integer('--orgs', values.orgs, 1, 100),
     faults: parseFaults(values.faults),
+    billingTokens: billingToken ? [billingToken] : undefined,
   });
   const url = await simulator.start();
   const { enterprise, orgs } = simulator.scopes;
