@@ -189,6 +189,7 @@ export async function fetchPages<T extends { hasNextPage: boolean }>(
   scope: Scope,
   endpoint: string,
   parse: (body: unknown, page: number) => T,
+  perPage = BILLING_PER_PAGE,
 ): Promise<T[] | undefined> {
   const pages: T[] = [];
   for (let page = 1; ; page++) {
@@ -197,7 +198,7 @@ export async function fetchPages<T extends { hasNextPage: boolean }>(
       client,
       scope,
       'GET',
-      `${endpoint}${separator}per_page=${BILLING_PER_PAGE}&page=${page}`,
+      `${endpoint}${separator}per_page=${perPage}&page=${page}`,
     );
     if (response.status === 404 && page === 1) return undefined;
     if (response.status !== 200)
