@@ -4,6 +4,7 @@
  */
 import type { Dashboard } from '@grafana/schema';
 import agents from './agents';
+import aiCredits from './ai-credits';
 import codeGeneration from './code-generation';
 import ides from './ides';
 import ingestion from './ingestion';
@@ -34,6 +35,7 @@ export const DASHBOARDS: ProvisionedDashboard[] = [
   { folder: FOLDER, file: '8-ingestion.json', dashboard: ingestion },
   { folder: FOLDER, file: '9-seats.json', dashboard: seats },
   { folder: FOLDER, file: '10-my-copilot.json', dashboard: myCopilot },
+  { folder: FOLDER, file: '11-ai-credits.json', dashboard: aiCredits },
 ];
 
 /** The layout and the plainest panel, whose fixed panel ids the ingester's tests pin down. */

@@ -20,7 +20,7 @@ const ABOUT = `**Your own Copilot figures.** Grafana tells the ingester who you 
 
 * **Not signed in?** Anonymous viewers have no figures of their own: sign in to Grafana (with GitHub, so that your Grafana login is your GitHub login).
 * **Signed in and still empty?** GitHub reports no Copilot activity for your login in this scope and time range (it publishes a day about two days late), or the ingester keeps no per-person figures (aggregate privacy mode).
-* **AI credits**: what you used. Your seat's monthly allowance, and how much of it is left, is not shown yet: it waits for the AI-credits work.`;
+* **AI credits**: what you used, as the usage reports count it (a usage signal, not a bill). There is no personal allowance: each licence adds its credits (Business 1,900, Enterprise 3,900 a month) to a pool everyone shares, which the "Copilot AI credits and budgets" dashboard follows, with its forecast.`;
 
 export default dashboard({
   uid: 'copilot-my-copilot',
@@ -158,7 +158,7 @@ export default dashboard({
           type: 'timeseries',
           title: 'AI credits used',
           description:
-            'AI credits you consumed, summed per bucket. Reported per person since 2026-06-19; a usage figure, not an invoice amount. The comparison with your seat’s monthly allowance is not shown yet: it waits for the AI-credits work.',
+            'AI credits you consumed, summed per bucket. Reported per person since 2026-06-19; a usage signal, not an invoice amount. Your seat adds 1,900 (Business) or 3,900 (Enterprise) credits a month to a pool shared by everyone, not a personal allowance: the "Copilot AI credits and budgets" dashboard shows the pool and when it runs out. Billed: Chat, CLI, the cloud agent, Spaces, Spark and third-party agents; not billed: code completions and next edit suggestions.',
           caveats: [USER_ROWS],
           queries: [ownFigures({ metric: 'ai_credits_used', legend: 'AI credits' })],
           defaults: { ...STACKED_BARS, decimals: 1 },

@@ -419,7 +419,7 @@ describe('per unit, reconciliation and budgets', () => {
       '2026-09-03',
     );
     const names = frame.schema.fields.map((f) => f.name);
-    const rows = (frame.data.values[0] as number[]).map((time, i) =>
+    const rows = (frame.data.values[0] as number[]).map((_time, i) =>
       Object.fromEntries(names.map((n, j) => [n, frame.data.values[j][i]])),
     );
     const sept2 = rows.find((r) => r.day === Date.UTC(2026, 8, 2))!;

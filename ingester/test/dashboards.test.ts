@@ -64,7 +64,7 @@ test('each dashboard is a typed @grafana/schema Dashboard, committed as such', (
   expect(committed.map((c) => c.json)).toEqual(JSON.parse(JSON.stringify(typed)));
 });
 
-test('the set: ten dashboards with stable uids, no id, titles unique within their folder', () => {
+test('the set: eleven dashboards with stable uids, no id, titles unique within their folder', () => {
   expect(committed.map((c) => c.json.uid)).toEqual([
     'copilot-overview',
     'copilot-code-generation',
@@ -76,6 +76,7 @@ test('the set: ten dashboards with stable uids, no id, titles unique within thei
     'copilot-ingestion',
     'copilot-seats',
     'copilot-my-copilot',
+    'copilot-ai-credits',
   ]);
   for (const { json } of committed) {
     expect(json).not.toHaveProperty('id');
@@ -207,7 +208,10 @@ describe('every Copilot query is one the ingester accepts', () => {
     const needed = [t.groupBy, ...filters].filter(
       (d) => d !== 'none' && !ROW_DIMENSIONS.includes(d) && d !== 'repository',
     );
-    expect(metric!.sources.some((s) => needed.every((d) => d in s.dimensions))).toBe(true);
+    // Billing tables keep GitHub's strings as columns of their own (refDimensions), not dictionary ids.
+    expect(
+      metric!.sources.some((s) => needed.every((d) => d in s.dimensions || d in (s.refDimensions ?? {}))),
+    ).toBe(true);
     if (metric!.aggregateOnly)
       expect([t.groupBy, ...filters].filter((d) => ROW_DIMENSIONS.includes(d))).toEqual([]);
     expect(formatsOf(metric!)).toContain(t.format);

@@ -73,6 +73,9 @@ test('every alert rule links the panel that shows what it watches', () => {
     'copilot-daily-users-drop': /^daily_active_users$/,
     'copilot-acceptance-drop': /^acceptance_rate$/,
     'copilot-seats-inactive': /copilot_seats_inactive\{window="30d"\}/,
+    'copilot-ai-credits-pool-runs-out': /copilot_ai_credits_pool_runs_out_days_before_month_end/,
+    'copilot-ai-credits-budget-near-limit': /copilot_ai_credits_budget_consumed_ratio/,
+    'copilot-billing-sync-failing': /copilot_metrics_ingester_reports_failed\{report=~"billing\.\*"\}/,
   };
   const dashboardsJson = join(ROOT, 'dashboards', 'json');
   for (const r of rules(shipped.provisioning)) {

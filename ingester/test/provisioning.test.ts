@@ -15,7 +15,15 @@ import { createApp } from '../src/http/app';
 import { createMetrics } from '../src/http/metrics';
 import { silentLogger } from '../src/log';
 import { openDatabase, type DB } from '../src/store/db';
-import { type TestDb, day, startSimulator, syncDays, tempDatabase, testClient } from './helpers';
+import {
+  type TestDb,
+  day,
+  insertBillingFixture,
+  startSimulator,
+  syncDays,
+  tempDatabase,
+  testClient,
+} from './helpers';
 import { type RunningPrometheus, prometheusBinary, startPrometheus } from './prometheus';
 
 const ROOT = join(__dirname, '..', '..');
@@ -241,7 +249,7 @@ describe('Grafana provisioning', () => {
     expect(provider.options.foldersFromFilesStructure).toBe(true);
     const mount = bindMounts(services.grafana).find(([, target]) => target === provider.options.path);
     expect(mount?.[0]).toBe('./dashboards/json');
-    expect(readdirSync(join(ROOT, 'dashboards/json/Copilot')).length).toBe(10);
+    expect(readdirSync(join(ROOT, 'dashboards/json/Copilot')).length).toBe(11);
     // And the provisioning directory itself is what Grafana reads.
     expect(bindMounts(services.grafana)).toContainEqual([
       './provisioning/grafana',
@@ -304,6 +312,9 @@ describe('Prometheus', () => {
   let server: Server;
   let prometheus: RunningPrometheus | undefined;
   const query = (expr: string) => prometheus!.query(expr);
+  /** The enterprise's pool, seats × included credits, counted here from its seats snapshot. */
+  let pool = 0;
+  let fixture: ReturnType<typeof insertBillingFixture>;
 
   beforeAll(async () => {
     sim = await startSimulator();
@@ -323,6 +334,31 @@ describe('Prometheus', () => {
     // And today's seats, for the seats rule and panels.
     const seats = await syncDays(t.store, client, { scopes, kinds: ['seats'] });
     expect(seats).toMatchObject({ ok: scopes.length, failed: 0 });
+    // AI-credit billing of September for the enterprise, fixed rows (the sync above runs with BILLING
+    // off): a twelfth of its pool each working day, so the pool runs out mid-month and the budgets
+    // are near their limit, and every billing rule and panel has series.
+    const enterprise = t.db
+      .prepare("SELECT id FROM scopes WHERE kind = 'enterprise'")
+      .pluck()
+      .get() as number;
+    const seatsByPlan = t.db
+      .prepare(
+        `SELECT d.value AS plan, count(*) AS n FROM seat_snapshots x JOIN dictionary d ON d.id = x.plan_type
+         WHERE x.scope_id = ? AND x.day = (SELECT max(day) FROM seat_snapshots WHERE scope_id = ?) GROUP BY plan`,
+      )
+      .all(enterprise, enterprise) as { plan: string; n: number }[];
+    pool = seatsByPlan.reduce(
+      (a, r) => a + r.n * (r.plan === 'enterprise' ? 3900 : r.plan === 'business' ? 1900 : 0),
+      0,
+    );
+    expect(pool).toBeGreaterThan(0);
+    fixture = insertBillingFixture(t.db, {
+      scopeId: enterprise,
+      from: day('2026-09-01'),
+      to: day('2026-09-29'),
+      creditsPerWorkday: pool / 12,
+      pool,
+    });
     reader = openDatabase(t.path, { readonly: true });
     const metrics = createMetrics(reader);
     metrics.observeSync(summary, 'startup');
@@ -352,6 +388,27 @@ describe('Prometheus', () => {
     t?.close();
     await client?.close();
     await sim?.stop();
+  });
+
+  test('the AI-credit gauges, scraped: the pool is seats × allowances, month to date the fixture rows', async () => {
+    const value = async (expr: string) => Number((await query(expr)).data!.result[0]?.value[1]);
+    const scope = `enterprise:${sim.scopes.enterprise}`;
+    expect(await value(`copilot_ai_credits_pool{scope="${scope}"}`)).toBe(pool);
+    const september = fixture.rows.reduce((a, r) => a + r.quantity, 0);
+    expect(await value(`copilot_ai_credits_month_to_date{scope="${scope}"}`)).toBeCloseTo(september, 3);
+    expect(
+      await value(`copilot_ai_credits_pool_runs_out_days_before_month_end{scope="${scope}"}`),
+    ).toBeGreaterThan(5);
+    // The organization budget of the fixture consumed 95% of its amount (rounded up to whole dollars).
+    const near = fixture.budgets.find((b) => b.id === 'budget-org-near')!;
+    expect(await value(`copilot_ai_credits_budget_consumed_ratio{budget="budget-org-near"}`)).toBeCloseTo(
+      near.consumed! / near.amount,
+      9,
+    );
+    // Nothing names a person: user budgets are not exported.
+    expect(
+      (await query('copilot_ai_credits_budget_consumed_ratio{budget="budget-user"}')).data!.result,
+    ).toEqual([]);
   });
 
   test('the provisioned scrape config is valid (promtool check config)', () => {

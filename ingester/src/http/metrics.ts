@@ -16,6 +16,7 @@ import { type DayNumber, dayToMs } from '../days';
 import { silentLogger, type Logger } from '../log';
 import { REPORT_KINDS, SYNC_KINDS } from '../reports/types';
 import { PRIVACY_OFF, type PrivacyConfig, suppressesSmallGroups } from '../privacy';
+import { BillingMonths } from '../query/billing/month';
 import type { DB } from '../store/db';
 import type { SyncSummary } from '../sync/runner';
 
@@ -155,6 +156,21 @@ interface Snapshot {
   scopes: { scope: string; latestDay: DayNumber; workday: boolean; rows: ScopeDay[] }[];
   teams: { scope: string; latestDay: DayNumber; rows: TeamDay[] }[];
   seats: SeatCounts[];
+  billing: BillingFigures[];
+}
+
+/** A scope's AI credits in the month of its latest billed day, and its budgets' latest snapshot. */
+interface BillingFigures {
+  scope: string;
+  /** Whether the scope has a billed day (else only its budgets are known). */
+  hasMonth: boolean;
+  day: DayNumber;
+  monthToDate: number;
+  pool: number | null;
+  projectedMonthEnd: number;
+  /** Days from the projected day the pool runs out to the month's last day; absent when it lasts. */
+  runsOutDaysBeforeMonthEnd: number | null;
+  budgets: { budget: string; budgetScope: string; entity: string; ratio: number }[];
 }
 
 /** The latest seats snapshot of a scope, counted. */
@@ -179,6 +195,7 @@ const EMPTY: Snapshot = {
   scopes: [],
   teams: [],
   seats: [],
+  billing: [],
 };
 
 const seconds = (iso: string | null): number | null => {
@@ -355,7 +372,63 @@ function readSnapshot(
   }
   teamCache.clear();
   for (const [key, figures] of nextTeamCache) teamCache.set(key, figures);
-  return { ok: true, reports, failedDays, unknownKeys, runs, scopes, teams, seats: readSeats(db, scopeRows) };
+  return {
+    ok: true,
+    reports,
+    failedDays,
+    unknownKeys,
+    runs,
+    scopes,
+    teams,
+    seats: readSeats(db, scopeRows),
+    billing: readBilling(db, scopeRows, privacy, calendar),
+  };
+}
+
+/**
+ * Each scope's AI credits in the month of its latest billed day (the query API's month: query/billing/),
+ * and the consumption of its budgets in the latest budgets snapshot. Budgets of one person are left
+ * out: nothing here names a user.
+ */
+function readBilling(
+  db: DB,
+  scopeRows: { id: number; scope: string }[],
+  privacy: PrivacyConfig,
+  calendar: WorkCalendar,
+): BillingFigures[] {
+  const months = new BillingMonths(db, calendar);
+  const latest = db
+    .prepare(
+      "SELECT max(day) FROM reports WHERE scope_id = ? AND kind = 'billing' AND status IN ('ok', 'no_data')",
+    )
+    .pluck();
+  const budgets = db.prepare(
+    `SELECT budget_id AS budget, coalesce(budget_scope, '') AS budgetScope, coalesce(entity_name, '') AS entity,
+       consumed_amount / budget_amount AS ratio
+     FROM billing_budgets WHERE scope_id = @scope AND user_ref IS NULL AND coalesce(budget_scope, '') <> 'user'
+       AND budget_amount > 0 AND consumed_amount IS NOT NULL
+       AND day = (SELECT max(day) FROM billing_budgets WHERE scope_id = @scope)
+     ORDER BY budget_id`,
+  );
+  return scopeRows.flatMap(({ id, scope }) => {
+    const day = latest.get(id) as number | null;
+    const month = day === null ? undefined : months.scopeMonth(id, day, privacy.mode !== 'aggregate');
+    const scopeBudgets = budgets.all({ scope: id }) as BillingFigures['budgets'];
+    if (!month && !scopeBudgets.length) return [];
+    return [
+      {
+        scope,
+        day: month?.asOf ?? 0,
+        monthToDate: month?.forecast.monthToDate ?? 0,
+        pool: month?.pool?.credits ?? null,
+        projectedMonthEnd: month?.forecast.monthEnd ?? 0,
+        runsOutDaysBeforeMonthEnd:
+          month?.forecast.runsOut === null || !month ? null : month.monthEnd - month.forecast.runsOut!,
+        budgets: scopeBudgets,
+        hasMonth: month !== undefined,
+      },
+    ];
+  });
 }
 
 /** Counts of each scope's latest ok seats snapshot: one primary-key range per scope. */
@@ -664,6 +737,61 @@ export function createMetrics(db: DB, options: MetricsOptions = {}): IngesterMet
     `Seats that end at the start of the next billing cycle. ${SEATS_NOTE}`,
     ['scope'],
     (s) => s.seats.map((x) => [{ scope: x.scope }, x.pendingCancellation]),
+  );
+
+  // ---- AI credits (the month of each scope's latest billed day; query/billing/) ----
+  const CREDITS_NOTE =
+    'In the calendar month of the scope\'s latest billed day (GET …/settings/billing/ai_credit/usage), which the pool resets on (00:00 UTC on the 1st); AI credits, $0.01 each. The query API\'s family "AI credits" has the same figures.';
+  const months = (s: Snapshot) => s.billing.filter((b) => b.hasMonth);
+  gauge(
+    'copilot_ai_credits_latest_day_timestamp_seconds',
+    'Start (00:00 UTC, unix seconds) of the latest billed day of the scope: the day the copilot_ai_credits_* gauges describe.',
+    ['scope'],
+    (s) => months(s).map((b) => [{ scope: b.scope }, dayToMs(b.day) / 1000]),
+  );
+  gauge(
+    'copilot_ai_credits_month_to_date',
+    `AI credits consumed from the 1st to the latest billed day (gross, pool-covered and metered). ${CREDITS_NOTE}`,
+    ['scope'],
+    (s) => months(s).map((b) => [{ scope: b.scope }, b.monthToDate]),
+  );
+  gauge(
+    'copilot_ai_credits_pool',
+    `The month's included AI credits: licensed seats × the plan's credits per licence (Business 1,900, Enterprise 3,900), the largest seats snapshot of the month. No sample without seats snapshots (or with PRIVACY_MODE=aggregate). ${CREDITS_NOTE}`,
+    ['scope'],
+    (s) => months(s).flatMap((b) => (b.pool === null ? [] : [[{ scope: b.scope }, b.pool] as Sample])),
+  );
+  gauge(
+    'copilot_ai_credits_projected_month_end',
+    `Projected AI credits at the end of the month: month to date + the run rate of the last 14 billed days (per working day and per day off, WORKWEEK and HOLIDAYS_FILE) over the remaining days. ${CREDITS_NOTE}`,
+    ['scope'],
+    (s) => months(s).map((b) => [{ scope: b.scope }, b.projectedMonthEnd]),
+  );
+  gauge(
+    'copilot_ai_credits_pool_runs_out_days_before_month_end',
+    `Days between the day the pool is projected to run out (or ran out) and the month's last day; no sample when it is projected to last the month, or the pool is unknown. ${CREDITS_NOTE}`,
+    ['scope'],
+    (s) =>
+      months(s).flatMap((b) =>
+        b.runsOutDaysBeforeMonthEnd === null
+          ? []
+          : [[{ scope: b.scope }, b.runsOutDaysBeforeMonthEnd] as Sample],
+      ),
+  );
+  gauge(
+    'copilot_ai_credits_budget_consumed_ratio',
+    'consumed_amount ÷ budget_amount of each budget in the latest budgets snapshot of the scope (GET …/settings/billing/budgets), by budget id, budget_scope (enterprise, organization, repository, cost_center, multi_user_*) and entity (organization, repository or cost center; empty for the enterprise). Budgets of one person are left out.',
+    ['scope', 'budget', 'budget_scope', 'entity'],
+    (s) =>
+      s.billing.flatMap((b) =>
+        b.budgets.map(
+          (x) =>
+            [
+              { scope: b.scope, budget: x.budget, budget_scope: x.budgetScope, entity: x.entity },
+              x.ratio,
+            ] as Sample,
+        ),
+      ),
   );
 
   return {
