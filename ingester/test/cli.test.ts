@@ -19,6 +19,7 @@ const fingerprintOf = (path: string) => {
   }
 };
 let url = '';
+let enterprise = '';
 let dir: ReturnType<typeof tempDir>;
 
 beforeAll(async () => {
@@ -28,6 +29,7 @@ beforeAll(async () => {
   simulator.stdout!.on('data', (chunk) => (output += chunk));
   for (let i = 0; i < 200 && !/listening on (\S+)/.test(output); i++) await sleep(50);
   url = /listening on (\S+)/.exec(output)![1];
+  enterprise = /enterprise: +(\S+)/.exec(output)![1];
   expect(output).toMatch(/orgs: +octodemo-web, octodemo-platform/);
 });
 afterAll(async () => {
@@ -63,6 +65,26 @@ test('sync reports every day, status --json shows the coverage, and a second syn
   expect(second.code).toBe(0);
   expect(second.stdout).toMatch(/^sync ok: 0 report\(s\) planned/);
   expect(fingerprintOf(`${dir.path}/a.db`)).toEqual(before);
+});
+
+test('sync --report billing syncs AI-credit billing (usage, the export, budgets and cost centers), and status lists it', async () => {
+  const from = new Date(Date.now() - 4 * 86_400_000).toISOString().slice(0, 10);
+  const billingEnv = {
+    ...env('billing.db'),
+    BILLING: 'on',
+    COPILOT_ENTERPRISES: enterprise,
+    BILLING_EXPORT_POLL_SECONDS: '1',
+  };
+  const result = await runCli(['sync', '--report', 'billing', '--from', from], billingEnv);
+  expect(result.stderr).toBe('');
+  expect(result.code).toBe(0);
+  // 4 days of billing for the enterprise and the organization, the enterprise's export of them, 2 snapshots.
+  expect(result.stdout).toMatch(/^sync ok: 14 report\(s\) planned, \d+ stored/);
+  const status = await runCli(['status'], billingEnv);
+  expect(status.code).toBe(0);
+  expect(status.stdout).toMatch(/^ {2}billing {10}\S+ \.\. \S+ {2}ok 4, no data 0, failed 0, missing \d+/m);
+  expect(status.stdout).toMatch(/^ {2}billing-users /m);
+  expect(status.stdout).toMatch(/^ {2}billing-snapshot /m);
 });
 
 test('reprocess rebuilds every figure from the raw archive', async () => {
