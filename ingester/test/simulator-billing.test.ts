@@ -60,7 +60,7 @@ async function call(
 }
 
 const billing = (sim: SimulatorServer) => `/enterprises/${sim.scopes.enterprise}/settings/billing`;
-const orgBilling = (sim: SimulatorServer, org: string) => `/organizations/${org}/settings/billing`;
+const orgBilling = (org: string) => `/organizations/${org}/settings/billing`;
 
 /** Starts an export, polls it to the end, and returns its final state. */
 async function runExport(sim: SimulatorServer, start: string, end: string, token = 'test'): Promise<Json> {
@@ -161,7 +161,7 @@ describe('ai_credit/usage', () => {
     const org = sim.scopes.orgs[0];
     const filtered = await call(
       sim,
-      `${orgBilling(sim, org)}/ai_credit/usage?year=2026&month=9&model=claude%20opus%204.6`,
+      `${orgBilling(org)}/ai_credit/usage?year=2026&month=9&model=claude%20opus%204.6`,
     );
     expect(filtered.json).toMatchObject({ timePeriod: { year: 2026, month: 9 }, organization: org });
     expect(filtered.json.model).toBe('claude opus 4.6');
@@ -191,7 +191,7 @@ describe('ai_credit/usage', () => {
         (r) => r.date.startsWith('2026-09'),
       ],
       [
-        `${orgBilling(sim, org)}/ai_credit/usage?year=2026&month=9&day=22`,
+        `${orgBilling(org)}/ai_credit/usage?year=2026&month=9&day=22`,
         'organization day',
         (r) => r.date === '2026-09-22' && r.organization === org,
       ],
@@ -410,7 +410,7 @@ describe('budgets and cost centers', () => {
 
   test('an organization lists its own budgets only', async () => {
     const org = sim.scopes.orgs[0];
-    const answer = (await call(sim, `${orgBilling(sim, org)}/budgets?per_page=100`)).json;
+    const answer = (await call(sim, `${orgBilling(org)}/budgets?per_page=100`)).json;
     expect(answer.budgets.length).toBeGreaterThan(0);
     for (const b of answer.budgets as Json[]) {
       if (b.budget_scope === 'organization') expect(b.budget_entity_name).toBe(org);
@@ -542,9 +542,9 @@ describe('permissions', () => {
         expect((await call(target, `${billing(target)}${path}`, { token: 'billing-pat' })).status).toBe(200);
       }
       const org = target.scopes.orgs[0];
-      expect(
-        (await call(target, `${orgBilling(target, org)}/ai_credit/usage`, { token: 'main-pat' })).status,
-      ).toBe(200);
+      expect((await call(target, `${orgBilling(org)}/ai_credit/usage`, { token: 'main-pat' })).status).toBe(
+        200,
+      );
       expect(
         (await call(target, `/orgs/${org}/copilot/billing/seats`, { token: 'billing-pat' })).status,
       ).toBe(200);
@@ -586,9 +586,9 @@ describe('permissions', () => {
     });
     try {
       const [first, last] = target.scopes.orgs;
-      expect((await call(target, `${orgBilling(target, last)}/ai_credit/usage`)).status).toBe(404);
-      expect((await call(target, `${orgBilling(target, first)}/ai_credit/usage`)).status).toBe(200);
-      const byUser = await call(target, `${orgBilling(target, first)}/ai_credit/usage?user=mona-0`);
+      expect((await call(target, `${orgBilling(last)}/ai_credit/usage`)).status).toBe(404);
+      expect((await call(target, `${orgBilling(first)}/ai_credit/usage`)).status).toBe(200);
+      const byUser = await call(target, `${orgBilling(first)}/ai_credit/usage?user=mona-0`);
       expect(byUser.status).toBe(403);
       expect(byUser.json.message).toBe(
         'Organization admins for enterprise owned organizations cannot filter usage by user',
