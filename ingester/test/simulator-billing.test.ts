@@ -408,6 +408,38 @@ describe('budgets and cost centers', () => {
     expect(consumed).toEqual([...consumed].sort((a, b) => b - a));
   });
 
+  test('filtered by user: the budgets that cover the person, and the one in effect', async () => {
+    const budgets = (await call(sim, `${billing(sim)}/budgets?scope=user&per_page=100`)).json
+      .budgets as Json[];
+    const own = budgets[0];
+    const answer = (await call(sim, `${billing(sim)}/budgets?user=${own.user}`)).json;
+    expect(answer.user).toBe(own.user);
+    expect(answer.effective_budget).toEqual({
+      id: own.id,
+      budget_amount: own.budget_amount,
+      consumed_amount: own.consumed_amount,
+    });
+    const scopes = (answer.budgets as Json[]).map((b) => b.budget_scope);
+    expect(scopes).toContain('user');
+    expect(scopes).toContain('multi_user_customer');
+    expect((answer.budgets as Json[]).every((b) => 'consumed_amount' in b)).toBe(true);
+  });
+
+  test('one cost center by id pages its resources', async () => {
+    const centers = (await call(sim, `${billing(sim)}/cost-centers`)).json.costCenters as Json[];
+    const biggest = centers.reduce((a, b) => (b.resources.length > a.resources.length ? b : a));
+    const resources: Json[] = [];
+    for (let page = 1; ; page++) {
+      const answer = (await call(sim, `${billing(sim)}/cost-centers/${biggest.id}?per_page=2&page=${page}`))
+        .json;
+      expect(answer.name).toBe(biggest.name);
+      resources.push(...answer.resources);
+      if (!answer.has_next_page) break;
+    }
+    expect(resources).toEqual(biggest.resources);
+    expect((await call(sim, `${billing(sim)}/cost-centers/not-a-cost-center`)).status).toBe(404);
+  });
+
   test('an organization lists its own budgets only', async () => {
     const org = sim.scopes.orgs[0];
     const answer = (await call(sim, `${orgBilling(org)}/budgets?per_page=100`)).json;
