@@ -436,7 +436,7 @@ describe('per unit, reconciliation and budgets', () => {
       '2026-09-01',
       '2026-09-01',
     );
-    const [, users, signal, exported] = frame.data.values as [number[], string[], number[], number[]];
+    const [users, , signal, exported] = frame.data.values as [string[], number[], number[], number[]];
     expect(users).toEqual(['ada', 'bob']);
     expect(signal).toEqual([118, 80]);
     expect(exported).toEqual([120, 80]);

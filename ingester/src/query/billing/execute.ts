@@ -584,10 +584,11 @@ export class BillingQueries {
     const listed = rows.slice(0, plan.limit);
     const minus = (a: number | null, b: number | null) => (a === null || b === null ? null : a - b);
     const columns: ListColumn[] = [
-      { name: 'day', title: 'Day', type: 'time', values: listed.map((r) => dayToMs(r.day)) },
+      // Per person, the person first, as in every list grouped by a dimension.
       ...(perPerson
         ? [{ name: 'user', title: 'User', type: 'string' as const, values: listed.map((r) => login(r.user)) }]
         : []),
+      { name: 'day', title: 'Day', type: 'time', values: listed.map((r) => dayToMs(r.day)) },
       {
         name: 'signal',
         title: 'Usage signal (ai_credits_used)',
