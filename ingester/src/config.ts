@@ -33,6 +33,10 @@ export interface Config {
     concurrency: number;
     retentionDays?: number;
   };
+  /** SYNC_MODE: `serve` syncs on the schedule (integrated), or only answers the API (disabled: replicas). */
+  syncMode: SyncMode;
+  /** SHUTDOWN_TIMEOUT_SECONDS: how long a signal's clean-up may take before the process exits anyway. */
+  shutdownTimeoutMs: number;
   demo: boolean;
   logLevel: string;
   http: { port: number; host: string; apiToken?: string; adminToken?: string };
@@ -44,6 +48,9 @@ export interface Config {
   /** ACCESS_POLICY and the Grafana it trusts: who may see whose rows. */
   access: AccessConfig;
 }
+
+export const SYNC_MODES = ['integrated', 'disabled'] as const;
+export type SyncMode = (typeof SYNC_MODES)[number];
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -155,6 +162,21 @@ const envSchema = z.object({
   SYNC_REFETCH_DAYS: wholeNumber('SYNC_REFETCH_DAYS', 0, 60, 3),
   SYNC_CONCURRENCY: wholeNumber('SYNC_CONCURRENCY', 1, 32, 4),
   SYNC_RETENTION_DAYS: wholeNumber('SYNC_RETENTION_DAYS', 1, 36500),
+  SYNC_MODE: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      const mode = value?.trim().toLowerCase() || 'integrated';
+      if (!(SYNC_MODES as readonly string[]).includes(mode)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `SYNC_MODE must be one of ${SYNC_MODES.join(', ')} (got "${value}"): disabled for API replicas beside a sync CronJob`,
+        });
+        return z.NEVER;
+      }
+      return mode as SyncMode;
+    }),
+  SHUTDOWN_TIMEOUT_SECONDS: wholeNumber('SHUTDOWN_TIMEOUT_SECONDS', 1, 3600, 8),
   BILLING: z
     .string()
     .optional()
@@ -383,6 +405,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       concurrency: e.SYNC_CONCURRENCY!,
       retentionDays: e.SYNC_RETENTION_DAYS,
     },
+    syncMode: e.SYNC_MODE,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_SECONDS! * 1000,
     demo,
     logLevel: e.LOG_LEVEL,
     http: { port: e.PORT!, host: e.HOST, apiToken: e.INGESTER_API_TOKEN, adminToken: e.INGESTER_ADMIN_TOKEN },

@@ -62,6 +62,8 @@ export interface RunResult {
   records: number;
   /** What went wrong, in a line (the first failure); null when nothing failed. */
   error: string | null;
+  /** Stopped early (a shutdown): recorded as interrupted, whatever the counts. */
+  interrupted?: boolean;
 }
 
 /** Who holds the database's sync lease, and until when (ms since the epoch) unless renewed. */

@@ -135,7 +135,7 @@ export class Runs {
   finish(runId: number, result: RunResult): void {
     this.update.run(
       new Date().toISOString(),
-      result.failed > 0 ? 'failed' : 'ok',
+      result.interrupted ? 'interrupted' : result.failed > 0 ? 'failed' : 'ok',
       result.ok,
       result.noData,
       result.failed,

@@ -49,6 +49,11 @@ export interface SyncDeps {
   downloadAttempts?: number;
   /** Told the run id once the run is recorded. */
   onStart?: (runId: number) => void;
+  /**
+   * Aborted on shutdown: no further report starts, a download in flight is given up (the day keeps its
+   * status, to be fetched again), a report being stored commits, and the run is recorded as interrupted.
+   */
+  signal?: AbortSignal;
 }
 
 export interface SyncFailure {
@@ -84,6 +89,8 @@ export interface SyncSummary {
   durationMs: number;
   /** The same counts per report kind (every kind present, zeros included). */
   byReport: Record<SyncKind, ReportTally>;
+  /** Stopped early by `signal`: the reports not done are counted as skipped. */
+  interrupted: boolean;
 }
 
 /** Fetches and stores every planned report with bounded concurrency. Failures are recorded, not thrown. */
@@ -142,6 +149,7 @@ async function syncUnderLease(deps: SyncDeps, request: SyncRequest, today: DayNu
     unknownKeys: [],
     failures: [],
     durationMs: 0,
+    interrupted: false,
     byReport: Object.fromEntries(
       SYNC_KINDS.map((kind) => [
         kind,
@@ -194,7 +202,16 @@ async function syncUnderLease(deps: SyncDeps, request: SyncRequest, today: DayNu
     }
   };
 
+  const skip = (kinds: readonly SyncKind[]) => {
+    for (const kind of kinds) {
+      summary.skipped++;
+      summary.byReport[kind].skipped++;
+    }
+  };
+
   const recordFailure = async (task: PlannedReport, kinds: readonly SyncKind[], error: Error) => {
+    // Given up for the shutdown, not failed: the day keeps its status and is fetched again.
+    if (deps.signal?.aborted) return skip(kinds);
     const scopeId = scopeIds.get(scopeKey(task.scope))!;
     const status = error instanceof GitHubError ? error.status : undefined;
     for (const kind of kinds) {
@@ -213,13 +230,7 @@ async function syncUnderLease(deps: SyncDeps, request: SyncRequest, today: DayNu
     const key = scopeKey(task.scope);
     // In aggregate mode a users task stands for the day's users and user-teams reports together.
     const kinds: SyncKind[] = aggregate && task.kind === 'users' ? ['user-teams', 'users'] : [task.kind];
-    if (blockedFor(task)) {
-      for (const kind of kinds) {
-        summary.skipped++;
-        summary.byReport[kind].skipped++;
-      }
-      return;
-    }
+    if (blockedFor(task) || deps.signal?.aborted) return skip(kinds);
     const scopeId = scopeIds.get(key)!;
     const contextOf = (kind: SyncKind) => ({ scope: key, report: kind, day: formatDay(task.day) });
     try {
@@ -271,31 +282,34 @@ async function syncUnderLease(deps: SyncDeps, request: SyncRequest, today: DayNu
       runOne,
     );
     for (const task of enterpriseSeats) await runOne(task);
-    await syncBilling(deps, billingTasks, {
-      settings: request.settings.billing!,
-      scopeIds,
-      concurrency,
-      report: {
-        done: (task, outcome) => {
-          tallyOutcome(
-            task.kind,
-            { scope: scopeKey(task.scope), report: task.kind, day: formatDay(task.day) },
-            outcome,
-          );
-          progress.advance(outcome === 'no_data' ? 0 : outcome.records);
+    if (deps.signal?.aborted) skip(billingTasks.map((t) => t.kind));
+    else
+      await syncBilling(deps, billingTasks, {
+        settings: request.settings.billing!,
+        scopeIds,
+        concurrency,
+        report: {
+          done: (task, outcome) => {
+            tallyOutcome(
+              task.kind,
+              { scope: scopeKey(task.scope), report: task.kind, day: formatDay(task.day) },
+              outcome,
+            );
+            progress.advance(outcome === 'no_data' ? 0 : outcome.records);
+          },
+          failed: async (task, error) => {
+            await recordFailure(task, [task.kind], error);
+            progress.advance(0);
+          },
         },
-        failed: async (task, error) => {
-          await recordFailure(task, [task.kind], error);
-          progress.advance(0);
-        },
-      },
-    });
+      });
   } finally {
     progress.stop();
     await rm(tmpRoot, { recursive: true, force: true });
   }
 
-  if (request.settings.retentionDays !== undefined) {
+  summary.interrupted = deps.signal?.aborted ?? false;
+  if (request.settings.retentionDays !== undefined && !summary.interrupted) {
     const pruned = await store.exclusive(() => store.pruneBefore(today - request.settings.retentionDays!));
     if (pruned > 0)
       logger.info(
@@ -314,7 +328,12 @@ async function syncUnderLease(deps: SyncDeps, request: SyncRequest, today: DayNu
   const error = summary.failures.length
     ? `${summary.failures.length} report(s) failed; first: ${summary.failures[0].error}`
     : null;
-  await store.exclusive(() => store.finishRun(runId, { ...summary, error }));
+  await store.exclusive(() =>
+    store.finishRun(runId, {
+      ...summary,
+      error: summary.interrupted ? (deps.signal!.reason as Error).message : error,
+    }),
+  );
   return summary;
 }
 
@@ -366,7 +385,7 @@ async function fetchFiles(
   prefix: string,
 ): Promise<ReportFile[] | 'no_data'> {
   const { client } = deps;
-  let links = await fetchReportLinks(client, scope, kind, day);
+  let links = await untilAborted(fetchReportLinks(client, scope, kind, day), deps.signal);
   if (links.type === 'no_data') return 'no_data';
   // Pseudonymized while downloading, so no real login or id is ever written (PRIVACY_MODE=pseudonymous).
   const pseudonyms =
@@ -376,7 +395,7 @@ async function fetchFiles(
   } catch (error) {
     if (!(error instanceof ExpiredLinkError)) throw error;
     // Signed links expire; ask GitHub for fresh ones, once.
-    links = await fetchReportLinks(client, scope, kind, day);
+    links = await untilAborted(fetchReportLinks(client, scope, kind, day), deps.signal);
     if (links.type === 'no_data') return 'no_data';
     return downloadAll(deps, links.links, prefix, pseudonyms).catch((retryError: Error) => {
       throw retryError instanceof ExpiredLinkError
@@ -401,7 +420,10 @@ async function downloadAll(
     const path = `${prefix}${index}.ndjson.gz`;
     for (let attempt = 1; ; attempt++) {
       try {
-        const { bytes } = await downloadReportFile(deps.client, link, path, { pseudonyms });
+        const { bytes } = await untilAborted(
+          downloadReportFile(deps.client, link, path, { pseudonyms }),
+          deps.signal,
+        );
         files.push({ path, bytes });
         break;
       } catch (error) {
@@ -442,6 +464,21 @@ export function pairUserReports(plan: readonly PlannedReport[]): PlannedReport[]
     out.push({ ...task, kind: 'users' });
   }
   return out;
+}
+
+/**
+ * `work`, or the abort's reason as soon as `signal` aborts. The request itself runs on in the
+ * background until the client closes; nothing waits for it.
+ */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  work.catch(() => undefined);
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => reject(signal.reason as Error);
+    signal.addEventListener('abort', abort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
+  });
 }
 
 /** Runs `work` over `items` with at most `limit` in flight. */

@@ -18,6 +18,8 @@ export class SyncService {
   private running: { id: number; promise: Promise<SyncSummary>; runId: Promise<number> } | undefined;
   private job: Job | undefined;
   private nextId = 1;
+  /** Aborted by `stop`: a running sync stops after the reports being stored. */
+  private readonly stopping = new AbortController();
   lastSummary: SyncSummary | undefined;
 
   constructor(
@@ -40,7 +42,10 @@ export class SyncService {
     const id = this.nextId++;
     let announce: (runId: number) => void = () => undefined;
     const runId = new Promise<number>((resolve) => (announce = resolve));
-    const promise = runSync({ ...this.deps, onStart: announce }, { ...this.request, trigger })
+    const promise = runSync(
+      { ...this.deps, onStart: announce, signal: this.stopping.signal },
+      { ...this.request, trigger },
+    )
       .then((summary) => {
         this.lastSummary = summary;
         const level = summary.failed > 0 ? 'warn' : 'info';
@@ -82,9 +87,11 @@ export class SyncService {
     this.trigger('startup');
   }
 
+  /** Cancels the schedule and ends a running sync early (recorded as interrupted); resolves once it has. */
   async stop(): Promise<void> {
     this.job?.cancel();
     this.job = undefined;
+    this.stopping.abort(new Error('interrupted: the server is shutting down'));
     await this.running?.promise.catch(() => undefined);
   }
 }
