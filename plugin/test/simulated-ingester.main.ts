@@ -72,6 +72,16 @@ async function main(): Promise<void> {
     if (seats.failed) throw new Error(`${seats.failed} seats snapshots failed to sync`);
   }
   simToday = TEST_TODAY;
+  // AI-credit billing (off in the shared sync settings): usage by model, the enterprise's export per
+  // person, budgets and cost centers, so the AI-credits dashboard has figures to show.
+  const billing = await syncDays(t.store, client, {
+    scopes,
+    // Planned as the billing sync plans it (from 2026-06-01 to yesterday), and today's budgets snapshot.
+    kinds: ['billing'],
+    settings: { ...SYNC_SETTINGS, billing: { enabled: true, exportPollMs: 20, exportTimeoutMs: 60_000 } },
+  });
+  if (billing.failed)
+    throw new Error(`${billing.failed} billing days failed to sync: ${billing.failures[0]?.error}`);
   const reader = openDatabase(t.path, { readonly: true });
   const metrics = createMetrics(reader, { defaultMetrics: false, calendar });
   metrics.observeSync(summary, 'startup');

@@ -80,6 +80,9 @@ export class BillingMonths {
       costCenterDayBefore: db
         .prepare('SELECT max(day) FROM billing_cost_centers WHERE scope_id = ? AND day <= ?')
         .pluck(),
+      costCenterDayAfter: db
+        .prepare('SELECT min(day) FROM billing_cost_centers WHERE scope_id = ? AND day > ?')
+        .pluck(),
       costCenterPools: db.prepare(
         `SELECT name, pool_target_amount AS target, pool_current_amount AS current FROM billing_cost_centers
          WHERE scope_id = ? AND day = ? AND pool_enabled = 1 AND pool_target_amount IS NOT NULL ORDER BY name`,
@@ -153,7 +156,9 @@ export class BillingMonths {
     const end = Math.min(upTo, monthEnd(start));
     const snapshot =
       (this.statements.costCenterDay.get(scopeId, start, end) as number | null) ??
-      (this.statements.costCenterDayBefore.get(scopeId, end) as number | null);
+      (this.statements.costCenterDayBefore.get(scopeId, end) as number | null) ??
+      // Cost centers are a snapshot of the sync's day: the month before the first one gets the nearest.
+      (this.statements.costCenterDayAfter.get(scopeId, end) as number | null);
     if (snapshot === null) return [];
     const pools = this.statements.costCenterPools.all(scopeId, snapshot) as {
       name: string;
