@@ -174,4 +174,11 @@ export interface Health {
   scopes: { scope: string; latestDay: string | null }[];
 }
 
+/** GET /api/health/ready: 200 when the database answers and its schema is current, 503 (with `reason`) when not. */
+export interface Readiness {
+  ready: boolean;
+  reason?: string;
+  database: { ok: true; schemaVersion: number; latestVersion: number } | { ok: false; error: string };
+}
+
 //#endregion

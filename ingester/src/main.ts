@@ -1,32 +1,39 @@
 /**
- * CLI entry: `npm run ingester -- <serve|sync|status|reprocess|simulate> [options]`.
+ * CLI entry: `npm run ingester -- <serve|sync|status|reprocess|backup|restore|simulate> [options]`.
  * Parses the command, builds config, calls one module.
  */
+// First, before any other module loads: SIGTERM and SIGINT are ours from here on (see shutdown.ts).
+import { shutdown } from './shutdown';
 import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config';
-import { PrivacyModeError } from './store/privacyMode';
+import { PrivacyModeError, enforcePrivacyMode } from './store/privacyMode';
 import { type DayNumber, dayOf, formatDay, parseDay } from './days';
 import { createApp } from './http/app';
 import { createMetrics } from './http/metrics';
 import { createLogger, type Logger } from './log';
 import { SYNC_KINDS, isSyncKind } from './reports/types';
-import { createRuntime } from './runtime';
+import { type Runtime, createRuntime } from './runtime';
 import { pseudonymousRowLogin } from './http/viewerRows';
 import { SLUG_PATTERN, type Scope } from './scopes';
 import { FAULT_HELP, parseFaults } from './simulator/faults';
 import { SimulatorServer } from './simulator/server';
 import { coverage } from './store/coverage';
-import { openDatabase } from './store/db';
+import { openDatabase, openDatabaseWaiting } from './store/db';
+import { SqliteProbe } from './store/probe';
 import { createProgress } from './sync/progress';
 import { reprocess } from './sync/reprocess';
 import { runSync } from './sync/runner';
 import { SyncService } from './sync/scheduler';
+import { SyncBusyError, leaseIsLive } from './sync/lock';
+import { BackupError, backupDatabase, restoreDatabase } from './store/backup';
 
 const USAGE = `Usage: npm run ingester -- <command> [options]
 
 Commands:
-  serve                       sync on SYNC_SCHEDULE (and once now); demo data when no token is set
+  serve                       answer the API, and sync on SYNC_SCHEDULE (and once now) unless
+                              SYNC_MODE=disabled (API replicas); demo data when no token is set
   sync [--enterprise SLUG]... [--org LOGIN]... [--from YYYY-MM-DD] [--to YYYY-MM-DD]
        [--report aggregate|users|user-teams|repos|seats|billing|billing-users|billing-snapshot]...
        [--force]              fetch missing, failed and recent days, and today's seats;
@@ -34,6 +41,10 @@ Commands:
   status [--json]             coverage per scope and report, gaps, failures, unknown keys
   reprocess [--from YYYY-MM-DD] [--to YYYY-MM-DD]
                               rebuild every figure from the raw archive with the current mapping
+  backup FILE [--force]       copy the database at DATABASE_PATH to FILE, consistent even while
+                              serve runs and syncs; --force replaces an existing FILE
+  restore FILE                put a backup back at DATABASE_PATH (checked first; refused while
+                              a sync runs or another process has the database open)
   simulate [--port N] [--host H] [--seed N] [--users N] [--orgs N] [--faults LIST] [--billing-token T]
                               run the GitHub simulator (faults: ${Object.keys(FAULT_HELP).join(', ')});
                               with --billing-token, only T may read enterprise billing (manage_billing:enterprise)
@@ -70,77 +81,139 @@ async function main(argv: string[]): Promise<number> {
     case 'sync':
     case 'status':
     case 'reprocess':
+    case 'backup':
+    case 'restore':
       break;
     default:
       throw new UsageError(`unknown command "${command}"`);
   }
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
+  shutdown.bound(config.shutdownTimeoutMs, (reason) =>
+    logger.error({ reason }, 'shutdown did not finish in time (SHUTDOWN_TIMEOUT_SECONDS): exiting now'),
+  );
   if (command === 'serve') return serve(config, logger);
+  if (command === 'backup') return backupCommand(config, rest);
+  if (command === 'restore') return restoreCommand(config, rest);
   if (command === 'sync') return sync(config, logger, rest);
   if (command === 'status') return status(config, logger, rest);
   return reprocessCommand(config, logger, rest);
 }
 
+/** How long requests in flight at shutdown may take to answer before their connections are closed. */
+const REQUEST_GRACE_MS = 2000;
+
+/**
+ * The API, and with SYNC_MODE=integrated the scheduled sync. A signal at any moment ends it: during
+ * start-up at the next step, later by closing the listener (requests in flight finish), stopping a
+ * running sync after the reports being stored, then closing the database. Exits 0.
+ */
 async function serve(config: ReturnType<typeof loadConfig>, logger: Logger): Promise<number> {
-  const runtime = await createRuntime(config, logger);
-  const reader = openDatabase(config.databasePath, { readonly: true });
-  const metrics = createMetrics(reader, { logger, privacy: config.privacy, calendar: config.calendar });
-  const service = new SyncService(
-    {
-      store: runtime.store,
-      client: runtime.client,
+  const integrated = config.syncMode === 'integrated';
+  const cleanup: (() => Promise<void> | void)[] = [];
+  try {
+    let runtime: Runtime | undefined;
+    if (integrated) {
+      runtime = await createRuntime(config, logger, { signal: shutdown.signal });
+      cleanup.push(() => runtime!.close());
+    } else {
+      // A replica migrates (under the lock, once) and checks the privacy mode, but never writes figures.
+      const writer = await openDatabaseWaiting(config.databasePath, {
+        signal: shutdown.signal,
+        onMigrated: (from, to) => logger.info({ from, to }, 'database schema migrated'),
+      });
+      try {
+        enforcePrivacyMode(writer, config.privacy, config.databasePath, { write: false });
+      } finally {
+        writer.close();
+      }
+    }
+    if (await shutdown.stopping()) return 0;
+    const reader = openDatabase(config.databasePath, { readonly: true });
+    cleanup.push(() => {
+      reader.close();
+    });
+    const metrics = createMetrics(reader, { logger, privacy: config.privacy, calendar: config.calendar });
+    const service =
+      runtime &&
+      new SyncService(
+        {
+          store: runtime.store,
+          client: runtime.client,
+          logger,
+          progress: createProgress(logger, { tty: false }),
+        },
+        { scopes: runtime.scopes, settings: { ...config.sync, billing: config.billing } },
+        logger,
+        { onFinished: metrics.observeSync, onError: metrics.observeSyncError },
+      );
+    const scopes = runtime?.scopes ?? (config.demo ? [] : config.scopes);
+    const app = createApp({
+      db: reader,
       logger,
-      progress: createProgress(logger, { tty: false }),
-    },
-    { scopes: runtime.scopes, settings: { ...config.sync, billing: config.billing } },
-    logger,
-    { onFinished: metrics.observeSync, onError: metrics.observeSyncError },
-  );
-  const app = createApp({
-    db: reader,
-    logger,
-    scopes: runtime.scopes,
-    backfillDays: config.sync.backfillDays,
-    refetchDays: config.sync.refetchDays,
-    apiToken: config.http.apiToken,
-    adminToken: config.http.adminToken,
-    sync: service,
-    metrics: metrics.registry,
-    privacy: config.privacy,
-    calendar: config.calendar,
-    access: config.access,
-    ...(config.privacy.mode === 'pseudonymous'
-      ? { rowLoginOf: pseudonymousRowLogin(runtime.client, config.privacy.key!, runtime.scopes[0]?.slug) }
-      : {}),
-  });
-  const server = app.listen(config.http.port, config.http.host);
-  await once(server, 'listening');
-  logger.info(
-    {
-      port: config.http.port,
-      auth: config.http.apiToken ? 'bearer token' : 'open',
-      workingDays: config.calendar.summary,
-      access: config.access.policy,
-      ...(config.ignoredTimedHolidayEvents
-        ? {
-            holidaysIgnored: `${config.ignoredTimedHolidayEvents} timed events of HOLIDAYS_FILE are not all-day: no day off`,
-          }
+      scopes,
+      backfillDays: config.sync.backfillDays,
+      refetchDays: config.sync.refetchDays,
+      apiToken: config.http.apiToken,
+      adminToken: config.http.adminToken,
+      sync: service,
+      database: new SqliteProbe(reader, config.databasePath),
+      metrics: metrics.registry,
+      privacy: config.privacy,
+      calendar: config.calendar,
+      access: config.access,
+      ...(config.privacy.mode === 'pseudonymous' && runtime
+        ? { rowLoginOf: pseudonymousRowLogin(runtime.client, config.privacy.key!, runtime.scopes[0]?.slug) }
         : {}),
-    },
-    'API listening',
-  );
-  service.start(config.sync.schedule);
-  await new Promise<void>((resolve) => {
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
-  });
-  logger.info('shutting down: waiting for a running sync to finish its current reports');
-  server.close();
-  server.closeAllConnections();
-  await service.stop();
-  reader.close();
-  await runtime.close();
-  return 0;
+    });
+    const server = app.listen(config.http.port, config.http.host);
+    const closed = once(server, 'close');
+    let closing = false;
+    cleanup.push(async () => {
+      if (!server.listening && !closing) return; // never listened
+      // Requests in flight get a moment to answer before their connections are cut.
+      server.close();
+      await Promise.race([closed, sleep(REQUEST_GRACE_MS, undefined, { ref: false })]);
+      server.closeAllConnections();
+      await closed;
+    });
+    await Promise.race([once(server, 'listening'), shutdown.wait()]);
+    if (await shutdown.stopping()) return 0;
+    logger.info(
+      {
+        port: config.http.port,
+        syncMode: config.syncMode,
+        auth: config.http.apiToken ? 'bearer token' : 'open',
+        workingDays: config.calendar.summary,
+        access: config.access.policy,
+        ...(config.ignoredTimedHolidayEvents
+          ? {
+              holidaysIgnored: `${config.ignoredTimedHolidayEvents} timed events of HOLIDAYS_FILE are not all-day: no day off`,
+            }
+          : {}),
+      },
+      'API listening',
+    );
+    service?.start(config.sync.schedule);
+    const signal = await shutdown.wait();
+    logger.info(
+      { signal },
+      service?.isRunning
+        ? 'shutting down: the running sync stops after the reports being stored'
+        : 'shutting down',
+    );
+    // No new connections; idle keep-alive ones close now, requests in flight get to answer.
+    closing = true;
+    server.close();
+    server.closeIdleConnections();
+    await service?.stop();
+    return 0;
+  } catch (error) {
+    if (shutdown.requested && (error as Error).name === 'AbortError') return 0;
+    throw error;
+  } finally {
+    for (const step of cleanup.reverse()) await step();
+  }
 }
 
 async function sync(config: ReturnType<typeof loadConfig>, logger: Logger, args: string[]): Promise<number> {
@@ -167,7 +240,17 @@ async function sync(config: ReturnType<typeof loadConfig>, logger: Logger, args:
       throw new UsageError(`--report must be one of ${SYNC_KINDS.join(', ')} (got "${kind}")`);
     return kind;
   });
-  const runtime = await createRuntime(config, logger);
+  let runtime: Runtime;
+  try {
+    runtime = await createRuntime(config, logger, { signal: shutdown.signal });
+  } catch (error) {
+    if (shutdown.requested && (error as Error).name === 'AbortError') return shutdown.exitCode();
+    throw error;
+  }
+  if (await shutdown.stopping()) {
+    await runtime.close();
+    return shutdown.exitCode();
+  }
   try {
     const requested: Scope[] = [
       ...(values.enterprise ?? []).map((slug) => ({ kind: 'enterprise' as const, slug })),
@@ -179,6 +262,7 @@ async function sync(config: ReturnType<typeof loadConfig>, logger: Logger, args:
         client: runtime.client,
         logger,
         progress: createProgress(logger, { tty: Boolean(process.stderr.isTTY) }),
+        signal: shutdown.signal,
       },
       {
         scopes: requested.length ? requested : runtime.scopes,
@@ -190,8 +274,13 @@ async function sync(config: ReturnType<typeof loadConfig>, logger: Logger, args:
         force: values.force,
       },
     );
+    const outcome = summary.interrupted
+      ? `interrupted (${shutdown.requested}; the reports not stored are fetched by the next sync)`
+      : summary.failed
+        ? 'finished with failures'
+        : 'ok';
     const lines = [
-      `sync ${summary.failed ? 'finished with failures' : 'ok'}: ${summary.planned} report(s) planned, ${summary.ok} stored, ${summary.noData} without data${summary.noData ? ' (GitHub answered 204: no report for that day)' : ''}, ${summary.failed} failed${summary.skipped ? `, ${summary.skipped} skipped` : ''}; ${summary.records} records in ${(summary.durationMs / 1000).toFixed(1)} s`,
+      `sync ${outcome}: ${summary.planned} report(s) planned, ${summary.ok} stored, ${summary.noData} without data${summary.noData ? ' (GitHub answered 204: no report for that day)' : ''}, ${summary.failed} failed${summary.skipped ? `, ${summary.skipped} skipped` : ''}; ${summary.records} records in ${(summary.durationMs / 1000).toFixed(1)} s`,
       ...(summary.malformedLines
         ? [`${summary.malformedLines} malformed line(s) skipped and reported (see status)`]
         : []),
@@ -202,6 +291,7 @@ async function sync(config: ReturnType<typeof loadConfig>, logger: Logger, args:
       ...(summary.failures.length > 20 ? [`... and ${summary.failures.length - 20} more failures`] : []),
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
+    if (summary.interrupted) return shutdown.exitCode();
     return summary.failed > 0 ? 1 : 0;
   } finally {
     await runtime.close();
@@ -296,6 +386,43 @@ async function reprocessCommand(
   }
 }
 
+async function backupCommand(config: ReturnType<typeof loadConfig>, args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { force: { type: 'boolean' } },
+    allowPositionals: true,
+  });
+  if (positionals.length !== 1) throw new UsageError('backup needs one FILE to write the copy to');
+  const [file] = positionals;
+  let shown = -1;
+  const result = await backupDatabase(config.databasePath, file, {
+    force: values.force,
+    signal: shutdown.signal,
+    onProgress: (copied, total) => {
+      const percent = total ? Math.floor((copied / total) * 100) : 100;
+      if (percent >= shown + 10 || (percent === 100 && shown !== 100)) {
+        shown = percent;
+        process.stderr.write(`backup: ${percent}% (${copied} of ${total} pages)\n`);
+      }
+    },
+  });
+  process.stdout.write(
+    `backup ok: ${config.databasePath} copied to ${file} (${(result.bytes / 1e6).toFixed(1)} MB${result.restarts ? `; restarted ${result.restarts} time(s) by writes, then copied in one step` : ''})\n`,
+  );
+  return 0;
+}
+
+async function restoreCommand(config: ReturnType<typeof loadConfig>, args: string[]): Promise<number> {
+  const { positionals } = parseArgs({ args, options: {}, allowPositionals: true });
+  if (positionals.length !== 1) throw new UsageError('restore needs the backup FILE to put back');
+  const [file] = positionals;
+  const result = restoreDatabase(file, config.databasePath, { liveLease: (holder) => leaseIsLive(holder) });
+  process.stdout.write(
+    `restore ok: ${file} is now ${config.databasePath} (schema version ${result.schemaVersion}, ${(result.bytes / 1e6).toFixed(1)} MB${result.replaced ? ', the previous file replaced' : ''}); start serve or sync again\n`,
+  );
+  return 0;
+}
+
 async function simulate(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
@@ -344,8 +471,19 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: Error) => {
+    if (shutdown.requested) {
+      // Interrupted (the abort's reason, or what closing under it caused): not a failure to explain.
+      process.stderr.write(`${process.argv[2]}: ${shutdown.signal.reason.message} (${error.message})\n`);
+      process.exitCode = process.argv[2] === 'serve' ? 0 : shutdown.exitCode();
+      return;
+    }
     if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
-    else if (error instanceof PrivacyModeError) process.stderr.write(`error: ${error.message}\n`);
+    else if (
+      error instanceof PrivacyModeError ||
+      error instanceof SyncBusyError ||
+      error instanceof BackupError
+    )
+      process.stderr.write(`error: ${error.message}\n`);
     else if (
       error instanceof UsageError ||
       (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')

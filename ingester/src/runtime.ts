@@ -8,7 +8,7 @@ import { GitHubClient, type TokenProvider } from './github/client';
 import type { Logger } from './log';
 import type { Scope } from './scopes';
 import { SimulatorServer } from './simulator/server';
-import { type DB, openDatabase } from './store/db';
+import { type DB, openDatabaseWaiting } from './store/db';
 import { enforcePrivacyMode } from './store/privacyMode';
 import { Store } from './store/writer';
 
@@ -22,8 +22,16 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-export async function createRuntime(config: Config, logger: Logger): Promise<Runtime> {
-  const db = openDatabase(config.databasePath);
+/** `signal` (a shutdown) stops a wait for another process's migration. */
+export async function createRuntime(
+  config: Config,
+  logger: Logger,
+  options: { signal?: AbortSignal } = {},
+): Promise<Runtime> {
+  const db = await openDatabaseWaiting(config.databasePath, {
+    signal: options.signal,
+    onMigrated: (from, to) => logger.info({ from, to }, 'database schema migrated'),
+  });
   try {
     enforcePrivacyMode(db, config.privacy, config.databasePath, { write: true });
   } catch (error) {

@@ -48,6 +48,15 @@ export class Shutdown {
     for (const name of SIGNALS) process.on(name, () => this.receive(name));
   }
 
+  /**
+   * Whether a signal has arrived, after letting the event loop deliver one: start-up is mostly
+   * synchronous (loading modules, migrating), and a signal waits for the loop's next turn to be seen.
+   */
+  async stopping(): Promise<boolean> {
+    await new Promise((resolve) => setImmediate(resolve));
+    return this.received !== undefined;
+  }
+
   /** Resolves with the signal once one has arrived. */
   wait(): Promise<ShutdownSignal> {
     if (this.received) return Promise.resolve(this.received.signal);

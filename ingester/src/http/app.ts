@@ -32,7 +32,8 @@ import type { DB } from '../store/db';
 import { SyncBusyError } from '../sync/lock';
 import type { SyncService } from '../sync/scheduler';
 import { requireAdmin, requireToken } from './auth';
-import { health } from './health';
+import { health, readiness } from './health';
+import type { DatabaseProbe } from '../store/probe';
 import { type AccessConfig, IdentityError, IdentityVerifier, OPEN_ACCESS } from './identity';
 
 export interface ApiOptions {
@@ -45,7 +46,10 @@ export interface ApiOptions {
   refetchDays?: number;
   apiToken?: string;
   adminToken?: string;
+  /** Absent when this process does not sync (SYNC_MODE=disabled, or a test). */
   sync?: SyncService;
+  /** Whether the database is there and answers, for /api/health and /api/health/ready. */
+  database?: DatabaseProbe;
   metrics?: Registry;
   /** PRIVACY_MODE and PRIVACY_MIN_GROUP_SIZE, which the query engine enforces. */
   privacy?: PrivacyConfig;
@@ -84,8 +88,17 @@ export function createApp(options: ApiOptions): express.Express {
   app.use(express.json({ limit: BODY_LIMIT, strict: true }));
 
   app.get('/api/health', (_req, res) => {
-    const report = health(db, now());
+    const report = health(db, now(), options.database);
     res.status(report.status === 'unavailable' ? 503 : 200).json(report);
+  });
+
+  app.get('/api/health/ready', (_req, res) => {
+    if (!options.database) {
+      res.status(404).json({ error: 'this server has no readiness check' });
+      return;
+    }
+    const report = readiness(options.database);
+    res.status(report.ready ? 200 : 503).json(report);
   });
 
   app.get('/metrics', async (_req, res) => {
@@ -98,7 +111,10 @@ export function createApp(options: ApiOptions): express.Express {
 
   app.post('/api/v1/sync', requireAdmin(options.adminToken), async (_req, res) => {
     if (!options.sync) {
-      res.status(503).json({ error: 'this process does not run syncs (start it with `serve`)' });
+      res.status(503).json({
+        error:
+          'this process does not run syncs (SYNC_MODE=disabled, or not `serve`); trigger the process that syncs, or run `npm run ingester -- sync`',
+      });
       return;
     }
     const { started, runId } = options.sync.trigger('api');

@@ -1,9 +1,15 @@
-import type { Health } from '@copilot-metrics/contract';
+import type { Health, Readiness } from '@copilot-metrics/contract';
 import { formatDay } from '../days';
 import type { DB } from '../store/db';
+import type { DatabaseProbe } from '../store/probe';
 
-/** Liveness and readiness: the database answers, how old the last sync is, the latest day per scope. No user data. */
-export function health(db: DB, now: Date): Health {
+/**
+ * Liveness: the database answers, how old the last sync is, the latest day per scope. No user data.
+ * `probe` also checks that the database is still there (the file not deleted or replaced).
+ */
+export function health(db: DB, now: Date, probe?: DatabaseProbe): Health {
+  const state = probe?.check();
+  if (state && !state.ok) return unavailable(state.error);
   try {
     const schemaVersion = db.pragma('user_version', { simple: true }) as number;
     const run = db
@@ -28,11 +34,23 @@ export function health(db: DB, now: Date): Health {
       })),
     };
   } catch (error) {
-    return {
-      status: 'unavailable',
-      database: { ok: false, error: (error as Error).message },
-      lastSync: null,
-      scopes: [],
-    };
+    return unavailable((error as Error).message);
   }
+}
+
+function unavailable(error: string): Health {
+  return { status: 'unavailable', database: { ok: false, error }, lastSync: null, scopes: [] };
+}
+
+/** Readiness: the database answers and its schema is the one this code knows (no migration pending). */
+export function readiness(probe: DatabaseProbe): Readiness {
+  const state = probe.check();
+  if (!state.ok) return { ready: false, reason: state.error, database: state };
+  if (state.schemaVersion !== state.latestVersion)
+    return {
+      ready: false,
+      reason: `the database schema is version ${state.schemaVersion}, this code needs ${state.latestVersion}: a migration is pending (the first process to open the database for writing runs it)`,
+      database: state,
+    };
+  return { ready: true, database: state };
 }

@@ -3,24 +3,58 @@
  * when it is the writer (migrate.ts); readers never migrate.
  */
 import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type DB, openConnection } from './connection';
-import { loadMigrations, migrate } from './migrate';
+import { MigrationBusyError, loadMigrations, migrate } from './migrate';
 
 /** The connection type, for the modules outside store/ that open or read the database. */
 export type { DB } from './connection';
 
-export function openDatabase(path: string, options: { readonly?: boolean } = {}): DB {
+export interface OpenOptions {
+  readonly?: boolean;
+  /** Told when this connection migrated the schema (from one version to another). */
+  onMigrated?: (from: number, to: number) => void;
+  /** How long to wait for another process's write lock before migrating; the connection's own otherwise. */
+  migrationBusyTimeoutMs?: number;
+}
+
+export function openDatabase(path: string, options: OpenOptions = {}): DB {
   if (!options.readonly) refuseNewerSchema(path);
   const db = openConnection(path, options);
   if (options.readonly) return db;
   try {
-    migrate(db);
+    const { from, to } = migrate(db, undefined, { busyTimeoutMs: options.migrationBusyTimeoutMs });
+    if (from !== to) options.onMigrated?.(from, to);
   } catch (error) {
     // Closing is what removes the -wal and -shm files opening made; a refused file is left as found.
     db.close();
     throw error;
   }
   return db;
+}
+
+/**
+ * The writer's connection for a command: as openDatabase, but while another process holds the write
+ * lock (several replicas migrating one new file at once, or a long report being stored) it waits in
+ * short steps, so that a shutdown `signal` still ends it promptly, up to `waitMs`.
+ */
+export async function openDatabaseWaiting(
+  path: string,
+  options: Omit<OpenOptions, 'readonly' | 'migrationBusyTimeoutMs'> & {
+    signal?: AbortSignal;
+    waitMs?: number;
+  } = {},
+): Promise<DB> {
+  const deadline = Date.now() + (options.waitMs ?? 300_000);
+  for (;;) {
+    options.signal?.throwIfAborted();
+    try {
+      return openDatabase(path, { onMigrated: options.onMigrated, migrationBusyTimeoutMs: 500 });
+    } catch (error) {
+      if (!(error instanceof MigrationBusyError) || Date.now() > deadline) throw error;
+    }
+    await sleep(200, undefined, { signal: options.signal });
+  }
 }
 
 /**

@@ -39,21 +39,59 @@ const BACKFILLS: Record<number, (db: DB) => void> = {
   },
 };
 
-export function migrate(db: DB, migrations = loadMigrations()): number {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  const latest = migrations.at(-1)?.version ?? 0;
+/** Another process holds the database's write lock (migrating, or storing a report) past the busy timeout. */
+export class MigrationBusyError extends Error {}
+
+function refuseNewer(current: number, latest: number): void {
   if (current > latest) {
     throw new Error(
       `The database schema is version ${current}, newer than this ingester knows (${latest}). Upgrade the ingester, or point DATABASE_PATH at another file.`,
     );
   }
-  for (const migration of migrations) {
-    if (migration.version <= current) continue;
+}
+
+/** The schema version this code migrates to. */
+export function latestSchemaVersion(migrations = loadMigrations()): number {
+  return migrations.at(-1)?.version ?? 0;
+}
+
+/**
+ * Brings the schema up to date, once whatever the number of processes opening the file together: all
+ * migrations run in one IMMEDIATE transaction (the write lock), and the version is read again inside
+ * it, so a process that waited for another's migration finds nothing left to do. Returns the version
+ * the database had, and the one it has now.
+ */
+export function migrate(
+  db: DB,
+  migrations = loadMigrations(),
+  options: { busyTimeoutMs?: number } = {},
+): { from: number; to: number } {
+  const latest = latestSchemaVersion(migrations);
+  const before = db.pragma('user_version', { simple: true }) as number;
+  refuseNewer(before, latest);
+  if (before === latest) return { from: before, to: latest };
+  let from = before;
+  const busyTimeout = db.pragma('busy_timeout', { simple: true }) as number;
+  if (options.busyTimeoutMs !== undefined) db.pragma(`busy_timeout = ${Math.round(options.busyTimeoutMs)}`);
+  try {
     db.transaction(() => {
-      db.exec(migration.sql);
-      BACKFILLS[migration.version]?.(db);
-      db.pragma(`user_version = ${migration.version}`);
-    })();
+      from = db.pragma('user_version', { simple: true }) as number;
+      refuseNewer(from, latest);
+      for (const migration of migrations) {
+        if (migration.version <= from) continue;
+        db.exec(migration.sql);
+        BACKFILLS[migration.version]?.(db);
+        db.pragma(`user_version = ${migration.version}`);
+      }
+    }).immediate();
+  } catch (error) {
+    if ((error as { code?: string }).code === 'SQLITE_BUSY')
+      throw new MigrationBusyError(
+        `the database is locked by another process (migrating it, or storing a report): ${(error as Error).message}`,
+      );
+    throw error;
+  } finally {
+    db.pragma(`busy_timeout = ${busyTimeout}`);
   }
-  return latest;
+  return { from, to: latest };
 }

@@ -40,6 +40,13 @@ function isStale(held: LeaseHolder, now: number, store: SyncStore): boolean {
   return held.pid === process.pid ? !heldHere.has(store) : !processExists(held.pid);
 }
 
+/** Whether a lease seen from another process (a `restore`) is held by a sync that is still running. */
+export function leaseIsLive(held: LeaseHolder, now = Date.now()): boolean {
+  if (held.expiresAt <= now) return false;
+  if (held.host !== hostname()) return true;
+  return held.pid !== process.pid && processExists(held.pid);
+}
+
 /** Takes the database's sync lease or throws SyncBusyError. Call inside `store.exclusive`. */
 export function acquireSyncLease(store: SyncStore, now = () => Date.now()): Lease {
   const holder: LeaseHolder = {
