@@ -1,12 +1,11 @@
 /**
  * Billing answers read as GitHub sends them: the real `ai_credit/usage` item of the reference, the
- * observed export CSV (BOM, quoted) through csv-parse, budgets and cost centers; the planner's billing
- * days; and the store's replace-in-one-transaction.
+ * observed export CSV (BOM, quoted) through csv-parse and folded by the store, budgets and cost
+ * centers; the planner's billing days; and the store's replace-in-one-transaction.
  */
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import {
-  CsvFold,
   checkCsvHeader,
   csvRow,
   parseBudgetsPage,
@@ -69,48 +68,127 @@ describe('ai_credit/usage answers', () => {
 });
 
 describe('the ai_credit export CSV', () => {
-  test('is read by header name (BOM, quoted), folded over cost centers, with malformed lines numbered', async () => {
-    const fold = new CsvFold();
-    const problems: string[] = [];
-    let header: string[] = [];
-    await readCsv(createReadStream(FIXTURE), {
-      header: (columns) => (header = columns),
-      row: (record, line) => {
-        const mapped = csvRow(record);
-        if ('error' in mapped) problems.push(`line ${line}: ${mapped.error}`);
-        else fold.add(mapped.row, mapped.row.username === '' ? 0 : mapped.row.username.length);
-      },
-      skipped: (line, message) => problems.push(`line ${line}: ${message}`),
-    });
-    expect(header[0]).toBe('date');
-    expect(checkCsvHeader(header)).toEqual([]);
-    expect(problems).toEqual([
-      expect.stringMatching(/^line 5: quantity "not-a-number" is not a number/),
-      expect.stringMatching(/^line 6: /),
-    ]);
-    const users = fold.userRows();
-    // Lines 2 and 3 differ only in cost_center_name: one row, summed (NULL-free sums of the two).
-    const codex = users.find((u) => u.model === 'Auto: GPT-5.3-Codex')!;
-    expect(users).toHaveLength(2);
-    expect(codex.amounts.quantity).toBeCloseTo(114.42186000000002 + 10.5, 12);
-    expect(codex.amounts.gross_amount).toBeCloseTo(1.1442185999999999 + 0.105, 12);
-    expect(codex.amounts.net_amount).toBeCloseTo(0.005, 12);
-    expect(codex).toMatchObject({
-      totalMonthlyQuota: 3900,
-      organization: 'ms-mfg-community',
-      sku: 'copilot_ai_credit',
-    });
-    // Per cost center nothing is folded away: '' and "Platform, EMEA" (a quoted comma) apart.
-    const centers = fold.costCenterRows();
-    expect(centers.map((c) => [formatted(c.day), c.costCenterName, c.quantity])).toEqual([
-      ['2026-06-01', '', 114.42186000000002],
-      ['2026-06-01', 'Platform, EMEA', 10.5],
-      ['2026-06-02', 'Platform, EMEA', 20],
-    ]);
-    expect([...fold.rowsPerDay]).toEqual([
-      [day('2026-06-01'), 2],
-      [day('2026-06-02'), 1],
-    ]);
+  test('is read by header name (BOM, quoted), folded over cost centers by the store, with malformed lines numbered', async () => {
+    const t = tempDatabase();
+    try {
+      const scopeId = t.store.scopeId({ kind: 'enterprise', slug: 'e' });
+      const problems: string[] = [];
+      let header: string[] = [];
+      const rowsPerDay = new Map<number, number>();
+      const writer = t.store.beginBillingExport(scopeId, [day('2026-06-01'), day('2026-06-02')]);
+      await readCsv(createReadStream(FIXTURE), {
+        header: (columns) => (header = columns),
+        row: (record, line) => {
+          const mapped = csvRow(record);
+          if ('error' in mapped) return void problems.push(`line ${line}: ${mapped.error}`);
+          const { row } = mapped;
+          writer.addRow(row, row.username === '' ? 0 : row.username.length);
+          rowsPerDay.set(row.day, (rowsPerDay.get(row.day) ?? 0) + 1);
+        },
+        skipped: (line, message) => problems.push(`line ${line}: ${message}`),
+      });
+      writer.commit(new Map());
+      expect(header[0]).toBe('date');
+      expect(checkCsvHeader(header)).toEqual([]);
+      expect(problems).toEqual([
+        expect.stringMatching(/^line 5: quantity "not-a-number" is not a number/),
+        expect.stringMatching(/^line 6: /),
+      ]);
+      const users = t.db.prepare('SELECT * FROM billing_user_day ORDER BY day, model').all() as any[];
+      // Lines 2 and 3 differ only in cost_center_name: one row, added in the CSV's order.
+      const codex = users.find((u) => u.model === 'Auto: GPT-5.3-Codex')!;
+      expect(users).toHaveLength(2);
+      expect(codex.quantity).toBe(114.42186000000002 + 10.5);
+      expect(codex.gross_amount).toBe(1.1442185999999999 + 0.105);
+      expect(codex.discount_amount).toBe(1.1442185999999999 + 0.1);
+      expect(codex.net_amount).toBe(0 + 0.005);
+      expect(codex).toMatchObject({
+        user_ref: 'lluppesms'.length,
+        total_monthly_quota: 3900,
+        applied_cost_per_quantity: 0.01,
+        organization: 'ms-mfg-community',
+        repository: '',
+        sku: 'copilot_ai_credit',
+        aic_quantity: 0,
+        extra: null,
+      });
+      // Per cost center nothing is folded away: '' and "Platform, EMEA" (a quoted comma) apart.
+      const centers = t.db
+        .prepare(
+          'SELECT day, cost_center_name, quantity FROM billing_cost_center_day ORDER BY day, cost_center_name',
+        )
+        .all() as any[];
+      expect(centers.map((c) => [formatted(c.day), c.cost_center_name, c.quantity])).toEqual([
+        ['2026-06-01', '', 114.42186000000002],
+        ['2026-06-01', 'Platform, EMEA', 10.5],
+        ['2026-06-02', 'Platform, EMEA', 20],
+      ]);
+      expect([...rowsPerDay]).toEqual([
+        [day('2026-06-01'), 2],
+        [day('2026-06-02'), 1],
+      ]);
+      // Days without an outcome are recorded as without data.
+      expect(t.store.reportStatus(scopeId, 'billing-users', day('2026-06-01'))).toBe('no_data');
+    } finally {
+      t.close();
+    }
+  });
+
+  test('the store adds amounts as SQL sums do (NULL + x = x), keeps the first row’s labels and unknown columns, and replaces the export’s days', () => {
+    const t = tempDatabase();
+    try {
+      const scopeId = t.store.scopeId({ kind: 'enterprise', slug: 'e' });
+      const base = csvRow({ date: '2026-06-03', product: 'copilot', sku: 's', quantity: '' });
+      if (!('row' in base)) throw new Error(base.error);
+      const row = (
+        quantity: number | null,
+        extra: Record<string, string> | null,
+        applied: number | null,
+      ) => ({
+        ...base.row,
+        appliedCostPerQuantity: applied,
+        amounts: { ...base.row.amounts, quantity },
+        extra,
+      });
+      const first = t.store.beginBillingExport(scopeId, [day('2026-06-03')]);
+      first.addRow(row(null, null, 0.01), 7);
+      first.addRow(row(null, { a: '1' }, 0.02), 7);
+      expect(t.db.prepare('SELECT quantity FROM billing_user_day').pluck().get()).toBeNull();
+      first.addRow(row(2, { a: '2', b: '3' }, 0.03), 7);
+      first.addRow(row(0.5, null, null), 7);
+      first.commit(
+        new Map([
+          [
+            day('2026-06-03'),
+            { records: 4, malformedLines: 0, issues: [], unknownKeys: ['a', 'b'], files: 1, bytes: null },
+          ],
+        ]),
+      );
+      expect(
+        t.db
+          .prepare('SELECT quantity, applied_cost_per_quantity AS applied, extra FROM billing_user_day')
+          .get(),
+      ).toEqual({
+        quantity: 2.5,
+        applied: 0.01,
+        extra: JSON.stringify({ a: '1', b: '3' }),
+      });
+      expect(t.store.reportStatus(scopeId, 'billing-users', day('2026-06-03'))).toBe('ok');
+      // A rolled-back export leaves the stored days as they were; a committed one replaces them.
+      const failed = t.store.beginBillingExport(scopeId, [day('2026-06-03')]);
+      failed.addRow(row(9, null, null), 8);
+      failed.rollback();
+      expect(t.db.prepare('SELECT user_ref, quantity FROM billing_user_day').all()).toEqual([
+        { user_ref: 7, quantity: 2.5 },
+      ]);
+      const again = t.store.beginBillingExport(scopeId, [day('2026-06-03')]);
+      again.commit(new Map());
+      expect(t.db.prepare('SELECT count(*) FROM billing_user_day').pluck().get()).toBe(0);
+      expect(t.db.prepare('SELECT count(*) FROM billing_cost_center_day').pluck().get()).toBe(0);
+      expect(t.store.reportStatus(scopeId, 'billing-users', day('2026-06-03'))).toBe('no_data');
+    } finally {
+      t.close();
+    }
   });
 
   test('unknown columns are reported and kept per row; a CSV without the needed columns is refused', () => {

@@ -181,8 +181,8 @@ export async function openExportFile(client: GitHubClient, url: string): Promise
 }
 
 /**
- * Every page of a listing that says `has_next_page` (budgets, user-states); `parse` reads one page.
- * A 404 answers `undefined`: for budgets GitHub's "feature not enabled".
+ * Every page of a listing that says `has_next_page` (budgets, user-states, a cost center's resources);
+ * `parse` reads one page. A 404 answers `undefined`: for budgets GitHub's "feature not enabled".
  */
 export async function fetchPages<T extends { hasNextPage: boolean }>(
   client: GitHubClient,
@@ -205,7 +205,9 @@ export async function fetchPages<T extends { hasNextPage: boolean }>(
       throw describeBillingFailure(
         response.status,
         scope,
-        endpoint.replace(/budgets\/[^/]+\//, 'budgets/{budget_id}/'),
+        endpoint
+          .replace(/budgets\/[^/]+\//, 'budgets/{budget_id}/')
+          .replace(/cost-centers\/[^/?]+/, 'cost-centers/{cost_center_id}'),
         githubMessage(response.body),
       );
     const parsed = parse(response.body, page);
@@ -215,7 +217,10 @@ export async function fetchPages<T extends { hasNextPage: boolean }>(
   }
 }
 
-/** An enterprise's cost centers (one answer, no pagination); undefined on 404. */
+/**
+ * An enterprise's cost centers (one answer, no pagination); undefined on 404 ("feature not enabled").
+ * Their `resources` here may be incomplete: fetchPages on `cost-centers/{id}` pages every one.
+ */
 export async function fetchCostCenters(client: GitHubClient, enterprise: Scope): Promise<unknown> {
   const response = await billingCall(client, enterprise, 'GET', 'cost-centers');
   if (response.status === 404) return undefined;

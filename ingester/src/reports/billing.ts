@@ -251,115 +251,6 @@ export function csvRow(record: Record<string, string>): { row: BillingCsvRow } |
   };
 }
 
-/** A person's (or, with user 0, everyone's) figures of a day, folded over cost centers. */
-export interface BillingUserDayRow {
-  day: DayNumber;
-  userRef: number;
-  product: string;
-  sku: string;
-  model: string;
-  unitType: string;
-  organization: string;
-  repository: string;
-  appliedCostPerQuantity: number | null;
-  totalMonthlyQuota: number | null;
-  amounts: Record<CsvAmount, number | null>;
-  extra: Record<string, string> | null;
-}
-
-/** The CSV's figures of a day summed per cost center ('' = none). */
-export interface BillingCostCenterDayRow {
-  day: DayNumber;
-  costCenterName: string;
-  product: string;
-  sku: string;
-  model: string;
-  unitType: string;
-  quantity: number | null;
-  grossAmount: number | null;
-  discountAmount: number | null;
-  netAmount: number | null;
-}
-
-function addAmounts(into: Record<CsvAmount, number | null>, from: Record<CsvAmount, number | null>): void {
-  for (const k of CSV_AMOUNTS) into[k] = addNullable(into[k], from[k]);
-}
-
-/**
- * Folds CSV rows as they stream in: per person (rows that differ only in cost_center_name are summed;
- * CMV had to collapse such rows, see the reference §7) and per cost center. The person is users.id
- * (0 for none, for logins that resolve to nobody, and for everyone in PRIVACY_MODE=aggregate).
- */
-export class CsvFold {
-  private readonly users = new Map<string, BillingUserDayRow>();
-  private readonly costCenters = new Map<string, BillingCostCenterDayRow>();
-  /** CSV rows per day, for each day's status. */
-  readonly rowsPerDay = new Map<DayNumber, number>();
-
-  add(row: BillingCsvRow, userRef: number): void {
-    this.rowsPerDay.set(row.day, (this.rowsPerDay.get(row.day) ?? 0) + 1);
-    const userKey = [
-      row.day,
-      userRef,
-      row.product,
-      row.sku,
-      row.model,
-      row.unitType,
-      row.organization,
-      row.repository,
-    ].join('\u0000');
-    const user = this.users.get(userKey);
-    if (user) {
-      addAmounts(user.amounts, row.amounts);
-      if (row.extra) user.extra = { ...row.extra, ...user.extra };
-    } else {
-      this.users.set(userKey, {
-        day: row.day,
-        userRef,
-        product: row.product,
-        sku: row.sku,
-        model: row.model,
-        unitType: row.unitType,
-        organization: row.organization,
-        repository: row.repository,
-        appliedCostPerQuantity: row.appliedCostPerQuantity,
-        totalMonthlyQuota: row.totalMonthlyQuota,
-        amounts: { ...row.amounts },
-        extra: row.extra,
-      });
-    }
-    const ccKey = [row.day, row.costCenterName, row.product, row.sku, row.model, row.unitType].join('\u0000');
-    const cc = this.costCenters.get(ccKey);
-    if (cc) {
-      cc.quantity = addNullable(cc.quantity, row.amounts.quantity);
-      cc.grossAmount = addNullable(cc.grossAmount, row.amounts.gross_amount);
-      cc.discountAmount = addNullable(cc.discountAmount, row.amounts.discount_amount);
-      cc.netAmount = addNullable(cc.netAmount, row.amounts.net_amount);
-    } else {
-      this.costCenters.set(ccKey, {
-        day: row.day,
-        costCenterName: row.costCenterName,
-        product: row.product,
-        sku: row.sku,
-        model: row.model,
-        unitType: row.unitType,
-        quantity: row.amounts.quantity,
-        grossAmount: row.amounts.gross_amount,
-        discountAmount: row.amounts.discount_amount,
-        netAmount: row.amounts.net_amount,
-      });
-    }
-  }
-
-  userRows(): BillingUserDayRow[] {
-    return [...this.users.values()];
-  }
-
-  costCenterRows(): BillingCostCenterDayRow[] {
-    return [...this.costCenters.values()];
-  }
-}
-
 // ---------------------------------------------------------------------------------------------------
 // Budgets, user-states, cost centers: today's state
 
@@ -558,6 +449,46 @@ export function parseCostCenters(body: unknown): ParsedAnswer<BillingCostCenter>
     });
   }
   return { rows, unknownKeys: [...unknownKeys].sort(), issues, malformed };
+}
+
+/**
+ * One page of `GET …/cost-centers/{id}`: the cost center with a page of its `resources` (`page`,
+ * `per_page`, `has_next_page`); its other fields are the list's, read there.
+ */
+export function parseCostCenterResourcesPage(
+  body: unknown,
+  page: number,
+): Page<BillingCostCenter['resources'][number]> {
+  if (!isJsonObject(body) || (body.resources !== undefined && !Array.isArray(body.resources)))
+    throw new BillingShapeError(
+      'the answer for a cost center is not the documented {id, name, resources: [...]} object',
+    );
+  const unknownKeys = new Set<string>();
+  unknownOf(
+    body,
+    new Set([...COST_CENTER_KEYS, 'has_next_page', 'total_count']),
+    'costCenters[].',
+    unknownKeys,
+  );
+  const issues: string[] = [];
+  const rows: BillingCostCenter['resources'] = [];
+  let malformed = 0;
+  for (const [index, value] of ((body.resources as unknown[] | undefined) ?? []).entries()) {
+    if (!isJsonObject(value) || typeof value.type !== 'string' || typeof value.name !== 'string') {
+      malformed++;
+      pushIssue(issues, `cost center ${String(body.id)}, page ${page}, resources[${index}]: no type or name`);
+      continue;
+    }
+    rows.push({ type: value.type, name: value.name });
+  }
+  return {
+    rows,
+    unknownKeys: [...unknownKeys].sort(),
+    issues,
+    malformed,
+    hasNextPage: body.has_next_page === true,
+    totalCount: typeof body.total_count === 'number' ? body.total_count : null,
+  };
 }
 
 /** Budget scopes whose per-person state GitHub lists under `…/budgets/{id}/user-states`. */

@@ -20,6 +20,8 @@ export const FAULTS = [
   'billing-consolidated',
   'billing-org-user-filter',
   'billing-export-failed',
+  'billing-export-empty',
+  'billing-not-enabled',
 ] as const;
 export type Fault = (typeof FAULTS)[number];
 
@@ -45,6 +47,10 @@ export const FAULT_HELP: Record<Fault, string> = {
   'billing-org-user-filter':
     'organization ai_credit/usage answers 403 to ?user= (enterprise-owned organizations cannot filter by user)',
   'billing-export-failed': 'the first usage-report export of each date range ends failed',
+  'billing-export-empty':
+    'usage-report exports complete without download links, as GitHub does for a range without usage',
+  'billing-not-enabled':
+    'budgets and cost centers answer 404 on every scope (GitHub: the feature is not enabled)',
 };
 
 export function parseFaults(list: string | undefined): Fault[] {

@@ -5,21 +5,47 @@
  */
 import type { Statement } from 'better-sqlite3';
 import type { DayNumber } from '../days';
-import type { BillingCostCenterDayRow, BillingUsageItem, BillingUserDayRow } from '../reports/billing';
+import { CSV_AMOUNTS, type BillingCsvRow, type BillingUsageItem } from '../reports/billing';
 import type { DB } from './connection';
-import type { BillingSnapshotRows, ReportOutcome } from './interface';
+import type { BillingExportWriter, BillingSnapshotRows, ReportOutcome } from './interface';
 import type { References } from './references';
 import type { Status } from './status';
 
 const bool = (value: boolean | null) => (value === null ? null : value ? 1 : 0);
 
+/** `column` plus the new row's, where NULL + x is x and NULL + NULL stays NULL (as SQL's sum). */
+const added = (column: string) =>
+  `${column} = coalesce(${column} + excluded.${column}, ${column}, excluded.${column})`;
+
+/**
+ * One export's rows folded as they stream in: an upsert per CSV row into the stored tables, so the
+ * only memory used is SQLite's page cache, whatever the export's size (a TEMP staging table would live
+ * in memory: the writer runs with temp_store = MEMORY). Amounts are added in the CSV's order; the
+ * first row of a person's key gives applied_cost_per_quantity and total_monthly_quota, and its unknown
+ * columns win over later rows'.
+ */
+const FOLD_USER_SQL = `INSERT INTO billing_user_day (scope_id, day, user_ref, product, sku, model, unit_type, organization,
+    repository, applied_cost_per_quantity, quantity, gross_amount, discount_amount, net_amount, total_monthly_quota,
+    aic_quantity, aic_gross_amount, extra)
+  VALUES (@scopeId, @day, @userRef, @product, @sku, @model, @unitType, @organization, @repository,
+    @appliedCostPerQuantity, @quantity, @gross_amount, @discount_amount, @net_amount, @totalMonthlyQuota,
+    @aic_quantity, @aic_gross_amount, @extra)
+  ON CONFLICT (scope_id, day, user_ref, product, sku, model, unit_type, organization, repository) DO UPDATE SET
+    ${CSV_AMOUNTS.map(added).join(', ')},
+    extra = CASE WHEN extra IS NULL THEN excluded.extra WHEN excluded.extra IS NULL THEN extra
+      ELSE json_patch(excluded.extra, extra) END`;
+
+const FOLD_COST_CENTER_SQL = `INSERT INTO billing_cost_center_day (scope_id, day, cost_center_name, product, sku, model,
+    unit_type, quantity, gross_amount, discount_amount, net_amount)
+  VALUES (@scopeId, @day, @costCenterName, @product, @sku, @model, @unitType, @quantity, @gross_amount,
+    @discount_amount, @net_amount)
+  ON CONFLICT (scope_id, day, cost_center_name, product, sku, model, unit_type) DO UPDATE SET
+    ${['quantity', 'gross_amount', 'discount_amount', 'net_amount'].map(added).join(', ')}`;
+
 export class Billing {
   private readonly deleteUsage: Statement;
   private readonly insertUsage: Statement;
-  private readonly deleteUsers: Statement;
-  private readonly insertUser: Statement;
-  private readonly deleteCostCenterDays: Statement;
-  private readonly insertCostCenterDay: Statement;
+  private readonly exportStatements: ExportStatements;
   private readonly deleteBudgets: Statement;
   private readonly insertBudget: Statement;
   private readonly deleteUserStates: Statement;
@@ -40,24 +66,15 @@ export class Billing {
        VALUES (@scopeId, @day, @product, @sku, @model, @unitType, @pricePerUnit, @grossQuantity, @grossAmount,
          @discountQuantity, @discountAmount, @netQuantity, @netAmount)`,
     );
-    this.deleteUsers = db.prepare('DELETE FROM billing_user_day WHERE scope_id = ? AND day = ?');
-    this.insertUser = db.prepare(
-      `INSERT INTO billing_user_day (scope_id, day, user_ref, product, sku, model, unit_type, organization, repository,
-         applied_cost_per_quantity, quantity, gross_amount, discount_amount, net_amount, total_monthly_quota,
-         aic_quantity, aic_gross_amount, extra)
-       VALUES (@scopeId, @day, @userRef, @product, @sku, @model, @unitType, @organization, @repository,
-         @appliedCostPerQuantity, @quantity, @grossAmount, @discountAmount, @netAmount, @totalMonthlyQuota,
-         @aicQuantity, @aicGrossAmount, @extra)`,
-    );
-    this.deleteCostCenterDays = db.prepare(
-      'DELETE FROM billing_cost_center_day WHERE scope_id = ? AND day = ?',
-    );
-    this.insertCostCenterDay = db.prepare(
-      `INSERT INTO billing_cost_center_day (scope_id, day, cost_center_name, product, sku, model, unit_type, quantity,
-         gross_amount, discount_amount, net_amount)
-       VALUES (@scopeId, @day, @costCenterName, @product, @sku, @model, @unitType, @quantity, @grossAmount,
-         @discountAmount, @netAmount)`,
-    );
+    this.exportStatements = {
+      db,
+      deleteUsers: db.prepare('DELETE FROM billing_user_day WHERE scope_id = ? AND day = ?'),
+      deleteCostCenterDays: db.prepare('DELETE FROM billing_cost_center_day WHERE scope_id = ? AND day = ?'),
+      foldUser: db.prepare(FOLD_USER_SQL),
+      foldCostCenter: db.prepare(FOLD_COST_CENTER_SQL),
+      refs,
+      status,
+    };
     this.deleteBudgets = db.prepare('DELETE FROM billing_budgets WHERE scope_id = ? AND day = ?');
     this.insertBudget = db.prepare(
       `INSERT INTO billing_budgets (scope_id, day, budget_id, budget_type, product_sku, budget_scope, entity_name,
@@ -98,48 +115,17 @@ export class Billing {
     });
   }
 
-  replaceUserDays(
-    scopeId: number,
-    days: readonly DayNumber[],
-    users: readonly BillingUserDayRow[],
-    costCenters: readonly BillingCostCenterDayRow[],
-    outcomes: ReadonlyMap<DayNumber, ReportOutcome | 'no_data'>,
-  ): void {
-    this.refs.transaction(() => {
-      for (const day of days) {
-        this.deleteUsers.run(scopeId, day);
-        this.deleteCostCenterDays.run(scopeId, day);
-      }
-      for (const row of users) {
-        const { amounts } = row;
-        this.insertUser.run({
-          scopeId,
-          day: row.day,
-          userRef: row.userRef,
-          product: row.product,
-          sku: row.sku,
-          model: row.model,
-          unitType: row.unitType,
-          organization: row.organization,
-          repository: row.repository,
-          appliedCostPerQuantity: row.appliedCostPerQuantity,
-          quantity: amounts.quantity,
-          grossAmount: amounts.gross_amount,
-          discountAmount: amounts.discount_amount,
-          netAmount: amounts.net_amount,
-          totalMonthlyQuota: row.totalMonthlyQuota,
-          aicQuantity: amounts.aic_quantity,
-          aicGrossAmount: amounts.aic_gross_amount,
-          extra: row.extra ? JSON.stringify(row.extra) : null,
-        });
-      }
-      for (const row of costCenters) this.insertCostCenterDay.run({ scopeId, ...row });
-      for (const day of days)
-        this.status.recordOutcome(scopeId, 'billing-users', day, outcomes.get(day) ?? 'no_data');
-    });
+  /** Opens the transaction that replaces the days of one export (see BillingExportWriter). */
+  beginExport(scopeId: number, days: readonly DayNumber[]): BillingExportWriter {
+    return new ExportTransaction(this.exportStatements, scopeId, days);
   }
 
-  replaceSnapshot(scopeId: number, day: DayNumber, rows: BillingSnapshotRows, outcome: ReportOutcome): void {
+  replaceSnapshot(
+    scopeId: number,
+    day: DayNumber,
+    rows: BillingSnapshotRows,
+    outcome: ReportOutcome | { noData: string },
+  ): void {
     this.refs.transaction(() => {
       this.deleteBudgets.run(scopeId, day);
       this.deleteUserStates.run(scopeId, day);
@@ -177,12 +163,94 @@ export class Billing {
           azureSubscription: center.azureSubscription,
         });
       }
-      this.status.recordStored(scopeId, 'billing-snapshot', day, outcome);
+      if ('noData' in outcome)
+        this.status.recordAttempt(scopeId, 'billing-snapshot', day, 'no_data', outcome.noData);
+      else this.status.recordStored(scopeId, 'billing-snapshot', day, outcome);
     });
   }
 
   /** users.id of a login already stored (PRIVACY_MODE=off only: otherwise the table holds pseudonyms). */
   userRefByLogin(login: string): number | undefined {
     return this.userByLogin.get(login) as number | undefined;
+  }
+}
+
+interface ExportStatements {
+  db: DB;
+  deleteUsers: Statement;
+  deleteCostCenterDays: Statement;
+  foldUser: Statement;
+  foldCostCenter: Statement;
+  refs: References;
+  status: Status;
+}
+
+class ExportTransaction implements BillingExportWriter {
+  private finished = false;
+
+  constructor(
+    private readonly statements: ExportStatements,
+    private readonly scopeId: number,
+    private readonly days: readonly DayNumber[],
+  ) {
+    const { db, deleteUsers, deleteCostCenterDays } = statements;
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      for (const day of days) {
+        deleteUsers.run(scopeId, day);
+        deleteCostCenterDays.run(scopeId, day);
+      }
+    } catch (error) {
+      this.rollback();
+      throw error;
+    }
+  }
+
+  addRow(row: BillingCsvRow, userRef: number): void {
+    const { scopeId } = this;
+    const { day, product, sku, model, unitType, amounts } = row;
+    this.statements.foldUser.run({
+      scopeId,
+      day,
+      userRef,
+      product,
+      sku,
+      model,
+      unitType,
+      organization: row.organization,
+      repository: row.repository,
+      appliedCostPerQuantity: row.appliedCostPerQuantity,
+      totalMonthlyQuota: row.totalMonthlyQuota,
+      ...amounts,
+      extra: row.extra ? JSON.stringify(row.extra) : null,
+    });
+    this.statements.foldCostCenter.run({
+      scopeId,
+      day,
+      costCenterName: row.costCenterName,
+      product,
+      sku,
+      model,
+      unitType,
+      quantity: amounts.quantity,
+      gross_amount: amounts.gross_amount,
+      discount_amount: amounts.discount_amount,
+      net_amount: amounts.net_amount,
+    });
+  }
+
+  commit(outcomes: ReadonlyMap<DayNumber, ReportOutcome | 'no_data'>): void {
+    const { db, status } = this.statements;
+    for (const day of this.days)
+      status.recordOutcome(this.scopeId, 'billing-users', day, outcomes.get(day) ?? 'no_data');
+    db.exec('COMMIT');
+    this.finished = true;
+  }
+
+  rollback(): void {
+    if (this.finished) return;
+    this.finished = true;
+    if (this.statements.db.inTransaction) this.statements.db.exec('ROLLBACK');
+    this.statements.refs.forget();
   }
 }

@@ -6,13 +6,7 @@
  */
 import type { DayNumber } from '../days';
 import type { PrivacyConfig } from '../privacy';
-import type {
-  BillingBudget,
-  BillingCostCenter,
-  BillingCostCenterDayRow,
-  BillingUsageItem,
-  BillingUserDayRow,
-} from '../reports/billing';
+import type { BillingBudget, BillingCostCenter, BillingCsvRow, BillingUsageItem } from '../reports/billing';
 import type { RepoIdentity, UserIdentity } from '../reports/identity';
 import type { RecordIssues } from '../reports/mapping';
 import type { TableSpec } from '../reports/schema';
@@ -183,6 +177,24 @@ export interface BillingSnapshotRows {
   costCenters: (Omit<BillingCostCenter, 'resources'> & { resources: Record<string, unknown>[] })[];
 }
 
+/**
+ * One usage-report export's days being replaced: the CSV rows are folded into the stored per-person
+ * and per-cost-center rows as they stream in (nothing of the export is held in memory), and become
+ * visible together at `commit`, all or nothing.
+ */
+export interface BillingExportWriter {
+  /**
+   * Adds a CSV row (its day within the export's days) for a person (users.id; 0 for none): rows that
+   * differ only in cost center are summed per person, and every row is summed per cost center, in the
+   * order they come.
+   */
+  addRow(row: BillingCsvRow, userRef: number): void;
+  /** Records each day's `billing-users` outcome (a day not in `outcomes` has no data) and commits. */
+  commit(outcomes: ReadonlyMap<DayNumber, ReportOutcome | 'no_data'>): void;
+  /** Undoes everything since `beginBillingExport`; does nothing after `commit`. */
+  rollback(): void;
+}
+
 /** AI-credit billing (011_billing.sql), each write recorded as its kind's report of the day. */
 export interface BillingStore {
   /** Replaces a scope's `ai_credit/usage` items of a day and records the `billing` day as stored. */
@@ -193,22 +205,19 @@ export interface BillingStore {
     outcome: ReportOutcome,
   ): void;
   /**
-   * Replaces the days of one usage-report export (every day in `days`, rows or not) with its per-person
-   * and per-cost-center rows, and records each day's `billing-users` outcome, in one transaction.
+   * Opens the transaction that replaces the days of one usage-report export (every day in `days`, rows
+   * or not); it spans awaits (the CSV streams in), so open it inside `exclusive`.
    */
-  replaceBillingUserDays(
-    scopeId: number,
-    days: readonly DayNumber[],
-    users: readonly BillingUserDayRow[],
-    costCenters: readonly BillingCostCenterDayRow[],
-    outcomes: ReadonlyMap<DayNumber, ReportOutcome | 'no_data'>,
-  ): void;
-  /** Replaces a scope's budgets, user-states and cost centers of a day; records `billing-snapshot`. */
+  beginBillingExport(scopeId: number, days: readonly DayNumber[]): BillingExportWriter;
+  /**
+   * Replaces a scope's budgets, user-states and cost centers of a day; records `billing-snapshot` as
+   * stored, or as no_data with a note when GitHub had none of them to give (404: not enabled).
+   */
   replaceBillingSnapshot(
     scopeId: number,
     day: DayNumber,
     rows: BillingSnapshotRows,
-    outcome: ReportOutcome,
+    outcome: ReportOutcome | { noData: string },
   ): void;
   /** users.id of a stored login, case-insensitively (meaningful in PRIVACY_MODE=off only). */
   userRefByLogin(login: string): number | undefined;

@@ -5,7 +5,7 @@
  */
 import type { DayNumber } from '../days';
 import { PRIVACY_OFF, type PrivacyConfig } from '../privacy';
-import type { BillingCostCenterDayRow, BillingUsageItem, BillingUserDayRow } from '../reports/billing';
+import type { BillingUsageItem } from '../reports/billing';
 import type { RepoIdentity, UserIdentity } from '../reports/identity';
 import type { Seat } from '../reports/seats';
 import type { ReportKind, SyncKind } from '../reports/types';
@@ -17,6 +17,7 @@ import type { DB } from './connection';
 import type {
   ArchivedChunk,
   ArchivedReport,
+  BillingExportWriter,
   BillingSnapshotRows,
   LeaseHolder,
   PairOutcome,
@@ -164,21 +165,15 @@ export class Store implements SyncStore {
     this.billing.replaceUsage(scopeId, day, items, outcome);
   }
 
-  replaceBillingUserDays(
-    scopeId: number,
-    days: readonly DayNumber[],
-    users: readonly BillingUserDayRow[],
-    costCenters: readonly BillingCostCenterDayRow[],
-    outcomes: ReadonlyMap<DayNumber, ReportOutcome | 'no_data'>,
-  ): void {
-    this.billing.replaceUserDays(scopeId, days, users, costCenters, outcomes);
+  beginBillingExport(scopeId: number, days: readonly DayNumber[]): BillingExportWriter {
+    return this.billing.beginExport(scopeId, days);
   }
 
   replaceBillingSnapshot(
     scopeId: number,
     day: DayNumber,
     rows: BillingSnapshotRows,
-    outcome: ReportOutcome,
+    outcome: ReportOutcome | { noData: string },
   ): void {
     this.billing.replaceSnapshot(scopeId, day, rows, outcome);
   }

@@ -13,10 +13,10 @@ import {
   MAX_BILLING_ISSUES,
   MULTI_USER_SCOPES,
   BillingShapeError,
-  CsvFold,
   checkCsvHeader,
   csvRow,
   parseBudgetsPage,
+  parseCostCenterResourcesPage,
   parseCostCenters,
   parseUsageAnswer,
   parseUserStatesPage,
@@ -33,7 +33,7 @@ import {
 import type { GitHubClient } from '../github/client';
 import type { Logger } from '../log';
 import { type Scope, scopeKey } from '../scopes';
-import type { BillingSnapshotRows, ReportOutcome, SyncStore } from '../store/interface';
+import type { BillingExportWriter, BillingSnapshotRows, ReportOutcome, SyncStore } from '../store/interface';
 import { AGGREGATED_PERSON, BillingPeople } from './billingPeople';
 import type { PlannedReport } from './planner';
 
@@ -59,6 +59,8 @@ export interface BillingDeps {
   store: SyncStore;
   client: GitHubClient;
   logger: Logger;
+  /** A shutdown: no further task starts and an export's wait ends (the runner records nothing for them). */
+  signal?: AbortSignal;
 }
 
 /** How the runner hears of each task: stored, GitHub had nothing, or failed (the runner records it). */
@@ -89,6 +91,7 @@ export async function syncBilling(
   const scopeIdOf = (scope: Scope) => options.scopeIds.get(scopeKey(scope))!;
   const attempt = async (task: PlannedReport, work: () => Promise<ReportOutcome | 'no_data'>) => {
     try {
+      deps.signal?.throwIfAborted();
       options.report.done(task, await work());
     } catch (error) {
       await options.report.failed(task, error as Error);
@@ -214,14 +217,14 @@ async function completedExport(
       { scope: scopeKey(scope), range },
       'another usage-report export is running (409); waiting',
     );
-    await sleep(settings.exportPollMs);
+    await sleep(settings.exportPollMs, undefined, { signal: deps.signal });
   }
   while (current.status === 'processing') {
     if (Date.now() - started + settings.exportPollMs > settings.exportTimeoutMs)
       throw new Error(
         `the ai_credit usage-report export ${current.id} of ${scopeKey(scope)} for ${range} was still processing after ${waited()}; ${timeoutHint}`,
       );
-    await sleep(settings.exportPollMs);
+    await sleep(settings.exportPollMs, undefined, { signal: deps.signal });
     current = await fetchUsageExport(deps.client, scope, current.id);
   }
   if (current.status === 'failed')
@@ -235,6 +238,11 @@ async function completedExport(
   return current;
 }
 
+/**
+ * One window's export, stored as it streams: the window's days are replaced in one transaction, held
+ * (inside `exclusive`) while the CSV files are read, each row folded into the stored tables as it
+ * comes, so memory does not follow the export's size. Only per-day counts are kept here.
+ */
 async function syncExportWindow(
   deps: BillingDeps,
   scope: Scope,
@@ -247,15 +255,37 @@ async function syncExportWindow(
   const days: DayNumber[] = [];
   for (let day = window.from; day <= window.to; day++) days.push(day);
   const done = await completedExport(deps, scope, window, settings);
-  const outcomes = new Map<DayNumber, ReportOutcome | 'no_data'>();
-  if (done.downloadUrls.length === 0) {
-    // Completed without links: GitHub had no usage for the range.
-    await store.exclusive(() => store.replaceBillingUserDays(scopeId, days, [], [], outcomes));
-    return outcomes;
-  }
-  const fold = new CsvFold();
+  return store.exclusive(() =>
+    people.holding(async () => {
+      const writer = store.beginBillingExport(scopeId, days);
+      try {
+        // Completed without links: GitHub had no usage for the range, and every day is no_data.
+        const outcomes = done.downloadUrls.length
+          ? await foldExport(deps, done, window, people, writer)
+          : new Map<DayNumber, ReportOutcome | 'no_data'>();
+        writer.commit(outcomes);
+        return outcomes;
+      } catch (error) {
+        writer.rollback();
+        people.forget();
+        throw error;
+      }
+    }),
+  );
+}
+
+/** Reads every CSV file of a completed export into `writer`; each day's outcome. */
+async function foldExport(
+  deps: BillingDeps,
+  done: UsageExport,
+  window: { from: DayNumber; to: DayNumber },
+  people: BillingPeople,
+  writer: BillingExportWriter,
+): Promise<Map<DayNumber, ReportOutcome | 'no_data'>> {
+  const { store } = deps;
   const issues: string[] = [];
   const unknownKeys = new Set<string>();
+  const rowsPerDay = new Map<DayNumber, number>();
   // A line is counted on its day when its date can be read, else on the window's last day.
   const malformedPerDay = new Map<DayNumber, number>();
   let unresolved = 0;
@@ -297,18 +327,17 @@ async function syncExportWindow(
         const userRef = await refOf(row.username);
         if (row.username !== '' && store.privacy.mode !== 'off')
           row.repository = await maskOwner(row.repository, row.username, people);
-        fold.add(row, userRef);
+        writer.addRow(row, userRef);
+        rowsPerDay.set(row.day, (rowsPerDay.get(row.day) ?? 0) + 1);
       },
       skipped: (line, message) => malformed(undefined, `${file}, line ${line}: ${message}`),
     });
   }
-  for (const day of days) {
-    const records = fold.rowsPerDay.get(day) ?? 0;
+  const outcomes = new Map<DayNumber, ReportOutcome | 'no_data'>();
+  for (let day = window.from; day <= window.to; day++) {
+    const records = rowsPerDay.get(day) ?? 0;
     const malformedLines = malformedPerDay.get(day) ?? 0;
-    if (records === 0 && malformedLines === 0) {
-      outcomes.set(day, 'no_data');
-      continue;
-    }
+    if (records === 0 && malformedLines === 0) continue;
     outcomes.set(day, {
       records,
       malformedLines,
@@ -321,9 +350,6 @@ async function syncExportWindow(
       bytes: null,
     });
   }
-  const users = fold.userRows();
-  const costCenters = fold.costCenterRows();
-  await store.exclusive(() => store.replaceBillingUserDays(scopeId, days, users, costCenters, outcomes));
   return outcomes;
 }
 
@@ -379,7 +405,7 @@ async function syncSnapshot(
   day: DayNumber,
   scopeId: number,
   people: BillingPeople,
-): Promise<ReportOutcome> {
+): Promise<ReportOutcome | 'no_data'> {
   const { store, client } = deps;
   const issues: string[] = [];
   const unknownKeys = new Set<string>();
@@ -400,9 +426,14 @@ async function syncSnapshot(
     return 0;
   };
 
+  // GitHub documents a 404 for budgets as "feature not enabled" (reference §4), and so it is for cost
+  // centers: not an empty list. A snapshot with nothing to read is no_data with the notes.
+  const notEnabled: string[] = [];
   const budgetPages = await fetchPages(client, scope, 'budgets', parseBudgetsPage);
   if (!budgetPages)
-    issues.push('GitHub answered 404 for the budgets (budgets are not enabled for this account)');
+    notEnabled.push(
+      `GitHub answered 404 for the budgets of ${scopeKey(scope)}: budgets are not enabled for this account (GitHub's documented meaning of this 404), so none are stored`,
+    );
   for (const page of budgetPages ?? []) take(page);
   const budgets = (budgetPages ?? []).flatMap((page) => page.rows);
   const rows: BillingSnapshotRows = { budgets: [], userStates: [], costCenters: [] };
@@ -451,11 +482,29 @@ async function syncSnapshot(
       rows.userStates.push(...byRef.values());
     }
     const centers = await fetchCostCenters(client, scope);
-    if (centers === undefined) issues.push('GitHub answered 404 for the cost centers');
+    if (centers === undefined)
+      notEnabled.push(
+        `GitHub answered 404 for the cost centers of ${scopeKey(scope)}: cost centers are not enabled for this enterprise, so none are stored`,
+      );
     else {
       const parsed = parseCostCenters(centers);
       take(parsed);
       for (const center of parsed.rows) {
+        // The list's resources may be incomplete: the cost center by id pages every one.
+        const pages = await fetchPages(
+          client,
+          scope,
+          `cost-centers/${encodeURIComponent(center.id)}`,
+          parseCostCenterResourcesPage,
+        );
+        if (pages === undefined)
+          issues.push(
+            `cost center ${center.id} answered 404 by id (deleted since it was listed?); its resources are those the list showed`,
+          );
+        else {
+          for (const page of pages) take(page);
+          center.resources = pages.flatMap((page) => page.rows);
+        }
         const users = center.resources.filter((r) => r.type === 'User');
         const others = center.resources.filter((r) => r.type !== 'User');
         let resources: Record<string, unknown>[];
@@ -474,6 +523,14 @@ async function syncSnapshot(
       }
     }
   }
+  const parts = scope.kind === 'enterprise' ? 2 : 1;
+  if (notEnabled.length === parts) {
+    await store.exclusive(() =>
+      store.replaceBillingSnapshot(scopeId, day, rows, { noData: notEnabled.join('; ') }),
+    );
+    return 'no_data';
+  }
+  issues.push(...notEnabled);
   if (unresolved)
     issues.push(`${unresolved} login(s) GitHub does not know; their figures are kept under no one (user 0)`);
   const outcome: ReportOutcome = {

@@ -24,6 +24,8 @@ export class BillingPeople {
   private readonly cache = new Map<string, Promise<StoredPerson | undefined>>();
   private readonly pseudonyms;
   readonly aggregate: boolean;
+  /** Whether the caller holds the store (inside its `exclusive`): lookups then use it directly. */
+  private held = false;
 
   constructor(
     private readonly store: SyncStore,
@@ -46,6 +48,25 @@ export class BillingPeople {
       pending.catch(() => this.cache.delete(key));
     }
     return pending;
+  }
+
+  /**
+   * Runs `work`, which holds the store (called inside `exclusive`, e.g. while an export is stored in
+   * one transaction): the lookups it makes use the store directly instead of queueing behind itself.
+   * Not for concurrent use.
+   */
+  async holding<T>(work: () => Promise<T>): Promise<T> {
+    this.held = true;
+    try {
+      return await work();
+    } finally {
+      this.held = false;
+    }
+  }
+
+  /** Forgets the people resolved so far: users.id handed out in a rolled-back transaction are gone. */
+  forget(): void {
+    this.cache.clear();
   }
 
   /** A login as it may be stored: itself (mode off), its pseudonym, or a placeholder. */
@@ -83,20 +104,24 @@ export class BillingPeople {
     return pending;
   }
 
+  private use<T>(work: () => T): Promise<T> {
+    return this.held ? Promise.resolve().then(work) : this.store.exclusive(work);
+  }
+
   private async resolve(login: string): Promise<StoredPerson | undefined> {
     const { store } = this;
     if (this.privacy.mode === 'off') {
-      const known = await store.exclusive(() => store.userRefByLogin(login));
+      const known = await this.use(() => store.userRefByLogin(login));
       if (known !== undefined) return { ref: known, login };
       const id = await this.githubId(login);
       if (id === undefined) return undefined;
-      const ref = await store.exclusive(() => store.userRef({ githubId: id, login }));
+      const ref = await this.use(() => store.userRef({ githubId: id, login }));
       return { ref, login };
     }
     const id = await this.githubId(login);
     if (id === undefined) return undefined;
     const pseudonym = this.pseudonyms!.user(id);
-    const ref = await store.exclusive(() => store.userRef(pseudonym));
+    const ref = await this.use(() => store.userRef(pseudonym));
     return { ref, login: pseudonym.login };
   }
 }

@@ -125,7 +125,10 @@ export class BudgetsApi {
   private visible(x: Exchange, kind: 'enterprise' | 'organization'): SimBudget[] | undefined {
     const scope = findScope(this.ctx.population, kind, decodeURIComponent(x.params.slug));
     if (!scope) return void notFound(x, DOCS);
-    if (scope.kind === 'enterprise') return this.access.refused(x) ? undefined : this.budgets();
+    if (scope.kind === 'enterprise' && this.access.refused(x)) return undefined;
+    // GitHub documents 404 as "feature not enabled" for budgets.
+    if (this.ctx.faults.fires('billing-not-enabled', true)) return void notFound(x, DOCS);
+    if (scope.kind === 'enterprise') return this.budgets();
     return this.budgets().filter((b) => b.orgs.includes(scope.org.index));
   }
 }

@@ -1,7 +1,8 @@
 /**
  * Cost centers (reference §5): `GET /enterprises/{enterprise}/settings/billing/cost-centers` (filter
  * `state`, no pagination, list under `costCenters`) and one by id, whose `resources` are paginated
- * (`page`, `per_page` default 30, max 100, `has_next_page`).
+ * (`page`, `per_page` default 30, max 100, `has_next_page`). With 'billing-not-enabled' both answer
+ * 404, GitHub's answer when cost centers are not enabled.
  */
 import type { JsonObject } from '../../../reports/types';
 import { type BillingLedger, costCentersOn } from '../../generate/billing';
@@ -17,6 +18,8 @@ export class CostCentersApi {
     private readonly ctx: SimContext,
     private readonly ledger: BillingLedger,
     private readonly access: BillingAccess,
+    /** At most this many resources of each cost center in the list (all when undefined). */
+    private readonly listResources?: number,
   ) {}
 
   list(x: Exchange): void {
@@ -25,7 +28,14 @@ export class CostCentersApi {
     const state = x.url.searchParams.get('state');
     if (state !== null && state !== 'active' && state !== 'deleted')
       return badRequest(x, DOCS, 'Invalid state: use active or deleted.');
-    x.json(200, { costCenters: centers.filter((c) => state === null || c.state === state) });
+    const listed = centers.filter((c) => state === null || c.state === state);
+    const limit = this.listResources;
+    x.json(200, {
+      costCenters:
+        limit === undefined
+          ? listed
+          : listed.map((c) => ({ ...c, resources: (c.resources as JsonObject[]).slice(0, limit) })),
+    });
   }
 
   get(x: Exchange): void {
@@ -42,6 +52,7 @@ export class CostCentersApi {
     if (decodeURIComponent(x.params.slug).toLowerCase() !== p.enterprise.slug.toLowerCase())
       return void notFound(x, DOCS);
     if (this.access.refused(x)) return undefined;
+    if (this.ctx.faults.fires('billing-not-enabled', true)) return void notFound(x, DOCS);
     return costCentersOn(this.ledger, this.ctx.today());
   }
 }

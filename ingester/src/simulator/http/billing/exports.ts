@@ -133,9 +133,12 @@ export class UsageReportExports {
     };
   }
 
-  /** Fresh pre-signed links to the export's files (none without rows). */
+  /** Fresh pre-signed links to the export's files (none without rows, or with 'billing-export-empty'). */
   private links(e: UsageExport): string[] {
-    e.rowCount ??= e.reportType === 'ai_credit' ? count(this.rowsOf(e)) : 0;
+    e.rowCount ??=
+      e.reportType === 'ai_credit' && !this.ctx.faults.fires('billing-export-empty', true)
+        ? count(this.rowsOf(e))
+        : 0;
     const files = Math.ceil(e.rowCount / this.rowsPerFile);
     const expires = Date.now() + (this.options.linkTtlMs ?? 3_600_000);
     const slug = encodeURIComponent(this.ctx.population.enterprise.slug);

@@ -15,6 +15,11 @@ export type { ExportOptions } from './exports';
 export interface BillingOptions extends ExportOptions {
   /** Classic tokens with the manage_billing:enterprise scope; when set, only they may read enterprise billing. */
   billingTokens?: readonly string[];
+  /**
+   * Resources each cost center shows in the cost-center list (default all): GitHub's list may not show
+   * them all; GET …/cost-centers/{id} pages every one.
+   */
+  costCenterListResources?: number;
 }
 
 export interface BillingApi {
@@ -36,6 +41,6 @@ export function billingApi(
     usage: new AiCreditUsageApi(ctx, ledger, access),
     exports: new UsageReportExports(ctx, ledger, access, downloads, options),
     budgets: new BudgetsApi(ctx, ledger, access),
-    costCenters: new CostCentersApi(ctx, ledger, access),
+    costCenters: new CostCentersApi(ctx, ledger, access, options.costCenterListResources),
   };
 }
