@@ -10,6 +10,7 @@ import { fetchPages } from '../src/github/billing';
 import { silentLogger } from '../src/log';
 import { parseBudgetsPage } from '../src/reports/billing';
 import type { Scope } from '../src/scopes';
+import { costCentersOn } from '../src/simulator/generate/billing';
 import type { SimulatorServer } from '../src/simulator/server';
 import type { SyncRequest } from '../src/sync/runner';
 import {
@@ -461,6 +462,107 @@ describe('billing faults', () => {
       t.close();
       await client.close();
       await sim.stop();
+    }
+  });
+
+  test('a cost center’s resources are read from it by id, every page, not from the list (which may show only some)', async () => {
+    // 1,200 people put more than 100 (GitHub's largest page) in AI Champions; the list shows 3 of each.
+    const r = await run(
+      { users: 1200, costCenterListResources: 3 },
+      { kinds: ['billing-snapshot'], from: TEST_TODAY, to: TEST_TODAY },
+    );
+    try {
+      expect(r.summary.failures).toEqual([]);
+      const truth = costCentersOn(r.sim.billing, TEST_TODAY);
+      expect(Math.max(...truth.map((c) => (c.resources as unknown[]).length))).toBeGreaterThan(100);
+      const listed = (
+        await raw(r.sim, `/enterprises/${r.sim.scopes.enterprise}/settings/billing/cost-centers`)
+      ).costCenters;
+      expect(Math.max(...listed.map((c: any) => c.resources.length))).toBe(3);
+      const stored = r.t.db
+        .prepare('SELECT cost_center_id AS id, resources FROM billing_cost_centers WHERE day = ?')
+        .all(TEST_TODAY) as { id: string; resources: string }[];
+      expect(stored.length).toBe(truth.length);
+      for (const center of truth)
+        expect(JSON.parse(stored.find((s) => s.id === center.id)!.resources)).toEqual(center.resources);
+    } finally {
+      await r.done();
+    }
+  });
+
+  test('an export completed without download links leaves its days without data: recorded no_data, no rows, not zeros', async () => {
+    const twoDays = { from: TEST_TODAY - 3, to: TEST_TODAY - 2 };
+    const r = await run({ faults: ['billing-export-empty'] }, { ...twoDays, kinds: ['billing-users'] });
+    try {
+      // Without the fault these days have usage: the empty export is what makes them empty.
+      expect([...r.sim.billing.rows(twoDays.from, twoDays.to)].length).toBeGreaterThan(0);
+      expect(r.sim.faultsInjected.get('billing-export-empty')).toBeGreaterThan(0);
+      expect(r.summary.failures).toEqual([]);
+      expect(r.summary.byReport['billing-users']).toMatchObject({ ok: 0, noData: 2, failed: 0 });
+      const statuses = r.t.db
+        .prepare("SELECT day, status, records FROM reports WHERE kind = 'billing-users' ORDER BY day")
+        .all();
+      expect(statuses).toEqual([
+        { day: twoDays.from, status: 'no_data', records: 0 },
+        { day: twoDays.to, status: 'no_data', records: 0 },
+      ]);
+      for (const table of ['billing_user_day', 'billing_cost_center_day'])
+        expect(r.t.db.prepare(`SELECT count(*) FROM ${table}`).pluck().get()).toBe(0);
+    } finally {
+      await r.done();
+    }
+  });
+
+  test('budgets and cost centers answering 404 (not enabled) make a no_data snapshot with the note, not an empty ok one', async () => {
+    const r = await run(
+      { faults: ['billing-not-enabled'] },
+      { kinds: ['billing-snapshot'], from: TEST_TODAY },
+    );
+    try {
+      expect(r.summary.failures).toEqual([]);
+      expect(r.summary.byReport['billing-snapshot']).toMatchObject({ ok: 0, noData: 3, failed: 0 });
+      const rows = r.t.db
+        .prepare(
+          "SELECT s.kind, s.slug, r.status, r.error FROM reports r JOIN scopes s ON s.id = r.scope_id WHERE r.kind = 'billing-snapshot'",
+        )
+        .all() as { kind: string; slug: string; status: string; error: string }[];
+      expect(rows).toHaveLength(3);
+      for (const row of rows) {
+        expect(row.status).toBe('no_data');
+        expect(row.error).toMatch(/404 for the budgets of .*budgets are not enabled/);
+        if (row.kind === 'enterprise') expect(row.error).toMatch(/404 for the cost centers of .*not enabled/);
+      }
+      for (const table of ['billing_budgets', 'billing_budget_user_states', 'billing_cost_centers'])
+        expect(r.t.db.prepare(`SELECT count(*) FROM ${table}`).pluck().get()).toBe(0);
+    } finally {
+      await r.done();
+    }
+  });
+
+  test('budgets answering 403 fail the snapshot with the BILLING_TOKEN advice; the organizations’ snapshots are stored', async () => {
+    const r = await run(
+      { billingTokens: ['billing-secret'] },
+      { kinds: ['billing-snapshot'], from: TEST_TODAY },
+    );
+    try {
+      expect(r.summary.byReport['billing-snapshot']).toMatchObject({ ok: 2, failed: 1 });
+      expect(r.summary.failures).toHaveLength(1);
+      const [failure] = r.summary.failures;
+      expect(failure).toMatchObject({
+        scope: `enterprise:${r.sim.scopes.enterprise}`,
+        report: 'billing-snapshot',
+        status: 403,
+      });
+      expect(failure.error).toMatch(/GET \/enterprises\/[^ ]+\/settings\/billing\/budgets .*\(403\)/);
+      expect(failure.error).toMatch(/BILLING_TOKEN.*manage_billing:enterprise/);
+      expect(
+        r.t.db
+          .prepare("SELECT status FROM reports WHERE kind = 'billing-snapshot' AND status = 'failed'")
+          .pluck()
+          .all(),
+      ).toEqual(['failed']);
+    } finally {
+      await r.done();
     }
   });
 
