@@ -5,6 +5,7 @@
 // First, before any other module loads: SIGTERM and SIGINT are ours from here on (see shutdown.ts).
 import { shutdown } from './shutdown';
 import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config';
@@ -181,7 +182,7 @@ async function serve(config: ReturnType<typeof loadConfig>, logger: Logger): Pro
     if (await shutdown.stopping()) return 0;
     logger.info(
       {
-        port: config.http.port,
+        port: (server.address() as AddressInfo).port,
         syncMode: config.syncMode,
         auth: config.http.apiToken ? 'bearer token' : 'open',
         workingDays: config.calendar.summary,
