@@ -1,0 +1,17 @@
+-- 012: who was active, per ISO week and per calendar month: the union of the per-day active sets (004)
+-- of the period's stored days, for every kind and key. Distinct-user counts over whole weeks, whole
+-- months and long ranges read one set per period instead of one per day; the days at a range's ends
+-- still come from active_sets. Rebuilt inside the transaction that rebuilds one of the period's day
+-- sets (every users or user-teams report), and by the migration from the day sets already stored.
+--
+-- period: 'week' (start: the Monday) or 'month' (start: the 1st), as day numbers. kind, key and users
+-- as in active_sets. A row exists when at least one day of the period has a set of that kind and key.
+CREATE TABLE active_period_sets (
+  scope_id INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  period TEXT NOT NULL CHECK (period IN ('week', 'month')),
+  start INTEGER NOT NULL,
+  key INTEGER NOT NULL,
+  users BLOB NOT NULL,
+  PRIMARY KEY (scope_id, kind, period, start, key)
+) WITHOUT ROWID;
