@@ -31,8 +31,12 @@ export interface MetricsQueryModel {
   interval?: string;
   /** `time_series` or `table`. */
   format?: string;
-  /** Keep the top N groups by their total over the range (1 to 1000). */
+  /** Keep the top N groups by their total over the range (1 to 1000); `*` (a variable's All) keeps every group. */
   limit?: number | string;
+  /** With a limit, rank the groups by this metric's totals (the column a table sorts on), not the query's own. */
+  rankBy?: string;
+  /** Grouped by user: only people whose login contains this text (case-insensitive); may be a variable. */
+  search?: string;
   /** With a limit, fold the remaining groups into one "Others" series instead of dropping them. */
   others?: boolean;
   /** Seat metrics that take it (catalog `parameters`): days a seat's last activity may be ago to count as active; 30 when empty. */

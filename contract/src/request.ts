@@ -30,6 +30,8 @@ export const MAX_RANGE_DAYS = 3660;
 export const SEAT_ACTIVE_DAYS = { min: 1, max: 365, default: 30 } as const;
 /** How many groups a query may keep (`limit`). */
 export const LIMIT = { min: 1, max: 1000 } as const;
+/** Longest person search (`search`). */
+export const MAX_SEARCH_LENGTH = 200;
 /** Queries in one request. */
 export const MAX_QUERIES = 50;
 /** Values of one filter. */
@@ -45,8 +47,19 @@ export interface QueryItem {
   filters: Partial<Record<string, string[]>>;
   interval: Interval;
   format: Format;
-  /** Keep the largest `limit` groups. */
+  /** Keep the largest `limit` groups: by this query's metric, or by `rankBy`'s. */
   limit?: number;
+  /**
+   * A metric id: rank the groups by its whole-range totals instead of this query's own (with the same
+   * grouping and filters), so the columns of a table, one query each, are computed for the same top
+   * groups. The groups come in that metric's order.
+   */
+  rankBy?: string;
+  /**
+   * Only people whose login contains this text, case-insensitively (queries grouped by user). In
+   * PRIVACY_MODE=pseudonymous it matches the stored pseudonyms, never real logins.
+   */
+  search?: string;
   /** Fold the other groups into one "Others" series or row. */
   others: boolean;
   /** Only for the seat metrics that say so in the catalog (`parameters`). */

@@ -1,10 +1,9 @@
 /** Values of a dimension, for template variables and filter pickers: GET /api/v1/dimensions/{d}/values. */
 import { type Dimension, DIMENSIONS } from '@copilot-metrics/contract';
-import { monthStart } from '../days';
 import type { DB } from '../store/db';
 import { scopeKey } from '../scopes';
 import { QueryError } from './errors';
-import { storedMonths } from './execute/userMonth';
+import { containsPattern, likeEscaped } from './search';
 
 /** Every grouping dimension, plus `scope` for the scope picker. */
 export const VALUE_DIMENSIONS = ['scope', ...DIMENSIONS.filter((d) => d !== 'none')] as const;
@@ -125,10 +124,6 @@ export interface DimensionValue {
   label: string;
 }
 
-function like(search: string | undefined): string {
-  return `%${(search ?? '').replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
 export function dimensionValues(db: DB, dimension: string, query: ValueQuery): DimensionValue[] {
   if (!(VALUE_DIMENSIONS as readonly string[]).includes(dimension)) {
     throw new QueryError(
@@ -136,7 +131,7 @@ export function dimensionValues(db: DB, dimension: string, query: ValueQuery): D
       404,
     );
   }
-  const pattern = like(query.search);
+  const pattern = containsPattern(query.search);
   const scopes = query.scopeIds.map(() => '?').join(', ') || 'NULL';
   const range = [query.fromDay, query.toDay];
   const dim = dimension as ValueDimension;
@@ -163,33 +158,18 @@ export function dimensionValues(db: DB, dimension: string, query: ValueQuery): D
       .pluck()
       .all(...query.scopeIds, pattern, ...query.scopeIds, ...range) as string[];
   } else if (dim === 'user') {
-    // People with activity in the range: whole months from the monthly totals (a row per person and
-    // month), the days at the ends from the day rows.
-    const months = storedMonths(db, query.scopeIds, { fromDay: query.fromDay, toDay: query.toDay });
-    const active = months
-      ? `SELECT user_ref FROM user_month WHERE scope_id IN (${scopes}) AND month BETWEEN ? AND ?
-         UNION SELECT user_ref FROM usage_day WHERE scope_id IN (${scopes}) AND user_ref > 0
-           AND (day BETWEEN ? AND ? OR day BETWEEN ? AND ?)`
-      : `SELECT user_ref FROM usage_day WHERE scope_id IN (${scopes}) AND day BETWEEN ? AND ? AND user_ref > 0`;
-    const params = months
-      ? [
-          ...query.scopeIds,
-          months.first,
-          monthStart(months.last),
-          ...query.scopeIds,
-          query.fromDay,
-          months.first - 1,
-          months.last + 1,
-          query.toDay,
-        ]
-      : [...query.scopeIds, ...range];
+    // Logins in order from users_by_login, each kept when it has a row in the range (one seek of
+    // usage_day_by_user), until LIMIT are found: no set of every active person is built, so a search
+    // typed into the variable answers as fast at 100,000 people as at 100.
     values = db
       .prepare(
-        `SELECT u.login FROM users u WHERE u.login LIKE ? ESCAPE '\\' AND u.id IN (${active})
-         ORDER BY u.login LIMIT ${LIMIT}`,
+        `SELECT u.login FROM users u WHERE ${likeEscaped('u.login')} AND EXISTS (
+           SELECT 1 FROM usage_day x WHERE x.scope_id IN (${scopes}) AND x.user_ref = u.id
+             AND x.day BETWEEN ? AND ? AND x.user_ref > 0)
+         ORDER BY u.login COLLATE NOCASE LIMIT ${LIMIT}`,
       )
       .pluck()
-      .all(pattern, ...params) as string[];
+      .all(pattern, ...query.scopeIds, ...range) as string[];
   } else if (dim === 'repository') {
     values = db
       .prepare(

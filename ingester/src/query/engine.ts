@@ -10,16 +10,17 @@ import type { Scope } from '../scopes';
 import type { DB } from '../store/db';
 import { BillingQueries } from './billing/execute';
 import { Aggregator } from './execute/aggregate';
-import { isRanking, rankGroups } from './execute/ranking';
+import { type RankedBy, isRanking, rankGroups } from './execute/ranking';
 import { reportedBuckets } from './execute/reported';
 import { othersTotal } from './execute/others';
 import { SeatQueries } from './execute/seats';
 import { timeSeries } from './execute/series';
-import { type SharedTotals, shareTotals } from './execute/sharedTotals';
+import { type SharedRanking, type SharedTotals, shareTotals } from './execute/sharedTotals';
 import { type Figures, buildFrames, unavailableFrame } from './frames';
 import { Labels } from './labels';
 import { SEATS_IGNORE_DAYS, daysNotice, planMeta, planNotices } from './notices';
-import { checkQuery, metricOf, planBilling, planQuery, planSeats } from './plan/planner';
+import { checkQuery, metricOf, planBilling, planQuery, planSeats, rankingQuery } from './plan/planner';
+import { QueryError } from './errors';
 import { StoredIds } from './plan/storedIds';
 import type { DayRange, Plan, ResolvedScope } from './plan/types';
 import { SEATS_UNAVAILABLE, refusal } from './privacy/refusals';
@@ -70,7 +71,10 @@ export class QueryEngine {
         if (metric.snapshot || metric.billing) return [];
         const plan = planQuery(query, this.ids);
         if (plan.rollup || plan.sets || refusal(this.privacy, plan, query)) return [];
-        return [{ query, plan }];
+        const by = rankingQuery(query);
+        const rankPlan = by && planQuery(by, this.ids);
+        if (rankPlan && (rankPlan.rollup || rankPlan.sets)) return [];
+        return [{ query, plan, rankPlan }];
       } catch {
         return []; // run() reports it
       }
@@ -127,8 +131,9 @@ export class QueryEngine {
 
     if (!isRanking(query)) return frames({ format: 'time_series', series: series(plan) });
     // A ranking: the top groups by their whole-range totals, then their series or rows, and Others.
-    const totals = shared.get(query) ?? this.aggregator.rows(plan, range, 'total');
-    const { top, others } = rankGroups(plan, query, totals, label, guard);
+    const ahead = shared.get(query);
+    const totals = ahead?.totals ?? this.aggregator.rows(plan, range, 'total');
+    const { top, others } = rankGroups(plan, query, totals, label, guard, this.rankedBy(query, range, ahead));
     const groups = top.map((r) => r.group);
     if (query.format !== 'table')
       return frames({ format: 'time_series', series: series(others ?? plan, groups, others !== undefined) });
@@ -136,6 +141,22 @@ export class QueryEngine {
     const table = top.map((r) => ({ label: label(r.group), value: r.value }));
     if (others) table.push({ label: 'Others', value: othersTotal(this.aggregator, others, range, groups) });
     return frames({ format: 'table', table });
+  }
+
+  /** The totals a `rankBy` query is ranked by: read ahead with its own, or read here. */
+  private rankedBy(
+    query: QueryItem,
+    range: DayRange,
+    ahead: SharedRanking | undefined,
+  ): RankedBy | undefined {
+    const by = rankingQuery(query);
+    if (!by) return undefined;
+    const plan = planQuery(by, this.ids);
+    if (refusal(this.privacy, plan, by))
+      throw new QueryError(
+        `rankBy: ${by.metric} cannot be read in this privacy mode; rank by this query's own metric`,
+      );
+    return { metric: plan.metric, totals: ahead?.rankTotals ?? this.aggregator.rows(plan, range, 'total') };
   }
 
   private runSeats(query: QueryItem, metric: MetricInfo, range: DayRange): FrameJSON[] {

@@ -11,6 +11,7 @@ import {
   MAX_FILTER_VALUES,
   MAX_QUERIES,
   MAX_RANGE_DAYS,
+  MAX_SEARCH_LENGTH,
   type QueryItem,
   type QueryItemInput,
   SEAT_ACTIVE_DAYS,
@@ -35,6 +36,13 @@ export const queryItemSchema = z
     interval: z.enum(INTERVALS).default('day'),
     format: z.enum(FORMATS).default('time_series'),
     limit: z.number().int().min(LIMIT.min).max(LIMIT.max).optional(),
+    rankBy: z.string().min(1).max(200).optional(),
+    // SQLite's LIKE stops at a NUL: such a search would match everyone.
+    search: z
+      .string()
+      .max(MAX_SEARCH_LENGTH)
+      .refine((text) => !text.includes('\u0000'), 'search may not contain a NUL character')
+      .optional(),
     others: z.boolean().default(false),
     seatActiveDays: z.number().int().min(SEAT_ACTIVE_DAYS.min).max(SEAT_ACTIVE_DAYS.max).optional(),
     days: z.enum(DAYS).optional(),

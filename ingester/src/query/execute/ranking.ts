@@ -1,5 +1,5 @@
 /** Rankings: a table of groups, or the top groups of a series, each with an optional Others. */
-import type { QueryItem } from '@copilot-metrics/contract';
+import type { MetricInfo, QueryItem } from '@copilot-metrics/contract';
 import type { Plan } from '../plan/types';
 import { combine } from './combine';
 import type { GroupGuard } from './guard';
@@ -12,10 +12,17 @@ export function isRanking(query: QueryItem): boolean {
   return query.format === 'table' || (query.limit !== undefined && query.groupBy !== 'none');
 }
 
+/** What a ranking is ordered by when it is not its own metric (`rankBy`): that metric's whole-range totals. */
+export interface RankedBy {
+  metric: MetricInfo;
+  totals: AggregateRows;
+}
+
 /**
- * The groups a ranking shows, by their whole-range totals, and the plan its Others reads (undefined
- * when there is no Others). Groups hidden over the whole range never add to Others: they are left out
- * of it, or Others is withheld.
+ * The groups a ranking shows, by their whole-range totals (or those of `by`), and the plan its Others
+ * reads (undefined when there is no Others). Groups hidden over the whole range never add to Others:
+ * they are left out of it, or Others is withheld. Each group keeps its own metric's value (null when
+ * it has none but ranks by `by`).
  */
 export function rankGroups(
   plan: Plan,
@@ -23,13 +30,21 @@ export function rankGroups(
   totals: AggregateRows,
   label: (group: number) => string,
   guard?: GroupGuard,
+  by?: RankedBy,
 ): { top: { group: number; value: number | null }[]; others?: Plan } {
-  const totalsByGroup = [...totals.values()].map((row) => ({
-    group: row.group,
-    value: guard?.hides(0, row.group, 'total') ? null : combine(plan.metric, row.parts),
+  const hidden = (group: number) => guard?.hides(0, group, 'total') ?? false;
+  const valueOf = (metric: MetricInfo, rows: AggregateRows) =>
+    new Map(
+      [...rows.values()].map((row) => [row.group, hidden(row.group) ? null : combine(metric, row.parts)]),
+    );
+  const own = valueOf(plan.metric, totals);
+  const ranked = by ? valueOf(by.metric, by.totals) : own;
+  const candidates = [...ranked].map(([group, value]) => ({ group, value }));
+  const top = rank(candidates, query.limit, label).map((r) => ({
+    group: r.group,
+    value: own.get(r.group) ?? null,
   }));
-  const top = rank(totalsByGroup, query.limit, label);
-  const rest = query.limit !== undefined && query.others && totalsByGroup.length > top.length;
+  const rest = query.limit !== undefined && query.others && candidates.length > top.length;
   const hiddenRest = guard ? guard.hiddenGroups().filter((g) => !top.some((r) => r.group === g)) : [];
   const others = hiddenRest.length ? excluding(plan, hiddenRest) : plan;
   if (!rest) return { top };

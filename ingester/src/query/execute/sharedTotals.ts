@@ -1,49 +1,68 @@
 /**
  * The whole-range totals of a request's rankings that read the same rows the same way (same table,
  * grouping, filters and range; only the metric differs), computed in one pass per shape: the per-person
- * table of six activity columns reads the user rows once instead of six times.
+ * table of six activity columns reads the user rows once instead of six times. A query ranked by
+ * another metric (`rankBy`) gets that metric's totals from the same pass, so a table's columns are
+ * computed for the same top people without a second read.
  */
 import type { QueryItem } from '@copilot-metrics/contract';
 import type { DayRange, Plan } from '../plan/types';
 import type { Aggregator } from './aggregate';
 import type { AggregateRows } from './rows';
 
-/** Keyed by the query object; the engine uses them in place of the query's own pass. */
-export type SharedTotals = Map<QueryItem, AggregateRows>;
+/** A ranking's totals read ahead: its own metric's, and those of the metric it is ranked by. */
+export interface SharedRanking {
+  totals: AggregateRows;
+  rankTotals?: AggregateRows;
+}
+
+/** Keyed by the query object; the engine uses them in place of the query's own passes. */
+export type SharedTotals = Map<QueryItem, SharedRanking>;
+
+/** A ranking to read ahead: its plan, and the plan of its `rankBy` metric when it has one. */
+export interface PlannedRanking {
+  query: QueryItem;
+  plan: Plan;
+  rankPlan?: Plan;
+}
+
+const shapeOf = (plan: Plan) =>
+  JSON.stringify([plan.source.table, plan.groupSql, plan.joins, plan.where, plan.params, plan.scope.id]);
 
 export function shareTotals(
   aggregator: Aggregator,
-  planned: readonly { query: QueryItem; plan: Plan }[],
+  planned: readonly PlannedRanking[],
   range: DayRange,
 ): SharedTotals {
-  const shapes = new Map<string, { query: QueryItem; plan: Plan }[]>();
+  const shapes = new Map<string, PlannedRanking[]>();
   for (const member of planned) {
-    const { plan } = member;
-    const key = JSON.stringify([
-      plan.source.table,
-      plan.groupSql,
-      plan.joins,
-      plan.where,
-      plan.params,
-      plan.scope.id,
-    ]);
+    const key = shapeOf(member.plan);
+    // Ranked by a metric read from other rows: the engine reads that one on its own.
+    if (member.rankPlan && shapeOf(member.rankPlan) !== key) continue;
     shapes.set(key, [...(shapes.get(key) ?? []), member]);
   }
   const shared: SharedTotals = new Map();
   for (const members of shapes.values()) {
-    if (members.length < 2) continue;
-    const parts = members.flatMap((m) => m.plan.metric.parts);
+    // Each metric's parts once, wherever they are needed.
+    const slices = new Map<string, { offset: number; width: number }>();
+    const parts: string[] = [];
+    for (const plan of members.flatMap((m) => (m.rankPlan ? [m.plan, m.rankPlan] : [m.plan]))) {
+      if (slices.has(plan.metric.id)) continue;
+      slices.set(plan.metric.id, { offset: parts.length, width: plan.metric.parts.length });
+      parts.push(...plan.metric.parts);
+    }
+    if (slices.size < 2) continue;
     const merged: Plan = { ...members[0].plan, metric: { ...members[0].plan.metric, parts } };
     const rows = aggregator.rows(merged, range, 'total');
-    let offset = 0;
-    for (const { query, plan } of members) {
-      const width = plan.metric.parts.length;
+    const sliceOf = (plan: Plan): AggregateRows => {
+      const { offset, width } = slices.get(plan.metric.id)!;
       const own: AggregateRows = new Map();
       // The same rows as the query's own pass (only the selected sums differ), so the same groups.
       for (const [key, row] of rows) own.set(key, { ...row, parts: row.parts.slice(offset, offset + width) });
-      shared.set(query, own);
-      offset += width;
-    }
+      return own;
+    };
+    for (const { query, plan, rankPlan } of members)
+      shared.set(query, { totals: sliceOf(plan), ...(rankPlan ? { rankTotals: sliceOf(rankPlan) } : {}) });
   }
   return shared;
 }

@@ -37,31 +37,35 @@ export function storedMonths(
 export function totalsByUserMonth(db: DB, plan: Plan, range: DayRange): AggregateRows | undefined {
   // Whole months add up every day: a working-days query reads the day rows.
   if (range.daysOff?.length) return undefined;
-  const columns = plan.groupSql === 'x.user_ref' ? rolledUpColumns(plan) : undefined;
+  const columns = plan.groupSql === 'x.user_ref' ? rolledUpColumns(plan, { people: true }) : undefined;
   if (!columns) return undefined;
   const months = storedMonths(db, [plan.scope.id], range);
   if (!months) return undefined;
   const { first, last } = months;
-  const sums = (prefix: string) => columns.map((c) => `SUM(${prefix}${c})`).join(', ');
+  const sums = columns.map((c) => `SUM(x.${c})`).join(', ');
+  // A user filter or person search: the same conditions on both tables (alias x, keyed by user_ref).
+  const people = plan.people.where.map((condition) => ` AND ${condition}`).join('');
   // Two grouped reads merged here: SQLite would otherwise sort their union once more.
   const wholeMonthRows = db
     .prepare(
-      `SELECT user_ref, ${sums('')} FROM user_month
-         WHERE scope_id = ? AND month BETWEEN ? AND ? GROUP BY user_ref`,
+      `SELECT x.user_ref, ${sums} FROM user_month x
+         WHERE x.scope_id = ? AND x.month BETWEEN ? AND ?${people} GROUP BY x.user_ref`,
     )
     .raw()
-    .iterate(plan.scope.id, first, monthStart(last)) as IterableIterator<(number | null)[]>;
+    .iterate(plan.scope.id, first, monthStart(last), ...plan.people.params) as IterableIterator<
+    (number | null)[]
+  >;
   // Each end on its own: an OR of two day ranges would not follow the primary key.
   const edgeRows = (from: number, to: number) =>
     from > to
       ? []
       : (db
           .prepare(
-            `SELECT x.user_ref, ${sums('x.')} FROM usage_day x
-               WHERE x.scope_id = ? AND x.day BETWEEN ? AND ? AND x.user_ref > 0 GROUP BY x.user_ref`,
+            `SELECT x.user_ref, ${sums} FROM usage_day x
+               WHERE x.scope_id = ? AND x.day BETWEEN ? AND ? AND x.user_ref > 0${people} GROUP BY x.user_ref`,
           )
           .raw()
-          .iterate(plan.scope.id, from, to) as IterableIterator<(number | null)[]>);
+          .iterate(plan.scope.id, from, to, ...plan.people.params) as IterableIterator<(number | null)[]>);
   const out: AggregateRows = new Map();
   for (const rows of [wholeMonthRows, edgeRows(range.fromDay, first - 1), edgeRows(last + 1, range.toDay)])
     for (const row of rows) {

@@ -13,6 +13,7 @@ import {
 } from '@copilot-metrics/contract';
 import { METRICS, type MetricDef } from '../catalog/sql';
 import { QueryError } from '../errors';
+import { containsPattern, likeEscaped } from '../search';
 import { activeSets, teamRollup, userTotalsRollup } from './rollups';
 import type { IdLookup } from './storedIds';
 import type { BillingPlan, Plan, SeatPlan } from './types';
@@ -45,11 +46,38 @@ function checkShape(query: QueryItem): { metric: MetricDef; filterDims: Dimensio
       `seatActiveDays applies only to ${takers.map((m) => m.id).join(', ')}; remove it from this ${metric.id} query`,
     );
   }
+  if (query.search !== undefined && query.groupBy !== 'user')
+    throw new QueryError(
+      `search picks people by login: it applies to queries grouped by user, not by ${query.groupBy}; use a user filter instead`,
+    );
+  if (query.rankBy !== undefined) checkRankBy(query, metric);
   if (!formatsOf(metric).includes(query.format))
     throw new QueryError(
       `${metric.id} answers only as ${formatsOf(metric).join(' or ')}; set format to table`,
     );
   return { metric, filterDims };
+}
+
+/** `rankBy` names a usage metric that can be grouped and filtered as the query is. */
+function checkRankBy(query: QueryItem, metric: MetricDef): void {
+  const by = METRICS.get(query.rankBy!);
+  if (!by) throw new QueryError(`rankBy: unknown metric "${query.rankBy}"; GET /api/v1/catalog lists them`);
+  if (by.snapshot || by.billing || metric.snapshot || metric.billing)
+    throw new QueryError(
+      `rankBy applies to usage metrics only (${[metric, by].find((m) => m.snapshot || m.billing)!.id} is a seat or billing metric); drop rankBy`,
+    );
+  const groupings = groupingsOf(by);
+  const missing = [query.groupBy, ...Object.keys(query.filters)].find(
+    (d) => !groupings.includes(d as Dimension),
+  );
+  if (missing)
+    throw new QueryError(`rankBy: ${by.id} cannot be grouped or filtered by ${missing}, as this query is`);
+}
+
+/** A query that ranks by another metric → the query of that metric, with the same grouping, filters and search. */
+export function rankingQuery(query: QueryItem): QueryItem | undefined {
+  if (query.rankBy === undefined || query.rankBy === query.metric) return undefined;
+  return { ...query, metric: query.rankBy, rankBy: undefined, refId: `${query.refId}:rankBy` };
 }
 
 /** A figure metric's query → the table, grouping and filters to read, and the rollup that can stand in. */
@@ -87,6 +115,7 @@ export function planQuery(query: QueryItem, ids: IdLookup): Plan {
   ];
   // Bound after (scope_id, day range), in the order the conditions are pushed.
   const params: unknown[] = [];
+  const people: Plan['people'] = { where: [], params: [] };
   let joins = '';
   if (metric.fixed) {
     where.push(`x.${metric.fixed.column} = ?`);
@@ -105,12 +134,22 @@ export function planQuery(query: QueryItem, ids: IdLookup): Plan {
       }
     } else if (dim === 'user') {
       where.push(`x.user_ref IN (${list})`);
+      people.where.push(`x.user_ref IN (${list})`);
+      people.params.push(...found);
     } else if (dim === 'repository') {
       where.push(`x.repo_ref IN (${list})`);
     } else {
       where.push(`x.${source.dimensions[dim]!.column} IN (${list})`);
     }
     params.push(...found);
+  }
+  if (query.search) {
+    // The ids of matching logins, read once (users_by_login is covering): every row then tests membership.
+    const condition = `x.user_ref IN (SELECT u.id FROM users u WHERE ${likeEscaped('u.login')})`;
+    where.push(condition);
+    params.push(containsPattern(query.search));
+    people.where.push(condition);
+    people.params.push(containsPattern(query.search));
   }
   let groupSql = '0';
   if (query.groupBy === 'team') {
@@ -134,6 +173,7 @@ export function planQuery(query: QueryItem, ids: IdLookup): Plan {
     joins,
     where,
     params,
+    people,
     reportKinds,
   };
   plan.rollup = teamRollup(plan, query, filterDims, ids) ?? userTotalsRollup(plan);
@@ -144,6 +184,7 @@ export function planQuery(query: QueryItem, ids: IdLookup): Plan {
 /** A seat metric's query: the same checks, then the seats snapshot columns of its grouping and filters. */
 export function planSeats(query: QueryItem, ids: IdLookup): SeatPlan {
   const { metric, filterDims } = checkShape(query);
+  if (query.search) throw new QueryError(`${metric.id} does not take a search yet; filter by user instead`);
   const scope = ids.scope(query.scope);
   const source = metric.sources[0];
   const columnOf = (dim: Dimension) => source.refDimensions?.[dim] ?? source.dimensions[dim]!.column;
@@ -171,6 +212,7 @@ export function planSeats(query: QueryItem, ids: IdLookup): SeatPlan {
  */
 export function planBilling(query: QueryItem, ids: IdLookup): BillingPlan {
   const { metric, filterDims } = checkShape(query);
+  if (query.search) throw new QueryError(`${metric.id} does not take a search yet; filter by user instead`);
   const scope = ids.scope(query.scope);
   const needed = [query.groupBy, ...filterDims].filter((d) => d !== 'none');
   const source = metric.sources.find((s) => needed.every((d) => d in (s.refDimensions ?? {})));

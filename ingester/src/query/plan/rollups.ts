@@ -14,11 +14,15 @@ const TEAM_DAY_COLUMNS = new Set<string>(TEAM_DAY_SUMS);
 
 /**
  * The columns of a plan that sums counters the per-user rollups hold (user_month, user_totals_day) over
- * every person's rows of its scope, with no filter and no join; undefined for any other plan.
+ * every person's rows of its scope, with no filter and no join; undefined for any other plan. With
+ * `people`, conditions that only pick people (plan.people) are allowed too: user_month, keyed by
+ * user_ref, applies them as they are; user_totals_day, everyone's totals, cannot.
  */
-export function rolledUpColumns(plan: Plan): string[] | undefined {
+export function rolledUpColumns(plan: Plan, options: { people?: boolean } = {}): string[] | undefined {
   if (plan.source !== SOURCES.usageDay || !plan.userRows || plan.joins) return undefined;
-  if (plan.where.length !== 3 || plan.params.length !== 0) return undefined;
+  const people = options.people ? plan.people : { where: [], params: [] };
+  if (plan.where.length !== 3 + people.where.length || plan.params.length !== people.params.length)
+    return undefined;
   const columns = plan.metric.parts.map((part) => /^SUM\(x\.(\w+)\)$/.exec(part)?.[1]);
   return columns.every((c): c is string => c !== undefined && TEAM_DAY_COLUMNS.has(c)) ? columns : undefined;
 }

@@ -62,6 +62,11 @@ export interface Plan {
   joins: string;
   where: string[];
   params: unknown[];
+  /**
+   * The conditions of `where`, with their values, that only pick people by user_ref (a user filter, a
+   * person search): a per-user rollup keyed by user_ref (user_month) applies them as they are.
+   */
+  people: { where: string[]; params: unknown[] };
   reportKinds: string[];
 }
 
