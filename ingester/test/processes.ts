@@ -43,7 +43,7 @@ export function npmCli(args: string[], env: Record<string, string>): CliProcess 
 export async function waitFor<T>(
   what: string,
   probe: () => T | undefined | false,
-  timeoutMs = 60_000,
+  timeoutMs = 90_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
