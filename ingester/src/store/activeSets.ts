@@ -5,6 +5,10 @@
 import type { Statement } from 'better-sqlite3';
 import { USED_FLAGS } from '../reports/schema';
 import type { DB } from './connection';
+import { ActivePeriodWriter, type DaySets } from './activePeriods';
+import { GapEncoder, encodeUsers } from './userSets';
+
+export { GapEncoder, decodeUsers, encodeUsers, isSubsetOf, sizeOf, unionOf } from './userSets';
 
 /**
  * (user_ref, key) rows of one (scope, day), users ascending within each key: the tables' primary keys
@@ -34,79 +38,6 @@ export const SET_SOURCES: Record<string, string> = {
   team: `SELECT x.user_ref, m.team_ref FROM team_members m CROSS JOIN usage_day x ON x.scope_id = m.scope_id AND x.day = m.day AND x.user_ref = m.user_ref
          WHERE m.scope_id = ? AND m.day = ? ORDER BY m.team_ref, m.user_ref`,
 };
-
-/**
- * Sorted refs as LEB128 varints of the gaps between them: dense sets take about a byte per user,
- * a quarter of plain 32-bit refs.
- */
-export function encodeUsers(refs: number[]): Buffer {
-  const sorted = Uint32Array.from(refs).sort();
-  const out = Buffer.allocUnsafe(sorted.length * 5);
-  let length = 0;
-  let previous = 0;
-  for (let i = 0; i < sorted.length; i++) {
-    const ref = sorted[i];
-    if (i > 0 && ref === previous) continue;
-    let gap = ref - previous;
-    previous = ref;
-    while (gap >= 0x80) {
-      out[length++] = (gap & 0x7f) | 0x80;
-      gap >>>= 7;
-    }
-    out[length++] = gap;
-  }
-  return Buffer.from(out.subarray(0, length));
-}
-
-export function decodeUsers(blob: Uint8Array): Uint32Array {
-  const refs = new Uint32Array(blob.length);
-  let count = 0;
-  let previous = 0;
-  for (let i = 0; i < blob.length;) {
-    let gap = 0;
-    let shift = 0;
-    let byte: number;
-    do {
-      byte = blob[i++];
-      gap += (byte & 0x7f) * 2 ** shift; // not <<: gaps may exceed 2^31
-      shift += 7;
-    } while (byte & 0x80);
-    previous += gap;
-    refs[count++] = previous;
-  }
-  return refs.subarray(0, count);
-}
-
-/** A set being encoded as its users arrive in ascending order (a repeat is kept once). */
-export class GapEncoder {
-  private buffer = Buffer.allocUnsafe(256);
-  private length = 0;
-  private previous = 0;
-  private count = 0;
-
-  /** Adds a user; false when it is smaller than the last one (the rows were not in order). */
-  add(ref: number): boolean {
-    if (this.count > 0 && ref <= this.previous) return ref === this.previous;
-    if (this.length + 5 > this.buffer.length) {
-      const grown = Buffer.allocUnsafe(this.buffer.length * 2);
-      this.buffer.copy(grown, 0, 0, this.length);
-      this.buffer = grown;
-    }
-    let gap = ref - this.previous;
-    this.previous = ref;
-    this.count++;
-    while (gap >= 0x80) {
-      this.buffer[this.length++] = (gap & 0x7f) | 0x80;
-      gap = Math.floor(gap / 0x80);
-    }
-    this.buffer[this.length++] = gap;
-    return true;
-  }
-
-  bytes(): Buffer {
-    return Buffer.from(this.buffer.subarray(0, this.length));
-  }
-}
 
 /** One set kind read by a scan: the key of a row (a column), or undefined when the row is not a member. */
 interface ScanSet {
@@ -151,26 +82,59 @@ const ALL_SCANS: { sql: string; sets: ScanSet[] }[] = [
     .map(([kind, sql]) => ({ sql, sets: [{ kind, key: (row: (number | null)[]) => row[1] }] })),
 ];
 
+/** Every kind of set. */
+export const ACTIVE_SET_KINDS = Object.keys(SET_SOURCES);
+const KINDS = ACTIVE_SET_KINDS;
+const KIND_LIST = KINDS.map(() => '?').join(', ');
+
 export class ActiveSetWriter {
   /** Each kind's own source, for the fallback. */
   private readonly sources: Map<string, Statement>;
   private readonly scans: { statement: Statement; sets: ScanSet[] }[];
+  private readonly stored: Statement;
   private readonly remove: Statement;
   private readonly insert: Statement;
+  /** The weekly and monthly sets that follow each day's (undefined before migration 012). */
+  private readonly periods: ActivePeriodWriter | undefined;
+  /** The sets of the day being rebuilt, as written. */
+  private written: DaySets = new Map();
 
-  constructor(db: DB) {
+  constructor(db: DB, options: { periods?: boolean } = {}) {
     this.sources = new Map(Object.entries(SET_SOURCES).map(([kind, sql]) => [kind, db.prepare(sql).raw()]));
     this.scans = ALL_SCANS.map((scan) => ({ statement: db.prepare(scan.sql).raw(), sets: scan.sets }));
-    this.remove = db.prepare('DELETE FROM active_sets WHERE scope_id = ? AND day = ?');
+    // kind IN (…) so the primary key (scope_id, kind, day, key) finds the day instead of reading every
+    // day of the scope.
+    this.stored = db
+      .prepare(
+        `SELECT kind, key, users FROM active_sets WHERE scope_id = ? AND kind IN (${KIND_LIST}) AND day = ?`,
+      )
+      .raw();
+    this.remove = db.prepare(
+      `DELETE FROM active_sets WHERE scope_id = ? AND kind IN (${KIND_LIST}) AND day = ?`,
+    );
     this.insert = db.prepare(
       'INSERT INTO active_sets (scope_id, kind, day, key, users) VALUES (?, ?, ?, ?, ?)',
     );
+    this.periods = options.periods === false ? undefined : new ActivePeriodWriter(db, KINDS);
   }
 
-  /** Rebuilds every set of one (scope, day) from the stored rows. */
+  /** Rebuilds every set of one (scope, day) from the stored rows, and the day's week and month sets. */
   rebuild(scopeId: number, day: number): void {
-    this.remove.run(scopeId, day);
+    const before: DaySets = new Map();
+    if (this.periods)
+      for (const [kind, key, users] of this.stored.iterate(scopeId, ...KINDS, day) as IterableIterator<
+        [string, number, Buffer]
+      >)
+        setOf(before, kind).set(key, users);
+    this.remove.run(scopeId, ...KINDS, day);
+    this.written = new Map();
     for (const scan of this.scans) this.rebuildScan(scopeId, day, scan);
+    this.periods?.dayChanged(scopeId, day, before, this.written);
+  }
+
+  private write(scopeId: number, kind: string, day: number, key: number, users: Buffer): void {
+    this.insert.run(scopeId, kind, day, key, users);
+    if (this.periods) setOf(this.written, kind).set(key, users);
   }
 
   /** The kinds of one scan, each encoded as the rows go by; out of order, each kind is read on its own. */
@@ -191,7 +155,7 @@ export class ActiveSetWriter {
       }
     }
     scan.sets.forEach(({ kind }, i) => {
-      if (ordered) for (const [key, set] of sets[i]) this.insert.run(scopeId, kind, day, key, set.bytes());
+      if (ordered) for (const [key, set] of sets[i]) this.write(scopeId, kind, day, key, set.bytes());
       else this.rebuildUnordered(scopeId, day, kind, this.sources.get(kind)!);
     });
   }
@@ -204,6 +168,12 @@ export class ActiveSetWriter {
       if (!users) byKey.set(key, (users = []));
       users.push(user);
     }
-    for (const [key, users] of byKey) this.insert.run(scopeId, kind, day, key, encodeUsers(users));
+    for (const [key, users] of byKey) this.write(scopeId, kind, day, key, encodeUsers(users));
   }
+}
+
+function setOf(sets: DaySets, kind: string): Map<number, Buffer> {
+  let byKey = sets.get(kind);
+  if (!byKey) sets.set(kind, (byKey = new Map()));
+  return byKey;
 }

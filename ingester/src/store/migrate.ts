@@ -1,6 +1,7 @@
 /** The schema: plain `NNN_name.sql` files applied in order, and the backfills a plain SQL file cannot do. */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { backfillActivePeriods } from './activePeriods';
 import { ActiveSetWriter } from './activeSets';
 import type { DB } from './connection';
 
@@ -31,12 +32,14 @@ export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
  */
 const BACKFILLS: Record<number, (db: DB) => void> = {
   4: (db) => {
-    const sets = new ActiveSetWriter(db);
+    // The weekly and monthly sets come later (012), from these.
+    const sets = new ActiveSetWriter(db, { periods: false });
     const days = db
       .prepare("SELECT DISTINCT scope_id, day FROM reports WHERE kind = 'users' AND status = 'ok'")
       .all() as { scope_id: number; day: number }[];
     for (const { scope_id, day } of days) sets.rebuild(scope_id, day);
   },
+  12: backfillActivePeriods,
 };
 
 /** Another process holds the database's write lock (migrating, or storing a report) past the busy timeout. */

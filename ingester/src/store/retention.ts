@@ -1,7 +1,12 @@
-/** SYNC_RETENTION_DAYS: the days before a cut are dropped whole, and the month the cut falls in is rebuilt. */
+/**
+ * SYNC_RETENTION_DAYS: the days before a cut are dropped whole, and the week and month the cut falls in
+ * are rebuilt.
+ */
 import { type DayNumber, monthStart } from '../days';
 import { TABLE_NAMES } from '../reports/schema';
 import type { DB } from './connection';
+import { ActivePeriodWriter, PERIODS, periodStart } from './activePeriods';
+import { ACTIVE_SET_KINDS } from './activeSets';
 import { Rollups } from './rollups';
 
 /** Every table keyed by day: figures, memberships, rollups, active-user sets, seats, billing, archive and statuses. */
@@ -34,6 +39,19 @@ export function pruneBefore(db: DB, day: DayNumber, rollups = new Rollups(db)): 
       .pluck()
       .all(monthStart(day)) as number[];
     for (const scope of scopes) rollups.rebuildUserMonth(scope, day);
+    // Weekly and monthly active sets: the same, for the week and the month the cut falls in.
+    const periods = new ActivePeriodWriter(db, ACTIVE_SET_KINDS);
+    for (const period of PERIODS) {
+      const start = periodStart(period, day);
+      const cut = db
+        .prepare('SELECT DISTINCT scope_id FROM active_period_sets WHERE period = ? AND start = ?')
+        .pluck()
+        .all(period, start) as number[];
+      rows += db
+        .prepare('DELETE FROM active_period_sets WHERE period = ? AND start < ?')
+        .run(period, start).changes;
+      if (start < day) for (const scope of cut) periods.rebuildPeriod(scope, period, start);
+    }
     return rows;
   })();
 }
