@@ -7,6 +7,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SIGNED_IN_USER } from '@copilot-metrics/contract';
+import { dimensionValues } from '../src/query/dimensionValues';
 import { QueryEngine } from '../src/query/engine';
 import { ActiveSetWriter, SET_SCANS, SET_SOURCES, encodeUsers } from '../src/store/activeSets';
 import { queryItemSchema } from '../src/query/requestSchema';
@@ -16,7 +17,7 @@ import { type TestDb, day, startSimulator, syncDays, tempDatabase, testClient } 
 
 /** Tables whose size grows with users × days: reading one whole is what the indexes are there to avoid. */
 const FIGURE_TABLES =
-  /^(usage_day|by_\w+|pull_requests_day|pr_comment_types|pr_review_times|team_day|team_members|active_sets|user_month|user_totals_day)$/;
+  /^(usage_day|by_\w+|pull_requests_day|pr_comment_types|pr_review_times|team_day|team_members|active_sets|active_period_sets|user_month|user_totals_day)$/;
 const RANGE = { fromDay: day('2026-09-10'), toDay: day('2026-09-29') };
 
 interface Read {
@@ -56,8 +57,11 @@ afterAll(async () => {
   await simulator?.stop();
 });
 
-/** Runs one panel query through the engine and returns what each of its statements reads. */
-function readsOf(query: Record<string, unknown>, range = RANGE): Read[] {
+/** Runs one panel query through the engine and returns its statements with their bound values. */
+function captured(
+  query: Record<string, unknown>,
+  range: { fromDay: number; toDay: number } = RANGE,
+): { sql: string; args: unknown[] }[] {
   const statements: { sql: string; args: unknown[] }[] = [];
   const prepare = reader.prepare.bind(reader);
   // Wraps prepare for this query only, so the engine's statements are seen with their bound values.
@@ -78,7 +82,12 @@ function readsOf(query: Record<string, unknown>, range = RANGE): Read[] {
   } finally {
     reader.prepare = prepare as DB['prepare'];
   }
-  return statements.flatMap(({ sql, args }) => {
+  return statements;
+}
+
+/** Runs one panel query through the engine and returns what each of its statements reads. */
+function readsOf(query: Record<string, unknown>, range = RANGE): Read[] {
+  return captured(query, range).flatMap(({ sql, args }) => {
     const aliases = new Map<string, string>();
     for (const [, table, alias] of sql.matchAll(/\b(?:FROM|JOIN)\s+(\w+)(?:\s+(?:AS\s+)?(\w+))?/gi)) {
       aliases.set(table, table);
@@ -186,6 +195,111 @@ describe('per-user rankings read their rollups and usage_day_by_user', () => {
   });
 });
 
+describe('a per-person table, top N by its sorted column: one pass over the rollup for every column', () => {
+  const COLUMNS = [
+    'user_initiated_interaction_count',
+    'code_generation_activity_count',
+    'code_acceptance_activity_count',
+    'acceptance_rate',
+    'loc_added_sum',
+    'ai_credits_used',
+  ];
+  const table = (search?: string) =>
+    COLUMNS.map((metric, i) =>
+      queryItemSchema.parse({
+        refId: String.fromCharCode(65 + i),
+        scope,
+        metric,
+        groupBy: 'user',
+        format: 'table',
+        limit: 100,
+        rankBy: COLUMNS[0],
+        ...(search ? { search } : {}),
+      }),
+    );
+  const NINETY_DAYS = { fromDay: RANGE.toDay - 89, toDay: RANGE.toDay };
+
+  /** The statements of a whole request, run as the HTTP layer runs one (shared passes first). */
+  function request(search?: string) {
+    const statements: { sql: string; args: unknown[] }[] = [];
+    const prepare = reader.prepare.bind(reader);
+    reader.prepare = ((sql: string) => {
+      const statement = prepare(sql);
+      for (const method of ['all', 'get', 'iterate'] as const) {
+        const original = statement[method].bind(statement) as (...args: unknown[]) => unknown;
+        (statement as any)[method] = (...args: unknown[]) => {
+          statements.push({ sql, args });
+          return original(...args);
+        };
+      }
+      return statement;
+    }) as DB['prepare'];
+    try {
+      const engine = new QueryEngine(reader);
+      const queries = table(search);
+      const shared = engine.shareTotals(queries, NINETY_DAYS);
+      for (const query of queries) engine.run(query, NINETY_DAYS, new Map(), shared);
+    } finally {
+      reader.prepare = prepare as DB['prepare'];
+    }
+    return statements;
+  }
+
+  test.each([
+    ['everyone', undefined],
+    ['a person search', 'a_%'],
+  ])('%s: the monthly totals once for all six columns, day rows only at the ends', (_name, search) => {
+    const statements = request(search);
+    const figures = statements.filter((s) => /\bFROM (usage_day|user_month|user_totals_day)\b/.test(s.sql));
+    // One pass: the whole months once, each end of the range at most once.
+    expect(figures.filter((s) => /FROM user_month/.test(s.sql))).toHaveLength(1);
+    expect(figures.filter((s) => /FROM usage_day/.test(s.sql)).length).toBeLessThanOrEqual(2);
+    for (const { sql, args } of figures) {
+      const plan = (explainer.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as { detail: string }[]).map(
+        (row) => row.detail,
+      );
+      // The rollup by primary key, day rows by primary key within the range's ends, no full scan.
+      expect(plan.filter((d) => /^SCAN (x|usage_day|user_month)\b/.test(d))).toEqual([]);
+      if (search) expect(plan.join('\n')).toMatch(/users_by_login|SCAN u\b/);
+    }
+  });
+
+  test('the user variable reads logins in order through users_by_login, one index seek of usage_day each', () => {
+    const scopeId = new QueryEngine(reader).resolveScope(scope).id;
+    const statements: string[] = [];
+    const prepare = reader.prepare.bind(reader);
+    reader.prepare = ((text: string) => {
+      statements.push(text);
+      return prepare(text);
+    }) as DB['prepare'];
+    try {
+      dimensionValues(reader, 'user', {
+        scopeIds: [scopeId],
+        fromDay: RANGE.fromDay,
+        toDay: RANGE.toDay,
+        search: 'A',
+      });
+    } finally {
+      reader.prepare = prepare as DB['prepare'];
+    }
+    const [statement] = statements.filter((s) => /FROM users u/.test(s));
+    const plan = (
+      explainer
+        .prepare(`EXPLAIN QUERY PLAN ${statement}`)
+        .all('%a%', scopeId, RANGE.fromDay, RANGE.toDay) as {
+        detail: string;
+      }[]
+    ).map((row) => row.detail);
+    expect(plan).toEqual([
+      'SCAN u USING COVERING INDEX users_by_login',
+      expect.stringMatching(
+        /^SEARCH x (EXISTS )?USING COVERING INDEX usage_day_by_user \(scope_id=\? AND user_ref=\? AND day>\? AND day<\?\)$/,
+      ),
+    ]);
+    expect(statement).toMatch(/LIMIT \d+/);
+  });
+});
+
 test.each([
   ['generations by team', { metric: 'code_generation_activity_count', groupBy: 'team' }],
   ['team comparison table', { metric: 'acceptance_rate', groupBy: 'team', format: 'table' }],
@@ -201,10 +315,51 @@ test.each([
   ['active users, monthly', { metric: 'active_users', interval: 'month' }],
   ['active users by IDE, weekly', { metric: 'active_users', groupBy: 'ide', interval: 'week' }],
   ['chat users', { metric: 'used_chat', interval: 'week' }],
-])('distinct users are unions of the per-day active sets: %s', (_name, query) => {
+  [
+    'chat users by adoption phase (intersected day by day)',
+    { metric: 'used_chat', groupBy: 'adoption_phase', interval: 'week' },
+  ],
+])('distinct users are unions of the active sets, by primary key: %s', (_name, query) => {
   const reads = figureReads(query);
   expect(reads.length).toBeGreaterThan(0);
-  for (const read of reads) expect(`${read.op} ${read.table}`).toBe('SEARCH active_sets');
+  for (const read of reads)
+    expect(`${read.op} ${read.table}`).toMatch(/^SEARCH (active_sets|active_period_sets)$/);
+});
+
+describe('distinct people over long ranges read the weekly and monthly sets, and day sets only at the ends', () => {
+  /** How many days of day sets a query reads (the bound day range of each read of them). */
+  const daysRead = (query: Record<string, unknown>, range: { fromDay: number; toDay: number }) =>
+    captured(query, range)
+      .filter((s) => /FROM active_sets WHERE .* day BETWEEN/.test(s.sql))
+      .reduce((sum, s) => sum + (Number(s.args[3]) - Number(s.args[2]) + 1), 0);
+
+  test.each([
+    [
+      'people per extension version, ranked over the range',
+      { metric: 'active_users', groupBy: 'plugin_version', format: 'table' },
+    ],
+    ['people per IDE, weekly', { metric: 'active_users', groupBy: 'ide', interval: 'week' }],
+    ['active users, monthly', { metric: 'active_users', interval: 'month' }],
+  ])('%s', (_name, query) => {
+    // The range holds the stored days but its ends (Saturday 12 to Saturday 26 September, days stored on
+    // either side): the whole week of 14 to 20 September comes from its weekly set.
+    const range = { fromDay: day('2026-09-12'), toDay: day('2026-09-26') };
+    const reads = figureReads(query, range);
+    expect(reads.some((r) => r.table === 'active_period_sets' && /period = 'week'/.test(r.sql))).toBe(true);
+    // At most the days outside whole weeks: 12-13 and 21-26 September.
+    expect(daysRead(query, range)).toBeLessThanOrEqual(8);
+    expect(daysRead(query, range)).toBeGreaterThan(0);
+  });
+
+  test('a range wider than the stored days reads one monthly set per month, and no day set', () => {
+    const range = { fromDay: day('2026-09-01'), toDay: day('2026-09-30') };
+    const statements = captured(
+      { metric: 'active_users', groupBy: 'plugin_version', format: 'table' },
+      range,
+    );
+    expect(statements.filter((s) => /FROM active_sets WHERE .* day BETWEEN/.test(s.sql))).toEqual([]);
+    expect(statements.some((s) => /FROM active_period_sets .*period = 'month'/.test(s.sql))).toBe(true);
+  });
 });
 
 interface Panel {
@@ -240,18 +395,24 @@ function dashboardQueries(): [string, Record<string, unknown>][] {
                 ] as const,
             )
             .filter(([, values]) => values.length > 0);
+          // People tables: $top at its default (100); $person empty (no search) and typed.
+          if (query.limit === '$top') query.limit = 100;
+          const searches = query.search === '$person' ? [undefined, 'a_%'] : [query.search];
+          delete query.search;
           // The Days variable: the plans of both values (working days add a NOT IN of the days off).
-          for (const days of query.days === '$days' ? ['all', 'workdays'] : [query.days]) {
-            out.push([
-              `${file} / ${panel.title} / ${String(query.metric)}${days ? ` (days=${String(days)})` : ''}`,
-              {
-                ...query,
-                ...(days ? { days } : {}),
-                interval: query.interval === '$interval' ? 'week' : query.interval,
-                filters: Object.fromEntries(filters),
-              },
-            ]);
-          }
+          for (const days of query.days === '$days' ? ['all', 'workdays'] : [query.days])
+            for (const search of searches) {
+              out.push([
+                `${file} / ${panel.title} / ${String(query.metric)}${days ? ` (days=${String(days)})` : ''}${search ? ` (search=${search})` : ''}`,
+                {
+                  ...query,
+                  ...(days ? { days } : {}),
+                  ...(search ? { search } : {}),
+                  interval: query.interval === '$interval' ? 'week' : query.interval,
+                  filters: Object.fromEntries(filters),
+                },
+              ]);
+            }
         }
       }
     };

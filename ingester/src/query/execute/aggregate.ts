@@ -5,7 +5,7 @@
  */
 import type { DB } from '../../store/db';
 import type { DayRange, DistinctPlan, Plan } from '../plan/types';
-import { BUCKET_OF, type BucketMode } from './buckets';
+import type { BucketMode } from './buckets';
 import { distinctCounts } from './distinct';
 import { OTHERS, type AggregateRows } from './rows';
 import { aggregateStatement, usableRollup } from './sql';
@@ -46,7 +46,7 @@ export class Aggregator {
       this.db,
       sets,
       range,
-      BUCKET_OF[bucket],
+      bucket,
       top && fold ? { top, others: OTHERS } : undefined,
     );
     const out: AggregateRows = new Map();

@@ -1,10 +1,16 @@
 /**
- * Exact distinct-user counts from the per-day active sets (store/activeSets.ts): the union of a
- * bucket's daily sets, optionally intersected day by day with a used_* flag, teams or users.
+ * Exact distinct-user counts from the active sets: the union of a bucket's sets, read per whole month
+ * and whole week where the period sets (store/activePeriods.ts) stand in for their days, per day
+ * elsewhere (store/activeSets.ts). Counts intersected day by day with a used_* flag or teams read days
+ * only: a union of intersections is not an intersection of unions.
  */
+import type { Statement } from 'better-sqlite3';
+import { periodEnd } from '../../store/activePeriods';
 import type { DB } from '../../store/db';
-import { decodeUsers } from '../../store/activeSets';
+import { UnionCounter, decodeUsers } from '../../store/userSets';
 import type { DayRange, DistinctPlan } from '../plan/types';
+import { BUCKET_OF, type BucketMode } from './buckets';
+import { type SetPiece, setPieces } from './setPieces';
 
 export interface DistinctRow {
   bucket: number;
@@ -12,17 +18,137 @@ export interface DistinctRow {
   count: number;
 }
 
+/** A run of consecutive pieces of one kind, read with one statement. */
+interface Run {
+  period: SetPiece['period'];
+  first: number;
+  last: number;
+  /** The bucket of each piece start in the run. */
+  buckets: Map<number, number>;
+}
+
 export function distinctCounts(
+  db: DB,
+  plan: DistinctPlan,
+  range: DayRange,
+  bucket: BucketMode,
+  fold?: { top: number[]; others: number },
+): DistinctRow[] {
+  // One read transaction: the day and period sets of one snapshot, though a sync commits meanwhile.
+  return db.transaction(() =>
+    plan.flag || plan.teams
+      ? intersectedCounts(db, plan, range, BUCKET_OF[bucket], fold)
+      : unionCounts(db, plan, range, bucket, fold),
+  )();
+}
+
+const keyClause = (keys?: number[]) =>
+  keys ? ` AND key IN (${keys.map(() => '?').join(', ') || 'NULL'})` : '';
+
+function unionCounts(
+  db: DB,
+  plan: DistinctPlan,
+  range: DayRange,
+  bucket: BucketMode,
+  fold?: { top: number[]; others: number },
+): DistinctRow[] {
+  const bucketOf = BUCKET_OF[bucket];
+  const nearest = (sql: string, day: number) =>
+    (db.prepare(sql).pluck().get(plan.scopeId, plan.kind, day) ?? undefined) as number | undefined;
+  // The nearest days with sets outside the range: a period set reaching past the range into none holds
+  // only the range's days.
+  const stored =
+    bucket === 'day'
+      ? {}
+      : {
+          before: nearest(
+            'SELECT max(day) FROM active_sets WHERE scope_id = ? AND kind = ? AND day < ?',
+            range.fromDay,
+          ),
+          after: nearest(
+            'SELECT min(day) FROM active_sets WHERE scope_id = ? AND kind = ? AND day > ?',
+            range.toDay,
+          ),
+        };
+  const pieces = setPieces(range, bucket, bucketOf, { periods: true, stored });
+
+  const keys = keyClause(plan.keys);
+  const reads: Record<SetPiece['period'], Statement> = {
+    day: db.prepare(
+      `SELECT day, key, users FROM active_sets WHERE scope_id = ? AND kind = ? AND day BETWEEN ? AND ?${keys}`,
+    ),
+    week: db.prepare(
+      `SELECT start, key, users FROM active_period_sets WHERE scope_id = ? AND kind = ? AND period = 'week' AND start BETWEEN ? AND ?${keys}`,
+    ),
+    month: db.prepare(
+      `SELECT start, key, users FROM active_period_sets WHERE scope_id = ? AND kind = ? AND period = 'month' AND start BETWEEN ? AND ?${keys}`,
+    ),
+  };
+
+  const topSet = fold ? new Set(fold.top) : undefined;
+  const sets = new Map<string, { bucket: number; group: number; blobs: Buffer[] }>();
+  for (const run of runsOf(pieces)) {
+    const rows = reads[run.period]
+      .raw()
+      .iterate(plan.scopeId, plan.kind, run.first, run.last, ...(plan.keys ?? [])) as IterableIterator<
+      [number, number, Buffer]
+    >;
+    for (const [start, key, blob] of rows) {
+      const inBucket = run.buckets.get(start);
+      if (inBucket === undefined) continue; // a day left out
+      const group = plan.collapse ? 0 : topSet && !topSet.has(key) ? fold!.others : key;
+      const id = `${inBucket}:${group}`;
+      const known = sets.get(id);
+      if (known) known.blobs.push(blob);
+      else sets.set(id, { bucket: inBucket, group, blobs: [blob] });
+    }
+  }
+  const counter = new UnionCounter();
+  const only = plan.users ? new Set(plan.users) : undefined;
+  return [...sets.values()].map(({ bucket: b, group, blobs }) => ({
+    bucket: b,
+    group,
+    count: counter.count(blobs, only),
+  }));
+}
+
+/** Consecutive pieces of the same kind, each with its bucket. */
+function runsOf(pieces: Map<number, SetPiece[]>): Run[] {
+  const runs: Run[] = [];
+  const open = new Map<SetPiece['period'], Run>();
+  const all = [...pieces].flatMap(([bucket, list]) => list.map((piece) => ({ bucket, piece })));
+  all.sort((a, b) => a.piece.start - b.piece.start);
+  for (const { bucket, piece } of all) {
+    const run = open.get(piece.period);
+    const next = run && (piece.period === 'day' ? run.last + 1 : periodEnd(piece.period, run.last) + 1);
+    if (run && next === piece.start) {
+      run.last = piece.start;
+      run.buckets.set(piece.start, bucket);
+    } else {
+      const fresh: Run = {
+        period: piece.period,
+        first: piece.start,
+        last: piece.start,
+        buckets: new Map([[piece.start, bucket]]),
+      };
+      runs.push(fresh);
+      open.set(piece.period, fresh);
+    }
+  }
+  return runs;
+}
+
+/** Counts intersected day by day with a flag's or the teams' sets of the same day: every piece a day. */
+function intersectedCounts(
   db: DB,
   plan: DistinctPlan,
   range: DayRange,
   bucketOf: (day: number) => number,
   fold?: { top: number[]; others: number },
 ): DistinctRow[] {
-  const keyClause = plan.keys ? ` AND key IN (${plan.keys.map(() => '?').join(', ') || 'NULL'})` : '';
   const rows = db
     .prepare(
-      `SELECT day, key, users FROM active_sets WHERE scope_id = ? AND kind = ? AND day BETWEEN ? AND ?${keyClause} ORDER BY day`,
+      `SELECT day, key, users FROM active_sets WHERE scope_id = ? AND kind = ? AND day BETWEEN ? AND ?${keyClause(plan.keys)} ORDER BY day`,
     )
     .raw()
     .iterate(plan.scopeId, plan.kind, range.fromDay, range.toDay, ...(plan.keys ?? [])) as IterableIterator<
@@ -31,10 +157,9 @@ export function distinctCounts(
 
   const filterSets = (kind: string, keys?: number[]) => {
     const byDay = new Map<number, Set<number>>();
-    const clause = keys ? ` AND key IN (${keys.map(() => '?').join(', ') || 'NULL'})` : '';
     for (const [day, users] of db
       .prepare(
-        `SELECT day, users FROM active_sets WHERE scope_id = ? AND kind = ? AND day BETWEEN ? AND ?${clause}`,
+        `SELECT day, users FROM active_sets WHERE scope_id = ? AND kind = ? AND day BETWEEN ? AND ?${keyClause(keys)}`,
       )
       .raw()
       .iterate(plan.scopeId, kind, range.fromDay, range.toDay, ...(keys ?? [])) as IterableIterator<
