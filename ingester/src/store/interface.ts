@@ -8,8 +8,8 @@ import type { DayNumber } from '../days';
 import type { PrivacyConfig } from '../privacy';
 import type { BillingBudget, BillingCostCenter, BillingCsvRow, BillingUsageItem } from '../reports/billing';
 import type { RepoIdentity, UserIdentity } from '../reports/identity';
-import type { RecordIssues } from '../reports/mapping';
-import type { TableSpec } from '../reports/schema';
+import type { CellValue } from '../reports/mapping';
+import type { DictKind, TableSpec } from '../reports/schema';
 import type { Seat } from '../reports/seats';
 import type { ReportKind, SyncKind } from '../reports/types';
 import type { Scope } from '../scopes';
@@ -87,15 +87,16 @@ export interface ReportWriter {
   readonly kind: ReportKind;
   readonly day: DayNumber;
   /**
-   * Maps a record into the given tables for a subject (user or repo ref; 0 for the aggregate). Returns
-   * true when the subject already had figures in this report (its counters were added together).
+   * One row of a table for a subject (user or repo ref; 0 for the aggregate), its dictionary cells
+   * already ids (`dictionaryId`). Rows are written in batches, in the order given per table. `tag` (≥ 0)
+   * comes back from `takeRepeated` if the row's key was already stored in this report (its counters
+   * were then added together); -1 for rows whose repetition is not worth telling.
    */
-  addFigures(
-    specs: readonly TableSpec[],
-    subjectRef: number,
-    record: Record<string, unknown>,
-    issues: RecordIssues,
-  ): boolean;
+  addRow(spec: TableSpec, subjectRef: number, values: CellValue[], tag: number): void;
+  /** Writes the rows given so far; returns the tags of those whose key was already stored. */
+  takeRepeated(): number[];
+  /** The id of a dictionary label, created on first sight (forgotten if the report rolls back). */
+  dictionaryId(kind: DictKind, value: string): number;
   addTeamMember(teamRef: number, userRef: number): void;
   /** A chunk of a downloaded file, gzip-compressed as received, for the raw archive. */
   addRawChunk(fileIndex: number, chunkIndex: number, data: Buffer): void;

@@ -5,8 +5,8 @@
  */
 import type { Statement } from 'better-sqlite3';
 import type { DayNumber } from '../days';
-import { type CellValue, type RecordIssues, type RowSink, mapRecord } from '../reports/mapping';
-import { ALL_TABLE_SPECS, RECORD_TABLES, type TableSpec } from '../reports/schema';
+import type { CellValue } from '../reports/mapping';
+import { ALL_TABLE_SPECS, type DictKind, RECORD_TABLES, type TableSpec } from '../reports/schema';
 import type { ReportKind } from '../reports/types';
 import type { ActiveSetWriter } from './activeSets';
 import type { Archive } from './archive';
@@ -14,6 +14,7 @@ import type { DB } from './connection';
 import type { ReportOutcome, ReportWriter } from './interface';
 import type { References } from './references';
 import type { Rollups } from './rollups';
+import { RowBatcher } from './rowBatch';
 import type { Status } from './status';
 
 function additive(kind: TableSpec['values'][number]): boolean {
@@ -79,6 +80,7 @@ interface ReportContext {
   deletes: ReadonlyMap<ReportKind, Statement[]>;
   plainInserts: ReadonlyMap<TableSpec, Statement>;
   inserts: ReadonlyMap<TableSpec, Statement>;
+  wideInserts: Map<TableSpec, Statement>;
   member: Statement;
   refs: References;
   archive: Archive;
@@ -110,7 +112,7 @@ export class Reports {
     const member = db.prepare(
       'INSERT OR IGNORE INTO team_members (scope_id, day, team_ref, user_ref) VALUES (?, ?, ?, ?)',
     );
-    this.context = { db, deletes, plainInserts, inserts, member, ...writers };
+    this.context = { db, deletes, plainInserts, inserts, wideInserts: new Map(), member, ...writers };
   }
 
   /** Opens the transaction that replaces one report. */
@@ -121,10 +123,7 @@ export class Reports {
 
 class ReportTransaction implements ReportWriter {
   private finished = false;
-  private readonly sink: RowSink;
-  private subjectRef = 0;
-  private firstSpec: TableSpec | undefined;
-  private repeated = false;
+  private readonly rows: RowBatcher;
 
   constructor(
     private readonly context: ReportContext,
@@ -133,38 +132,26 @@ class ReportTransaction implements ReportWriter {
     readonly day: DayNumber,
     keepArchive: boolean,
   ) {
-    const { db, deletes, plainInserts, inserts } = context;
+    const { db, deletes, plainInserts, inserts, wideInserts } = context;
     db.exec('BEGIN IMMEDIATE');
     for (const statement of deletes.get(kind)!) statement.run(scopeId, day);
     if (!keepArchive) context.archive.removeReport(scopeId, kind, day);
-    // A plain INSERT first (about a fifth cheaper than an upsert); a key already stored in this report
-    // (a subject listed twice, a repeated breakdown entry, several aggregate records) adds up instead.
-    this.sink = (spec: TableSpec, values: CellValue[]) => {
-      try {
-        plainInserts.get(spec)!.run(this.scopeId, this.day, this.subjectRef, ...values);
-      } catch (error) {
-        if ((error as { code?: string }).code !== 'SQLITE_CONSTRAINT_PRIMARYKEY') throw error;
-        if (spec === this.firstSpec) this.repeated = true;
-        inserts.get(spec)!.run(this.scopeId, this.day, this.subjectRef, ...values);
-      }
-    };
+    // Plain multi-row INSERTs (cheaper than one upsert a row); a key already stored in this report (a
+    // subject listed twice, a repeated breakdown entry, several aggregate records) adds up instead.
+    this.rows = new RowBatcher(db, plainInsertSql, plainInserts, inserts, wideInserts);
   }
 
-  /**
-   * Maps a record into the given tables for a subject (user or repo ref; 0 for the aggregate). Returns
-   * true when the subject already had figures in this report (its counters were added together).
-   */
-  addFigures(
-    specs: readonly TableSpec[],
-    subjectRef: number,
-    record: Record<string, unknown>,
-    issues: RecordIssues,
-  ): boolean {
-    this.subjectRef = subjectRef;
-    this.firstSpec = specs[0];
-    this.repeated = false;
-    mapRecord(record, specs, this.context.refs.resolve, this.sink, issues);
-    return this.repeated;
+  addRow(spec: TableSpec, subjectRef: number, values: CellValue[], tag: number): void {
+    this.rows.add(spec, this.scopeId, this.day, subjectRef, values, tag);
+  }
+
+  takeRepeated(): number[] {
+    this.rows.flush();
+    return this.rows.takeRepeated();
+  }
+
+  dictionaryId(kind: DictKind, value: string): number {
+    return this.context.refs.resolve(kind, value);
   }
 
   addTeamMember(teamRef: number, userRef: number): void {
@@ -181,6 +168,7 @@ class ReportTransaction implements ReportWriter {
 
   commit(outcome: ReportOutcome): void {
     const { db, rollups, activeSets, status } = this.context;
+    this.rows.flush();
     if (this.kind === 'users' || this.kind === 'user-teams') {
       // The team rollup and the active-user sets depend on both reports of the day; rebuild them from what is stored now.
       rollups.rebuildTeamDay(this.scopeId, this.day);
@@ -195,6 +183,7 @@ class ReportTransaction implements ReportWriter {
   rollback(): void {
     if (this.finished) return;
     this.finished = true;
+    this.rows.discard();
     if (this.context.db.inTransaction) this.context.db.exec('ROLLBACK');
     this.context.refs.forget();
   }

@@ -1,16 +1,16 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { formatDay, type DayNumber } from '../days';
-import { dayMismatch, entityIds, repoIdentity, teamMembership, userIdentity } from '../reports/identity';
+import { dayMismatch } from '../reports/identity';
 import { type RecordIssues, type RecordShape, collectUnknownKeys, newIssues } from '../reports/mapping';
 import { readRecords } from '../reports/reader';
-import { RECORD_TABLES } from '../reports/schema';
+import { ALL_TABLE_SPECS, type DictKind, type TableSpec } from '../reports/schema';
 import type { JsonObject, ReportKind } from '../reports/types';
 import type { ReportOutcome, ReportWriter, SyncStore } from '../store/interface';
+import { type PipelineOptions, readOnWorker } from './importPipeline';
+import { MAX_ISSUES, readBatches, type RecordBatch, SPECS_OF, SUBJECT_CELLS } from './recordBatches';
 
 /** Raw archive rows hold at most this many compressed bytes each. */
 const ARCHIVE_CHUNK_BYTES = 4 << 20;
-/** How many problem descriptions one report keeps; the counts stay exact. */
-const MAX_ISSUES = 50;
 
 export interface ReportFile {
   /** gzip-compressed copy of the downloaded file, exactly as received. */
@@ -26,6 +26,21 @@ const SHAPE: Record<ReportKind, RecordShape> = {
   repos: 'repo',
 };
 
+/** Reports whose compressed files reach this size are read on a worker thread; smaller ones here. */
+export const WORKER_MIN_BYTES = 256 << 10;
+
+export interface ImportOptions {
+  /** Keep a gzip copy of the files in the raw archive (false when re-reading the archive). */
+  archive: boolean;
+  /**
+   * Where the files are read and mapped: on a worker thread (a second core) while this thread stores,
+   * or on this thread. `auto`: a worker for reports of `WORKER_MIN_BYTES` compressed bytes and more.
+   */
+  reader?: 'auto' | 'worker' | 'thread';
+  /** Batch size and queue bound between the threads (tests make them small). */
+  pipeline?: PipelineOptions;
+}
+
 /**
  * Replaces one (scope, report kind, day) with the given files, in one transaction: the archive
  * copy, every figure, the status and the unknown keys land together or not at all.
@@ -34,14 +49,20 @@ export function importReport(
   store: SyncStore,
   target: { scopeId: number; kind: ReportKind; day: DayNumber },
   files: readonly ReportFile[],
-  options: { archive: boolean } = { archive: true },
+  options: ImportOptions = { archive: true },
 ): Promise<ReportOutcome> {
   return store.exclusive(async () => {
     const tx = store.beginReport(target.scopeId, target.kind, target.day, { keepArchive: !options.archive });
     try {
       if (options.archive)
         for (const [fileIndex, file] of files.entries()) await archiveFile(tx, fileIndex, file.path);
-      const outcome = await loadRecords(store, tx, files);
+      const outcome = await loadRecords(
+        store,
+        tx,
+        files,
+        useWorker(files, options.reader ?? 'auto'),
+        options.pipeline,
+      );
       tx.commit(outcome);
       return outcome;
     } catch (error) {
@@ -51,6 +72,13 @@ export function importReport(
   });
 }
 
+function useWorker(files: readonly ReportFile[], reader: NonNullable<ImportOptions['reader']>): boolean {
+  if (reader !== 'auto') return reader === 'worker';
+  let bytes = 0;
+  for (const file of files) bytes += statSync(file.path).size;
+  return bytes >= WORKER_MIN_BYTES;
+}
+
 async function archiveFile(tx: ReportWriter, fileIndex: number, path: string): Promise<void> {
   let chunkIndex = 0;
   for await (const chunk of createReadStream(path, { highWaterMark: ARCHIVE_CHUNK_BYTES })) {
@@ -58,12 +86,137 @@ async function archiveFile(tx: ReportWriter, fileIndex: number, path: string): P
   }
 }
 
-function loadRecords(
+/**
+ * Reads (here or on a worker) and stores a report's records, in file order. The writing half: resolves
+ * each record's subject and dictionary labels to ids and hands its rows to the transaction.
+ */
+async function loadRecords(
   store: SyncStore,
   tx: ReportWriter,
   files: readonly ReportFile[],
+  worker: boolean,
+  pipeline: PipelineOptions = {},
 ): Promise<ReportOutcome> {
-  return readReport(files, tx, (record, recordIssues) => storeRecord(store, tx, record, recordIssues));
+  const kind = tx.kind;
+  const subjectCells = SUBJECT_CELLS[kind];
+  const firstSpec = SPECS_OF[kind][0];
+  // Per spec, which of its cells are dictionary ids (local to the reader, translated here).
+  const dictCells = new Map<TableSpec, number[]>();
+  const localKinds: DictKind[] = [];
+  const localValues: string[] = [];
+  const localIds: number[] = [];
+  // Notes as (file index, line, problem): the reader's, then those of repeated subjects, merged by line.
+  const notes: (number | string)[] = [];
+  const repeatNotes: (number | string)[] = [];
+  const tagged: (number | string)[] = [];
+
+  const consume = (batch: RecordBatch) => {
+    for (let i = 0; i < batch.dictionary.length; i += 2) {
+      localKinds.push(batch.dictionary[i] as DictKind);
+      localValues.push(batch.dictionary[i + 1]);
+    }
+    for (const cell of batch.notes) notes.push(cell);
+    const data = batch.data;
+    let at = 0;
+    tagged.length = 0;
+    while (at < data.length) {
+      const fileIndex = data[at++] as number;
+      const line = data[at++] as number;
+      const subject = data.slice(at, (at += subjectCells));
+      const rows = data[at++] as number;
+      const tag = tagged.length;
+      tagged.push(fileIndex, line, subject[0]!);
+      let subjectRef = 0;
+      switch (kind) {
+        case 'aggregate':
+          tx.setScopeIds(
+            (subject[0] as string | null) ?? undefined,
+            (subject[1] as string | null) ?? undefined,
+          );
+          break;
+        case 'users':
+          subjectRef = store.userRef({ githubId: subject[0] as number, login: subject[1] as string });
+          break;
+        case 'repos':
+          subjectRef = store.repoRef({
+            githubId: subject[0] as number,
+            owner: subject[1] as string,
+            name: subject[2] as string,
+            visibility: subject[3] as string | null,
+          });
+          break;
+        case 'user-teams':
+          tx.addTeamMember(
+            store.teamRef(tx.scopeId, subject[2] as number, subject[3] as string),
+            store.userRef({ githubId: subject[0] as number, login: subject[1] as string }),
+          );
+          break;
+      }
+      for (let row = 0; row < rows; row++) {
+        const spec = ALL_TABLE_SPECS[data[at++] as number];
+        const width = spec.keys.length + spec.values.length + (spec.fixed ? 1 : 0);
+        const values = data.slice(at, (at += width));
+        let dict = dictCells.get(spec);
+        if (!dict) dictCells.set(spec, (dict = dictionaryCells(spec)));
+        for (const cell of dict) {
+          const local = values[cell] as number | null;
+          if (local !== null)
+            values[cell] = localIds[local] ??= tx.dictionaryId(localKinds[local], localValues[local]);
+        }
+        tx.addRow(spec, subjectRef, values, kind === 'users' && spec === firstSpec ? tag : -1);
+      }
+    }
+    // A user listed twice is noticed by the database (the day's row exists), not by a set of every user.
+    for (const tag of tx.takeRepeated())
+      repeatNotes.push(
+        tagged[tag] as number,
+        tagged[tag + 1] as number,
+        `user ${tagged[tag + 2]} appears twice; counters were added together`,
+      );
+  };
+
+  const paths = files.map((file) => file.path);
+  const summary = worker
+    ? await readOnWorker(paths, tx, consume, pipeline)
+    : await readBatches(paths, tx, consume, pipeline.batchRecords);
+  const where = (fileIndex: number, line: number) =>
+    files.length > 1 ? `file ${fileIndex + 1} line ${line}` : `line ${line}`;
+  const issues = mergeNotes(notes, repeatNotes)
+    .slice(0, MAX_ISSUES)
+    .map(([fileIndex, line, text]) => `${where(fileIndex, line)}: ${text}`);
+  if (kind === 'aggregate' && summary.records > 1 && issues.length < MAX_ISSUES)
+    issues.push(`${summary.records} aggregate records for one day; counters were added together`);
+  return {
+    records: summary.records,
+    malformedLines: summary.malformedLines,
+    issues,
+    unknownKeys: summary.unknownKeys,
+    files: files.length,
+    bytes: files.every((file) => file.bytes !== undefined)
+      ? files.reduce((sum, file) => sum + file.bytes!, 0)
+      : null,
+  };
+}
+
+function dictionaryCells(spec: TableSpec): number[] {
+  const cells: number[] = [];
+  if (spec.fixed) cells.push(0);
+  const offset = spec.fixed ? 1 : 0;
+  [...spec.keys, ...spec.values].forEach((column, index) => {
+    if (typeof column.kind === 'object') cells.push(offset + index);
+  });
+  return cells;
+}
+
+/** Two lists of (file index, line, text) triples, each in file order, merged in file order (stable). */
+function mergeNotes(a: (number | string)[], b: (number | string)[]): [number, number, string][] {
+  const triples = (list: (number | string)[]) => {
+    const out: [number, number, string][] = [];
+    for (let i = 0; i < list.length; i += 3)
+      out.push([list[i] as number, list[i + 1] as number, list[i + 2] as string]);
+    return out;
+  };
+  return [...triples(a), ...triples(b)].sort((x, y) => x[0] - y[0] || x[1] - y[1]);
 }
 
 /**
@@ -123,47 +276,4 @@ export async function readReport(
       ? files.reduce((sum, file) => sum + file.bytes!, 0)
       : null,
   };
-}
-
-/** Stores one record; returns why it cannot be stored, if so. */
-function storeRecord(
-  store: SyncStore,
-  tx: ReportWriter,
-  record: JsonObject,
-  recordIssues: RecordIssues,
-): string | undefined {
-  switch (tx.kind) {
-    case 'aggregate': {
-      const ids = entityIds(record);
-      tx.setScopeIds(
-        ids.organizationId ?? ids.enterpriseId,
-        ids.organizationId ? ids.enterpriseId : undefined,
-      );
-      tx.addFigures(RECORD_TABLES.aggregate, 0, record, recordIssues);
-      return undefined;
-    }
-    case 'users': {
-      const user = userIdentity(record);
-      if (!user.ok) return user.error;
-      // A user listed twice is noticed by the database (the day's row exists), not by a set of every user.
-      if (tx.addFigures(RECORD_TABLES.user, store.userRef(user.value), record, recordIssues))
-        recordIssues.invalidValues.push(
-          `user ${user.value.githubId} appears twice; counters were added together`,
-        );
-      return undefined;
-    }
-    case 'repos': {
-      const repo = repoIdentity(record);
-      if (!repo.ok) return repo.error;
-      tx.addFigures(RECORD_TABLES.repo, store.repoRef(repo.value), record, recordIssues);
-      return undefined;
-    }
-    case 'user-teams': {
-      const membership = teamMembership(record);
-      if (!membership.ok) return membership.error;
-      const { user, teamId, slug } = membership.value;
-      tx.addTeamMember(store.teamRef(tx.scopeId, teamId, slug), store.userRef(user));
-      return undefined;
-    }
-  }
 }

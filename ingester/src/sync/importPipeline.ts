@@ -1,0 +1,115 @@
+/**
+ * The reading half of an import on a second core: a worker thread (importWorker.ts) gunzips, parses
+ * and maps while this thread, SQLite's single writer, stores. At most `inFlight` batches are queued
+ * between them: the worker waits for an acknowledgement before sending more, so a slow writer bounds
+ * memory whatever the file's size.
+ *
+ * The worker runs the compiled importWorker.js next to this file; from the TypeScript sources (tsx,
+ * jest) it registers tsx's CommonJS hook first, so it works wherever this module does.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { DayNumber } from '../days';
+import type { ReportKind } from '../reports/types';
+import type { ImportWorkerData, WorkerMessage } from './importWorker';
+import { BATCH_RECORDS, type ReadSummary, type RecordBatch } from './recordBatches';
+
+/** Batches queued between the threads at most: 4 × 256 records, a few MB. */
+export const IN_FLIGHT_BATCHES = 4;
+
+export interface PipelineOptions {
+  batchRecords?: number;
+  inFlight?: number;
+}
+
+/** What the worker reports on the flow, for tests of the backpressure. */
+export interface PipelineStats {
+  /** The most batches ever sent and not yet acknowledged, as the worker counted them. */
+  maxInFlight: number;
+  /** The most batches ever received here and not yet consumed. */
+  maxQueued: number;
+  /** How many times the worker waited for the writer. */
+  waits: number;
+}
+
+function startWorker(data: ImportWorkerData): Worker {
+  const compiled = join(__dirname, 'importWorker.js');
+  if (!__filename.endsWith('.ts') && existsSync(compiled)) return new Worker(compiled, { workerData: data });
+  // From the sources: tsx's require hook, with the repository's tsconfig (its paths name the contract's sources).
+  const source = join(__dirname, 'importWorker.ts');
+  const bootstrap = [
+    `process.env.TSX_TSCONFIG_PATH ??= ${JSON.stringify(join(__dirname, '..', '..', 'tsconfig.json'))};`,
+    `require(${JSON.stringify(require.resolve('tsx/cjs/api'))}).register();`,
+    `require(${JSON.stringify(source)});`,
+  ].join('\n');
+  // Without the parent's flags: a `--import tsx` would load tsx's ESM loader as well, for nothing.
+  return new Worker(bootstrap, { eval: true, workerData: data, execArgv: [] });
+}
+
+/**
+ * Reads a report's files on a worker thread and calls `consume` with each batch, in file order, on
+ * this thread. A batch is acknowledged once `consume` returns (or its promise settles).
+ */
+export async function readOnWorker(
+  files: readonly string[],
+  report: { kind: ReportKind; day: DayNumber },
+  consume: (batch: RecordBatch) => void | Promise<void>,
+  options: PipelineOptions = {},
+): Promise<ReadSummary & { stats: PipelineStats }> {
+  const worker = startWorker({
+    files: [...files],
+    kind: report.kind,
+    day: report.day,
+    batchRecords: options.batchRecords ?? BATCH_RECORDS,
+    inFlight: options.inFlight ?? IN_FLIGHT_BATCHES,
+  });
+  const stats: PipelineStats = { maxInFlight: 0, maxQueued: 0, waits: 0 };
+  let queued = 0;
+  try {
+    return await new Promise((resolve, reject) => {
+      let chain = Promise.resolve();
+      let failed = false;
+      let ended = false;
+      const fail = (error: unknown) => {
+        if (failed) return;
+        failed = true;
+        reject(error);
+      };
+      worker.on('message', (message: WorkerMessage) => {
+        if (failed) return;
+        switch (message.type) {
+          case 'batch':
+            stats.maxInFlight = Math.max(stats.maxInFlight, message.inFlight);
+            stats.maxQueued = Math.max(stats.maxQueued, ++queued);
+            chain = chain
+              .then(() => consume(message.batch))
+              .then(() => {
+                queued--;
+                if (!failed) worker.postMessage(0);
+              })
+              .catch(fail);
+            return;
+          case 'end':
+            ended = true;
+            stats.waits = message.waits;
+            chain.then(() => resolve({ ...message.summary, stats }), fail);
+            return;
+          case 'error': {
+            const error = new Error(message.message);
+            if (message.stack) error.stack = message.stack;
+            fail(error);
+            return;
+          }
+        }
+      });
+      worker.on('error', fail);
+      worker.on('exit', (code) => {
+        if (!ended)
+          fail(new Error(`the import worker stopped (exit code ${code}) before the end of the report`));
+      });
+    });
+  } finally {
+    await worker.terminate();
+  }
+}
