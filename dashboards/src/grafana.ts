@@ -83,7 +83,12 @@ export interface MetricSpec {
   /** Defaults to the dashboard's `$interval` for time series and `day` otherwise. */
   interval?: Interval | '$interval';
   format?: Format;
-  limit?: number;
+  /** A number, or `$top`: the dashboard's People variable (100, 1000 or All). */
+  limit?: number | '$top';
+  /** With a limit, rank by this metric's totals: a table's column that it sorts on. */
+  rankBy?: string;
+  /** Grouped by user: only people whose login contains this text, e.g. `$person`. */
+  search?: string;
   others?: boolean;
   /** Legend / column name for this query's values (an override by refId). */
   legend?: string;
@@ -171,6 +176,8 @@ export function copilotTarget(spec: MetricSpec, index: number): CopilotTarget {
     interval: spec.interval ?? (format === 'time_series' ? '$interval' : 'day'),
     format,
     ...(spec.limit !== undefined ? { limit: spec.limit, others: spec.others ?? false } : {}),
+    ...(spec.rankBy ? { rankBy: spec.rankBy } : {}),
+    ...(spec.search ? { search: spec.search } : {}),
     ...(spec.seatActiveDays !== undefined ? { seatActiveDays: spec.seatActiveDays } : {}),
     ...(spec.days ? { days: spec.days } : {}),
   };
@@ -544,19 +551,25 @@ export const ACTIVITY_COLUMNS: { metric: string; name: string; follows: FilterVa
 /**
  * A table with one row per `key` (team, user, repository) and one column per metric: table-format
  * queries joined on the key, columns renamed. With `top`, only the rows with the highest first column.
+ * With `people` (a table of people), the ingester keeps the `$top` people with the highest first
+ * column, every column for the same people (rankBy), and only those whose login contains `$person`.
  */
 export function keyedTable(
   key: string,
   columns: { metric: string; name: string; follows?: FilterVariable[]; where?: MetricSpec['where'] }[],
   top?: number,
+  people?: 'top-n',
 ): Pick<PanelSpecOf<'table'>, 'queries' | 'transformations' | 'options'> {
   const first = columns[0].name;
+  const ranked: Partial<MetricSpec> =
+    people === 'top-n' ? { limit: '$top', rankBy: columns[0].metric, search: '$person' } : {};
   return {
     queries: columns.map((c) => ({
       metric: c.metric,
       groupBy: key,
       format: 'table',
       follows: c.follows,
+      ...ranked,
       ...(c.where ? { where: c.where } : {}),
     })),
     transformations: [
@@ -739,8 +752,9 @@ export const variables = {
     dimensionVariable(
       'user',
       'User',
-      { dimension: 'user', scope: '$scope' },
-      'GitHub logins with activity in the time range; pick one (or click one in the table) to see their history.',
+      // Searched by the ingester as you type (Grafana's $__searchFilter): no list of everyone.
+      { dimension: 'user', scope: '$scope', search: '$__searchFilter' },
+      'GitHub logins with activity in the time range; type to search them, pick one (or click one in the table) to see their history.',
       {
         multi: false,
         includeAll: true,
@@ -748,6 +762,39 @@ export const variables = {
         current: { selected: true, text: 'All', value: '$__all' },
       },
     ),
+  /** How many people a table of people shows: the top N by its sort column, computed by the ingester. */
+  top: (): VariableModel => ({
+    type: 'custom',
+    name: 'top',
+    label: 'People',
+    description:
+      'How many people the per-person tables show: the top 100 or 1000 by the column the table sorts on (the ingester picks them, every column for the same people), or All (slow with tens of thousands of people).',
+    // Grafana's `text : value` pairs; All is `*`, which the data source reads as "no limit".
+    query: `100 : 100,1000 : 1000,All : ${ALL_VALUES}`,
+    current: { selected: true, text: '100', value: '100' },
+    options: [
+      { selected: true, text: '100', value: '100' },
+      { selected: false, text: '1000', value: '1000' },
+      { selected: false, text: 'All', value: ALL_VALUES },
+    ],
+    multi: false,
+    includeAll: false,
+    hide: VariableHide.dontHide,
+    skipUrlSync: false,
+  }),
+  /** A text box: the per-person tables keep people whose login contains it (searched by the ingester). */
+  person: (): VariableModel => ({
+    type: 'textbox',
+    name: 'person',
+    label: 'Search people',
+    description:
+      'Only people whose login contains this text (case-insensitive), in the per-person tables; empty for everyone. With PRIVACY_MODE=pseudonymous, logins are pseudonyms.',
+    query: '',
+    current: { selected: false, text: '', value: '' },
+    options: [{ selected: true, text: '', value: '' }],
+    hide: VariableHide.dontHide,
+    skipUrlSync: false,
+  }),
   /** Every day, or working days only: the Copilot queries without fixed days follow it (see `dashboard`). */
   days: (): VariableModel => ({
     type: 'custom',

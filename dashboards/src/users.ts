@@ -8,7 +8,7 @@ const PHASES =
 const drillDown = {
   title: 'Show ${__value.text}',
   // Same dashboard, same scope, team selection and time range, with this person selected.
-  url: '/d/copilot-users?${scope:queryparam}&${team:queryparam}&var-user=${__value.raw}&${__url_time_range}',
+  url: '/d/copilot-users?${scope:queryparam}&${team:queryparam}&${top:queryparam}&${person:queryparam}&var-user=${__value.raw}&${__url_time_range}',
 };
 
 export default dashboard({
@@ -16,7 +16,15 @@ export default dashboard({
   title: 'Copilot users',
   description:
     "Individual use: who uses Copilot most, each person's figures, AI credits and adoption phases. Pick a user, or click one in the table, for their history.",
-  variables: [variables.scope(), variables.team(), variables.user(), variables.interval(), variables.days()],
+  variables: [
+    variables.scope(),
+    variables.team(),
+    variables.user(),
+    variables.top(),
+    variables.person(),
+    variables.interval(),
+    variables.days(),
+  ],
   rows: [
     {
       title: 'Leaderboard',
@@ -57,9 +65,9 @@ export default dashboard({
           type: 'table',
           title: 'People over the time range',
           description:
-            "One row per person with Copilot activity: prompts, suggestions shown and accepted, acceptance rate by count, lines added, AI credits. Click a login to see that person's history below.",
+            "The people with the most prompts over the time range (as many as the People selection at the top says), one row each: prompts, suggestions shown and accepted, acceptance rate by count, lines added, AI credits. Search people narrows them to logins containing a text. Click a login to see that person's history below.",
           caveats: [USER_ROWS, ACCEPTANCE_BY_COUNT, SMALL_TEAMS],
-          ...keyedTable('user', [...ACTIVITY_COLUMNS]),
+          ...keyedTable('user', [...ACTIVITY_COLUMNS], undefined, 'top-n'),
           overrides: [
             {
               matcher: { id: 'byName', options: 'user' },

@@ -39,6 +39,9 @@ interface CopilotTarget {
   format: 'time_series' | 'table';
   queryType?: string;
   scope?: string;
+  limit?: number | string;
+  rankBy?: string;
+  search?: string;
 }
 const copilotTargets = (p: Panel) =>
   ((p.targets ?? []) as unknown as CopilotTarget[]).filter(
@@ -216,5 +219,70 @@ describe('every Copilot query is one the ingester accepts', () => {
       expect([t.groupBy, ...filters].filter((d) => ROW_DIMENSIONS.includes(d))).toEqual([]);
     expect(formatsOf(metric!)).toContain(t.format);
     expect(t.scope).toBe('$scope');
+    // Ranked by another column: that metric takes the same grouping and filters.
+    if (t.rankBy) {
+      const by = METRICS.get(t.rankBy);
+      expect(by).toBeDefined();
+      for (const dim of [t.groupBy, ...filters]) expect(groupingsOf(by!)).toContain(dim);
+    }
+    if (t.search !== undefined) expect(t.groupBy).toBe('user');
+  });
+});
+
+describe('per-person tables: the top N people by the sorted column, and a person search', () => {
+  const variable = (json: Dashboard, name: string) => json.templating?.list?.find((v) => v.name === name);
+  const tables = committed.flatMap(({ json }) =>
+    panelsOf(json)
+      .filter(
+        (p) =>
+          p.type === 'table' &&
+          copilotTargets(p).some((t) => t.groupBy === 'user' && !t.filters.user?.includes('@me')),
+      )
+      .map((panel) => ({ where: `${json.title} / ${panel.title}`, json, panel })),
+  );
+
+  test('the Users dashboard’s "People over the time range" is one of them', () => {
+    expect(tables.map((t) => t.where)).toContain('Copilot users / People over the time range');
+  });
+
+  test.each(tables)(
+    '$where: $top people by the sorted column, every column for them, $person',
+    ({ json, panel }) => {
+      const sorted = (panel.options as { sortBy?: { displayName: string; desc: boolean }[] }).sortBy?.[0];
+      const renames = panel.transformations?.flatMap((t) =>
+        Object.entries((t.options as { renameByName?: Record<string, string> }).renameByName ?? {}),
+      );
+      // The metric whose (renamed) column the table sorts on, biggest first.
+      const sortMetric = copilotTargets(panel).find(
+        (t) => renames?.find(([from]) => from === METRICS.get(t.metric)!.title)?.[1] === sorted?.displayName,
+      )?.metric;
+      expect(sorted?.desc).toBe(true);
+      expect(sortMetric).toBeDefined();
+      for (const t of copilotTargets(panel))
+        expect({ metric: t.metric, limit: t.limit, rankBy: t.rankBy, search: t.search }).toEqual({
+          metric: t.metric,
+          limit: '$top',
+          rankBy: sortMetric,
+          search: '$person',
+        });
+      expect(variable(json, 'top')).toMatchObject({
+        type: 'custom',
+        current: { value: '100' },
+        options: [{ value: '100' }, { value: '1000' }, { text: 'All', value: '*' }],
+      });
+      expect(variable(json, 'person')).toMatchObject({ type: 'textbox', current: { value: '' } });
+      // A login still opens that person's history, with the same selections.
+      const links = (panel.fieldConfig?.overrides ?? []).flatMap((o) =>
+        o.matcher.options === 'user' ? o.properties.filter((p) => p.id === 'links') : [],
+      );
+      expect(JSON.stringify(links)).toMatch(/var-user=\$\{__value\.raw\}/);
+    },
+  );
+
+  test('the user variable searches as you type ($__searchFilter) instead of listing everyone', () => {
+    const users = committed.flatMap(({ json }) => (variable(json, 'user') ? [variable(json, 'user')!] : []));
+    expect(users.length).toBeGreaterThan(0);
+    for (const user of users)
+      expect(user.query).toMatchObject({ dimension: 'user', search: '$__searchFilter' });
   });
 });

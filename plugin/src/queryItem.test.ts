@@ -76,3 +76,34 @@ describe('days', () => {
     expect(() => item('Workdays')).toThrow('days must be all or workdays (got "Workdays")');
   });
 });
+
+describe('a per-person table: top N by its sort column, filtered by a person search', () => {
+  const column = (fields: Parameters<typeof aQuery>[0]) =>
+    toQueryItem(
+      aQuery({
+        metric: 'loc_added_sum',
+        groupBy: 'user',
+        format: 'table',
+        rankBy: 'user_initiated_interaction_count',
+        ...fields,
+      }),
+    );
+
+  test('$top and $person become the limit and the search; the ranking metric is sent as is', () => {
+    installVariables({ top: '100', person: 'Mon_a' });
+    expect(column({ limit: '$top', search: '$person' })).toMatchObject({
+      limit: 100,
+      others: false,
+      rankBy: 'user_initiated_interaction_count',
+      search: 'Mon_a',
+    });
+  });
+
+  test('$top at All (`*`) keeps everyone, and an empty search box searches for nothing', () => {
+    installVariables({ top: '*', person: '' });
+    const item = column({ limit: '$top', search: '$person' });
+    expect(item).not.toHaveProperty('limit');
+    expect(item).not.toHaveProperty('others');
+    expect(item).not.toHaveProperty('search');
+  });
+});

@@ -4,6 +4,7 @@
  * queries still run; a value sent unchecked would fail the whole request.
  */
 import {
+  ALL_VALUES,
   DAYS,
   FORMATS,
   INTERVALS,
@@ -37,7 +38,12 @@ export function toQueryItem(
     INTERVALS.join(', '),
   );
   const format = oneOf('format', one('format', query.format) ?? 'time_series', FORMATS, FORMATS.join(' or '));
-  const limit = wholeNumber('limit', one('limit', query.limit), LIMIT);
+  // A limit variable's All (`*`) keeps every group.
+  const limitText = one('limit', query.limit);
+  const limit = limitText === ALL_VALUES ? undefined : wholeNumber('limit', limitText, LIMIT);
+  const rankBy = one('rank by', query.rankBy);
+  // A search variable left empty (a text box nobody typed in) searches for nothing.
+  const search = one('search', query.search);
   const seatActiveDays = wholeNumber(
     'seat active days',
     one('seat active days', query.seatActiveDays),
@@ -56,6 +62,9 @@ export function toQueryItem(
     interval,
     format,
     ...(limit !== undefined ? { limit, others: !!query.others } : {}),
+    // Ingesters older than these options refuse the keys: they are sent only when set.
+    ...(rankBy ? { rankBy } : {}),
+    ...(search ? { search } : {}),
     // The ingester refuses it on metrics that do not take it: only a value the query sets is sent.
     ...(seatActiveDays !== undefined ? { seatActiveDays } : {}),
     // Ingesters older than the option refuse the key: it is sent only when it changes the answer.

@@ -77,6 +77,8 @@ export function interpolateQuery(query: CopilotQuery, scopedVars?: ScopedVars): 
     interval: text(query.interval),
     format: text(query.format),
     limit: typeof query.limit === 'string' ? text(query.limit) : query.limit,
+    rankBy: text(query.rankBy),
+    search: text(query.search),
     seatActiveDays:
       typeof query.seatActiveDays === 'string' ? text(query.seatActiveDays) : query.seatActiveDays,
     days: text(query.days),

@@ -56,3 +56,28 @@ test('a variable without a dimension lists nothing rather than failing', async (
   expect(calls).toHaveLength(0);
   expect(frame.length).toBe(0);
 });
+
+describe('$__searchFilter: the text typed in the variable’s picker', () => {
+  test('is sent as the search, so the ingester searches as the person types', async () => {
+    installVariables({ scope: 'organization:octodemo-web' });
+    const { calls } = installBackend(() => ({ data: { values } }));
+
+    await runVariable(
+      { dimension: 'user', scope: '$scope', search: '$__searchFilter' },
+      { __searchFilter: { text: 'Mona', value: 'Mona' } },
+    );
+
+    expect(new URL(calls[0].url, 'http://grafana').searchParams.get('search')).toBe('Mona');
+  });
+
+  test('with nothing typed (Grafana leaves it unset) searches for nothing, not for "$__searchFilter"', async () => {
+    installVariables();
+    const { calls } = installBackend(() => ({ data: { values } }));
+
+    await runVariable({ dimension: 'user', search: '$__searchFilter' });
+
+    expect(calls.map((call) => call.url)).toEqual([
+      `${INGESTER}/api/v1/dimensions/user/values?from=2026-11-01&to=2026-11-07`,
+    ]);
+  });
+});

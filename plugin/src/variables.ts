@@ -10,6 +10,7 @@ import {
   type DataQueryResponse,
   type DataSourceApi,
   FieldType,
+  type ScopedVars,
   createDataFrame,
 } from '@grafana/data';
 import { from, map, type Observable } from 'rxjs';
@@ -17,6 +18,9 @@ import type { EditorDataSource } from './components/editor';
 import { VariableQueryEditor } from './components/VariableQueryEditor';
 import { interpolateOne } from './templating';
 import type { CopilotDataSourceOptions, CopilotQuery, CopilotVariableQuery } from './types';
+
+/** Grafana's variable for the text typed in a query variable's picker (SEARCH_FILTER_VARIABLE in Grafana). */
+export const SEARCH_FILTER = '__searchFilter';
 
 /** Grafana hands the variable editor this data source; the editor reads only the EditorDataSource part. */
 type VariableDataSource = DataSourceApi<CopilotQuery, CopilotDataSourceOptions> & EditorDataSource;
@@ -51,15 +55,25 @@ export class CopilotVariableSupport extends CustomVariableSupport<
     );
   }
 
-  /** Values of a dimension for a template variable, within the dashboard's range. */
+  /**
+   * Values of a dimension for a template variable, within the dashboard's range. A search of
+   * `$__searchFilter` is what the person types in the variable's picker: Grafana re-runs a query
+   * variable whose query contains it with `scopedVars.__searchFilter` set to the typed text (scenes'
+   * QueryVariable.getRequest), and leaves it unset when nothing is typed; then it stands for no text,
+   * as Grafana's getSearchFilterScopedVar makes it with no wildcard (the ingester searches substrings).
+   */
   private async values(
     query: CopilotVariableQuery,
     request: DataQueryRequest<CopilotVariableQuery>,
   ): Promise<DimensionValue[]> {
     if (!query?.dimension) return [];
+    const scopedVars: ScopedVars = {
+      [SEARCH_FILTER]: { text: '', value: '' },
+      ...request.scopedVars,
+    };
     return this.datasource.dimensionValues(query.dimension, {
       scope: interpolateOne('scope', query.scope, request.scopedVars),
-      search: interpolateOne('search', query.search, request.scopedVars),
+      search: interpolateOne('search', query.search, scopedVars),
       from: request.range?.from.toISOString().slice(0, 10),
       to: request.range?.to.toISOString().slice(0, 10),
     });

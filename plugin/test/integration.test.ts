@@ -156,6 +156,34 @@ test('a multi-value $team variable, listed by the variable support, filters like
   expect((response.data as DataFrame[]).map((frame) => frame.fields[1].labels?.team)).toEqual(chosen);
 });
 
+test('the user variable searches the ingester as you type ($__searchFilter), case-insensitively', async () => {
+  const support = new CopilotVariableSupport(datasource);
+  const loginsFor = async (scopedVars: Record<string, { text: string; value: string }>) => {
+    const response = await lastValueFrom(
+      support.query(
+        aRequest<CopilotVariableQuery>(
+          [{ refId: 'user', dimension: 'user', scope: SCOPE, search: '$__searchFilter' }],
+          { ...RANGE, scopedVars },
+        ),
+      ),
+    );
+    return (response.data[0] as DataFrame).fields.find((field) => field.name === 'value')!.values as string[];
+  };
+  // Nothing typed: Grafana leaves __searchFilter unset, and the variable lists people as without a search.
+  const everyone = await loginsFor({});
+  const { values: known } = await ingester.api<{ values: Array<{ value: string }> }>(
+    `/api/v1/dimensions/user/values?scope=${SCOPE}&from=${RANGE.from.slice(0, 10)}&to=${RANGE.to.slice(0, 10)}`,
+  );
+  expect(everyone).toEqual(known.map((user) => user.value));
+  expect(everyone.length).toBeGreaterThan(2);
+
+  // Typed: a piece of one login, in upper case; every login containing it, whatever its case, and no other.
+  const typed = everyone[1].slice(1, 4).toUpperCase();
+  const found = await loginsFor({ __searchFilter: { text: typed, value: typed } });
+  expect(found).toEqual(everyone.filter((login) => login.toLowerCase().includes(typed.toLowerCase())));
+  expect(found).toContain(everyone[1]);
+});
+
 test('a query the ingester refuses is that query’s error, in the ingester’s words', async () => {
   const response = await datasource.query(
     request([

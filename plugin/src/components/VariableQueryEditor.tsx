@@ -75,12 +75,12 @@ export function VariableQueryEditor({ datasource, query, onChange }: EditorProps
         <InlineField
           label="Containing"
           labelWidth={LABEL_WIDTH}
-          tooltip="Only values that contain this text (case-insensitive)."
+          tooltip="Only values that contain this text (case-insensitive). $__searchFilter is what is typed in the variable's picker: the ingester searches as you type instead of listing every value (use it for users)."
         >
           <Input
             id={`${id}-search`}
             width={32}
-            placeholder="Any text"
+            placeholder="Any text, or $__searchFilter"
             value={search}
             onChange={(event) => setSearch(event.currentTarget.value)}
             onBlur={() =>
