@@ -227,6 +227,18 @@ test('a user filter never widens access; forged X-Grafana-User headers are ignor
   expect(groupsOf((await run(headers, [query({})])).A.frames!)).toEqual([member]);
   const values = await api.get('/api/v1/dimensions/user/values', headers);
   expect(values.body.values.map((v: { value: string }) => v.value)).toEqual([member]);
+  // A person search narrows within what the viewer may see, never beyond it.
+  const searched = (search: string) => ({ ...query({}), search });
+  expect(groupsOf((await run(headers, [searched(other)])).A.frames!)).toEqual([]);
+  expect(groupsOf((await run(headers, [searched(member.slice(1).toUpperCase())])).A.frames!)).toEqual([
+    member,
+  ]);
+  const valuesOf = async (search: string) =>
+    (
+      await api.get(`/api/v1/dimensions/user/values?search=${encodeURIComponent(search)}`, headers)
+    ).body.values.map((v: { value: string }) => v.value);
+  expect(await valuesOf(other)).toEqual([]);
+  expect(await valuesOf(member.slice(1).toUpperCase())).toEqual([member]);
   const all = await api.get('/api/v1/dimensions/user/values', await asAdmin());
   expect(all.body.values.length).toBeGreaterThan(10);
   expect(await registry.metrics()).toMatch(

@@ -225,6 +225,35 @@ describe('PRIVACY_MODE=pseudonymous', () => {
     expect([...where].sort()).toEqual(['archive', 'database', 'database-wal', 'inactive', 'top', 'user']);
   });
 
+  test('a person search matches pseudonyms only: never a real login, in tables or in the user variable', async () => {
+    const scope = `enterprise:${sim.scopes.enterprise}`;
+    const q = { scope, metric: 'user_initiated_interaction_count', groupBy: 'user', format: 'table' };
+    const on = await api(pseudo);
+    const everyone = table(await query(on, q));
+    const pseudonyms = new Pseudonymizer(KEY);
+    // A real login of someone in the table, whole: no pseudonym contains it.
+    const u = [...Array(sim.population.userCount).keys()].find((i) =>
+      everyone.has(pseudonyms.user(sim.population.userId(i)).login),
+    )!;
+    const real = sim.population.userLogin(u);
+    expect(table(await query(on, { ...q, search: real }))).toEqual(new Map());
+    const values = await on.get(
+      `/api/v1/dimensions/user/values?scope=${scope}&search=${encodeURIComponent(real)}`,
+    );
+    expect(values.body.values).toEqual([]);
+    // A piece of their pseudonym, in capitals, finds them, with their figures, and only pseudonyms containing it.
+    const pseudonym = pseudonyms.user(sim.population.userId(u)).login;
+    const piece = pseudonym.slice(-5).toUpperCase();
+    const found = table(await query(on, { ...q, search: piece }));
+    expect(found.get(pseudonym)).toBe(everyone.get(pseudonym));
+    expect([...found.keys()]).toEqual(
+      [...found.keys()].filter((login) => login.includes(piece.toLowerCase())),
+    );
+    expect([...found.keys()].sort()).toEqual(
+      [...everyone.keys()].filter((login) => login.includes(piece.toLowerCase())).sort(),
+    );
+  });
+
   test('the API shows the same people under pseudonyms, with the same figures', async () => {
     const scope = `enterprise:${sim.scopes.enterprise}`;
     const q = { scope, metric: 'user_initiated_interaction_count', groupBy: 'user', format: 'table' };
@@ -323,6 +352,7 @@ describe('PRIVACY_MODE=aggregate', () => {
     expect(count('SELECT count(*) FROM users')).toBe(0);
     expect(count('SELECT count(*) FROM team_members')).toBe(0);
     expect(count('SELECT count(*) FROM active_sets')).toBe(0);
+    expect(count('SELECT count(*) FROM active_period_sets')).toBe(0);
     expect(count('SELECT count(*) FROM seat_snapshots')).toBe(0);
     expect(count("SELECT count(*) FROM raw_chunks WHERE kind IN ('users', 'user-teams')")).toBe(0);
     // The reports themselves were read: their days are recorded as synced, with their record counts.

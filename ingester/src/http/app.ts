@@ -235,20 +235,24 @@ export function createApp(options: ApiOptions): express.Express {
     };
     const scopeText = text('scope');
     const scopeIds = scopeText ? [engine.resolveScope(scopeText).id] : engine.scopes().map((s) => s.id);
+    // A viewer who does not see everyone finds only themselves among the people: their own login is
+    // searched for (the list is bounded, so it could otherwise stop before them), if it contains the search.
+    const { policy, viewer } = res.locals.asker as Asker;
+    const own = viewer?.login.toLowerCase() ?? '';
+    const search = text('search')?.slice(0, 200);
+    const ownOnly = req.params.dimension === 'user' && policy === 'identity' && !viewer?.seesEveryone;
     const values = dimensionValues(db, String(req.params.dimension), {
       scopeIds,
       fromDay: day('from') ?? -1e7,
       toDay: day('to') ?? 1e7,
-      search: text('search')?.slice(0, 200),
+      search: ownOnly ? own : search,
     });
-    // A viewer who does not see everyone finds only themselves among the people.
-    const { policy, viewer } = res.locals.asker as Asker;
-    const own = viewer?.login.toLowerCase();
     res.json({
-      values:
-        req.params.dimension === 'user' && policy === 'identity' && !viewer?.seesEveryone
-          ? values.filter((v) => v.value.toLowerCase() === own)
-          : values,
+      values: ownOnly
+        ? values.filter(
+            (v) => own && v.value.toLowerCase() === own && own.includes((search ?? '').toLowerCase()),
+          )
+        : values,
     } satisfies DimensionValuesResponse);
   });
 
