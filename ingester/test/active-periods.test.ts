@@ -10,7 +10,8 @@ import { dayToMs, isoWeekday, monthStart } from '../src/days';
 import type { JsonObject } from '../src/reports/types';
 import type { SimScope } from '../src/simulator/generate';
 import type { SimulatorServer } from '../src/simulator/server';
-import { ActiveSetWriter } from '../src/store/activeSets';
+import { backfillActivePeriods } from '../src/store/activePeriods';
+import { ACTIVE_SET_KINDS, ActiveSetWriter } from '../src/store/activeSets';
 import { pruneBefore } from '../src/store/retention';
 import { decodeUsers } from '../src/store/userSets';
 import { reprocess } from '../src/sync/reprocess';
@@ -260,6 +261,16 @@ test('the period sets are the unions of their stored days, and they are what who
   } finally {
     spoil.run(original, august);
   }
+});
+
+test("the migration's backfill builds the same period sets from the stored day sets", () => {
+  const before = t.db.prepare('SELECT * FROM active_period_sets ORDER BY 1, 2, 3, 4, 5').all();
+  t.db.transaction(() => {
+    t.db.prepare('DELETE FROM active_period_sets').run();
+    backfillActivePeriods(t.db, ACTIVE_SET_KINDS);
+  })();
+  expect(t.db.prepare('SELECT * FROM active_period_sets ORDER BY 1, 2, 3, 4, 5').all()).toEqual(before);
+  expectPeriodsMatchDays();
 });
 
 test('a day stored again with fewer people rebuilds its week and month; a reprocess keeps them', async () => {

@@ -113,42 +113,19 @@ export class ActivePeriodWriter {
 }
 
 /**
- * Every weekly and monthly set, from the day sets stored (migration 012's backfill): one pass over
- * active_sets in primary-key order (scope, kind, day), each period written once its days are past.
+ * Every weekly and monthly set, from the day sets stored (migration 012's backfill): each period of
+ * every scope's span of users and user-teams reports, rebuilt as retention rebuilds one.
  */
-export function backfillActivePeriods(db: DB): void {
-  const put = db.prepare(
-    'INSERT INTO active_period_sets (scope_id, kind, period, start, key, users) VALUES (?, ?, ?, ?, ?, ?)',
-  );
-  const rows = db
-    .prepare('SELECT scope_id, kind, day, key, users FROM active_sets ORDER BY scope_id, kind, day, key')
+export function backfillActivePeriods(db: DB, kinds: readonly string[]): void {
+  const periods = new ActivePeriodWriter(db, kinds);
+  const spans = db
+    .prepare(
+      "SELECT scope_id, min(day), max(day) FROM reports WHERE kind IN ('users', 'user-teams') GROUP BY scope_id",
+    )
     .raw()
-    .iterate() as IterableIterator<[number, string, number, number, Buffer]>;
-  /** Per period: the (scope, kind, start) being gathered, and its sets by key. */
-  const open = PERIODS.map((period) => ({
-    period,
-    id: '',
-    scopeId: 0,
-    kind: '',
-    start: 0,
-    byKey: new Map<number, Buffer[]>(),
-  }));
-  const flush = (p: (typeof open)[number]) => {
-    for (const [key, sets] of p.byKey) put.run(p.scopeId, p.kind, p.period, p.start, key, unionOf(sets));
-    p.byKey.clear();
-  };
-  for (const [scopeId, kind, day, key, users] of rows) {
-    for (const p of open) {
-      const start = periodStart(p.period, day);
-      const id = `${scopeId}:${kind}:${start}`;
-      if (id !== p.id) {
-        flush(p);
-        Object.assign(p, { id, scopeId, kind, start });
-      }
-      const sets = p.byKey.get(key);
-      if (sets) sets.push(users);
-      else p.byKey.set(key, [users]);
-    }
-  }
-  for (const p of open) flush(p);
+    .all() as [number, number, number][];
+  for (const [scopeId, first, last] of spans)
+    for (const period of PERIODS)
+      for (let start = periodStart(period, first); start <= last; start = periodEnd(period, start) + 1)
+        periods.rebuildPeriod(scopeId, period, start);
 }

@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { backfillActivePeriods } from './activePeriods';
-import { ActiveSetWriter } from './activeSets';
+import { ACTIVE_SET_KINDS, ActiveSetWriter } from './activeSets';
 import type { DB } from './connection';
 
 /** Copied next to the compiled code by the build (ingester/package.json). */
@@ -39,7 +39,7 @@ const BACKFILLS: Record<number, (db: DB) => void> = {
       .all() as { scope_id: number; day: number }[];
     for (const { scope_id, day } of days) sets.rebuild(scope_id, day);
   },
-  12: backfillActivePeriods,
+  12: (db) => backfillActivePeriods(db, ACTIVE_SET_KINDS),
 };
 
 /** Another process holds the database's write lock (migrating, or storing a report) past the busy timeout. */
