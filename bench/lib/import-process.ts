@@ -3,6 +3,7 @@
  * own peak RSS. Usage (JSON on stdout):
  *   node --import tsx bench/lib/import-process.ts baseline <file.ndjson.gz>
  *   node --import tsx bench/lib/import-process.ts import <file.ndjson.gz> <database>
+ *   node --import tsx bench/lib/import-process.ts download <simulator url> <enterprise slug> <YYYY-MM-DD>
  */
 import { createReadStream } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -12,7 +13,7 @@ import { createGunzip } from 'node:zlib';
 import { importReport, openDatabase, parseDay, Store } from '@copilot-metrics/ingester/import';
 
 export interface ImportProcessResult {
-  mode: 'baseline' | 'import';
+  mode: 'baseline' | 'import' | 'download';
   records: number;
   ms: number;
   /** Peak resident set size of this process, in bytes. */
@@ -40,6 +41,34 @@ async function baseline(file: string): Promise<number> {
   return records;
 }
 
+/**
+ * The floor of a sync over HTTP: ask for the users report's download links as the sync does, download
+ * every file through the same client, split lines and JSON.parse each one; store nothing, write nothing.
+ */
+async function download(url: string, enterprise: string, day: string): Promise<number> {
+  // Loaded here only: the other modes measure a process that loads nothing but the import.
+  const { GitHubClient, StaticToken, silentLogger } = await import('@copilot-metrics/ingester');
+  const client = new GitHubClient({ apiUrl: url, auth: new StaticToken('bench'), logger: silentLogger });
+  try {
+    const path = `/enterprises/${encodeURIComponent(enterprise)}/copilot/metrics/reports/users-1-day?day=${day}`;
+    const answer = await client.call('GET', path, { account: enterprise });
+    const links = (answer.body as { download_links?: string[] }).download_links;
+    if (answer.status !== 200 || !links) throw new Error(`no download links (${answer.status})`);
+    let records = 0;
+    for (const link of links) {
+      const response = await client.openDownload(link);
+      if (response.statusCode !== 200) throw new Error(`download answered ${response.statusCode}`);
+      for await (const line of createInterface({ input: response.body, crlfDelay: Infinity })) {
+        if (line.length === 0) continue;
+        if (JSON.parse(line)) records++;
+      }
+    }
+    return records;
+  } finally {
+    await client.close();
+  }
+}
+
 /** The real path of a downloaded file: archive copy, parse, map, store, team and active-set rebuild. */
 async function ingest(file: string, database: string, day: number): Promise<{ records: number; ms: number }> {
   const db = openDatabase(database);
@@ -63,7 +92,12 @@ async function main() {
     const records = await baseline(file);
     measured = { records, ms: performance.now() - started };
   } else if (mode === 'import') measured = await ingest(file, database, parseDay(dayText || '2026-09-29')!);
-  else throw new Error(`unknown mode "${mode}"`);
+  else if (mode === 'download') {
+    // Here `file` is the simulator's URL and `database` the enterprise's slug.
+    const started = performance.now();
+    const records = await download(file, database, dayText);
+    measured = { records, ms: performance.now() - started };
+  } else throw new Error(`unknown mode "${mode}"`);
   sample();
   const result: ImportProcessResult = {
     mode,

@@ -91,7 +91,7 @@ export async function startIngester(options: IngesterProcessOptions): Promise<In
 
 /** Runs one file measurement in a fresh process; see import-process.ts. */
 export async function runImportProcess(
-  mode: 'baseline' | 'import',
+  mode: 'baseline' | 'import' | 'download',
   file: string,
   database = '',
   day = '',

@@ -25,6 +25,11 @@ export interface IngestResult {
   baseline: Throughput;
   file: Throughput & { ratio: number };
   http: Throughput & { ratio: number; files: number };
+  /**
+   * The floor of the HTTP sync, measured in the same run against the same simulator: the report's
+   * download links fetched and every line JSON.parse'd, nothing stored (best of two).
+   */
+  download?: Throughput & { httpRatio: number };
 }
 
 export async function ingest(ctx: SectionContext, users: number): Promise<IngestResult> {
@@ -56,7 +61,19 @@ export async function ingest(ctx: SectionContext, users: number): Promise<Ingest
   const ingester = await startIngester({ database, simulatorUrl: simulator.url, scopes: simulator.scopes });
   let httpMs: number;
   let files: number;
+  let downloadMs: number;
   try {
+    downloadMs = await best(async () => {
+      const result = await runImportProcess(
+        'download',
+        simulator.url,
+        simulator.scopes[0].slug,
+        formatDay(LATEST_DAY),
+      );
+      if (result.records !== report.records)
+        throw new Error(`downloaded ${result.records} of ${report.records}`);
+      return result.ms;
+    });
     const started = performance.now();
     const summary = await ingester.sync({
       settings: SYNC_SETTINGS,
@@ -81,9 +98,10 @@ export async function ingest(ctx: SectionContext, users: number): Promise<Ingest
     baseline: rate(baselineMs),
     file: { ...rate(fileMs), ratio: round(fileMs / baselineMs, 2) },
     http: { ...rate(httpMs), ratio: round(httpMs / baselineMs, 2), files },
+    download: { ...rate(downloadMs), httpRatio: round(httpMs / downloadMs, 2) },
   };
   ctx.log(
-    `baseline ${result.baseline.recordsPerSecond} rec/s; file ${result.file.recordsPerSecond} rec/s (×${result.file.ratio}); http ${result.http.recordsPerSecond} rec/s (×${result.http.ratio})`,
+    `baseline ${result.baseline.recordsPerSecond} rec/s; file ${result.file.recordsPerSecond} rec/s (×${result.file.ratio}); http ${result.http.recordsPerSecond} rec/s (×${result.http.ratio}); download + parse ${result.download!.recordsPerSecond} rec/s (http ÷ download ×${result.download!.httpRatio})`,
   );
   return result;
 }
