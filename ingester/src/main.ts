@@ -207,7 +207,7 @@ async function serve(config: ReturnType<typeof loadConfig>, logger: Logger): Pro
     closing = true;
     server.close();
     server.closeIdleConnections();
-    await service?.stop();
+    await service?.stop({ interrupt: true });
     return 0;
   } catch (error) {
     if (shutdown.requested && (error as Error).name === 'AbortError') return 0;

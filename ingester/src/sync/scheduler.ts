@@ -87,11 +87,14 @@ export class SyncService {
     this.trigger('startup');
   }
 
-  /** Cancels the schedule and ends a running sync early (recorded as interrupted); resolves once it has. */
-  async stop(): Promise<void> {
+  /**
+   * Cancels the schedule and waits for a running sync; with `interrupt` (a shutdown) the sync ends early,
+   * after the reports being stored, and is recorded as interrupted.
+   */
+  async stop(options: { interrupt?: boolean } = {}): Promise<void> {
     this.job?.cancel();
     this.job = undefined;
-    this.stopping.abort(new Error('interrupted: the server is shutting down'));
+    if (options.interrupt) this.stopping.abort(new Error('interrupted: the server is shutting down'));
     await this.running?.promise.catch(() => undefined);
   }
 }
