@@ -56,6 +56,16 @@ export function sizeOf(blob: Uint8Array): number {
 export function unionOf(blobs: readonly Buffer[]): Buffer {
   if (blobs.length === 1) return blobs[0];
   const decoded = blobs.map(decodeUsers);
+  const union = new GapEncoder();
+  if (decoded.length === 2) {
+    // Two ascending lists (a period's set and a day's): merged in one pass.
+    const [a, b] = decoded;
+    let i = 0;
+    let j = 0;
+    while (i < a.length || j < b.length)
+      union.add(j === b.length || (i < a.length && a[i] <= b[j]) ? a[i++] : b[j++]);
+    return union.bytes();
+  }
   const all = new Uint32Array(decoded.reduce((sum, refs) => sum + refs.length, 0));
   let offset = 0;
   for (const refs of decoded) {
@@ -63,7 +73,6 @@ export function unionOf(blobs: readonly Buffer[]): Buffer {
     offset += refs.length;
   }
   all.sort();
-  const union = new GapEncoder();
   for (const ref of all) union.add(ref);
   return union.bytes();
 }
