@@ -54,15 +54,15 @@ export function importReport(
   return store.exclusive(async () => {
     const tx = store.beginReport(target.scopeId, target.kind, target.day, { keepArchive: !options.archive });
     try {
-      if (options.archive)
-        for (const [fileIndex, file] of files.entries()) await archiveFile(tx, fileIndex, file.path);
-      const outcome = await loadRecords(
-        store,
-        tx,
-        files,
-        useWorker(files, options.reader ?? 'auto'),
-        options.pipeline,
-      );
+      // The archive copy is written while the records load (a worker boots meanwhile): one transaction,
+      // one thread writing, so the order of their rows does not matter.
+      const [loaded, archived] = await Promise.allSettled([
+        loadRecords(store, tx, files, useWorker(files, options.reader ?? 'auto'), options.pipeline),
+        options.archive ? archiveFiles(tx, files) : Promise.resolve(),
+      ]);
+      if (archived.status === 'rejected') throw archived.reason;
+      if (loaded.status === 'rejected') throw loaded.reason;
+      const outcome = loaded.value;
       tx.commit(outcome);
       return outcome;
     } catch (error) {
@@ -79,10 +79,11 @@ function useWorker(files: readonly ReportFile[], reader: NonNullable<ImportOptio
   return bytes >= WORKER_MIN_BYTES;
 }
 
-async function archiveFile(tx: ReportWriter, fileIndex: number, path: string): Promise<void> {
-  let chunkIndex = 0;
-  for await (const chunk of createReadStream(path, { highWaterMark: ARCHIVE_CHUNK_BYTES })) {
-    tx.addRawChunk(fileIndex, chunkIndex++, chunk as Buffer);
+async function archiveFiles(tx: ReportWriter, files: readonly ReportFile[]): Promise<void> {
+  for (const [fileIndex, file] of files.entries()) {
+    let chunkIndex = 0;
+    for await (const chunk of createReadStream(file.path, { highWaterMark: ARCHIVE_CHUNK_BYTES }))
+      tx.addRawChunk(fileIndex, chunkIndex++, chunk as Buffer);
   }
 }
 
