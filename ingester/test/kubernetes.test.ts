@@ -198,8 +198,14 @@ describe.each(VARIANTS)('the %s variant', (variant) => {
     expect(port.containerPort).toBe(8080);
     const config = one(objects, 'ConfigMap', 'copilot-metrics-config');
     expect(config.data.PORT).toBe('8080');
-    for (const probe of ['readinessProbe', 'livenessProbe', 'startupProbe']) {
-      expect([probe, c[probe]?.httpGet]).toEqual([probe, { path: '/api/health', port: 'http' }]);
+    // Ready once the schema is current (another replica may be migrating); alive while the database answers.
+    const paths = {
+      startupProbe: '/api/health/ready',
+      readinessProbe: '/api/health/ready',
+      livenessProbe: '/api/health',
+    };
+    for (const [probe, path] of Object.entries(paths)) {
+      expect([probe, c[probe]?.httpGet]).toEqual([probe, { path, port: 'http' }]);
     }
     const service = one(objects, 'Service', 'copilot-metrics-ingester');
     expect(service.spec.ports).toEqual([{ name: 'http', port: 8080, targetPort: 'http' }]);
