@@ -12,6 +12,9 @@ export function isRanking(query: QueryItem): boolean {
   return query.format === 'table' || (query.limit !== undefined && query.groupBy !== 'none');
 }
 
+/** The groups chosen from one object of totals, by limit: the columns of a table share theirs. */
+const RANKINGS = new WeakMap<AggregateRows, Map<string, number[]>>();
+
 /** What a ranking is ordered by when it is not its own metric (`rankBy`): that metric's whole-range totals. */
 export interface RankedBy {
   metric: MetricInfo;
@@ -38,13 +41,19 @@ export function rankGroups(
       [...rows.values()].map((row) => [row.group, hidden(row.group) ? null : combine(metric, row.parts)]),
     );
   const own = valueOf(plan.metric, totals);
-  const ranked = by ? valueOf(by.metric, by.totals) : own;
-  const candidates = [...ranked].map(([group, value]) => ({ group, value }));
-  const top = rank(candidates, query.limit, label).map((r) => ({
-    group: r.group,
-    value: own.get(r.group) ?? null,
-  }));
-  const rest = query.limit !== undefined && query.others && candidates.length > top.length;
+  const rankedRows = by?.totals ?? totals;
+  // The columns of one table rank everyone by the same totals (one object, read ahead): ranked once,
+  // unless a guard hides values, which it decides per query.
+  const memo = guard ? undefined : (RANKINGS.get(rankedRows) ?? new Map<string, number[]>());
+  let chosen = memo?.get(String(query.limit));
+  if (!chosen) {
+    const ranked = by ? valueOf(by.metric, by.totals) : own;
+    const candidates = [...ranked].map(([group, value]) => ({ group, value }));
+    chosen = rank(candidates, query.limit, label).map((r) => r.group);
+    if (memo) RANKINGS.set(rankedRows, memo.set(String(query.limit), chosen));
+  }
+  const top = chosen.map((group) => ({ group, value: own.get(group) ?? null }));
+  const rest = query.limit !== undefined && query.others && rankedRows.size > top.length;
   const hiddenRest = guard ? guard.hiddenGroups().filter((g) => !top.some((r) => r.group === g)) : [];
   const others = hiddenRest.length ? excluding(plan, hiddenRest) : plan;
   if (!rest) return { top };

@@ -54,11 +54,16 @@ export function shareTotals(
     if (slices.size < 2) continue;
     const merged: Plan = { ...members[0].plan, metric: { ...members[0].plan.metric, parts } };
     const rows = aggregator.rows(merged, range, 'total');
+    // One slice per metric: the columns ranked by the same metric share its totals (and its ranking).
+    const sliced = new Map<string, AggregateRows>();
     const sliceOf = (plan: Plan): AggregateRows => {
+      const known = sliced.get(plan.metric.id);
+      if (known) return known;
       const { offset, width } = slices.get(plan.metric.id)!;
       const own: AggregateRows = new Map();
       // The same rows as the query's own pass (only the selected sums differ), so the same groups.
       for (const [key, row] of rows) own.set(key, { ...row, parts: row.parts.slice(offset, offset + width) });
+      sliced.set(plan.metric.id, own);
       return own;
     };
     for (const { query, plan, rankPlan } of members)
