@@ -144,7 +144,10 @@ export function dashboardPanels(scopes: Scopes, interval = 'day', only?: string)
   return requests;
 }
 
-/** Template variables as a dashboard opens: the enterprise scope, the chosen interval, filters at All, all days. */
+/**
+ * Template variables as a dashboard opens: the enterprise scope, the chosen interval, filters at All,
+ * all days, the top 100 people and no person search.
+ */
 function interpolate(target: QueryBody, { enterprise }: Scopes, interval: string): QueryBody {
   const query: QueryBody = {};
   for (const [key, value] of Object.entries(target)) {
@@ -154,6 +157,9 @@ function interpolate(target: QueryBody, { enterprise }: Scopes, interval: string
   if (query.scope === '$scope') query.scope = `enterprise:${enterprise}`;
   if (query.interval === '$interval') query.interval = interval;
   if (query.days === '$days') query.days = 'all';
+  // The Users dashboard's Top (100 when it opens) and Person search (empty) variables.
+  if (query.limit === '$top') query.limit = 100;
+  if (query.search === '$person') delete query.search;
   const filters = (query.filters ?? {}) as Record<string, string[]>;
   query.filters = Object.fromEntries(
     Object.entries(filters)
