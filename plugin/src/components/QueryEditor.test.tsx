@@ -465,3 +465,28 @@ describe('query types', () => {
     );
   });
 });
+
+describe('people: rank by and search', () => {
+  test('are offered only for a query grouped by user', async () => {
+    ingester();
+    renderEditor({ metric: 'active_users', groupBy: 'ide' });
+    await screen.findAllByRole('combobox');
+    expect(screen.queryByRole('textbox', { name: 'Search people' })).toBeNull();
+  });
+
+  test('the ranking metric comes from the catalog, and the search is saved on Enter (a variable too)', async () => {
+    ingester();
+    const { user, lastQuery } = renderEditor({ metric: 'active_users', groupBy: 'user', format: 'table' });
+
+    await choose(user, 'Rank by', /^Daily active users/);
+    expect(lastQuery()).toMatchObject({ rankBy: 'daily_active_users' });
+
+    const search = screen.getByRole('textbox', { name: 'Search people' });
+    await user.type(search, '$person{Enter}');
+    expect(lastQuery()).toMatchObject({ rankBy: 'daily_active_users', search: '$person' });
+
+    await user.clear(search);
+    await user.tab();
+    expect(lastQuery()).not.toHaveProperty('search');
+  });
+});

@@ -9,6 +9,7 @@ import { GroupByPicker } from './GroupByPicker';
 import { useCatalog } from './hooks';
 import { MetricPicker } from './MetricPicker';
 import { OptionsRow } from './OptionsRow';
+import { RankingRow } from './RankingRow';
 import { ScopePicker } from './ScopePicker';
 
 /**
@@ -105,6 +106,7 @@ function MetricQueryEditor({ datasource, query, onChange, onRunQuery, range }: E
         onChange={(filters) => change({ ...query, filters })}
       />
       <OptionsRow id={id} query={query} metric={metric} labelWidth={LABEL_WIDTH} onChange={change} />
+      <RankingRow id={id} query={query} catalog={catalog} labelWidth={LABEL_WIDTH} onChange={change} />
       {problems.length > 0 && (
         <Alert severity="warning" title="The ingester will refuse this query">
           {problems.map((problem) => problem.message).join(' ')}
