@@ -72,7 +72,7 @@ async function answers(base: string): Promise<unknown> {
     body: JSON.stringify({ range, queries: queries() }),
   });
   expect(response.status).toBe(200);
-  return (await response.json()).results;
+  return ((await response.json()) as { results: unknown }).results;
 }
 
 /** The daily values of a time-series answer, by day. */
@@ -106,7 +106,7 @@ test('three serve processes started at once on a new file: the schema is migrate
     headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
   });
   expect(response.status).toBe(503);
-  expect((await response.json()).error).toMatch(/SYNC_MODE=disabled/);
+  expect(((await response.json()) as { error: string }).error).toMatch(/SYNC_MODE=disabled/);
   const db = new Database(path, { readonly: true });
   expect(db.prepare('SELECT count(*) FROM sync_runs').pluck().get()).toBe(0);
   expect(db.prepare('SELECT count(*) FROM sync_lock').pluck().get()).toBe(0);
