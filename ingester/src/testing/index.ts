@@ -10,6 +10,7 @@ export { Population } from '../simulator/model';
 export { SimulatorServer, type SimulatorServerOptions } from '../simulator/server';
 export { type TestApi, startApi } from './api';
 export { type BillingFixture, FIXTURE_MODELS, insertBillingFixture } from './billing';
+export { type PostgresCluster, type PostgresClusterOptions, postgresBinDir, startPostgres } from './postgres';
 export {
   SYNC_SETTINGS,
   TEST_TODAY,
