@@ -23,6 +23,7 @@ REQUIREMENTS=(
   '/usr/bin/chromium chromium    --cask chromium' # the plugin's browser test (playwright-core)
   'shellcheck        shellcheck  shellcheck'      # scripts/**/*.sh and .ci/run
   'curl              curl        curl'            # smoke.sh's waits (ingester/test/smoke.test.ts)
+  'initdb            postgresql  postgresql@15'   # throwaway PostgreSQL clusters (ingester/src/testing/postgres.ts)
 )
 NODE_MIN=20.18.1 # package.json "engines"
 
@@ -35,6 +36,14 @@ after_install() {
       if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet prometheus 2>/dev/null; then
         echo "Stopping and disabling the prometheus service the package started (port 9090 is docker compose's)."
         as_root systemctl disable --now prometheus
+      fi
+      ;;
+    postgresql)
+      # Debian's package also creates and starts a cluster on port 5432, which nothing here uses: the
+      # tests start throwaway clusters of their own.
+      if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet postgresql 2>/dev/null; then
+        echo "Stopping and disabling the postgresql service the package started (the tests run their own clusters)."
+        as_root systemctl disable --now postgresql
       fi
       ;;
   esac
@@ -70,10 +79,21 @@ ROOT_PREFIX=""
 [ "$(id -u)" -eq 0 ] || ROOT_PREFIX="sudo "
 as_root() { if [ -z "$ROOT_PREFIX" ]; then "$@"; else sudo "$@"; fi; }
 
+# Debian keeps PostgreSQL's server programs in /usr/lib/postgresql/VERSION/bin, off PATH; PG_BINDIR names
+# another directory (ingester/src/testing/postgres.ts looks in the same places).
+initdb_path() {
+  if [ -x "${PG_BINDIR:-/nonexistent}/initdb" ]; then
+    echo "$PG_BINDIR/initdb"
+  else
+    command -v initdb 2>/dev/null || compgen -G '/usr/lib/postgresql/*/bin/initdb' | sort -V | tail -n 1
+  fi
+}
+
 present() {
   case "$1" in
     # The browser test takes another Chromium or Chrome binary from CHROMIUM_PATH.
     /usr/bin/chromium) [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] ;;
+    initdb) [ -n "$(initdb_path)" ] ;;
     /*) [ -x "$1" ] ;;
     *) command -v "$1" >/dev/null 2>&1 ;;
   esac
@@ -102,6 +122,7 @@ for line in "${REQUIREMENTS[@]}"; do
   if present "$what"; then
     case "$what" in
       /*) echo "found $what" ;;
+      initdb) echo "found initdb ($(initdb_path))" ;;
       *) echo "found $what ($(command -v "$what"))" ;;
     esac
   else

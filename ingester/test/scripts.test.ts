@@ -90,7 +90,7 @@ describe('scripts/test.sh --dry-run', () => {
     expect(output).toContain('missing: shellcheck (Debian/Ubuntu package shellcheck)');
     expect(output).toContain('would run: sudo apt-get update');
     expect(output).toMatch(
-      /would run: sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends prometheus( chromium)? shellcheck\n/,
+      /would run: sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends prometheus( chromium)? shellcheck( postgresql)?\n/,
     );
     expect(output).toContain('would run: npm ci');
     expect(output).toContain('would run: npm test');
@@ -100,14 +100,15 @@ describe('scripts/test.sh --dry-run', () => {
     const { status, output } = dryRun(shadowPath({ uname: 'echo Darwin' }));
     expect(status).toBe(0);
     expect(output).toContain('Install with Homebrew (https://brew.sh), then run this again:');
-    expect(output).toContain('  brew install prometheus shellcheck\n');
+    // PostgreSQL's initdb is found off PATH too (/usr/lib/postgresql/*/bin), so it is missing only where it is.
+    expect(output).toMatch(/\n {2}brew install prometheus shellcheck( postgresql@15)?\n/);
     expect(output).not.toContain('apt-get');
   });
 
   it('another system without apt-get: names the packages', () => {
     const { output } = dryRun(shadowPath({ uname: 'echo FreeBSD' }));
     expect(output).toMatch(
-      /Install these \(Debian\/Ubuntu package names; yours may differ\), then run this again:\n {2}prometheus( chromium)? shellcheck\n/,
+      /Install these \(Debian\/Ubuntu package names; yours may differ\), then run this again:\n {2}prometheus( chromium)? shellcheck( postgresql)?\n/,
     );
   });
 });
