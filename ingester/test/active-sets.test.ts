@@ -1,4 +1,5 @@
 import { GapEncoder, decodeUsers, encodeUsers } from '../src/store/activeSets';
+import { UnionCounter, isSubsetOf, sizeOf, unionOf } from '../src/store/userSets';
 
 test('user sets round-trip through the gap-varint encoding, sorted, at every size of gap', () => {
   const refs = [
@@ -39,4 +40,29 @@ test('a set encoded as ascending users arrive equals the sorted encoding, keeps 
   expect([...decodeUsers(many.bytes())]).toEqual(dense);
   // Out of order: the writer falls back to sorting.
   expect(many.add(7)).toBe(false);
+});
+
+test('unions, sizes and subsets of encoded sets agree with plain sets of the same users', () => {
+  // Deterministic pseudo-random sets, some sharing users, one with refs past the stamp array's reach.
+  let seed = 7;
+  const next = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31);
+  const sets = Array.from({ length: 6 }, (_, i) =>
+    Array.from({ length: 50 + i * 40 }, () => 1 + (next() % (i === 5 ? 2 ** 31 : 5_000))),
+  );
+  const plain = (lists: number[][]) => [...new Set(lists.flat())].sort((a, b) => a - b);
+  const encoded = sets.map(encodeUsers);
+  for (const set of sets) expect(sizeOf(encodeUsers(set))).toBe(new Set(set).size);
+  expect([...decodeUsers(unionOf(encoded.slice(0, 2)))]).toEqual(plain(sets.slice(0, 2)));
+  expect([...decodeUsers(unionOf(encoded))]).toEqual(plain(sets));
+  expect(unionOf([encoded[0]])).toBe(encoded[0]);
+
+  const counter = new UnionCounter();
+  expect(counter.count(encoded)).toBe(plain(sets).length);
+  expect(counter.count(encoded.slice(1, 3))).toBe(plain(sets.slice(1, 3)).length);
+  const only = new Set(sets[2].slice(0, 10));
+  expect(counter.count(encoded, only)).toBe(plain(sets).filter((u) => only.has(u)).length);
+
+  expect(isSubsetOf(encoded[0], unionOf(encoded))).toBe(true);
+  expect(isSubsetOf(encodeUsers([]), encoded[0])).toBe(true);
+  expect(isSubsetOf(unionOf(encoded.slice(0, 2)), encoded[0])).toBe(false);
 });
