@@ -26,6 +26,10 @@ const BUDGET_SHARE: ThresholdsConfig = {
   ],
 };
 
+/** No day the pool runs out: it lasts the month, or the pool is unknown (the panel's notice says which). */
+const LASTS_OR_UNKNOWN =
+  'Lasts the month, or no pool is known (no seats snapshot, or aggregate privacy mode)';
+
 const monthStat = (title: string, description: string, metric: string, defaults = {}) =>
   panel({
     type: 'stat',
@@ -64,7 +68,7 @@ export default dashboard({
           'Days of pool left',
           'Days from the latest billed day to the projected day the pool runs out (0: it has). "No value": it lasts the month.',
           'ai_credits_forecast_days_left',
-          { noValue: 'Lasts the month' },
+          { noValue: LASTS_OR_UNKNOWN },
         ),
         monthStat(
           'Projected metered spend',
@@ -99,7 +103,7 @@ export default dashboard({
             "The day (UTC) the month's pool is projected to run out, or ran out. No value: it lasts the month. The month of the time range's latest billed day.",
           caveats: [FORECAST, BILLED],
           queries: [{ metric: 'ai_credits_forecast_pool_runs_out', format: 'table' }],
-          defaults: { unit: 'dateTimeAsLocalNoDateIfToday', noValue: 'Lasts the month' },
+          defaults: { unit: 'dateTimeAsLocalNoDateIfToday', noValue: LASTS_OR_UNKNOWN },
           w: 12,
           h: 5,
         }),

@@ -18,6 +18,7 @@ import {
   type MetricsQueryModel,
   PLUGIN_ID,
   ROW_DIMENSIONS,
+  SEAT_COUNTED_BILLING_FIGURES,
   SIGNED_IN_USER,
   type VariableQueryModel,
   groupingsOf,
@@ -346,7 +347,13 @@ function readsPerPersonRecords(spec: MetricSpec): boolean {
     dimensions.some((dimension) => (ROW_DIMENSIONS as readonly string[]).includes(dimension)) ||
     metric.aggregation === 'distinct' ||
     !!metric.userRowsOnly ||
-    !!metric.snapshot
+    !!metric.snapshot ||
+    // Budgets of people are per-person records; a scope's AI-credit pool and the forecast against it
+    // are counted from seats.
+    metric.billing?.figure === 'budget_users' ||
+    (!!metric.billing &&
+      SEAT_COUNTED_BILLING_FIGURES.includes(metric.billing.figure) &&
+      spec.groupBy !== 'cost_center')
   );
 }
 

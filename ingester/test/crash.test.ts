@@ -51,6 +51,7 @@ function okReports(path: string): number {
   }
 }
 
+// Two syncs by real CLI processes: in a full parallel test run on 2 cores this can take over a minute.
 test('a sync killed mid-way leaves no partial report, and resuming completes it exactly', async () => {
   const child = spawnCli(args, env());
   const exited = new Promise((resolve) => child.on('close', resolve));
@@ -110,4 +111,4 @@ test('a sync killed mid-way leaves no partial report, and resuming completes it 
     reference.close();
     await client.close();
   }
-});
+}, 180_000);

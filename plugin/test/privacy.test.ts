@@ -145,6 +145,9 @@ const SELECTED = {
   model: 'gpt-5',
   interval: 'week',
   days: 'workdays',
+  // The Users dashboard's top-N and person search at their defaults.
+  top: '100',
+  person: '',
 };
 
 /**

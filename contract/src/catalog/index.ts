@@ -15,6 +15,7 @@ export {
   type Aggregation,
   BILLING_FIGURES,
   type BillingFigure,
+  SEAT_COUNTED_BILLING_FIGURES,
   type Measure,
   METRIC_PARAMETERS,
   type MetricInfo,

@@ -74,6 +74,19 @@ export const BILLING_FIGURES = [
 ] as const;
 export type BillingFigure = (typeof BILLING_FIGURES)[number];
 
+/**
+ * The figures of a scope that need its included pool, which is counted from seats (per-person records,
+ * which PRIVACY_MODE=aggregate does not keep). Grouped by cost center, the pool is GitHub's own cap.
+ */
+export const SEAT_COUNTED_BILLING_FIGURES: readonly BillingFigure[] = [
+  'pool',
+  'pool_used',
+  'forecast_pool_runs_out',
+  'forecast_days_left',
+  'forecast_metered_credits',
+  'forecast_metered_dollars',
+];
+
 /** Query fields only some metrics take. */
 export const METRIC_PARAMETERS = ['seatActiveDays'] as const;
 export type MetricParameter = (typeof METRIC_PARAMETERS)[number];

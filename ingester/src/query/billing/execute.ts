@@ -5,7 +5,13 @@
  * reconciliation of the per-person usage signal with billing; and the budgets. Table and column names
  * come only from the catalog's sources; every client value is a bound parameter.
  */
-import type { BillingFigure, FrameJSON, Notice, QueryItem } from '@copilot-metrics/contract';
+import {
+  type BillingFigure,
+  type FrameJSON,
+  type Notice,
+  type QueryItem,
+  SEAT_COUNTED_BILLING_FIGURES,
+} from '@copilot-metrics/contract';
 import type { WorkCalendar } from '../../calendar/workCalendar';
 import { type DayNumber, dayToMs, formatDay, monthEnd, monthStart } from '../../days';
 import { type PrivacyConfig, suppressesSmallGroups } from '../../privacy';
@@ -79,9 +85,9 @@ export class BillingQueries {
         ? 'Not available with PRIVACY_MODE=aggregate: budgets of people are per-person records, which this mode does not keep.'
         : undefined) ??
       (this.privacy.mode === 'aggregate' &&
-      (figure === 'pool' || figure === 'pool_used') &&
+      SEAT_COUNTED_BILLING_FIGURES.includes(figure) &&
       plan.groupBy !== 'cost_center'
-        ? `${SEATS_UNAVAILABLE} The scope's pool is counted from seats; cost centers' pools (group by cost_center) are GitHub's own figures.`
+        ? `${SEATS_UNAVAILABLE} The scope's pool, and the forecast against it, are counted from seats; cost centers' pools (group by cost_center) are GitHub's own figures.`
         : undefined);
     if (refused)
       return [
