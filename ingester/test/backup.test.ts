@@ -3,6 +3,8 @@
  * has its full figures, equal to a fresh sync of those days. Restore refuses what it must.
  */
 import { existsSync, writeFileSync } from 'node:fs';
+import { type Server, createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { formatDay } from '../src/days';
@@ -19,17 +21,49 @@ const TO = day('2026-09-16');
 let sim: SimulatorServer;
 let dir: ReturnType<typeof tempDir>;
 
+/**
+ * The sync reaches the simulator through a gate: closed, it holds every request until opened, so the
+ * sync is still running (and holding the database) while the test backs up and tries to restore,
+ * however fast the machine.
+ */
+let gate: Promise<void> = Promise.resolve();
+let openGate = () => {};
+const closeGate = () => {
+  gate = new Promise((resolve) => (openGate = resolve));
+};
+let proxy: Server;
+let proxyUrl: string;
+
 beforeAll(async () => {
   sim = await startSimulator({ users: 1500, orgs: 1 });
   dir = tempDir();
+  proxy = createServer((req, res) => {
+    void gate.then(() => {
+      const upstream = request(
+        new URL(req.url!, sim.url),
+        { method: req.method, headers: req.headers },
+        (answer) => {
+          res.writeHead(answer.statusCode!, answer.headers);
+          answer.pipe(res);
+        },
+      );
+      upstream.on('error', (error) => res.destroy(error));
+      req.pipe(upstream);
+    });
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
 });
 afterAll(async () => {
+  openGate();
+  proxy.closeAllConnections();
+  await new Promise((resolve) => proxy.close(resolve));
   await sim.stop();
   dir.cleanup();
 });
 
 const env = (path: string) => ({
-  GITHUB_API_URL: sim.url,
+  GITHUB_API_URL: proxyUrl,
   GITHUB_TOKEN: 'test',
   COPILOT_ORGS: sim.scopes.orgs[0],
   DATABASE_PATH: path,
@@ -66,6 +100,7 @@ test('backup while a sync runs, restore into a new path: intact, and every store
   const backup = join(dir.path, 'backup.db');
   const sync = npmCli(syncArgs, env(live));
   await waitFor('a few stored reports', () => okReports(live) >= 4);
+  closeGate();
 
   const made = await runCli(['backup', backup], env(live));
   expect(made.stderr).toMatch(/backup: 100% \(\d+ of \d+ pages\)/);
@@ -84,6 +119,7 @@ test('backup while a sync runs, restore into a new path: intact, and every store
   const busy = await runCli(['restore', backup], env(live));
   expect(busy.code).toBe(2);
   expect(busy.stderr).toMatch(/a sync is running on .*live\.db \(pid \d+/);
+  openGate();
   expect((await sync.exited).code).toBe(0);
 
   const restored = join(dir.path, 'restored.db');
