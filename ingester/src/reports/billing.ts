@@ -1,8 +1,10 @@
 /**
  * AI-credit billing answers → rows. Pure: no I/O, no ids. Field names are GitHub's (camelCase in the
  * usage JSON, snake_case in budgets, cost centers and the export's CSV); `sku`, `model`, `product` and
- * `unitType` are opaque strings, kept as sent. Shapes: ../../shared/reference/github-billing-ai-credits.md
- * §2.2 (ai_credit/usage), §3 (the export's CSV), §4 (budgets, user-states), §5 (cost centers).
+ * `unitType` are opaque strings, kept as sent. Shapes: https://docs.github.com/rest/billing/usage
+ * (ai_credit/usage), https://docs.github.com/billing/reference/billing-reports (the export's CSV),
+ * https://docs.github.com/rest/billing/budgets (budgets, user-states),
+ * https://docs.github.com/enterprise-cloud@latest/rest/billing/cost-centers (cost centers).
  */
 import { parseDay, type DayNumber } from '../days';
 import { isJsonObject, type JsonObject } from './types';
@@ -337,118 +339,148 @@ function pageOf(body: unknown, listKey: string, what: string): { list: unknown[]
   return { list: body[listKey] as unknown[], object: body };
 }
 
-export function parseBudgetsPage(body: unknown, page: number): Page<BillingBudget> {
-  const { list, object } = pageOf(body, 'budgets', 'budgets');
-  const unknownKeys = new Set<string>();
-  unknownOf(object, BUDGET_PAGE_KEYS, '', unknownKeys);
-  const issues: string[] = [];
-  const rows: BillingBudget[] = [];
-  let malformed = 0;
-  for (const [index, value] of list.entries()) {
-    const where = `page ${page}, budgets[${index}]`;
-    if (!isJsonObject(value) || typeof value.id !== 'string' || value.id === '') {
-      malformed++;
-      pushIssue(issues, `${where}: no id`);
-      continue;
-    }
-    unknownOf(value, BUDGET_KEYS, 'budgets[].', unknownKeys);
-    const skus = Array.isArray(value.budget_product_skus)
-      ? value.budget_product_skus.filter((s): s is string => typeof s === 'string').join(',')
-      : null;
-    const alerting = isJsonObject(value.budget_alerting) ? value.budget_alerting : {};
-    rows.push({
-      budgetId: value.id,
-      budgetType: textOf(value.budget_type),
-      productSku: textOf(value.budget_product_sku) ?? skus,
-      budgetScope: textOf(value.budget_scope),
-      entityName: textOf(value.budget_entity_name),
-      user: textOf(value.user),
-      budgetAmount: numberOf(value.budget_amount, `${where}.budget_amount`, issues),
-      consumedAmount: numberOf(value.consumed_amount, `${where}.consumed_amount`, issues),
-      preventFurtherUsage: boolOf(value.prevent_further_usage),
-      willAlert: boolOf(alerting.will_alert),
-      alertRecipients: Array.isArray(alerting.alert_recipients)
-        ? alerting.alert_recipients.filter((r): r is string => typeof r === 'string')
-        : null,
-      expiresAt: textOf(value.expires_at),
-    });
-  }
+/** Whether another page follows, and the total GitHub counts, as a paginated answer says them. */
+function pagingOf(object: JsonObject): Pick<Page<unknown>, 'hasNextPage' | 'totalCount'> {
   return {
-    rows,
-    unknownKeys: [...unknownKeys].sort(),
-    issues,
-    malformed,
     hasNextPage: object.has_next_page === true,
     totalCount: typeof object.total_count === 'number' ? object.total_count : null,
   };
+}
+
+/**
+ * A listing's elements as rows: an element that is not an object `placed` accepts is counted as
+ * malformed, with `where(index): problem` among the issues; the others' keys outside `known` are
+ * noted (prefixed) in `unknownKeys`, and `row` reads them.
+ */
+function readElements<T>(
+  list: readonly unknown[],
+  element: {
+    where: (index: number) => string;
+    placed: (value: JsonObject) => boolean;
+    problem: string;
+    known?: { keys: Set<string>; prefix: string };
+    row: (value: JsonObject, where: string) => T;
+  },
+  found: { issues: string[]; unknownKeys: Set<string> },
+): { rows: T[]; malformed: number } {
+  const rows: T[] = [];
+  let malformed = 0;
+  for (const [index, value] of list.entries()) {
+    const where = element.where(index);
+    if (!isJsonObject(value) || !element.placed(value)) {
+      malformed++;
+      pushIssue(found.issues, `${where}: ${element.problem}`);
+      continue;
+    }
+    if (element.known) unknownOf(value, element.known.keys, element.known.prefix, found.unknownKeys);
+    rows.push(element.row(value, where));
+  }
+  return { rows, malformed };
+}
+
+export function parseBudgetsPage(body: unknown, page: number): Page<BillingBudget> {
+  const { list, object } = pageOf(body, 'budgets', 'budgets');
+  const found = { issues: [] as string[], unknownKeys: new Set<string>() };
+  unknownOf(object, BUDGET_PAGE_KEYS, '', found.unknownKeys);
+  const { issues } = found;
+  const { rows, malformed } = readElements(
+    list,
+    {
+      where: (index) => `page ${page}, budgets[${index}]`,
+      placed: (value) => typeof value.id === 'string' && value.id !== '',
+      problem: 'no id',
+      known: { keys: BUDGET_KEYS, prefix: 'budgets[].' },
+      row: (value, where): BillingBudget => {
+        const skus = Array.isArray(value.budget_product_skus)
+          ? value.budget_product_skus.filter((s): s is string => typeof s === 'string').join(',')
+          : null;
+        const alerting = isJsonObject(value.budget_alerting) ? value.budget_alerting : {};
+        return {
+          budgetId: value.id as string,
+          budgetType: textOf(value.budget_type),
+          productSku: textOf(value.budget_product_sku) ?? skus,
+          budgetScope: textOf(value.budget_scope),
+          entityName: textOf(value.budget_entity_name),
+          user: textOf(value.user),
+          budgetAmount: numberOf(value.budget_amount, `${where}.budget_amount`, issues),
+          consumedAmount: numberOf(value.consumed_amount, `${where}.consumed_amount`, issues),
+          preventFurtherUsage: boolOf(value.prevent_further_usage),
+          willAlert: boolOf(alerting.will_alert),
+          alertRecipients: Array.isArray(alerting.alert_recipients)
+            ? alerting.alert_recipients.filter((r): r is string => typeof r === 'string')
+            : null,
+          expiresAt: textOf(value.expires_at),
+        };
+      },
+    },
+    found,
+  );
+  return { rows, unknownKeys: [...found.unknownKeys].sort(), issues, malformed, ...pagingOf(object) };
 }
 
 export function parseUserStatesPage(body: unknown, page: number): Page<BillingUserState> {
   const { list, object } = pageOf(body, 'user_states', 'budget user-states');
-  const unknownKeys = new Set<string>();
-  unknownOf(object, USER_STATE_PAGE_KEYS, 'user_states.', unknownKeys);
-  const issues: string[] = [];
-  const rows: BillingUserState[] = [];
-  let malformed = 0;
-  for (const [index, value] of list.entries()) {
-    const where = `page ${page}, user_states[${index}]`;
-    if (!isJsonObject(value)) {
-      malformed++;
-      pushIssue(issues, `${where}: not an object`);
-      continue;
-    }
-    unknownOf(value, USER_STATE_KEYS, 'user_states[].', unknownKeys);
-    rows.push({
-      user: textOf(value.user),
-      consumedAmount: numberOf(value.consumed_amount, `${where}.consumed_amount`, issues),
-      targetAmount: numberOf(value.target_amount, `${where}.target_amount`, issues),
-      overrideBudgetId: textOf(value.override_budget_id),
-    });
-  }
-  return {
-    rows,
-    unknownKeys: [...unknownKeys].sort(),
-    issues,
-    malformed,
-    hasNextPage: object.has_next_page === true,
-    totalCount: typeof object.total_count === 'number' ? object.total_count : null,
-  };
+  const found = { issues: [] as string[], unknownKeys: new Set<string>() };
+  unknownOf(object, USER_STATE_PAGE_KEYS, 'user_states.', found.unknownKeys);
+  const { issues } = found;
+  const { rows, malformed } = readElements(
+    list,
+    {
+      where: (index) => `page ${page}, user_states[${index}]`,
+      placed: () => true,
+      problem: 'not an object',
+      known: { keys: USER_STATE_KEYS, prefix: 'user_states[].' },
+      row: (value, where): BillingUserState => ({
+        user: textOf(value.user),
+        consumedAmount: numberOf(value.consumed_amount, `${where}.consumed_amount`, issues),
+        targetAmount: numberOf(value.target_amount, `${where}.target_amount`, issues),
+        overrideBudgetId: textOf(value.override_budget_id),
+      }),
+    },
+    found,
+  );
+  return { rows, unknownKeys: [...found.unknownKeys].sort(), issues, malformed, ...pagingOf(object) };
 }
 
 export function parseCostCenters(body: unknown): ParsedAnswer<BillingCostCenter> {
   const { list, object } = pageOf(body, 'costCenters', 'cost centers');
-  const unknownKeys = new Set<string>();
-  unknownOf(object, new Set(['costCenters']), 'cost_centers.', unknownKeys);
-  const issues: string[] = [];
-  const rows: BillingCostCenter[] = [];
-  let malformed = 0;
-  for (const [index, value] of list.entries()) {
-    const where = `costCenters[${index}]`;
-    if (!isJsonObject(value) || typeof value.id !== 'string' || typeof value.name !== 'string') {
-      malformed++;
-      pushIssue(issues, `${where}: no id or name`);
-      continue;
-    }
-    unknownOf(value, COST_CENTER_KEYS, 'costCenters[].', unknownKeys);
-    const pool = isJsonObject(value.ai_credit_pool_state) ? value.ai_credit_pool_state : {};
-    rows.push({
-      id: value.id,
-      name: value.name,
-      state: textOf(value.state),
-      azureSubscription: textOf(value.azure_subscription),
-      poolEnabled: boolOf(value.ai_credit_pool_enabled),
-      poolTargetAmount: numberOf(pool.target_amount, `${where}.ai_credit_pool_state.target_amount`, issues),
-      poolCurrentAmount: numberOf(
-        pool.current_amount,
-        `${where}.ai_credit_pool_state.current_amount`,
-        issues,
-      ),
-      resources: (Array.isArray(value.resources) ? value.resources : [])
-        .filter(isJsonObject)
-        .map((r) => ({ type: String(r.type ?? ''), name: String(r.name ?? '') })),
-    });
-  }
-  return { rows, unknownKeys: [...unknownKeys].sort(), issues, malformed };
+  const found = { issues: [] as string[], unknownKeys: new Set<string>() };
+  unknownOf(object, new Set(['costCenters']), 'cost_centers.', found.unknownKeys);
+  const { issues } = found;
+  const { rows, malformed } = readElements(
+    list,
+    {
+      where: (index) => `costCenters[${index}]`,
+      placed: (value) => typeof value.id === 'string' && typeof value.name === 'string',
+      problem: 'no id or name',
+      known: { keys: COST_CENTER_KEYS, prefix: 'costCenters[].' },
+      row: (value, where): BillingCostCenter => {
+        const pool = isJsonObject(value.ai_credit_pool_state) ? value.ai_credit_pool_state : {};
+        return {
+          id: value.id as string,
+          name: value.name as string,
+          state: textOf(value.state),
+          azureSubscription: textOf(value.azure_subscription),
+          poolEnabled: boolOf(value.ai_credit_pool_enabled),
+          poolTargetAmount: numberOf(
+            pool.target_amount,
+            `${where}.ai_credit_pool_state.target_amount`,
+            issues,
+          ),
+          poolCurrentAmount: numberOf(
+            pool.current_amount,
+            `${where}.ai_credit_pool_state.current_amount`,
+            issues,
+          ),
+          resources: (Array.isArray(value.resources) ? value.resources : [])
+            .filter(isJsonObject)
+            .map((r) => ({ type: String(r.type ?? ''), name: String(r.name ?? '') })),
+        };
+      },
+    },
+    found,
+  );
+  return { rows, unknownKeys: [...found.unknownKeys].sort(), issues, malformed };
 }
 
 /**
@@ -471,24 +503,17 @@ export function parseCostCenterResourcesPage(
     unknownKeys,
   );
   const issues: string[] = [];
-  const rows: BillingCostCenter['resources'] = [];
-  let malformed = 0;
-  for (const [index, value] of ((body.resources as unknown[] | undefined) ?? []).entries()) {
-    if (!isJsonObject(value) || typeof value.type !== 'string' || typeof value.name !== 'string') {
-      malformed++;
-      pushIssue(issues, `cost center ${String(body.id)}, page ${page}, resources[${index}]: no type or name`);
-      continue;
-    }
-    rows.push({ type: value.type, name: value.name });
-  }
-  return {
-    rows,
-    unknownKeys: [...unknownKeys].sort(),
-    issues,
-    malformed,
-    hasNextPage: body.has_next_page === true,
-    totalCount: typeof body.total_count === 'number' ? body.total_count : null,
-  };
+  const { rows, malformed } = readElements(
+    (body.resources as unknown[] | undefined) ?? [],
+    {
+      where: (index) => `cost center ${String(body.id)}, page ${page}, resources[${index}]`,
+      placed: (value) => typeof value.type === 'string' && typeof value.name === 'string',
+      problem: 'no type or name',
+      row: (value) => ({ type: value.type as string, name: value.name as string }),
+    },
+    { issues, unknownKeys },
+  );
+  return { rows, unknownKeys: [...unknownKeys].sort(), issues, malformed, ...pagingOf(body) };
 }
 
 /** Budget scopes whose per-person state GitHub lists under `…/budgets/{id}/user-states`. */
