@@ -2,7 +2,8 @@
  * GitHub's AI-credit billing endpoints (enterprise and organization): `ai_credit/usage` per day, the
  * `ai_credit` usage-report export (enterprise only), budgets with their user-states, cost centers.
  * Every call goes with the billing credentials (BILLING_TOKEN, else the main ones). Shapes and
- * permissions: ../../shared/reference/github-billing-ai-credits.md.
+ * permissions: https://docs.github.com/enterprise-cloud@latest/rest/billing (usage, usage-reports,
+ * budgets, cost-centers).
  */
 import type { Readable } from 'node:stream';
 import { formatDay, type DayNumber } from '../days';
@@ -89,7 +90,8 @@ async function billingCall(
 
 /**
  * A day's `ai_credit/usage` answer; `consolidated` when an organization's answers 404, which GitHub
- * does when its billing is consolidated at the enterprise (reference §2.4).
+ * does when its billing is consolidated at the enterprise (observed by copilot-metrics-viewer; GitHub
+ * documents 404 among the endpoint's answers).
  */
 export async function fetchUsageDay(
   client: GitHubClient,
@@ -108,7 +110,7 @@ export async function fetchUsageDay(
   throw describeBillingFailure(response.status, scope, endpoint.split('?')[0], githubMessage(response.body));
 }
 
-/** A usage-report export as GitHub describes it (reference §3). */
+/** A usage-report export as GitHub describes it (https://docs.github.com/enterprise-cloud@latest/rest/billing/usage-reports). */
 export interface UsageExport {
   id: string;
   status: 'processing' | 'completed' | 'failed' | string;

@@ -52,7 +52,7 @@ export const DEFAULT_BILLING_SETTINGS: BillingSettings = {
   exportTimeoutMs: 10 * 60_000,
 };
 
-/** GitHub's limit for one AI usage report ("≤31 days", reference §3). */
+/** GitHub's limit for one AI usage report ("≤31 days", https://docs.github.com/billing/reference/billing-reports). */
 export const EXPORT_MAX_DAYS = 31;
 
 export interface BillingDeps {
@@ -426,7 +426,7 @@ async function syncSnapshot(
     return 0;
   };
 
-  // GitHub documents a 404 for budgets as "feature not enabled" (reference §4), and so it is for cost
+  // GitHub documents a 404 for budgets as "feature not enabled" (https://docs.github.com/rest/billing/budgets), and so it is for cost
   // centers: not an empty list. A snapshot with nothing to read is no_data with the notes.
   const notEnabled: string[] = [];
   const budgetPages = await fetchPages(client, scope, 'budgets', parseBudgetsPage);

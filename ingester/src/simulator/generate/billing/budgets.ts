@@ -1,8 +1,8 @@
 /**
  * The enterprise's budgets as they stand on a day, with what each has consumed in the current month
  * (budgets reset with the monthly cycle and count the month through "today"), and the user-states of
- * its multi-user budgets. Amounts are dollars. What counts toward a budget (reference §6, budget
- * order): a user or multi-user budget counts the person's whole usage (pool and metered), every other
+ * its multi-user budgets. Amounts are dollars. What counts toward a budget (GitHub's budget order,
+ * https://docs.github.com/copilot/concepts/billing-and-usage/organizations-and-enterprises/budgets): a user or multi-user budget counts the person's whole usage (pool and metered), every other
  * budget only the metered part (net).
  */
 import { type DayNumber, formatDay, monthEnd, monthStart } from '../../../days';

@@ -1,7 +1,9 @@
 /**
  * The billing vocabulary of the simulated GitHub: the AI-credit SKUs, spelled as the usage JSON does
  * (display names) and as the usage-report CSV does (snake_case ids), the plans' included credits and
- * the price of a credit. Sources: the reference github-billing-ai-credits.md, §2.2, §3 and §6.
+ * the price of a credit. Sources: https://docs.github.com/rest/billing/usage,
+ * https://docs.github.com/billing/reference/billing-reports and
+ * https://docs.github.com/copilot/concepts/billing-and-usage/organizations-and-enterprises/billing.
  */
 import { parseDay } from '../../../days';
 

@@ -1,6 +1,6 @@
 /**
  * Cost centers as `GET …/settings/billing/cost-centers` lists them on a day: resources, and for those
- * drawing from the AI credit pool, its state in AI credits (reference §5):
+ * drawing from the AI credit pool, its state in AI credits (https://docs.github.com/enterprise-cloud@latest/rest/billing/cost-centers):
  *   target_amount  = Σ over its licensed users of their plan's included credits (1,900 or 3,900);
  *   current_amount = the month's credits so far (through "today") of the CSV rows charged to it;
  * null while the cap budget is not materialized.

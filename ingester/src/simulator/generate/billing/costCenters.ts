@@ -1,6 +1,6 @@
 /**
  * The enterprise's cost centers and who is charged to which on a day. GitHub's attribution rules
- * (reference §5): a direct user assignment wins, else the cost center of the organization that granted
+ * (https://docs.github.com/billing/reference/cost-center-allocation): a direct user assignment wins, else the cost center of the organization that granted
  * the licence, else none ("Enterprise Only", '' in the CSV). Some people move to the "AI Champions"
  * cost center on a day in the billing period: that day's usage is split between the two, so the CSV has
  * rows that differ only in cost_center_name.

@@ -1,5 +1,5 @@
 /**
- * The `ai_credit` usage-report CSV, as a real export writes it (reference §3, the observed header):
+ * The `ai_credit` usage-report CSV, as a real export writes it (https://docs.github.com/billing/reference/billing-reports; the header as observed in a real export of 2026-06-26):
  * UTF-8 BOM, every value double-quoted, product and SKU as snake_case ids, numbers as JavaScript prints
  * them (so amounts carry float noise, like GitHub's "1.1442185999999999").
  */

@@ -2,7 +2,7 @@
  * The enterprise's AI-credit bill, day by day: one row per person × SKU × model × repository × cost
  * center, as the `ai_credit` usage-report CSV lists them, with the pooled allowance applied.
  *
- * The pool (reference §6): each licence adds its plan's included credits to the enterprise's pool of
+ * The pool (https://docs.github.com/copilot/concepts/billing-and-usage/organizations-and-enterprises/billing): each licence adds its plan's included credits to the enterprise's pool of
  * the calendar month; a licence added mid-month counts from its first day (the simulator never removes
  * seats). Usage draws the pool in time order, so discount = gross until the pool is spent, and after
  * that the usage is metered (net > 0). Within a day, "time order" is user order, then row order:

@@ -1,5 +1,5 @@
 /**
- * Who may read the enterprise billing endpoints (reference §1.1): a classic token with the
+ * Who may read the enterprise billing endpoints (https://docs.github.com/enterprise-cloud@latest/rest/billing/usage): a classic token with the
  * `manage_billing:enterprise` scope, and (per the newest OpenAPI description) a GitHub App installed
  * on the enterprise. The simulator's switches: `billingTokens` (only those tokens carry the scope),
  * 'billing-scope-missing' (no token but those does) and 'billing-app-refused' (installation tokens are

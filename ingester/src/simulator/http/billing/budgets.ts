@@ -1,5 +1,5 @@
 /**
- * Budgets (reference §4): `GET /enterprises/{enterprise}/settings/billing/budgets` and
+ * Budgets (https://docs.github.com/rest/billing/budgets): `GET /enterprises/{enterprise}/settings/billing/budgets` and
  * `/organizations/{org}/settings/billing/budgets` (paginated: `page`, `per_page` default 10, max 100;
  * `has_next_page`, `total_count`; filters `scope` and `user`), one budget by id, and
  * `GET /enterprises/{enterprise}/settings/billing/budgets/{budget_id}/user-states` for multi-user

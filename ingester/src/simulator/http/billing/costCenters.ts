@@ -1,5 +1,5 @@
 /**
- * Cost centers (reference §5): `GET /enterprises/{enterprise}/settings/billing/cost-centers` (filter
+ * Cost centers (https://docs.github.com/enterprise-cloud@latest/rest/billing/cost-centers): `GET /enterprises/{enterprise}/settings/billing/cost-centers` (filter
  * `state`, no pagination, list under `costCenters`) and one by id, whose `resources` are paginated
  * (`page`, `per_page` default 30, max 100, `has_next_page`). With 'billing-not-enabled' both answer
  * 404, GitHub's answer when cost centers are not enabled.

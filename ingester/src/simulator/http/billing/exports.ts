@@ -1,5 +1,5 @@
 /**
- * Usage-report exports (reference §3): `POST /enterprises/{enterprise}/settings/billing/reports` starts
+ * Usage-report exports (https://docs.github.com/enterprise-cloud@latest/rest/billing/usage-reports): `POST /enterprises/{enterprise}/settings/billing/reports` starts
  * one (202, `processing`), `GET …/reports` lists them under `usage_report_exports`, and
  * `GET …/reports/{report_id}` polls one: `processing` for the first `exportPolls` polls, then
  * `completed` with pre-signed `download_urls` on the download host (empty when there are no rows), or
