@@ -8,9 +8,31 @@ import { gzipSync } from 'node:zlib';
 import type { DB } from '../src/store/db';
 import { ALL_TABLE_SPECS, type ColumnSpec, type TableSpec } from '../src/reports/schema';
 import type { JsonObject, ReportKind } from '../src/reports/types';
+import type { SimScope } from '../src/simulator/generate';
+import type { SimulatorServer } from '../src/simulator/server';
 import type { Store } from '../src/store/writer';
 import { importReport } from '../src/sync/importer';
 import { tempDir } from './helpers';
+
+/** login → sum of `field` over the simulator's raw users-report records of a scope, days from..to. */
+export function rawUserTotals(
+  sim: SimulatorServer,
+  scope: SimScope,
+  field: string,
+  from: number,
+  to: number,
+): Map<string, number> {
+  const totals = new Map<string, number>();
+  for (let d = from; d <= to; d++) {
+    for (const u of sim.generator.members(scope)) {
+      const record = sim.generator.userRecord(u, d, scope) as JsonObject | undefined;
+      if (!record) continue;
+      const login = record.user_login as string;
+      totals.set(login, (totals.get(login) ?? 0) + ((record[field] as number) ?? 0));
+    }
+  }
+  return totals;
+}
 
 /** Imports the given file contents (one string per downloaded file) as one report. */
 export async function importText(

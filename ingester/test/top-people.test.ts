@@ -5,11 +5,11 @@
  * against the full table's rows for the same people.
  */
 import type { GitHubClient } from '../src/github/client';
-import type { JsonObject } from '../src/reports/types';
 import type { SimScope } from '../src/simulator/generate';
 import type { SimulatorServer } from '../src/simulator/server';
 import { dayToMs } from '../src/days';
 import { day, startApi, syncedEnterprise, type TestApi, type TestDb } from './helpers';
+import { rawUserTotals } from './records';
 
 // Partial months at both ends: whole months from user_month, the ends from the day rows.
 const FROM = day('2026-07-28');
@@ -46,18 +46,7 @@ const range = {
 };
 
 /** login → sum of `field` over the raw records of the range. */
-function rawTotals(field: string): Map<string, number> {
-  const totals = new Map<string, number>();
-  for (let d = FROM; d <= TO; d++) {
-    for (const u of sim.generator.members(enterprise)) {
-      const record = sim.generator.userRecord(u, d, enterprise) as JsonObject | undefined;
-      if (!record) continue;
-      const login = record.user_login as string;
-      totals.set(login, (totals.get(login) ?? 0) + ((record[field] as number) ?? 0));
-    }
-  }
-  return totals;
-}
+const rawTotals = (field: string) => rawUserTotals(sim, enterprise, field, FROM, TO);
 
 type Table = { logins: string[]; values: (number | null)[] };
 

@@ -9,6 +9,7 @@ import type { SimScope } from '../src/simulator/generate';
 import type { SimulatorServer } from '../src/simulator/server';
 import { pruneBefore } from '../src/store/retention';
 import { day, startApi, syncDays, syncedEnterprise, type TestApi, type TestDb } from './helpers';
+import { rawUserTotals } from './records';
 import { dayToMs } from '../src/days';
 
 const FROM = day('2026-07-26');
@@ -33,18 +34,8 @@ const enterprise: SimScope = { kind: 'enterprise' };
 const scope = () => `enterprise:${sim.scopes.enterprise}`;
 
 /** login → sum of `field` over the raw records of the days from..to. */
-function rawTotals(field: string, from: number, to: number): Map<string, number> {
-  const totals = new Map<string, number>();
-  for (let d = from; d <= to; d++) {
-    for (const u of sim.generator.members(enterprise)) {
-      const record = sim.generator.userRecord(u, d, enterprise) as JsonObject | undefined;
-      if (!record) continue;
-      const login = record.user_login as string;
-      totals.set(login, (totals.get(login) ?? 0) + ((record[field] as number) ?? 0));
-    }
-  }
-  return totals;
-}
+const rawTotals = (field: string, from: number, to: number) =>
+  rawUserTotals(sim, enterprise, field, from, to);
 
 async function ranking(metric: string, from: number, to: number): Promise<Map<string, number>> {
   const response = await api.post('/api/v1/query', {
