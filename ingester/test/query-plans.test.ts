@@ -57,14 +57,11 @@ afterAll(async () => {
   await simulator?.stop();
 });
 
-/** Runs one panel query through the engine and returns its statements with their bound values. */
-function captured(
-  query: Record<string, unknown>,
-  range: { fromDay: number; toDay: number } = RANGE,
-): { sql: string; args: unknown[] }[] {
+/** The statements `work` has a fresh engine run, with their bound values. */
+function statementsOf(work: (engine: QueryEngine) => void): { sql: string; args: unknown[] }[] {
   const statements: { sql: string; args: unknown[] }[] = [];
   const prepare = reader.prepare.bind(reader);
-  // Wraps prepare for this query only, so the engine's statements are seen with their bound values.
+  // Wraps prepare for this work only, so the engine's statements are seen with their bound values.
   reader.prepare = ((sql: string) => {
     const statement = prepare(sql);
     for (const method of ['all', 'get', 'iterate'] as const) {
@@ -77,12 +74,19 @@ function captured(
     return statement;
   }) as DB['prepare'];
   try {
-    const engine = new QueryEngine(reader);
-    engine.run(queryItemSchema.parse({ refId: 'A', scope, ...query }), range);
+    work(new QueryEngine(reader));
   } finally {
     reader.prepare = prepare as DB['prepare'];
   }
   return statements;
+}
+
+/** Runs one panel query through the engine and returns its statements with their bound values. */
+function captured(
+  query: Record<string, unknown>,
+  range: { fromDay: number; toDay: number } = RANGE,
+): { sql: string; args: unknown[] }[] {
+  return statementsOf((engine) => engine.run(queryItemSchema.parse({ refId: 'A', scope, ...query }), range));
 }
 
 /** Runs one panel query through the engine and returns what each of its statements reads. */
@@ -221,28 +225,11 @@ describe('a per-person table, top N by its sorted column: one pass over the roll
 
   /** The statements of a whole request, run as the HTTP layer runs one (shared passes first). */
   function request(search?: string) {
-    const statements: { sql: string; args: unknown[] }[] = [];
-    const prepare = reader.prepare.bind(reader);
-    reader.prepare = ((sql: string) => {
-      const statement = prepare(sql);
-      for (const method of ['all', 'get', 'iterate'] as const) {
-        const original = statement[method].bind(statement) as (...args: unknown[]) => unknown;
-        (statement as any)[method] = (...args: unknown[]) => {
-          statements.push({ sql, args });
-          return original(...args);
-        };
-      }
-      return statement;
-    }) as DB['prepare'];
-    try {
-      const engine = new QueryEngine(reader);
+    return statementsOf((engine) => {
       const queries = table(search);
       const shared = engine.shareTotals(queries, NINETY_DAYS);
       for (const query of queries) engine.run(query, NINETY_DAYS, new Map(), shared);
-    } finally {
-      reader.prepare = prepare as DB['prepare'];
-    }
-    return statements;
+    });
   }
 
   test.each([
