@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JsonObject } from '../src/reports/types';
+import { ActiveSetWriter, decodeUsers } from '../src/store/activeSets';
 import { day, tempDatabase, type TestDb } from './helpers';
 import { importText, normalize, rebuildRecord } from './records';
 
@@ -235,6 +236,77 @@ describe('odd input is kept, reported, and never silently lost', () => {
     expect(
       t.db.prepare('SELECT loc_added_sum FROM by_ide WHERE user_ref = ?').pluck().all(userRef(7)),
     ).toEqual([7]);
+  });
+
+  /** A day's stored active-user sets, kind → key → users. */
+  const storedSets = (scopeId: number, d: number) =>
+    (
+      t.db
+        .prepare('SELECT kind, key, users FROM active_sets WHERE scope_id = ? AND day = ? ORDER BY kind, key')
+        .all(scopeId, d) as { kind: string; key: number; users: Buffer }[]
+    ).map((row) => ({ kind: row.kind, key: row.key, users: [...decodeUsers(row.users)] }));
+  /** The same sets rebuilt by reading every kind back from the stored rows (then rolled back). */
+  const readBackSets = (scopeId: number, d: number) => {
+    t.db.exec('BEGIN');
+    try {
+      new ActiveSetWriter(t.db, { periods: false }).rebuild(scopeId, d);
+      return storedSets(scopeId, d);
+    } finally {
+      t.db.exec('ROLLBACK');
+    }
+  };
+
+  test("a users report's active sets, taken from its rows as written, equal the sets read back; users in any order", async () => {
+    const record = (userId: number, login: string, ide: string, chat: boolean) =>
+      JSON.stringify({
+        ...base,
+        user_id: userId,
+        user_login: login,
+        used_chat: chat,
+        totals_by_ide: [
+          { ide, last_known_plugin_version: { plugin: 'copilot', plugin_version: `${userId}.0` } },
+        ],
+        totals_by_feature: [{ feature: 'code_completion', code_generation_activity_count: 1 }],
+      });
+    // The first day gives hubot the smaller ref; the second lists mona (the larger ref) first.
+    await importText(t.store, { scopeId: org(), kind: 'users', day: day('2026-09-01') }, [
+      [record(9, 'hubot', 'vscode', true), record(7, 'mona', 'vscode', false)].join('\n'),
+    ]);
+    const second = day('2026-09-02');
+    await importText(t.store, { scopeId: org(), kind: 'users', day: second }, [
+      [
+        JSON.stringify({ ...JSON.parse(record(7, 'mona', 'jetbrains', true)), day: '2026-09-02' }),
+        JSON.stringify({ ...JSON.parse(record(9, 'hubot', 'vscode', true)), day: '2026-09-02' }),
+        JSON.stringify({ ...JSON.parse(record(11, 'octocat', 'jetbrains', false)), day: '2026-09-02' }),
+      ].join('\n'),
+    ]);
+    const sets = storedSets(org(), second);
+    const usersOf = (kind: string) => sets.filter((s) => s.kind === kind).map((s) => s.users);
+    expect(usersOf('all')).toEqual([[userRef(9), userRef(7), userRef(11)].sort((a, b) => a - b)]);
+    expect(usersOf('used_chat')).toEqual([[userRef(9), userRef(7)].sort((a, b) => a - b)]);
+    expect(
+      usersOf('ide')
+        .map((users) => users.length)
+        .sort(),
+    ).toEqual([1, 2]);
+    expect(usersOf('plugin_version')).toHaveLength(3);
+    expect(sets).toEqual(readBackSets(org(), second));
+    expect(storedSets(org(), day('2026-09-01'))).toEqual(readBackSets(org(), day('2026-09-01')));
+  });
+
+  test('a user listed twice, the flags of the two listings differing, is in the sets as stored (the latest flag)', async () => {
+    const target = { scopeId: org(), kind: 'users' as const, day: day('2026-09-01') };
+    await importText(t.store, target, [
+      [
+        JSON.stringify({ ...base, used_chat: true, used_cli: true }),
+        JSON.stringify({ ...base, user_id: 9, user_login: 'hubot', used_chat: true }),
+        JSON.stringify({ ...base, used_chat: false }),
+      ].join('\n'),
+    ]);
+    const sets = storedSets(org(), target.day);
+    expect(sets.filter((s) => s.kind === 'used_chat').map((s) => s.users)).toEqual([[userRef(9)]]);
+    expect(sets.filter((s) => s.kind === 'used_cli').map((s) => s.users)).toEqual([[userRef(7)]]);
+    expect(sets).toEqual(readBackSets(org(), target.day));
   });
 
   test('importing a report again replaces it: no duplicates, no leftovers', async () => {

@@ -8,7 +8,7 @@ import type { DayNumber } from '../days';
 import type { CellValue } from '../reports/mapping';
 import { ALL_TABLE_SPECS, type DictKind, RECORD_TABLES, type TableSpec } from '../reports/schema';
 import type { ReportKind } from '../reports/types';
-import type { ActiveSetWriter } from './activeSets';
+import { type ActiveSetWriter, RowSetCollector } from './activeSets';
 import type { Archive } from './archive';
 import type { DB } from './connection';
 import type { ReportOutcome, ReportWriter } from './interface';
@@ -124,6 +124,8 @@ export class Reports {
 class ReportTransaction implements ReportWriter {
   private finished = false;
   private readonly rows: RowBatcher;
+  /** A users report's active-user sets, collected as its rows are written. */
+  private readonly sets: RowSetCollector | undefined;
 
   constructor(
     private readonly context: ReportContext,
@@ -139,10 +141,12 @@ class ReportTransaction implements ReportWriter {
     // Plain multi-row INSERTs (cheaper than one upsert a row); a key already stored in this report (a
     // subject listed twice, a repeated breakdown entry, several aggregate records) adds up instead.
     this.rows = new RowBatcher(db, plainInsertSql, plainInserts, inserts, wideInserts);
+    if (kind === 'users') this.sets = new RowSetCollector();
   }
 
   addRow(spec: TableSpec, subjectRef: number, values: CellValue[], tag: number): void {
     this.rows.add(spec, this.scopeId, this.day, subjectRef, values, tag);
+    this.sets?.observe(spec, subjectRef, values);
   }
 
   takeRepeated(): number[] {
@@ -170,9 +174,13 @@ class ReportTransaction implements ReportWriter {
     const { db, rollups, activeSets, status } = this.context;
     this.rows.flush();
     if (this.kind === 'users' || this.kind === 'user-teams') {
-      // The team rollup and the active-user sets depend on both reports of the day; rebuild them from what is stored now.
+      // The team rollup and the team sets depend on both reports of the day; rebuild them from what is
+      // stored now. The other sets depend on the users report alone: taken from its rows as they were
+      // written, unless a repeated key merged some (then read back as stored).
       rollups.rebuildTeamDay(this.scopeId, this.day);
-      activeSets.rebuild(this.scopeId, this.day);
+      if (this.kind === 'user-teams') activeSets.rebuild(this.scopeId, this.day, { kinds: ['team'] });
+      else
+        activeSets.rebuild(this.scopeId, this.day, { collected: this.rows.merged ? undefined : this.sets });
     }
     if (this.kind === 'users') rollups.rebuildPeople(this.scopeId, this.day);
     status.recordStored(this.scopeId, this.kind, this.day, outcome);

@@ -25,6 +25,8 @@ interface TableBuffer {
 export class RowBatcher {
   private readonly buffers = new Map<TableSpec, TableBuffer>();
   private readonly repeated: number[] = [];
+  /** Whether a row's key was already stored, so its cells were merged into the stored row's. */
+  private mergedAny = false;
 
   constructor(
     private readonly db: DB,
@@ -67,6 +69,11 @@ export class RowBatcher {
     return this.repeated.splice(0, this.repeated.length);
   }
 
+  /** Whether any row so far was merged into one stored before it (its cells are not as written). */
+  get merged(): boolean {
+    return this.mergedAny;
+  }
+
   /** Forgets buffered rows (the transaction is rolled back). */
   discard(): void {
     this.buffers.clear();
@@ -99,6 +106,7 @@ export class RowBatcher {
       } catch (error) {
         if ((error as { code?: string }).code !== 'SQLITE_CONSTRAINT_PRIMARYKEY') throw error;
         if (tags[row] >= 0) this.repeated.push(tags[row]);
+        this.mergedAny = true;
         this.upsert.get(spec)!.run(values);
       }
     }
