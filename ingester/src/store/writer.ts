@@ -93,6 +93,10 @@ export class Store implements SyncStore {
     return this.refs.userRef(user);
   }
 
+  preloadUsers(githubIds: readonly number[]): void {
+    this.refs.preloadUsers(githubIds);
+  }
+
   teamRef(scopeId: number, githubId: number, slug: string): number {
     return this.refs.teamRef(scopeId, githubId, slug);
   }

@@ -118,6 +118,7 @@ async function loadRecords(
     }
     for (const cell of batch.notes) notes.push(cell);
     const data = batch.data;
+    if (kind === 'users' || kind === 'user-teams') store.preloadUsers(subjectsOf(data, subjectCells));
     let at = 0;
     tagged.length = 0;
     while (at < data.length) {
@@ -277,4 +278,21 @@ export async function readReport(
       ? files.reduce((sum, file) => sum + file.bytes!, 0)
       : null,
   };
+}
+
+/** The first subject cell (a user's GitHub id) of every record of a batch's data. */
+function subjectsOf(data: RecordBatch['data'], subjectCells: number): number[] {
+  const ids: number[] = [];
+  let at = 0;
+  while (at < data.length) {
+    at += 2; // file index, line
+    ids.push(data[at] as number);
+    at += subjectCells;
+    const rows = data[at++] as number;
+    for (let row = 0; row < rows; row++) {
+      const spec = ALL_TABLE_SPECS[data[at++] as number];
+      at += spec.keys.length + spec.values.length + (spec.fixed ? 1 : 0);
+    }
+  }
+  return ids;
 }
