@@ -7,7 +7,11 @@ import { type JsonObject, isJsonObject } from './types';
 
 export type CellValue = number | string | null;
 export type Resolver = (kind: DictKind, value: string) => number;
-export type RowSink = (spec: TableSpec, values: CellValue[]) => void;
+/**
+ * Where a row goes: called once per row, it returns the array the row's cells are then appended to
+ * (the fixed key, the keys, the values, in the spec's order), so a row needs no array of its own.
+ */
+export type RowSink = (spec: TableSpec) => CellValue[];
 
 /** What was odd about a record, without failing it. */
 export interface RecordIssues {
@@ -21,6 +25,8 @@ export function newIssues(): RecordIssues {
 }
 
 function at(object: JsonObject, path: readonly string[]): unknown {
+  // Most paths are one key long: no loop.
+  if (path.length === 1) return object[path[0]];
   let value: unknown = object;
   for (const key of path) {
     if (!isJsonObject(value)) return undefined;
@@ -42,7 +48,7 @@ function cell(
   source: JsonObject,
   spec: ColumnSpec,
   isKey: boolean,
-  where: string,
+  where: Where,
   resolve: Resolver,
   issues: RecordIssues,
 ): CellValue {
@@ -50,7 +56,7 @@ function cell(
   const kind = spec.kind;
   if (value === undefined || value === null) {
     if (!isKey) return null;
-    issues.invalidValues.push(`${where}.${spec.path.join('.')}: key field is missing`);
+    issues.invalidValues.push(`${whereOf(where)}.${spec.path.join('.')}: key field is missing`);
     return typeof kind === 'object' ? resolve(kind.dict, '') : -1;
   }
   if (typeof kind === 'object') {
@@ -64,23 +70,35 @@ function cell(
     return value;
   }
   issues.invalidValues.push(
-    `${where}.${spec.path.join('.')}: expected ${typeof kind === 'object' ? 'a string' : EXPECTED[kind]}, got ${describe(value)}`,
+    `${whereOf(where)}.${spec.path.join('.')}: expected ${typeof kind === 'object' ? 'a string' : EXPECTED[kind]}, got ${describe(value)}`,
   );
   return isKey ? (typeof kind === 'object' ? resolve(kind.dict, '') : -1) : null;
+}
+
+/**
+ * Where in a record a row comes from, for issues only: the spec's source, and whether the row is an
+ * element of it (an array). Kept as parts, so that a record with nothing odd builds no string.
+ */
+interface Where {
+  spec: TableSpec;
+  element: boolean;
+}
+
+function whereOf({ spec, element }: Where): string {
+  return `${spec.source.join('.') || '(record)'}${element ? '[]' : ''}`;
 }
 
 function rowOf(
   spec: TableSpec,
   source: JsonObject,
-  where: string,
+  where: Where,
   resolve: Resolver,
   issues: RecordIssues,
-): CellValue[] {
-  const row: CellValue[] = [];
+  row: CellValue[],
+): void {
   if (spec.fixed) row.push(resolve(spec.fixed.dict, spec.fixed.value));
   for (const key of spec.keys) row.push(cell(source, key, true, where, resolve, issues));
   for (const value of spec.values) row.push(cell(source, value, false, where, resolve, issues));
-  return row;
 }
 
 /** Emits every row the given tables take from one record. Absent sources emit nothing: gaps stay gaps. */
@@ -93,21 +111,25 @@ export function mapRecord(
 ): void {
   for (const spec of specs) {
     const source = spec.source.length === 0 ? record : at(record, spec.source);
-    const where = spec.source.join('.') || '(record)';
     if (source === undefined || source === null) continue;
     if (spec.many) {
       if (!Array.isArray(source)) {
-        issues.invalidValues.push(`${where}: expected an array, got ${describe(source)}`);
+        issues.invalidValues.push(
+          `${whereOf({ spec, element: false })}: expected an array, got ${describe(source)}`,
+        );
         continue;
       }
+      const where: Where = { spec, element: true };
       for (const element of source) {
-        if (isJsonObject(element)) sink(spec, rowOf(spec, element, `${where}[]`, resolve, issues));
-        else issues.invalidValues.push(`${where}[]: expected an object, got ${describe(element)}`);
+        if (isJsonObject(element)) rowOf(spec, element, where, resolve, issues, sink(spec));
+        else issues.invalidValues.push(`${whereOf(where)}: expected an object, got ${describe(element)}`);
       }
     } else if (isJsonObject(source)) {
-      sink(spec, rowOf(spec, source, where, resolve, issues));
+      rowOf(spec, source, { spec, element: false }, resolve, issues, sink(spec));
     } else {
-      issues.invalidValues.push(`${where}: expected an object, got ${describe(source)}`);
+      issues.invalidValues.push(
+        `${whereOf({ spec, element: false })}: expected an object, got ${describe(source)}`,
+      );
     }
   }
 }
@@ -155,19 +177,22 @@ export function collectUnknownKeys(record: JsonObject, shape: RecordShape, out: 
 }
 
 function walk(object: JsonObject, node: KeyTree, prefix: string, out: Set<string>): void {
-  for (const key of Object.keys(object)) {
+  // Paths are built only for what is reported or descended into: most keys are known leaves.
+  for (const key in object) {
     const child = node.children.get(key);
-    const path = prefix ? `${prefix}.${key}` : key;
     if (!child) {
-      out.add(path);
+      out.add(prefix ? `${prefix}.${key}` : key);
       continue;
     }
     if (child.children.size === 0) continue;
     const value = object[key];
     if (Array.isArray(value)) {
-      for (const element of value) if (isJsonObject(element)) walk(element, child, `${path}[]`, out);
+      let path: string | undefined;
+      for (const element of value)
+        if (isJsonObject(element))
+          walk(element, child, (path ??= `${prefix ? `${prefix}.${key}` : key}[]`), out);
     } else if (isJsonObject(value)) {
-      walk(value, child, path, out);
+      walk(value, child, prefix ? `${prefix}.${key}` : key, out);
     }
   }
 }

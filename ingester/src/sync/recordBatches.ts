@@ -136,11 +136,11 @@ export async function readBatches(
     return id;
   };
   let rowCountAt = 0;
-  const sink = (spec: TableSpec, values: CellValue[]) => {
+  const sink = (spec: TableSpec): CellValue[] => {
     const data = batch.data;
     data.push(SPEC_INDEX.get(spec)!);
-    for (let i = 0; i < values.length; i++) data.push(values[i]);
     (data[rowCountAt] as number)++;
+    return data;
   };
   const note = (fileIndex: number, line: number, text: string) => {
     if (notes++ < MAX_ISSUES) batch.notes.push(fileIndex, line, text);

@@ -68,8 +68,10 @@ export async function importUserPair(
   const counted = new Set<number>();
   const everyone: PeopleTotals = { activeUsers: 0, sums: TEAM_DAY_SUMS.map(() => null) };
   let row: CellValue[] | undefined;
-  const capture = (spec: TableSpec, values: CellValue[]) => {
+  const capture = (spec: TableSpec): CellValue[] => {
+    const values: CellValue[] = [];
     if (spec === usageDay) row = values;
+    return values;
   };
   const userOutcome =
     users === 'no_data'
