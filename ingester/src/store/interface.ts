@@ -114,8 +114,8 @@ export interface ReferenceStore {
   /** The GitHub ids a scope's aggregate reports told, null until one did. */
   scopeGithubIds(scopeId: number): { githubId: string | null; enterpriseGithubId: string | null };
   userRef(user: UserIdentity): number;
-  /** Reads the stored users among these GitHub ids at once, so `userRef` of them is a lookup (a hint). */
-  preloadUsers(githubIds: readonly number[]): void;
+  /** Reads the stored users among these and inserts the new ones, in a few statements, so `userRef` of them is a lookup. */
+  preloadUsers(users: readonly UserIdentity[]): void;
   teamRef(scopeId: number, githubId: number, slug: string): number;
   repoRef(repo: RepoIdentity): number;
 }

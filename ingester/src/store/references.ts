@@ -25,6 +25,7 @@ export class References {
   private readonly dictionaryUpsert: Statement;
   private readonly userUpsert: Statement;
   private readonly userSelect: Statement;
+  private readonly userInserts = new Map<number, Statement>();
   private readonly teamUpsert: Statement;
   private readonly repoUpsert: Statement;
   private readonly scopeInsert: Statement;
@@ -91,18 +92,41 @@ export class References {
   };
 
   /**
-   * Reads the stored users among `githubIds` into the cache, `PRELOAD_USERS` a statement, so that
-   * `userRef` of the known ones (past the cache, at 100,000 people, most records of every report) costs
-   * neither a statement nor a write.
+   * Makes `userRef` of these users a lookup: the stored ones are read into the cache and the new ones
+   * inserted, `PRELOAD_USERS` a statement, instead of one upsert per record (past the cache, at 100,000
+   * people, that was every record of every report). A user stored under another login is left to
+   * `userRef`, which renames it.
    */
-  preloadUsers(githubIds: readonly number[]): void {
-    for (let at = 0; at < githubIds.length; at += PRELOAD_USERS) {
-      const chunk = githubIds.slice(at, at + PRELOAD_USERS);
-      while (chunk.length < PRELOAD_USERS) chunk.push(-1); // no GitHub id is negative
-      const rows = this.userSelect.all(chunk) as [number, number, string][];
-      if (this.users.size + rows.length > USER_CACHE_LIMIT) this.users.clear();
+  preloadUsers(users: readonly UserIdentity[]): void {
+    for (let at = 0; at < users.length; at += PRELOAD_USERS) {
+      const chunk = users.slice(at, at + PRELOAD_USERS);
+      const ids = chunk.map((user) => user.githubId);
+      while (ids.length < PRELOAD_USERS) ids.push(-1); // no GitHub id is negative
+      const rows = this.userSelect.all(ids) as [number, number, string][];
+      if (this.users.size + chunk.length > USER_CACHE_LIMIT) this.users.clear();
       for (const [githubId, id, login] of rows) this.users.set(githubId, { id, login });
+      const added = new Map<number, string>();
+      for (const user of chunk) if (!this.users.has(user.githubId)) added.set(user.githubId, user.login);
+      if (added.size === 0) continue;
+      const values = [...added].flat();
+      for (const [githubId, id] of this.userInsert(added.size).all(values) as [number, number][])
+        this.users.set(githubId, { id, login: added.get(githubId)! });
     }
+  }
+
+  /** INSERT of `count` users in one statement, their ids returned (prepared once per count). */
+  private userInsert(count: number): Statement {
+    let statement = this.userInserts.get(count);
+    if (!statement) {
+      statement = this.db
+        .prepare(
+          `INSERT INTO users (github_id, login) VALUES ${Array.from({ length: count }, () => '(?, ?)').join(', ')}
+           RETURNING github_id, id`,
+        )
+        .raw();
+      this.userInserts.set(count, statement);
+    }
+    return statement;
   }
 
   userRef(user: UserIdentity): number {

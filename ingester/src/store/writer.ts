@@ -93,8 +93,8 @@ export class Store implements SyncStore {
     return this.refs.userRef(user);
   }
 
-  preloadUsers(githubIds: readonly number[]): void {
-    this.refs.preloadUsers(githubIds);
+  preloadUsers(users: readonly UserIdentity[]): void {
+    this.refs.preloadUsers(users);
   }
 
   teamRef(scopeId: number, githubId: number, slug: string): number {

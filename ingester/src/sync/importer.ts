@@ -1,6 +1,6 @@
 import { createReadStream, statSync } from 'node:fs';
 import { formatDay, type DayNumber } from '../days';
-import { dayMismatch } from '../reports/identity';
+import { dayMismatch, type UserIdentity } from '../reports/identity';
 import { type RecordIssues, type RecordShape, collectUnknownKeys, newIssues } from '../reports/mapping';
 import { readRecords } from '../reports/reader';
 import { ALL_TABLE_SPECS, type DictKind, type TableSpec } from '../reports/schema';
@@ -118,7 +118,7 @@ async function loadRecords(
     }
     for (const cell of batch.notes) notes.push(cell);
     const data = batch.data;
-    if (kind === 'users' || kind === 'user-teams') store.preloadUsers(subjectsOf(data, subjectCells));
+    if (kind === 'users' || kind === 'user-teams') store.preloadUsers(usersOf(data, subjectCells));
     let at = 0;
     tagged.length = 0;
     while (at < data.length) {
@@ -280,13 +280,13 @@ export async function readReport(
   };
 }
 
-/** The first subject cell (a user's GitHub id) of every record of a batch's data. */
-function subjectsOf(data: RecordBatch['data'], subjectCells: number): number[] {
-  const ids: number[] = [];
+/** The user of every record of a batch's data (its first two subject cells: GitHub id, login). */
+function usersOf(data: RecordBatch['data'], subjectCells: number): UserIdentity[] {
+  const users: UserIdentity[] = [];
   let at = 0;
   while (at < data.length) {
     at += 2; // file index, line
-    ids.push(data[at] as number);
+    users.push({ githubId: data[at] as number, login: data[at + 1] as string });
     at += subjectCells;
     const rows = data[at++] as number;
     for (let row = 0; row < rows; row++) {
@@ -294,5 +294,5 @@ function subjectsOf(data: RecordBatch['data'], subjectCells: number): number[] {
       at += spec.keys.length + spec.values.length + (spec.fixed ? 1 : 0);
     }
   }
-  return ids;
+  return users;
 }
