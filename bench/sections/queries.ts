@@ -78,7 +78,10 @@ async function measureRange(
   }
   panelTimes.sort((a, b) => b.p95 - a.p95);
   ctx.log(
-    `${rangeDays} d  ${panelTimes.length} dashboard panels: worst p95 ${panelTimes[0]?.p95} ms (${panelTimes[0]?.name})`,
+    `${rangeDays} d  ${panelTimes.length} dashboard panels: worst p95 ${panelTimes[0]?.p95} ms (${panelTimes[0]?.name}); then ${panelTimes
+      .slice(1, 5)
+      .map((p) => `${p.name} ${p.p95} ms`)
+      .join('; ')}`,
   );
 
   const overviewPanels = dashboardPanels(scopes, 'day', '1-overview');

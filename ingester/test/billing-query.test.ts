@@ -6,6 +6,7 @@
  * request, the reconciliation, budgets, and the privacy modes.
  */
 import type { FrameJSON } from '@copilot-metrics/contract';
+import { Rollups } from '../src/store/rollups';
 import { type TestApi, type TestDb, day, startApi, tempDatabase } from './helpers';
 
 let t: TestDb;
@@ -168,6 +169,9 @@ beforeAll(async () => {
       s.credits,
     );
   for (const d of ['2026-09-01', '2026-09-02', '2026-09-03']) report('users', day(d));
+  // The per-day rollups a stored users report keeps (the writer's, as sync maintains them).
+  const rollups = new Rollups(db);
+  for (const d of ['2026-09-01', '2026-09-02', '2026-09-03']) rollups.rebuildPeople(1, day(d));
   // Merged pull requests of the scope, 5 a day on September 1–10 (and some on a day without billing).
   for (let d = SEPT.from; d <= SEPT.to + 1; d++)
     db.prepare(

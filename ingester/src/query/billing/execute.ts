@@ -526,14 +526,23 @@ export class BillingQueries {
       : '';
     const userParams = userFilter?.values ?? [];
     const who = perPerson ? 'x.user_ref' : '0';
+    // Everyone's signal of a day is one row of user_totals_day (the per-day rollup of the per-user rows),
+    // not a sum over every person's row.
     const signal = keyed(
       this.db
         .prepare(
-          `SELECT x.day, ${who} AS who, total(x.ai_credits_used) FROM usage_day x
-           WHERE x.scope_id = ? AND x.day BETWEEN ? AND ? AND x.user_ref > 0${users} GROUP BY x.day, who`,
+          perPerson
+            ? `SELECT x.day, x.user_ref AS who, total(x.ai_credits_used) FROM usage_day x
+               WHERE x.scope_id = ? AND x.day BETWEEN ? AND ? AND x.user_ref > 0${users} GROUP BY x.day, who`
+            : `SELECT x.day, 0 AS who, coalesce(x.ai_credits_used, 0.0) FROM user_totals_day x
+               WHERE x.scope_id = ? AND x.day BETWEEN ? AND ?`,
         )
         .raw()
-        .all(scope, range.fromDay, range.toDay, ...userParams) as [number, number, number][],
+        .all(scope, range.fromDay, range.toDay, ...(perPerson ? userParams : [])) as [
+        number,
+        number,
+        number,
+      ][],
     );
     const exported = keyed(
       this.db
