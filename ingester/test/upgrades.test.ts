@@ -199,6 +199,7 @@ describe.each(fixtures)('a database written by schema $info.schemaVersion ($name
   let migrated: TestApi;
   let fresh: TestApi;
   let closeFresh: () => void;
+  const paths = { migrated: '', fresh: '' };
 
   beforeAll(async () => {
     const original = unpack(name);
@@ -242,6 +243,8 @@ describe.each(fixtures)('a database written by schema $info.schemaVersion ($name
     expect(summary.failed).toBe(0);
     t.db.close();
 
+    paths.migrated = path;
+    paths.fresh = t.path;
     const now = () => noonOf(parseDay(info.syncedOn)!);
     migrated = await startApi(path, { now });
     fresh = await startApi(t.path, { now });
@@ -265,6 +268,32 @@ describe.each(fixtures)('a database written by schema $info.schemaVersion ($name
         .slice(0, 3)
         .map((key) => ({ asked: key, upgraded: actual.get(key), fresh: expected.get(key) })),
     ).toEqual([]);
+  });
+
+  test('answers every SQL view (migration 013) with the rows of a fresh sync', () => {
+    const views = {
+      copilot_scope_daily: 'scope_kind, scope_slug, day',
+      copilot_user_daily: 'scope_kind, scope_slug, day, user_id',
+      copilot_team_daily: 'scope_kind, scope_slug, day, team_id',
+      copilot_seat_daily: 'scope_kind, scope_slug, day, user_id',
+    };
+    const rows = (path: string) => {
+      const db = new Database(path, { readonly: true });
+      try {
+        return Object.fromEntries(
+          Object.entries(views).map(([view, order]) => [
+            view,
+            db.prepare(`SELECT * FROM ${view} ORDER BY ${order}`).all(),
+          ]),
+        );
+      } finally {
+        db.close();
+      }
+    };
+    const expected = rows(paths.fresh);
+    expect(rows(paths.migrated)).toEqual(expected);
+    expect(expected.copilot_user_daily.length).toBeGreaterThan(50);
+    expect(expected.copilot_team_daily.length).toBeGreaterThan(0);
   });
 });
 
