@@ -29,8 +29,20 @@ function stored(db: DB): Stored | undefined {
 }
 
 /**
- * Checks the configured privacy mode against the database's; a writer records it on first use.
- * Throws PrivacyModeError when they differ.
+ * The SQL views (migration 013) leave out team-days under this many active users in the privacy modes, as
+ * the API hides them: the PRIVACY_MIN_GROUP_SIZE of the last writer, since a view cannot read the config.
+ */
+const MIN_GROUP_SIZE_KEY = 'privacy_min_group_size';
+
+function recordMinGroupSize(db: DB, privacy: PrivacyConfig): void {
+  const value = String(privacy.minGroupSize);
+  if (db.prepare('SELECT value FROM settings WHERE key = ?').pluck().get(MIN_GROUP_SIZE_KEY) !== value)
+    db.prepare('INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)').run(MIN_GROUP_SIZE_KEY, value);
+}
+
+/**
+ * Checks the configured privacy mode against the database's; a writer records it on first use, and its
+ * minimum group size each time. Throws PrivacyModeError when they differ.
  */
 export function enforcePrivacyMode(
   db: DB,
@@ -47,6 +59,7 @@ export function enforcePrivacyMode(
     db.transaction(() => {
       put.run('privacy_mode', privacy.mode);
       if (fingerprint) put.run('privacy_key_fingerprint', fingerprint);
+      recordMinGroupSize(db, privacy);
     })();
     return;
   }
@@ -68,4 +81,5 @@ export function enforcePrivacyMode(
       `The database ${path} was pseudonymized with another PRIVACY_KEY; this key would give the same people other pseudonyms and break every trend. Set the original PRIVACY_KEY; or, to change keys, ${fresh.charAt(0).toLowerCase()}${fresh.slice(1)}.`,
     );
   }
+  if (options.write) recordMinGroupSize(db, privacy);
 }
