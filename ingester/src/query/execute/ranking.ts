@@ -5,7 +5,7 @@ import { combine } from './combine';
 import type { GroupGuard } from './guard';
 import { excluding } from './others';
 import { rank } from './rank';
-import type { AggregateRows } from './rows';
+import type { AggregateRow, AggregateRows } from './rows';
 
 /** Whether a query ranks groups by their whole-range totals: a table, or a series with a limit. */
 export function isRanking(query: QueryItem): boolean {
@@ -40,23 +40,42 @@ export function rankGroups(
     new Map(
       [...rows.values()].map((row) => [row.group, hidden(row.group) ? null : combine(metric, row.parts)]),
     );
-  const own = valueOf(plan.metric, totals);
   const rankedRows = by?.totals ?? totals;
   // The columns of one table rank everyone by the same totals (one object, read ahead): ranked once,
   // unless a guard hides values, which it decides per query.
   const memo = guard ? undefined : (RANKINGS.get(rankedRows) ?? new Map<string, number[]>());
   let chosen = memo?.get(String(query.limit));
+  let ranked: Map<number, number | null> | undefined;
   if (!chosen) {
-    const ranked = by ? valueOf(by.metric, by.totals) : own;
+    ranked = valueOf(by?.metric ?? plan.metric, rankedRows);
     const candidates = [...ranked].map(([group, value]) => ({ group, value }));
     chosen = rank(candidates, query.limit, label).map((r) => r.group);
     if (memo) RANKINGS.set(rankedRows, memo.set(String(query.limit), chosen));
   }
-  const top = chosen.map((group) => ({ group, value: own.get(group) ?? null }));
+  // Its own metric's value only for the groups shown: a top 100 of 100,000 people combines 100.
+  const own = !by && ranked ? ranked : undefined;
+  const rowsByGroup = own ? undefined : groupIndex(totals);
+  const ownValue = (group: number): number | null => {
+    if (own) return own.get(group) ?? null;
+    const row = rowsByGroup!.get(group);
+    return row === undefined || hidden(group) ? null : combine(plan.metric, row.parts);
+  };
+  const top = chosen.map((group) => ({ group, value: ownValue(group) }));
   const rest = query.limit !== undefined && query.others && rankedRows.size > top.length;
   const hiddenRest = guard ? guard.hiddenGroups().filter((g) => !top.some((r) => r.group === g)) : [];
   const others = hiddenRest.length ? excluding(plan, hiddenRest) : plan;
   if (!rest) return { top };
   if (!others) guard!.withheldOthers();
   return { top, others };
+}
+
+/** A ranking's rows by group (one per group: whole-range totals), indexed once per totals object. */
+const GROUP_INDEX = new WeakMap<AggregateRows, Map<number, AggregateRow>>();
+function groupIndex(totals: AggregateRows): Map<number, AggregateRow> {
+  let index = GROUP_INDEX.get(totals);
+  if (!index) {
+    index = new Map([...totals.values()].map((row) => [row.group, row]));
+    GROUP_INDEX.set(totals, index);
+  }
+  return index;
 }
