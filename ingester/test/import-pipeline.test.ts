@@ -182,3 +182,31 @@ test('a file that cannot be read fails the import, and nothing of the report is 
     t.close();
   }
 });
+
+test('one worker serves report after report while they go well; a failed report ends it, and the next starts anew', async () => {
+  const paths = files.map((f) => f.path);
+  const read = (consume: () => void = () => {}, inputs = paths) =>
+    readOnWorker(inputs, { kind: 'users', day: DAY }, consume, { batchRecords: 20, inFlight: 2 });
+  const one = await read();
+  const two = await read();
+  expect(two.stats.threadId).toBe(one.stats.threadId);
+  // The second report counted its own batches and acknowledgements, none of the first's.
+  expect(two.records + two.malformedLines).toBe(first.length + rest.length);
+  expect(two).toEqual({ ...one, stats: { ...two.stats } });
+
+  // The writer fails mid-report: the worker (still reading) is not kept.
+  await expect(
+    read(() => {
+      throw new Error('writer failed');
+    }),
+  ).rejects.toThrow('writer failed');
+  const three = await read();
+  expect(three.stats.threadId).not.toBe(one.stats.threadId);
+  expect(three.records).toBe(one.records);
+
+  // A file that cannot be read: that worker is not kept either.
+  await expect(read(undefined, [join(dir.path, 'missing.ndjson.gz')])).rejects.toThrow(/ENOENT/);
+  const four = await read();
+  expect(four.stats.threadId).not.toBe(three.stats.threadId);
+  expect(four.records).toBe(one.records);
+});

@@ -5,14 +5,16 @@
  * memory whatever the file's size.
  *
  * The worker runs the compiled importWorker.js next to this file; from the TypeScript sources (tsx,
- * jest) it registers tsx's CommonJS hook first, so it works wherever this module does.
+ * jest) it registers tsx's CommonJS hook first, so it works wherever this module does. It is kept for
+ * the next report once one ends well (a backfill imports thousands), idle without holding the process
+ * open; a report that fails in any way ends its worker, and the next report starts a new one.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { DayNumber } from '../days';
 import type { ReportKind } from '../reports/types';
-import type { ImportWorkerData, WorkerMessage } from './importWorker';
+import type { ImportWorkerData, WorkerMessage, WriterMessage } from './importWorker';
 import { BATCH_RECORDS, type ReadSummary, type RecordBatch } from './recordBatches';
 
 /** Batches queued between the threads at most: 4 × 256 records, a few MB. */
@@ -31,11 +33,13 @@ export interface PipelineStats {
   maxQueued: number;
   /** How many times the worker waited for the writer. */
   waits: number;
+  /** The worker's thread id: the same from one report to the next while they go well. */
+  threadId: number;
 }
 
-function startWorker(data: ImportWorkerData): Worker {
+function startWorker(): Worker {
   const compiled = join(__dirname, 'importWorker.js');
-  if (!__filename.endsWith('.ts') && existsSync(compiled)) return new Worker(compiled, { workerData: data });
+  if (!__filename.endsWith('.ts') && existsSync(compiled)) return new Worker(compiled);
   // From the sources: tsx's require hook, with the repository's tsconfig (its paths name the contract's sources).
   const source = join(__dirname, 'importWorker.ts');
   const bootstrap = [
@@ -44,8 +48,12 @@ function startWorker(data: ImportWorkerData): Worker {
     `require(${JSON.stringify(source)});`,
   ].join('\n');
   // Without the parent's flags: a `--import tsx` would load tsx's ESM loader as well, for nothing.
-  return new Worker(bootstrap, { eval: true, workerData: data, execArgv: [] });
+  return new Worker(bootstrap, { eval: true, execArgv: [] });
 }
+
+/** The worker between two reports (unreferenced: it does not keep the process alive). */
+let idle: Worker | undefined;
+let jobs = 0;
 
 /**
  * Reads a report's files on a worker thread and calls `consume` with each batch, in file order, on
@@ -57,17 +65,19 @@ export async function readOnWorker(
   consume: (batch: RecordBatch) => void | Promise<void>,
   options: PipelineOptions = {},
 ): Promise<ReadSummary & { stats: PipelineStats }> {
-  const worker = startWorker({
-    files: [...files],
-    kind: report.kind,
-    day: report.day,
-    batchRecords: options.batchRecords ?? BATCH_RECORDS,
-    inFlight: options.inFlight ?? IN_FLIGHT_BATCHES,
-  });
-  const stats: PipelineStats = { maxInFlight: 0, maxQueued: 0, waits: 0 };
+  const worker = idle ?? startWorker();
+  idle = undefined;
+  worker.ref();
+  const job = ++jobs;
+  const stats: PipelineStats = { maxInFlight: 0, maxQueued: 0, waits: 0, threadId: worker.threadId };
   let queued = 0;
+  let reusable = false;
+  // This report's listeners, taken off the worker when it ends (the worker may serve the next one).
+  let onMessage: ((message: WorkerMessage) => void) | undefined;
+  let onError: ((error: Error) => void) | undefined;
+  let onExit: ((code: number) => void) | undefined;
   try {
-    return await new Promise((resolve, reject) => {
+    const result = await new Promise<ReadSummary & { stats: PipelineStats }>((resolve, reject) => {
       let chain = Promise.resolve();
       let failed = false;
       let ended = false;
@@ -76,8 +86,8 @@ export async function readOnWorker(
         failed = true;
         reject(error);
       };
-      worker.on('message', (message: WorkerMessage) => {
-        if (failed) return;
+      onMessage = (message: WorkerMessage) => {
+        if (failed || message.job !== job) return;
         switch (message.type) {
           case 'batch':
             stats.maxInFlight = Math.max(stats.maxInFlight, message.inFlight);
@@ -86,7 +96,7 @@ export async function readOnWorker(
               .then(() => consume(message.batch))
               .then(() => {
                 queued--;
-                if (!failed) worker.postMessage(0);
+                if (!failed) worker.postMessage({ type: 'ack', job } satisfies WriterMessage);
               })
               .catch(fail);
             return;
@@ -102,14 +112,31 @@ export async function readOnWorker(
             return;
           }
         }
-      });
-      worker.on('error', fail);
-      worker.on('exit', (code) => {
+      };
+      onError = fail;
+      onExit = (code: number) => {
         if (!ended)
           fail(new Error(`the import worker stopped (exit code ${code}) before the end of the report`));
-      });
+      };
+      worker.on('message', onMessage).on('error', onError).on('exit', onExit);
+      const data: ImportWorkerData = {
+        files: [...files],
+        kind: report.kind,
+        day: report.day,
+        batchRecords: options.batchRecords ?? BATCH_RECORDS,
+        inFlight: options.inFlight ?? IN_FLIGHT_BATCHES,
+      };
+      worker.postMessage({ type: 'job', job, data } satisfies WriterMessage);
     });
+    reusable = true;
+    return result;
   } finally {
-    await worker.terminate();
+    if (onMessage) worker.off('message', onMessage);
+    if (onError) worker.off('error', onError);
+    if (onExit) worker.off('exit', onExit);
+    if (reusable && !idle) {
+      worker.unref();
+      idle = worker;
+    } else await worker.terminate();
   }
 }

@@ -1,9 +1,11 @@
 /**
- * Worker thread entry of an import (see importPipeline.ts): reads and maps a report's files with
+ * Worker thread of the imports (see importPipeline.ts): reads and maps a report's files with
  * `readBatches` and posts the batches to the writing thread, never more than `inFlight` of them
- * unacknowledged, so a slow writer holds the reading back and memory stays bounded.
+ * unacknowledged, so a slow writer holds the reading back and memory stays bounded. One worker serves
+ * the reports of a run one after another (a thread costs tens of milliseconds to start, more from the
+ * TypeScript sources): each report is a job, and its acknowledgements name it.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import type { DayNumber } from '../days';
 import type { ReportKind } from '../reports/types';
 import { readBatches } from './recordBatches';
@@ -16,42 +18,64 @@ export interface ImportWorkerData {
   inFlight: number;
 }
 
+/** Writer → worker: a report to read, or the acknowledgement of one of its batches. */
+export type WriterMessage =
+  { type: 'job'; job: number; data: ImportWorkerData } | { type: 'ack'; job: number };
+
 /** Worker → writer. `inFlight` is how many batches were unacknowledged once this one was sent. */
 export type WorkerMessage =
-  | { type: 'batch'; batch: import('./recordBatches').RecordBatch; inFlight: number }
-  | { type: 'end'; summary: import('./recordBatches').ReadSummary; waits: number }
-  | { type: 'error'; message: string; stack?: string };
+  | { type: 'batch'; job: number; batch: import('./recordBatches').RecordBatch; inFlight: number }
+  | { type: 'end'; job: number; summary: import('./recordBatches').ReadSummary; waits: number }
+  | { type: 'error'; job: number; message: string; stack?: string };
 
-async function main(port: NonNullable<typeof parentPort>, data: ImportWorkerData): Promise<void> {
-  let unacknowledged = 0;
+/** The job being read, and its flow: at most one at a time. */
+let current: { job: number; unacknowledged: number; wake?: () => void } | undefined;
+
+async function read(
+  port: NonNullable<typeof parentPort>,
+  job: number,
+  data: ImportWorkerData,
+): Promise<void> {
+  const state: NonNullable<typeof current> = { job, unacknowledged: 0 };
+  current = state;
   let waits = 0;
-  let wake: (() => void) | undefined;
-  port.on('message', () => {
-    unacknowledged--;
-    wake?.();
-  });
-  const summary = await readBatches(
-    data.files,
-    data,
-    async (batch) => {
-      while (unacknowledged >= data.inFlight) {
-        waits++;
-        await new Promise<void>((resolve) => (wake = resolve));
-        wake = undefined;
-      }
-      unacknowledged++;
-      port.postMessage({ type: 'batch', batch, inFlight: unacknowledged } satisfies WorkerMessage);
-    },
-    data.batchRecords,
-  );
-  port.postMessage({ type: 'end', summary, waits } satisfies WorkerMessage);
-  port.removeAllListeners('message');
+  try {
+    const summary = await readBatches(
+      data.files,
+      data,
+      async (batch) => {
+        while (state.unacknowledged >= data.inFlight) {
+          waits++;
+          await new Promise<void>((resolve) => (state.wake = resolve));
+          state.wake = undefined;
+        }
+        state.unacknowledged++;
+        port.postMessage({
+          type: 'batch',
+          job,
+          batch,
+          inFlight: state.unacknowledged,
+        } satisfies WorkerMessage);
+      },
+      data.batchRecords,
+    );
+    port.postMessage({ type: 'end', job, summary, waits } satisfies WorkerMessage);
+  } catch (error) {
+    const { message, stack } = error as Error;
+    port.postMessage({ type: 'error', job, message, stack } satisfies WorkerMessage);
+  } finally {
+    if (current === state) current = undefined;
+  }
 }
 
 if (parentPort) {
   const port = parentPort;
-  main(port, workerData as ImportWorkerData).catch((error: Error) => {
-    port.postMessage({ type: 'error', message: error.message, stack: error.stack } satisfies WorkerMessage);
-    port.removeAllListeners('message');
+  port.on('message', (message: WriterMessage) => {
+    if (message.type === 'job') void read(port, message.job, message.data);
+    else if (current?.job === message.job) {
+      // An acknowledgement of an earlier job (its writer finished after the end) is not this job's.
+      current.unacknowledged--;
+      current.wake?.();
+    }
   });
 }
