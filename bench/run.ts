@@ -8,6 +8,7 @@
  * A full (non --quick) run merges its figures into bench/results/<date>.json and rewrites the table in
  * BENCHMARKS.md. Databases and generated files are cached in bench/results/tmp (git-ignored).
  */
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { describeMachine } from './lib/machine';
 import { type Section, parseOptions } from './lib/options';
@@ -54,7 +55,13 @@ async function main(): Promise<number> {
   const entries: Record<string, Entry> = {};
   let failed = 0;
   const record = (key: string, result: unknown) =>
-    (entries[key] = { measuredAt: new Date().toISOString(), command, machine, result });
+    (entries[key] = {
+      measuredAt: new Date().toISOString(),
+      command,
+      machine,
+      load: loadavg().map((l) => Math.round(l * 100) / 100),
+      result,
+    });
 
   for (const section of options.sections) {
     const keys =
@@ -66,7 +73,11 @@ async function main(): Promise<number> {
           }));
     for (const { key, run } of keys) {
       const ctx: SectionContext = { options, log: (line) => log(`${key}: ${line}`) };
-      ctx.log('start');
+      ctx.log(
+        `start (load average ${loadavg()
+          .map((l) => l.toFixed(2))
+          .join(', ')})`,
+      );
       try {
         record(key, await run(ctx));
       } catch (error) {

@@ -22,6 +22,8 @@ export interface Entry {
   measuredAt: string;
   command: string;
   machine: Machine;
+  /** The machine's load average (1, 5, 15 minutes) as the section ended: others' work skews a figure. */
+  load?: number[];
   result: unknown;
 }
 
