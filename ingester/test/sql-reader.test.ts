@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import { type DB, openConnection } from '../src/store/connection';
+import type { SqlReader } from '../src/store/reader';
 import { SqliteReader, openSqliteReader } from '../src/store/sqliteReader';
 import { tempDir } from './helpers';
 
@@ -33,7 +34,7 @@ afterEach(async () => {
   dir?.cleanup();
 });
 
-const count = (r = reader) => r.value<number>('SELECT count(*) FROM people');
+const count = (r: SqlReader = reader) => r.value<number>('SELECT count(*) FROM people');
 const addPerson = (id: number) => writer.prepare("INSERT INTO people VALUES (?, 'late', 1)").run(id);
 
 describe('reads', () => {
