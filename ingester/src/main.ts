@@ -1,5 +1,5 @@
 /**
- * CLI entry: `npm run ingester -- <serve|sync|status|reprocess|backup|restore|simulate> [options]`.
+ * CLI entry: `npm run ingester -- <serve|sync|status|reprocess|backup|restore|copy|simulate> [options]`.
  * Parses the command, builds config, calls one module.
  */
 // First, before any other module loads: SIGTERM and SIGINT are ours from here on (see shutdown.ts).
@@ -29,6 +29,7 @@ import { runSync } from './sync/runner';
 import { SyncService } from './sync/scheduler';
 import { SyncBusyError, leaseIsLive } from './sync/lock';
 import { BackupError, backupDatabase, restoreDatabase } from './store/backup';
+import { CopyError, copyToPostgres, redactUrl } from './store/postgres/copy';
 
 const USAGE = `Usage: npm run ingester -- <command> [options]
 
@@ -46,6 +47,8 @@ Commands:
                               serve runs and syncs; --force replaces an existing FILE
   restore FILE                put a backup back at DATABASE_PATH (checked first; refused while
                               a sync runs or another process has the database open)
+  copy --to postgres://…      copy the database at DATABASE_PATH, every table as stored, into an
+                              empty PostgreSQL database (one snapshot; all or nothing)
   simulate [--port N] [--host H] [--seed N] [--users N] [--orgs N] [--faults LIST] [--billing-token T]
                               run the GitHub simulator (faults: ${Object.keys(FAULT_HELP).join(', ')});
                               with --billing-token, only T may read enterprise billing (manage_billing:enterprise)
@@ -84,6 +87,7 @@ async function main(argv: string[]): Promise<number> {
     case 'reprocess':
     case 'backup':
     case 'restore':
+    case 'copy':
       break;
     default:
       throw new UsageError(`unknown command "${command}"`);
@@ -96,6 +100,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'serve') return serve(config, logger);
   if (command === 'backup') return backupCommand(config, rest);
   if (command === 'restore') return restoreCommand(config, rest);
+  if (command === 'copy') return copyCommand(config, rest);
   if (command === 'sync') return sync(config, logger, rest);
   if (command === 'status') return status(config, logger, rest);
   return reprocessCommand(config, logger, rest);
@@ -424,6 +429,32 @@ async function restoreCommand(config: ReturnType<typeof loadConfig>, args: strin
   return 0;
 }
 
+async function copyCommand(config: ReturnType<typeof loadConfig>, args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { to: { type: 'string' } },
+    allowPositionals: true,
+  });
+  if (!values.to || positionals.length)
+    throw new UsageError('copy needs --to postgres://USER:PASSWORD@HOST:PORT/DATABASE, an empty database');
+  const db = openDatabase(config.databasePath);
+  try {
+    const result = await copyToPostgres(db, values.to, {
+      signal: shutdown.signal,
+      onProgress: (table, rows, total) => {
+        if (rows === total) process.stderr.write(`copy: ${table}: ${rows.toLocaleString('en')} rows\n`);
+      },
+    });
+    const rows = result.tables.reduce((sum, t) => sum + t.rows, 0);
+    process.stdout.write(
+      `copy ok: ${config.databasePath} (schema version ${result.schemaVersion}) copied into ${redactUrl(values.to)}: ${result.tables.length} tables, ${rows.toLocaleString('en')} rows\n`,
+    );
+    return 0;
+  } finally {
+    db.close();
+  }
+}
+
 async function simulate(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
@@ -482,7 +513,8 @@ main(process.argv.slice(2)).then(
     else if (
       error instanceof PrivacyModeError ||
       error instanceof SyncBusyError ||
-      error instanceof BackupError
+      error instanceof BackupError ||
+      error instanceof CopyError
     )
       process.stderr.write(`error: ${error.message}\n`);
     else if (

@@ -14,8 +14,7 @@ import { type PrivacyConfig, type PrivacyMode, Pseudonymizer } from '../src/priv
 import type { JsonObject } from '../src/reports/types';
 import type { SimScope } from '../src/simulator/generate';
 import type { SimulatorServer } from '../src/simulator/server';
-import type { DB } from '../src/store/db';
-import { migratePostgres } from '../src/store/postgres/migrate';
+import { copyToPostgres } from '../src/store/postgres/copy';
 import { enforcePrivacyMode } from '../src/store/privacyMode';
 import { Store } from '../src/store/writer';
 import { runSync } from '../src/sync/runner';
@@ -80,38 +79,6 @@ async function connect(url: string): Promise<Client> {
   return client;
 }
 
-/**
- * Every table's rows, as stored, into a PostgreSQL database migrated to the same version (what `copy`
- * will do once it exists). Scopes first: reports and teams refer to them.
- */
-async function copyTables(from: DB, to: Client): Promise<void> {
-  const tables = (
-    from
-      .prepare(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
-      )
-      .pluck()
-      .all() as string[]
-  ).sort((a, b) => Number(b === 'scopes') - Number(a === 'scopes'));
-  await to.query('BEGIN');
-  for (const table of tables) {
-    const columns = from.prepare('SELECT name FROM pragma_table_info(?)').pluck().all(table) as string[];
-    const rows = from.prepare(`SELECT * FROM ${table}`).raw().all() as unknown[][];
-    const perStatement = Math.floor(30_000 / columns.length);
-    for (let start = 0; start < rows.length; start += perStatement) {
-      const batch = rows.slice(start, start + perStatement);
-      const tuples = batch.map(
-        (row, r) => `(${row.map((_, c) => `$${r * columns.length + c + 1}`).join(', ')})`,
-      );
-      await to.query(
-        `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${tuples.join(', ')}`,
-        batch.flat(),
-      );
-    }
-  }
-  await to.query('COMMIT');
-}
-
 async function syncInto(privacy: PrivacyConfig): Promise<Synced> {
   const t = tempDatabase();
   enforcePrivacyMode(t.db, privacy, t.path, { write: true });
@@ -125,9 +92,8 @@ async function syncInto(privacy: PrivacyConfig): Promise<Synced> {
     await client.close();
   }
   const url = await cluster.createDatabase(`views_${privacy.mode}`);
+  await copyToPostgres(t.db, url);
   const pg = await connect(url);
-  await migratePostgres(pg);
-  await copyTables(t.db, pg);
   return { privacy, t, pg, url };
 }
 
