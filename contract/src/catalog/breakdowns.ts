@@ -77,5 +77,5 @@ export const ACTIVITY: BreakdownId[] = [
   'byLanguageFeature',
   'byLanguageModel',
 ];
-/** The language records carry no user_initiated_interaction_count (§3.4). */
+/** The language records carry no user_initiated_interaction_count (docs.github.com/copilot/reference/copilot-usage-metrics/example-schema). */
 export const INTERACTION: BreakdownId[] = ['usageDay', 'byIde', 'byFeature', 'byModelFeature'];

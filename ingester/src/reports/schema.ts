@@ -86,7 +86,7 @@ const dict = (column: string, dictKind: DictKind, path: readonly string[] = [col
 });
 const text = (column: string, path: readonly string[]): ColumnSpec => ({ column, path, kind: 'text' });
 
-/** The code-activity counters every IDE-side breakdown carries (§3.3 of the reference). */
+/** The code-activity counters every IDE-side breakdown carries (GitHub's example schema: docs.github.com/copilot/reference/copilot-usage-metrics/example-schema). */
 export const CODE_COUNTERS = [
   'code_generation_activity_count',
   'code_acceptance_activity_count',
@@ -102,7 +102,7 @@ export const TEAM_DAY_SUMS = [INTERACTIONS, ...CODE_COUNTERS, 'ai_credits_used']
 const activity7 = [int(INTERACTIONS), ...CODE_COUNTERS.map((c) => int(c))];
 const activity6 = CODE_COUNTERS.map((c) => int(c));
 
-/** Surface objects: CLI and Copilot app share one shape (§3.5). */
+/** Surface objects: CLI and Copilot app share one shape (docs.github.com/copilot/reference/copilot-usage-metrics/example-schema). */
 const surface = (prefix: string, objectKey: string): ColumnSpec[] => [
   int(`${prefix}_session_count`, [objectKey, 'session_count']),
   int(`${prefix}_request_count`, [objectKey, 'request_count']),
@@ -245,7 +245,7 @@ export const PULL_REQUEST_MEDIANS = [
   'median_minutes_to_merge_copilot_reviewed',
 ] as const;
 
-/** `pull_requests` of an aggregate record (repo_ref 0) or of a repository row (§3.6). */
+/** `pull_requests` of an aggregate record (repo_ref 0) or of a repository row (docs.github.com/copilot/reference/copilot-usage-metrics/example-schema). */
 export const pullRequestsDay: TableSpec = {
   table: 'pull_requests_day',
   subject: 'repo_ref',

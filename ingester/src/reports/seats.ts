@@ -1,5 +1,5 @@
 /**
- * Copilot seats, as `GET /orgs/{org}/copilot/billing/seats` lists them (the API reference, §7): one
+ * Copilot seats, as `GET /orgs/{org}/copilot/billing/seats` lists them (docs.github.com/rest/copilot/copilot-user-management): one
  * seat per assigned user. GitHub calls the seats API the source of truth for licences; the usage
  * reports carry none. Pure functions: GitHub's JSON in, plain values out.
  */

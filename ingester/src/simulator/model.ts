@@ -144,7 +144,7 @@ export const CHAT_MODELS = [
 ];
 export const COMPLETION_MODELS = ['gpt-4.1', 'gpt-5.3-codex'];
 
-/** Dates when GitHub started sending a field or report (the reference's changelog timeline). */
+/** Dates when GitHub started sending a field or report (GitHub's changelog, github.blog/changelog, October 2025 to September 2026). */
 export const SINCE = {
   enterprise: parseDay('2025-10-10')!,
   organization: parseDay('2025-12-12')!,

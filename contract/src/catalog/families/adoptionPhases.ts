@@ -1,7 +1,7 @@
 /** AI adoption phases: the scope's engaged users per phase, and per-user averages within each phase. */
 import { type MetricInfo, metric } from '../metric';
 
-/** Per-user averages within an adoption phase (§3.7). */
+/** Per-user averages within an adoption phase (docs.github.com/copilot/reference/copilot-usage-metrics/example-schema). */
 export const ADOPTION_PHASE_AVERAGES = [
   'avg_user_initiated_interactions',
   'avg_code_generation_activities',

@@ -21,7 +21,7 @@ import { scopePullRequests } from './pullRequests';
 import { type SimScope, entityIds, membersOf } from './scope';
 import { round2 } from './twoDecimals';
 
-/** The adoption-phase averages that are per-user means of a counter (§3.7). */
+/** The adoption-phase averages that are per-user means of a counter (docs.github.com/copilot/reference/copilot-usage-metrics/example-schema). */
 const PHASE_MEANS = [
   ['avg_user_initiated_interactions', 'user_initiated_interaction_count'],
   ['avg_code_generation_activities', 'code_generation_activity_count'],

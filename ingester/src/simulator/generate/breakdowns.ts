@@ -39,7 +39,7 @@ export function counterTotals(cells: readonly Cell[]): Record<string, number> {
 
 /**
  * Sums activity cells into the top-level counters and every breakdown as they arrive, so an aggregate
- * over 100,000 users never holds their cells. Model tables cover chat and agent, not completions (§3.4);
+ * over 100,000 users never holds their cells. Model tables cover chat and agent, not completions (docs.github.com/copilot/reference/copilot-usage-metrics/example-schema);
  * the language tables carry no interaction count.
  */
 export class Breakdowns {
@@ -130,7 +130,7 @@ export function addSurface(total: SurfaceTotal, surface: Surface): void {
   total.users++;
 }
 
-/** totals_by_cli and totals_by_copilot_app share this shape (§3.5). */
+/** totals_by_cli and totals_by_copilot_app share this shape (docs.github.com/copilot/reference/copilot-usage-metrics/example-schema). */
 export function surfaceJson(surface: Surface): JsonObject {
   return {
     session_count: surface.session,
@@ -146,7 +146,7 @@ export function surfaceJson(surface: Surface): JsonObject {
   };
 }
 
-/** Top 5 per kind, plus the distinct count that includes items outside the top 5 (§3.5). */
+/** Top 5 per kind, plus the distinct count that includes items outside the top 5 (docs.github.com/copilot/reference/copilot-usage-metrics/example-schema). */
 export function customizationJson(lists: Map<string, [string, number][]>): JsonObject {
   const record: JsonObject = {};
   for (const [kind, items] of lists) {
