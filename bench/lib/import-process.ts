@@ -73,7 +73,7 @@ async function download(url: string, enterprise: string, day: string): Promise<n
 async function ingest(file: string, database: string, day: number): Promise<{ records: number; ms: number }> {
   const db = openDatabase(database);
   const store = new Store(db);
-  const scopeId = store.scopeId({ kind: 'enterprise', slug: 'octodemo' });
+  const scopeId = await store.scopeId({ kind: 'enterprise', slug: 'octodemo' });
   const started = performance.now();
   const outcome = await importReport(store, { scopeId, kind: 'users', day }, [{ path: file }]);
   const ms = performance.now() - started;

@@ -71,11 +71,11 @@ describe('the ai_credit export CSV', () => {
   test('is read by header name (BOM, quoted), folded over cost centers by the store, with malformed lines numbered', async () => {
     const t = tempDatabase();
     try {
-      const scopeId = t.store.scopeId({ kind: 'enterprise', slug: 'e' });
+      const scopeId = await t.store.scopeId({ kind: 'enterprise', slug: 'e' });
       const problems: string[] = [];
       let header: string[] = [];
       const rowsPerDay = new Map<number, number>();
-      const writer = t.store.beginBillingExport(scopeId, [day('2026-06-01'), day('2026-06-02')]);
+      const writer = await t.store.beginBillingExport(scopeId, [day('2026-06-01'), day('2026-06-02')]);
       await readCsv(createReadStream(FIXTURE), {
         header: (columns) => (header = columns),
         row: (record, line) => {
@@ -87,7 +87,7 @@ describe('the ai_credit export CSV', () => {
         },
         skipped: (line, message) => problems.push(`line ${line}: ${message}`),
       });
-      writer.commit(new Map());
+      await writer.commit(new Map());
       expect(header[0]).toBe('date');
       expect(checkCsvHeader(header)).toEqual([]);
       expect(problems).toEqual([
@@ -128,16 +128,16 @@ describe('the ai_credit export CSV', () => {
         [day('2026-06-02'), 1],
       ]);
       // Days without an outcome are recorded as without data.
-      expect(t.store.reportStatus(scopeId, 'billing-users', day('2026-06-01'))).toBe('no_data');
+      expect(await t.store.reportStatus(scopeId, 'billing-users', day('2026-06-01'))).toBe('no_data');
     } finally {
       t.close();
     }
   });
 
-  test('the store adds amounts as SQL sums do (NULL + x = x), keeps the first row’s labels and unknown columns, and replaces the export’s days', () => {
+  test('the store adds amounts as SQL sums do (NULL + x = x), keeps the first row’s labels and unknown columns, and replaces the export’s days', async () => {
     const t = tempDatabase();
     try {
-      const scopeId = t.store.scopeId({ kind: 'enterprise', slug: 'e' });
+      const scopeId = await t.store.scopeId({ kind: 'enterprise', slug: 'e' });
       const base = csvRow({ date: '2026-06-03', product: 'copilot', sku: 's', quantity: '' });
       if (!('row' in base)) throw new Error(base.error);
       const row = (
@@ -150,13 +150,13 @@ describe('the ai_credit export CSV', () => {
         amounts: { ...base.row.amounts, quantity },
         extra,
       });
-      const first = t.store.beginBillingExport(scopeId, [day('2026-06-03')]);
+      const first = await t.store.beginBillingExport(scopeId, [day('2026-06-03')]);
       first.addRow(row(null, null, 0.01), 7);
       first.addRow(row(null, { a: '1' }, 0.02), 7);
       expect(t.db.prepare('SELECT quantity FROM billing_user_day').pluck().get()).toBeNull();
       first.addRow(row(2, { a: '2', b: '3' }, 0.03), 7);
       first.addRow(row(0.5, null, null), 7);
-      first.commit(
+      await first.commit(
         new Map([
           [
             day('2026-06-03'),
@@ -173,19 +173,19 @@ describe('the ai_credit export CSV', () => {
         applied: 0.01,
         extra: JSON.stringify({ a: '1', b: '3' }),
       });
-      expect(t.store.reportStatus(scopeId, 'billing-users', day('2026-06-03'))).toBe('ok');
+      expect(await t.store.reportStatus(scopeId, 'billing-users', day('2026-06-03'))).toBe('ok');
       // A rolled-back export leaves the stored days as they were; a committed one replaces them.
-      const failed = t.store.beginBillingExport(scopeId, [day('2026-06-03')]);
+      const failed = await t.store.beginBillingExport(scopeId, [day('2026-06-03')]);
       failed.addRow(row(9, null, null), 8);
-      failed.rollback();
+      await failed.rollback();
       expect(t.db.prepare('SELECT user_ref, quantity FROM billing_user_day').all()).toEqual([
         { user_ref: 7, quantity: 2.5 },
       ]);
-      const again = t.store.beginBillingExport(scopeId, [day('2026-06-03')]);
-      again.commit(new Map());
+      const again = await t.store.beginBillingExport(scopeId, [day('2026-06-03')]);
+      await again.commit(new Map());
       expect(t.db.prepare('SELECT count(*) FROM billing_user_day').pluck().get()).toBe(0);
       expect(t.db.prepare('SELECT count(*) FROM billing_cost_center_day').pluck().get()).toBe(0);
-      expect(t.store.reportStatus(scopeId, 'billing-users', day('2026-06-03'))).toBe('no_data');
+      expect(await t.store.reportStatus(scopeId, 'billing-users', day('2026-06-03'))).toBe('no_data');
     } finally {
       t.close();
     }
@@ -325,23 +325,25 @@ describe('planning', () => {
 });
 
 describe('the store', () => {
-  test('a day of usage is replaced whole, in one transaction, and recorded', () => {
+  test('a day of usage is replaced whole, in one transaction, and recorded', async () => {
     const t = tempDatabase();
     try {
-      const scopeId = t.store.scopeId({ kind: 'enterprise', slug: 'e' });
+      const scopeId = await t.store.scopeId({ kind: 'enterprise', slug: 'e' });
       const item = parseUsageAnswer(
         { usageItems: [{ product: 'p', sku: 's', model: 'm', unitType: 'u', netAmount: 2 }] },
         0,
       ).rows[0];
       const outcome = { records: 1, malformedLines: 0, issues: [], unknownKeys: [], files: 1, bytes: null };
-      t.store.replaceBillingUsage(scopeId, 100, [item, { ...item, model: 'n' }], outcome);
-      t.store.replaceBillingUsage(scopeId, 100, [item], outcome);
+      await t.store.replaceBillingUsage(scopeId, 100, [item, { ...item, model: 'n' }], outcome);
+      await t.store.replaceBillingUsage(scopeId, 100, [item], outcome);
       expect(t.db.prepare('SELECT model, net_amount FROM billing_usage_day').all()).toEqual([
         { model: 'm', net_amount: 2 },
       ]);
-      expect(t.store.reportStatus(scopeId, 'billing', 100)).toBe('ok');
+      expect(await t.store.reportStatus(scopeId, 'billing', 100)).toBe('ok');
       // A duplicate key is a bug of the caller: the transaction rolls back, the stored day stays.
-      expect(() => t.store.replaceBillingUsage(scopeId, 100, [item, item], outcome)).toThrow();
+      await expect(t.store.replaceBillingUsage(scopeId, 100, [item, item], outcome)).rejects.toMatchObject({
+        code: expect.stringMatching(/^SQLITE_CONSTRAINT/),
+      });
       expect(t.db.prepare('SELECT count(*) FROM billing_usage_day').pluck().get()).toBe(1);
     } finally {
       t.close();

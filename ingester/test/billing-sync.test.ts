@@ -99,7 +99,11 @@ describe('billing sync against the simulator', () => {
     await sim.stop();
   });
 
-  const scopeId = (scope: Scope) => t.store.scopeId(scope);
+  const scopeId = (scope: Scope) =>
+    t.db
+      .prepare('SELECT id FROM scopes WHERE kind = ? AND slug = ?')
+      .pluck()
+      .get(scope.kind, scope.slug) as number;
   const path = (scope: Scope) =>
     scope.kind === 'enterprise'
       ? `/enterprises/${scope.slug}/settings/billing`

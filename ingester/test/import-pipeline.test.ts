@@ -79,7 +79,7 @@ async function importWith(
 }> {
   const t = tempDatabase();
   try {
-    const scopeId = t.store.scopeId({ kind: 'enterprise', slug: 'octo-ent' });
+    const scopeId = await t.store.scopeId({ kind: 'enterprise', slug: 'octo-ent' });
     const outcome = await importReport(t.store, { scopeId, kind: 'users', day: DAY }, files, {
       archive: true,
       reader,
@@ -166,7 +166,7 @@ test('a slow writer holds the worker back: batches in flight never exceed the bo
 test('a file that cannot be read fails the import, and nothing of the report is stored', async () => {
   const t = tempDatabase();
   try {
-    const scopeId = t.store.scopeId({ kind: 'enterprise', slug: 'octo-ent' });
+    const scopeId = await t.store.scopeId({ kind: 'enterprise', slug: 'octo-ent' });
     const truncated = join(dir.path, 'truncated.ndjson.gz');
     writeFileSync(truncated, gzipSync(`${first.join('\n')}\n`).subarray(0, 3000));
     await expect(

@@ -32,7 +32,7 @@ async function main() {
   }
   const db = openDatabase(database);
   const store = new Store(db);
-  const scopeId = store.scopeId({ kind: 'enterprise', slug: 'octodemo' });
+  const scopeId = await store.scopeId({ kind: 'enterprise', slug: 'octodemo' });
   const outcome = await importReport(store, { scopeId, kind: 'users', day: parseDay(day)! }, [
     { path: file },
   ]);

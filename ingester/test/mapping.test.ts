@@ -41,7 +41,7 @@ const userRef = (githubId: number) =>
 describe('GitHub example records are stored field by field', () => {
   test('an organization aggregate (viewer mock of a real org): every figure comes back', async () => {
     const record = JSON.parse(fixture('organization-1-day.viewer-mock.json')) as JsonObject;
-    const scopeId = org();
+    const scopeId = await org();
     const outcome = await importText(t.store, { scopeId, kind: 'aggregate', day: day('2026-04-25') }, [
       JSON.stringify(record),
     ]);
@@ -63,7 +63,7 @@ describe('GitHub example records are stored field by field', () => {
   test('a pretty-printed 28-day wrapper entry (docs example) loads as an aggregate day', async () => {
     const wrappers = JSON.parse(fixture('enterprise-28-day.docs-example.json')) as JsonObject[];
     const dayTotals = wrappers[0].day_totals as JsonObject[];
-    const scopeId = enterprise();
+    const scopeId = await enterprise();
     const outcome = await importText(t.store, { scopeId, kind: 'aggregate', day: day('2025-10-01') }, [
       JSON.stringify(dayTotals[0], null, 2),
     ]);
@@ -79,7 +79,7 @@ describe('GitHub example records are stored field by field', () => {
     ['users-1-day.latest-docs-example.reconstructed.ndjson', '2025-10-01'],
   ])('per-user records in %s: every figure of every user comes back', async (name, reportDay) => {
     const records = ndjson(name);
-    const scopeId = enterprise();
+    const scopeId = await enterprise();
     const outcome = await importText(t.store, { scopeId, kind: 'users', day: day(reportDay) }, [
       fixture(name),
     ]);
@@ -94,7 +94,7 @@ describe('GitHub example records are stored field by field', () => {
   });
 
   test('user-teams rows become per-day memberships (a user in two teams is in both)', async () => {
-    const scopeId = org();
+    const scopeId = await org();
     const outcome = await importText(t.store, { scopeId, kind: 'user-teams', day: day('2026-05-07') }, [
       fixture('user-teams-1-day.docs-example.ndjson'),
     ]);
@@ -114,7 +114,7 @@ describe('GitHub example records are stored field by field', () => {
 
   test('repository rows keep their pull-request figures and identity', async () => {
     const records = ndjson('repos-1-day.reconstructed.ndjson');
-    const scopeId = org();
+    const scopeId = await org();
     const outcome = await importText(t.store, { scopeId, kind: 'repos', day: day('2026-07-14') }, [
       fixture('repos-1-day.reconstructed.ndjson'),
     ]);
@@ -144,9 +144,11 @@ describe('odd input is kept, reported, and never silently lost', () => {
       brand_new_metric: 3,
       totals_by_ide: [{ ide: 'vscode', loc_added_sum: 4, latency_ms: 9 }],
     };
-    const outcome = await importText(t.store, { scopeId: org(), kind: 'users', day: day('2026-09-01') }, [
-      JSON.stringify(record),
-    ]);
+    const outcome = await importText(
+      t.store,
+      { scopeId: await org(), kind: 'users', day: day('2026-09-01') },
+      [JSON.stringify(record)],
+    );
     expect(outcome.unknownKeys).toEqual(['brand_new_metric', 'totals_by_ide[].latency_ms']);
     const stored = t.db.prepare('SELECT path, first_day FROM unknown_keys ORDER BY path').all();
     expect(stored).toEqual([
@@ -165,9 +167,11 @@ describe('odd input is kept, reported, and never silently lost', () => {
       JSON.stringify({ ...base, user_id: 9, user_login: 'hubot' }),
       JSON.stringify({ day: '2026-09-01' }),
     ];
-    const outcome = await importText(t.store, { scopeId: org(), kind: 'users', day: day('2026-09-01') }, [
-      lines.join('\n'),
-    ]);
+    const outcome = await importText(
+      t.store,
+      { scopeId: await org(), kind: 'users', day: day('2026-09-01') },
+      [lines.join('\n')],
+    );
     expect(outcome.records).toBe(2);
     expect(outcome.malformedLines).toBe(4);
     expect(outcome.issues.map((issue) => issue.split(':')[0])).toEqual([
@@ -190,9 +194,11 @@ describe('odd input is kept, reported, and never silently lost', () => {
 
   test('a value of the wrong type is reported and stored as missing, not as zero', async () => {
     const record = { ...base, loc_added_sum: 'twelve', used_chat: 'yes' };
-    const outcome = await importText(t.store, { scopeId: org(), kind: 'users', day: day('2026-09-01') }, [
-      JSON.stringify(record),
-    ]);
+    const outcome = await importText(
+      t.store,
+      { scopeId: await org(), kind: 'users', day: day('2026-09-01') },
+      [JSON.stringify(record)],
+    );
     expect(outcome.issues.join('\n')).toMatch(/loc_added_sum: expected an integer, got string/);
     expect(outcome.issues.join('\n')).toMatch(/used_chat: expected true or false/);
     const row = t.db
@@ -202,15 +208,17 @@ describe('odd input is kept, reported, and never silently lost', () => {
   });
 
   test('a record filed under another day is refused, so it cannot escape replacement', async () => {
-    const outcome = await importText(t.store, { scopeId: org(), kind: 'users', day: day('2026-09-01') }, [
-      JSON.stringify({ ...base, day: '2026-09-02' }),
-    ]);
+    const outcome = await importText(
+      t.store,
+      { scopeId: await org(), kind: 'users', day: day('2026-09-01') },
+      [JSON.stringify({ ...base, day: '2026-09-02' })],
+    );
     expect(outcome).toMatchObject({ records: 0, malformedLines: 1 });
     expect(outcome.issues[0]).toMatch(/does not belong to the report of 2026-09-01/);
   });
 
   test('a user listed twice in one report adds up, counts once, and is reported', async () => {
-    const target = { scopeId: org(), kind: 'users' as const, day: day('2026-09-01') };
+    const target = { scopeId: await org(), kind: 'users' as const, day: day('2026-09-01') };
     const twice = (count: number, ide: string) =>
       JSON.stringify({
         ...base,
@@ -269,18 +277,18 @@ describe('odd input is kept, reported, and never silently lost', () => {
         totals_by_feature: [{ feature: 'code_completion', code_generation_activity_count: 1 }],
       });
     // The first day gives hubot the smaller ref; the second lists mona (the larger ref) first.
-    await importText(t.store, { scopeId: org(), kind: 'users', day: day('2026-09-01') }, [
+    await importText(t.store, { scopeId: await org(), kind: 'users', day: day('2026-09-01') }, [
       [record(9, 'hubot', 'vscode', true), record(7, 'mona', 'vscode', false)].join('\n'),
     ]);
     const second = day('2026-09-02');
-    await importText(t.store, { scopeId: org(), kind: 'users', day: second }, [
+    await importText(t.store, { scopeId: await org(), kind: 'users', day: second }, [
       [
         JSON.stringify({ ...JSON.parse(record(7, 'mona', 'jetbrains', true)), day: '2026-09-02' }),
         JSON.stringify({ ...JSON.parse(record(9, 'hubot', 'vscode', true)), day: '2026-09-02' }),
         JSON.stringify({ ...JSON.parse(record(11, 'octocat', 'jetbrains', false)), day: '2026-09-02' }),
       ].join('\n'),
     ]);
-    const sets = storedSets(org(), second);
+    const sets = storedSets(await org(), second);
     const usersOf = (kind: string) => sets.filter((s) => s.kind === kind).map((s) => s.users);
     expect(usersOf('all')).toEqual([[userRef(9), userRef(7), userRef(11)].sort((a, b) => a - b)]);
     expect(usersOf('used_chat')).toEqual([[userRef(9), userRef(7)].sort((a, b) => a - b)]);
@@ -290,12 +298,12 @@ describe('odd input is kept, reported, and never silently lost', () => {
         .sort(),
     ).toEqual([1, 2]);
     expect(usersOf('plugin_version')).toHaveLength(3);
-    expect(sets).toEqual(readBackSets(org(), second));
-    expect(storedSets(org(), day('2026-09-01'))).toEqual(readBackSets(org(), day('2026-09-01')));
+    expect(sets).toEqual(readBackSets(await org(), second));
+    expect(storedSets(await org(), day('2026-09-01'))).toEqual(readBackSets(await org(), day('2026-09-01')));
   });
 
   test('a user listed twice, the flags of the two listings differing, is in the sets as stored (the latest flag)', async () => {
-    const target = { scopeId: org(), kind: 'users' as const, day: day('2026-09-01') };
+    const target = { scopeId: await org(), kind: 'users' as const, day: day('2026-09-01') };
     await importText(t.store, target, [
       [
         JSON.stringify({ ...base, used_chat: true, used_cli: true }),
@@ -303,14 +311,14 @@ describe('odd input is kept, reported, and never silently lost', () => {
         JSON.stringify({ ...base, used_chat: false }),
       ].join('\n'),
     ]);
-    const sets = storedSets(org(), target.day);
+    const sets = storedSets(await org(), target.day);
     expect(sets.filter((s) => s.kind === 'used_chat').map((s) => s.users)).toEqual([[userRef(9)]]);
     expect(sets.filter((s) => s.kind === 'used_cli').map((s) => s.users)).toEqual([[userRef(7)]]);
-    expect(sets).toEqual(readBackSets(org(), target.day));
+    expect(sets).toEqual(readBackSets(await org(), target.day));
   });
 
   test('importing a report again replaces it: no duplicates, no leftovers', async () => {
-    const target = { scopeId: org(), kind: 'users' as const, day: day('2026-09-01') };
+    const target = { scopeId: await org(), kind: 'users' as const, day: day('2026-09-01') };
     await importText(t.store, target, [
       [JSON.stringify(base), JSON.stringify({ ...base, user_id: 9, user_login: 'hubot' })].join('\n'),
     ]);

@@ -311,36 +311,36 @@ describe('sync', () => {
     ).toEqual(seat(null, '2026-01-01T00:00:00.000Z', 90, 'b'));
   });
 
-  test('an enterprise’s organizations are known by the enterprise id their reports carry', () => {
+  test('an enterprise’s organizations are known by the enterprise id their reports carry', async () => {
     const db = tempDatabase();
     try {
-      const id = (
+      const id = async (
         kind: 'enterprise' | 'organization',
         slug: string,
         githubId: string | null,
         enterprise: string | null,
       ) => {
-        const scopeId = db.store.scopeId({ kind, slug });
+        const scopeId = await db.store.scopeId({ kind, slug });
         db.db
           .prepare('UPDATE scopes SET github_id = ?, enterprise_github_id = ? WHERE id = ?')
           .run(githubId, enterprise, scopeId);
         return { id: scopeId, slug };
       };
-      const a = id('enterprise', 'a', '1', null);
-      const b = id('enterprise', 'b', '2', null);
+      const a = await id('enterprise', 'a', '1', null);
+      const b = await id('enterprise', 'b', '2', null);
       const orgs = [
-        id('organization', 'a1', '11', '1'),
-        id('organization', 'b1', '21', '2'),
-        id('organization', 'new', null, null),
+        await id('organization', 'a1', '11', '1'),
+        await id('organization', 'b1', '21', '2'),
+        await id('organization', 'new', null, null),
       ];
-      const slugs = (enterprise: { id: number }, enterprises: number) =>
-        enterpriseOrganizations(db.store, enterprise.id, orgs, enterprises).map((o) => o.slug);
-      expect(slugs(a, 2)).toEqual(['a1']);
-      expect(slugs(b, 2)).toEqual(['b1']);
+      const slugs = async (enterprise: { id: number }, enterprises: number) =>
+        (await enterpriseOrganizations(db.store, enterprise.id, orgs, enterprises)).map((o) => o.slug);
+      expect(await slugs(a, 2)).toEqual(['a1']);
+      expect(await slugs(b, 2)).toEqual(['b1']);
       // With one enterprise configured, an organization whose reports have not told its enterprise yet counts.
-      expect(slugs(a, 1)).toEqual(['a1', 'new']);
-      const unknown = id('enterprise', 'c', null, null);
-      expect(slugs(unknown, 1)).toEqual(['a1', 'b1', 'new']);
+      expect(await slugs(a, 1)).toEqual(['a1', 'new']);
+      const unknown = await id('enterprise', 'c', null, null);
+      expect(await slugs(unknown, 1)).toEqual(['a1', 'b1', 'new']);
     } finally {
       db.close();
     }

@@ -7,7 +7,7 @@ import type { Statement } from 'better-sqlite3';
 import type { DayNumber } from '../days';
 import type { ReportKind } from '../reports/types';
 import type { DB } from './connection';
-import type { ArchivedChunk, ArchivedReport } from './interface';
+import type { ArchivedReport } from './interface';
 
 export class Archive {
   private readonly remove: Statement;
@@ -43,7 +43,7 @@ export class Archive {
   }
 
   /** A report's chunks in file and chunk order; each is read when its `data` is called, not before. */
-  chunksOf(report: ArchivedReport): ArchivedChunk[] {
+  chunksOf(report: ArchivedReport): { fileIndex: number; data: () => Buffer }[] {
     const rows = this.chunkIds.all(report.scopeId, report.kind, report.day) as {
       id: number;
       file_index: number;

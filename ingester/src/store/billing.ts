@@ -201,7 +201,7 @@ class ExportTransaction implements BillingExportWriter {
         deleteCostCenterDays.run(scopeId, day);
       }
     } catch (error) {
-      this.rollback();
+      void this.rollback();
       throw error;
     }
   }
@@ -239,7 +239,7 @@ class ExportTransaction implements BillingExportWriter {
     });
   }
 
-  commit(outcomes: ReadonlyMap<DayNumber, ReportOutcome | 'no_data'>): void {
+  async commit(outcomes: ReadonlyMap<DayNumber, ReportOutcome | 'no_data'>): Promise<void> {
     const { db, status } = this.statements;
     for (const day of this.days)
       status.recordOutcome(this.scopeId, 'billing-users', day, outcomes.get(day) ?? 'no_data');
@@ -247,7 +247,7 @@ class ExportTransaction implements BillingExportWriter {
     this.finished = true;
   }
 
-  rollback(): void {
+  async rollback(): Promise<void> {
     if (this.finished) return;
     this.finished = true;
     if (this.statements.db.inTransaction) this.statements.db.exec('ROLLBACK');

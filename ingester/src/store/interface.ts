@@ -78,10 +78,13 @@ export interface ArchivedReport {
 /** One archived chunk of a downloaded file; `data` reads it when called, one chunk in memory at a time. */
 export interface ArchivedChunk {
   fileIndex: number;
-  data: () => Buffer;
+  data: () => Promise<Buffer>;
 }
 
-/** One report being replaced: old rows out, new rows in, status and archive updated, all or nothing. */
+/**
+ * One report being replaced: old rows out, new rows in, status and archive updated, all or nothing.
+ * Rows are buffered and written in batches; what returns a promise may wait on the database.
+ */
 export interface ReportWriter {
   readonly scopeId: number;
   readonly kind: ReportKind;
@@ -94,30 +97,31 @@ export interface ReportWriter {
    */
   addRow(spec: TableSpec, subjectRef: number, values: CellValue[], tag: number): void;
   /** Writes the rows given so far; returns the tags of those whose key was already stored. */
-  takeRepeated(): number[];
+  takeRepeated(): Promise<number[]>;
   /** The id of a dictionary label, created on first sight (forgotten if the report rolls back). */
-  dictionaryId(kind: DictKind, value: string): number;
+  dictionaryId(kind: DictKind, value: string): Promise<number>;
+  /** A user's membership of a team on the report's day (buffered like rows). */
   addTeamMember(teamRef: number, userRef: number): void;
   /** A chunk of a downloaded file, gzip-compressed as received, for the raw archive. */
-  addRawChunk(fileIndex: number, chunkIndex: number, data: Buffer): void;
+  addRawChunk(fileIndex: number, chunkIndex: number, data: Buffer): Promise<void>;
   /** The GitHub ids an aggregate report tells about its scope (and an organization's enterprise). */
-  setScopeIds(githubId: string | undefined, enterpriseGithubId: string | undefined): void;
+  setScopeIds(githubId: string | undefined, enterpriseGithubId: string | undefined): Promise<void>;
   /** Rebuilds what depends on the report, records it as stored, and makes it all visible at once. */
-  commit(outcome: ReportOutcome): void;
+  commit(outcome: ReportOutcome): Promise<void>;
   /** Undoes everything since `beginReport`; does nothing after `commit`. */
-  rollback(): void;
+  rollback(): Promise<void>;
 }
 
 /** The ids figures refer to, created on first sight. */
 export interface ReferenceStore {
-  scopeId(scope: Scope): number;
+  scopeId(scope: Scope): Promise<number>;
   /** The GitHub ids a scope's aggregate reports told, null until one did. */
-  scopeGithubIds(scopeId: number): { githubId: string | null; enterpriseGithubId: string | null };
-  userRef(user: UserIdentity): number;
+  scopeGithubIds(scopeId: number): Promise<{ githubId: string | null; enterpriseGithubId: string | null }>;
+  userRef(user: UserIdentity): Promise<number>;
   /** Reads the stored users among these and inserts the new ones, in a few statements, so `userRef` of them is a lookup. */
-  preloadUsers(users: readonly UserIdentity[]): void;
-  teamRef(scopeId: number, githubId: number, slug: string): number;
-  repoRef(repo: RepoIdentity): number;
+  preloadUsers(users: readonly UserIdentity[]): Promise<void>;
+  teamRef(scopeId: number, githubId: number, slug: string): Promise<number>;
+  repoRef(repo: RepoIdentity): Promise<number>;
 }
 
 /** Reports' figures, each report replaced whole. */
@@ -128,7 +132,7 @@ export interface ReportStore {
     kind: ReportKind,
     day: DayNumber,
     options?: { keepArchive?: boolean },
-  ): ReportWriter;
+  ): Promise<ReportWriter>;
   /**
    * PRIVACY_MODE=aggregate: replaces a (scope, day)'s team figures and its totals over everyone
    * (`everyone`, absent without a users report) with figures computed from its users and user-teams
@@ -140,7 +144,7 @@ export interface ReportStore {
     rows: readonly TeamDayRow[],
     outcomes: PairOutcome,
     everyone?: PeopleTotals,
-  ): void;
+  ): Promise<void>;
 }
 
 /** What was fetched and how it went. */
@@ -153,18 +157,27 @@ export interface StatusStore {
     status: 'no_data' | 'failed',
     error?: string,
     errorStatus?: number,
-  ): void;
+  ): Promise<void>;
   /** Every stored status, read at once (for the planner). */
-  reportStatuses(): (scopeId: number, kind: SyncKind, day: DayNumber) => ReportStatus | undefined;
-  reportStatus(scopeId: number, kind: SyncKind, day: DayNumber): ReportStatus | undefined;
+  reportStatuses(): Promise<(scopeId: number, kind: SyncKind, day: DayNumber) => ReportStatus | undefined>;
+  reportStatus(scopeId: number, kind: SyncKind, day: DayNumber): Promise<ReportStatus | undefined>;
 }
 
 /** Seat snapshots, each recorded as an ok `seats` report. */
 export interface SeatStore {
   /** Replaces a scope's snapshot of a day with what GitHub listed, in one transaction. */
-  replaceSeats(scopeId: number, day: DayNumber, seats: readonly Seat[], outcome: ReportOutcome): void;
+  replaceSeats(
+    scopeId: number,
+    day: DayNumber,
+    seats: readonly Seat[],
+    outcome: ReportOutcome,
+  ): Promise<void>;
   /** An enterprise's snapshot of a day: the union of its organizations' snapshots of that day. */
-  replaceSeatUnion(enterpriseScopeId: number, orgScopeIds: readonly number[], day: DayNumber): ReportOutcome;
+  replaceSeatUnion(
+    enterpriseScopeId: number,
+    orgScopeIds: readonly number[],
+    day: DayNumber,
+  ): Promise<ReportOutcome>;
 }
 
 /** A day's billing snapshot, logins already mapped to users.id (or pseudonymized, or aggregated away). */
@@ -193,9 +206,9 @@ export interface BillingExportWriter {
    */
   addRow(row: BillingCsvRow, userRef: number): void;
   /** Records each day's `billing-users` outcome (a day not in `outcomes` has no data) and commits. */
-  commit(outcomes: ReadonlyMap<DayNumber, ReportOutcome | 'no_data'>): void;
+  commit(outcomes: ReadonlyMap<DayNumber, ReportOutcome | 'no_data'>): Promise<void>;
   /** Undoes everything since `beginBillingExport`; does nothing after `commit`. */
-  rollback(): void;
+  rollback(): Promise<void>;
 }
 
 /** AI-credit billing (011_billing.sql), each write recorded as its kind's report of the day. */
@@ -206,12 +219,12 @@ export interface BillingStore {
     day: DayNumber,
     items: readonly BillingUsageItem[],
     outcome: ReportOutcome,
-  ): void;
+  ): Promise<void>;
   /**
    * Opens the transaction that replaces the days of one usage-report export (every day in `days`, rows
    * or not); it spans awaits (the CSV streams in), so open it inside `exclusive`.
    */
-  beginBillingExport(scopeId: number, days: readonly DayNumber[]): BillingExportWriter;
+  beginBillingExport(scopeId: number, days: readonly DayNumber[]): Promise<BillingExportWriter>;
   /**
    * Replaces a scope's budgets, user-states and cost centers of a day; records `billing-snapshot` as
    * stored, or as no_data with a note when GitHub had none of them to give (404: not enabled).
@@ -221,18 +234,18 @@ export interface BillingStore {
     day: DayNumber,
     rows: BillingSnapshotRows,
     outcome: ReportOutcome | { noData: string },
-  ): void;
+  ): Promise<void>;
   /** users.id of a stored login, case-insensitively (meaningful in PRIVACY_MODE=off only). */
-  userRefByLogin(login: string): number | undefined;
+  userRefByLogin(login: string): Promise<number | undefined>;
 }
 
 /** The record of each sync run. */
 export interface RunStore {
   /** Records a run as running; returns its id. */
-  startRun(trigger: string, planned: number): number;
-  finishRun(runId: number, result: RunResult): void;
+  startRun(trigger: string, planned: number): Promise<number>;
+  finishRun(runId: number, result: RunResult): Promise<void>;
   /** Marks the runs a dead process left running as interrupted; returns how many. Call holding the lease. */
-  markInterruptedRuns(): number;
+  markInterruptedRuns(): Promise<number>;
 }
 
 /** The lease that keeps two processes from syncing one database at once (sync/lock.ts holds the policy). */
@@ -241,22 +254,23 @@ export interface LeaseStore {
    * Takes the lease for `holder` in one atomic step, unless there is a current holder and `keeps`
    * says it still holds it: then returns that holder and changes nothing.
    */
-  takeLease(holder: LeaseHolder, keeps: (current: LeaseHolder) => boolean): LeaseHolder | undefined;
-  renewLease(holder: LeaseHolder, expiresAt: number): void;
-  releaseLease(holder: LeaseHolder): void;
+  takeLease(holder: LeaseHolder, keeps: (current: LeaseHolder) => boolean): Promise<LeaseHolder | undefined>;
+  renewLease(holder: LeaseHolder, expiresAt: number): Promise<void>;
+  releaseLease(holder: LeaseHolder): Promise<void>;
 }
 
 /** The raw archive, read back by `reprocess`. */
 export interface ArchiveStore {
   /** The ok reports of the days from..to (every day when absent) that have archived files, oldest first. */
-  archivedReports(range: { from?: DayNumber; to?: DayNumber }): ArchivedReport[];
+  archivedReports(range: { from?: DayNumber; to?: DayNumber }): Promise<ArchivedReport[]>;
   /** A report's archived chunks, in file and chunk order. */
-  archivedChunks(report: ArchivedReport): ArchivedChunk[];
+  archivedChunks(report: ArchivedReport): Promise<ArchivedChunk[]>;
 }
 
 /**
- * What sync writes (and the little it reads back: statuses, the archive). Writes run inside
- * `exclusive`: a report's transaction spans awaits, and nothing else may land inside it.
+ * What sync writes (and the little it reads back: statuses, the archive). Asynchronous, so that an
+ * engine over the network (PostgreSQL) can stand behind it; the SQLite engine answers at once. Writes
+ * run inside `exclusive`: a report's transaction spans awaits, and nothing else may land inside it.
  */
 export interface SyncStore
   extends
@@ -273,7 +287,7 @@ export interface SyncStore
   /** Runs `work` with the store to itself; calls queue in order. */
   exclusive<T>(work: () => Promise<T> | T): Promise<T>;
   /** SYNC_RETENTION_DAYS: drops every day before `day`; returns how many rows went. */
-  pruneBefore(day: DayNumber): number;
+  pruneBefore(day: DayNumber): Promise<number>;
 }
 
 /**

@@ -149,12 +149,12 @@ class ReportTransaction implements ReportWriter {
     this.sets?.observe(spec, subjectRef, values);
   }
 
-  takeRepeated(): number[] {
+  async takeRepeated(): Promise<number[]> {
     this.rows.flush();
     return this.rows.takeRepeated();
   }
 
-  dictionaryId(kind: DictKind, value: string): number {
+  async dictionaryId(kind: DictKind, value: string): Promise<number> {
     return this.context.refs.resolve(kind, value);
   }
 
@@ -162,15 +162,15 @@ class ReportTransaction implements ReportWriter {
     this.context.member.run(this.scopeId, this.day, teamRef, userRef);
   }
 
-  addRawChunk(fileIndex: number, chunkIndex: number, data: Buffer): void {
+  async addRawChunk(fileIndex: number, chunkIndex: number, data: Buffer): Promise<void> {
     this.context.archive.addChunk(this.scopeId, this.kind, this.day, fileIndex, chunkIndex, data);
   }
 
-  setScopeIds(githubId: string | undefined, enterpriseGithubId: string | undefined): void {
+  async setScopeIds(githubId: string | undefined, enterpriseGithubId: string | undefined): Promise<void> {
     this.context.refs.setScopeIds(this.scopeId, githubId, enterpriseGithubId);
   }
 
-  commit(outcome: ReportOutcome): void {
+  async commit(outcome: ReportOutcome): Promise<void> {
     const { db, rollups, activeSets, status } = this.context;
     this.rows.flush();
     if (this.kind === 'users' || this.kind === 'user-teams') {
@@ -188,7 +188,7 @@ class ReportTransaction implements ReportWriter {
     this.finished = true;
   }
 
-  rollback(): void {
+  async rollback(): Promise<void> {
     if (this.finished) return;
     this.finished = true;
     this.rows.discard();

@@ -81,46 +81,48 @@ export class Store implements SyncStore {
     return run;
   }
 
-  scopeId(scope: Scope): number {
+  async scopeId(scope: Scope): Promise<number> {
     return this.refs.scopeId(scope);
   }
 
-  scopeGithubIds(scopeId: number): { githubId: string | null; enterpriseGithubId: string | null } {
+  async scopeGithubIds(
+    scopeId: number,
+  ): Promise<{ githubId: string | null; enterpriseGithubId: string | null }> {
     return this.refs.scopeGithubIds(scopeId);
   }
 
-  userRef(user: UserIdentity): number {
+  async userRef(user: UserIdentity): Promise<number> {
     return this.refs.userRef(user);
   }
 
-  preloadUsers(users: readonly UserIdentity[]): void {
+  async preloadUsers(users: readonly UserIdentity[]): Promise<void> {
     this.refs.preloadUsers(users);
   }
 
-  teamRef(scopeId: number, githubId: number, slug: string): number {
+  async teamRef(scopeId: number, githubId: number, slug: string): Promise<number> {
     return this.refs.teamRef(scopeId, githubId, slug);
   }
 
-  repoRef(repo: RepoIdentity): number {
+  async repoRef(repo: RepoIdentity): Promise<number> {
     return this.refs.repoRef(repo);
   }
 
-  beginReport(
+  async beginReport(
     scopeId: number,
     kind: ReportKind,
     day: DayNumber,
     options: { keepArchive?: boolean } = {},
-  ): ReportWriter {
+  ): Promise<ReportWriter> {
     return this.reports.begin(scopeId, kind, day, options.keepArchive ?? false);
   }
 
-  replaceTeamAggregates(
+  async replaceTeamAggregates(
     scopeId: number,
     day: DayNumber,
     rows: readonly TeamDayRow[],
     outcomes: PairOutcome,
     everyone?: PeopleTotals,
-  ): void {
+  ): Promise<void> {
     this.refs.transaction(() => {
       this.rollups.replacePeopleTotals(scopeId, day, everyone);
       this.rollups.replaceTeamDay(
@@ -133,92 +135,109 @@ export class Store implements SyncStore {
     });
   }
 
-  recordAttempt(
+  async recordAttempt(
     scopeId: number,
     kind: SyncKind,
     day: DayNumber,
     status: 'no_data' | 'failed',
     error?: string,
     errorStatus?: number,
-  ): void {
+  ): Promise<void> {
     this.status.recordAttempt(scopeId, kind, day, status, error, errorStatus);
   }
 
-  reportStatuses(): (scopeId: number, kind: SyncKind, day: DayNumber) => ReportStatus | undefined {
+  async reportStatuses(): Promise<
+    (scopeId: number, kind: SyncKind, day: DayNumber) => ReportStatus | undefined
+  > {
     return this.status.statuses();
   }
 
-  reportStatus(scopeId: number, kind: SyncKind, day: DayNumber): ReportStatus | undefined {
+  async reportStatus(scopeId: number, kind: SyncKind, day: DayNumber): Promise<ReportStatus | undefined> {
     return this.status.statusOf(scopeId, kind, day);
   }
 
-  replaceSeats(scopeId: number, day: DayNumber, seats: readonly Seat[], outcome: ReportOutcome): void {
+  async replaceSeats(
+    scopeId: number,
+    day: DayNumber,
+    seats: readonly Seat[],
+    outcome: ReportOutcome,
+  ): Promise<void> {
     this.seats.replace(scopeId, day, seats, outcome);
   }
 
-  replaceSeatUnion(enterpriseScopeId: number, orgScopeIds: readonly number[], day: DayNumber): ReportOutcome {
+  async replaceSeatUnion(
+    enterpriseScopeId: number,
+    orgScopeIds: readonly number[],
+    day: DayNumber,
+  ): Promise<ReportOutcome> {
     return this.seats.replaceUnion(enterpriseScopeId, orgScopeIds, day);
   }
 
-  replaceBillingUsage(
+  async replaceBillingUsage(
     scopeId: number,
     day: DayNumber,
     items: readonly BillingUsageItem[],
     outcome: ReportOutcome,
-  ): void {
+  ): Promise<void> {
     this.billing.replaceUsage(scopeId, day, items, outcome);
   }
 
-  beginBillingExport(scopeId: number, days: readonly DayNumber[]): BillingExportWriter {
+  async beginBillingExport(scopeId: number, days: readonly DayNumber[]): Promise<BillingExportWriter> {
     return this.billing.beginExport(scopeId, days);
   }
 
-  replaceBillingSnapshot(
+  async replaceBillingSnapshot(
     scopeId: number,
     day: DayNumber,
     rows: BillingSnapshotRows,
     outcome: ReportOutcome | { noData: string },
-  ): void {
+  ): Promise<void> {
     this.billing.replaceSnapshot(scopeId, day, rows, outcome);
   }
 
-  userRefByLogin(login: string): number | undefined {
+  async userRefByLogin(login: string): Promise<number | undefined> {
     return this.billing.userRefByLogin(login);
   }
 
-  startRun(trigger: string, planned: number): number {
+  async startRun(trigger: string, planned: number): Promise<number> {
     return this.runs.start(trigger, planned);
   }
 
-  finishRun(runId: number, result: RunResult): void {
+  async finishRun(runId: number, result: RunResult): Promise<void> {
     this.runs.finish(runId, result);
   }
 
-  markInterruptedRuns(): number {
+  async markInterruptedRuns(): Promise<number> {
     return this.runs.markInterrupted();
   }
 
-  takeLease(holder: LeaseHolder, keeps: (current: LeaseHolder) => boolean): LeaseHolder | undefined {
+  async takeLease(
+    holder: LeaseHolder,
+    keeps: (current: LeaseHolder) => boolean,
+  ): Promise<LeaseHolder | undefined> {
     return this.lease.take(holder, keeps);
   }
 
-  renewLease(holder: LeaseHolder, expiresAt: number): void {
+  async renewLease(holder: LeaseHolder, expiresAt: number): Promise<void> {
     this.lease.renew(holder, expiresAt);
   }
 
-  releaseLease(holder: LeaseHolder): void {
+  async releaseLease(holder: LeaseHolder): Promise<void> {
     this.lease.release(holder);
   }
 
-  archivedReports(range: { from?: DayNumber; to?: DayNumber }): ArchivedReport[] {
+  async archivedReports(range: { from?: DayNumber; to?: DayNumber }): Promise<ArchivedReport[]> {
     return this.archive.archivedReports(range);
   }
 
-  archivedChunks(report: ArchivedReport): ArchivedChunk[] {
-    return this.archive.chunksOf(report);
+  async archivedChunks(report: ArchivedReport): Promise<ArchivedChunk[]> {
+    return this.archive.chunksOf(report).map((chunk) => ({
+      fileIndex: chunk.fileIndex,
+      data: async () => chunk.data(),
+    }));
   }
 
-  pruneBefore(day: DayNumber): number {
+  async pruneBefore(day: DayNumber): Promise<number> {
     return pruneBefore(this.db, day, this.rollups);
   }
 }

@@ -257,16 +257,16 @@ async function syncExportWindow(
   const done = await completedExport(deps, scope, window, settings);
   return store.exclusive(() =>
     people.holding(async () => {
-      const writer = store.beginBillingExport(scopeId, days);
+      const writer = await store.beginBillingExport(scopeId, days);
       try {
         // Completed without links: GitHub had no usage for the range, and every day is no_data.
         const outcomes = done.downloadUrls.length
           ? await foldExport(deps, done, window, people, writer)
           : new Map<DayNumber, ReportOutcome | 'no_data'>();
-        writer.commit(outcomes);
+        await writer.commit(outcomes);
         return outcomes;
       } catch (error) {
-        writer.rollback();
+        await writer.rollback();
         people.forget();
         throw error;
       }

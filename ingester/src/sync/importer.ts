@@ -52,7 +52,9 @@ export function importReport(
   options: ImportOptions = { archive: true },
 ): Promise<ReportOutcome> {
   return store.exclusive(async () => {
-    const tx = store.beginReport(target.scopeId, target.kind, target.day, { keepArchive: !options.archive });
+    const tx = await store.beginReport(target.scopeId, target.kind, target.day, {
+      keepArchive: !options.archive,
+    });
     try {
       // The archive copy is written while the records load (a worker boots meanwhile): one transaction,
       // one thread writing, so the order of their rows does not matter.
@@ -63,10 +65,10 @@ export function importReport(
       if (archived.status === 'rejected') throw archived.reason;
       if (loaded.status === 'rejected') throw loaded.reason;
       const outcome = loaded.value;
-      tx.commit(outcome);
+      await tx.commit(outcome);
       return outcome;
     } catch (error) {
-      tx.rollback();
+      await tx.rollback();
       throw error;
     }
   });
@@ -83,7 +85,7 @@ async function archiveFiles(tx: ReportWriter, files: readonly ReportFile[]): Pro
   for (const [fileIndex, file] of files.entries()) {
     let chunkIndex = 0;
     for await (const chunk of createReadStream(file.path, { highWaterMark: ARCHIVE_CHUNK_BYTES }))
-      tx.addRawChunk(fileIndex, chunkIndex++, chunk as Buffer);
+      await tx.addRawChunk(fileIndex, chunkIndex++, chunk as Buffer);
   }
 }
 
@@ -111,14 +113,14 @@ async function loadRecords(
   const repeatNotes: (number | string)[] = [];
   const tagged: (number | string)[] = [];
 
-  const consume = (batch: RecordBatch) => {
+  const consume = async (batch: RecordBatch) => {
     for (let i = 0; i < batch.dictionary.length; i += 2) {
       localKinds.push(batch.dictionary[i] as DictKind);
       localValues.push(batch.dictionary[i + 1]);
     }
     for (const cell of batch.notes) notes.push(cell);
     const data = batch.data;
-    if (kind === 'users' || kind === 'user-teams') store.preloadUsers(usersOf(data, subjectCells));
+    if (kind === 'users' || kind === 'user-teams') await store.preloadUsers(usersOf(data, subjectCells));
     let at = 0;
     tagged.length = 0;
     while (at < data.length) {
@@ -131,16 +133,16 @@ async function loadRecords(
       let subjectRef = 0;
       switch (kind) {
         case 'aggregate':
-          tx.setScopeIds(
+          await tx.setScopeIds(
             (subject[0] as string | null) ?? undefined,
             (subject[1] as string | null) ?? undefined,
           );
           break;
         case 'users':
-          subjectRef = store.userRef({ githubId: subject[0] as number, login: subject[1] as string });
+          subjectRef = await store.userRef({ githubId: subject[0] as number, login: subject[1] as string });
           break;
         case 'repos':
-          subjectRef = store.repoRef({
+          subjectRef = await store.repoRef({
             githubId: subject[0] as number,
             owner: subject[1] as string,
             name: subject[2] as string,
@@ -149,8 +151,8 @@ async function loadRecords(
           break;
         case 'user-teams':
           tx.addTeamMember(
-            store.teamRef(tx.scopeId, subject[2] as number, subject[3] as string),
-            store.userRef({ githubId: subject[0] as number, login: subject[1] as string }),
+            await store.teamRef(tx.scopeId, subject[2] as number, subject[3] as string),
+            await store.userRef({ githubId: subject[0] as number, login: subject[1] as string }),
           );
           break;
       }
@@ -163,13 +165,13 @@ async function loadRecords(
         for (const cell of dict) {
           const local = values[cell] as number | null;
           if (local !== null)
-            values[cell] = localIds[local] ??= tx.dictionaryId(localKinds[local], localValues[local]);
+            values[cell] = localIds[local] ??= await tx.dictionaryId(localKinds[local], localValues[local]);
         }
         tx.addRow(spec, subjectRef, values, kind === 'users' && spec === firstSpec ? tag : -1);
       }
     }
     // A user listed twice is noticed by the database (the day's row exists), not by a set of every user.
-    for (const tag of tx.takeRepeated())
+    for (const tag of await tx.takeRepeated())
       repeatNotes.push(
         tagged[tag] as number,
         tagged[tag + 1] as number,

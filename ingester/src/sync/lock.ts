@@ -18,7 +18,7 @@ export class SyncBusyError extends Error {
 }
 
 export interface Lease {
-  release(): void;
+  release(): Promise<void>;
 }
 
 function processExists(pid: number): boolean {
@@ -48,14 +48,14 @@ export function leaseIsLive(held: LeaseHolder, now = Date.now()): boolean {
 }
 
 /** Takes the database's sync lease or throws SyncBusyError. Call inside `store.exclusive`. */
-export function acquireSyncLease(store: SyncStore, now = () => Date.now()): Lease {
+export async function acquireSyncLease(store: SyncStore, now = () => Date.now()): Promise<Lease> {
   const holder: LeaseHolder = {
     host: hostname(),
     pid: process.pid,
     acquiredAt: new Date(now()).toISOString(),
     expiresAt: now() + LEASE_MS,
   };
-  const busy = store.takeLease(holder, (current) => !isStale(current, now(), store));
+  const busy = await store.takeLease(holder, (current) => !isStale(current, now(), store));
   if (busy) throw new SyncBusyError(`pid ${busy.pid} on ${busy.host}`, busy.acquiredAt);
   heldHere.add(store);
   const timer = setInterval(() => {
@@ -63,10 +63,10 @@ export function acquireSyncLease(store: SyncStore, now = () => Date.now()): Leas
   }, RENEW_MS);
   timer.unref();
   return {
-    release() {
+    async release() {
       clearInterval(timer);
       heldHere.delete(store);
-      store.releaseLease(holder);
+      await store.releaseLease(holder);
     },
   };
 }

@@ -22,14 +22,14 @@ export async function reprocess(
   store: SyncStore,
   options: { from?: DayNumber; to?: DayNumber; onReport?: (records: number) => void } = {},
 ): Promise<ReprocessSummary> {
-  const reports = store.archivedReports({ from: options.from, to: options.to });
+  const reports = await store.archivedReports({ from: options.from, to: options.to });
   const dir = await mkdtemp(join(tmpdir(), 'copilot-metrics-reprocess-'));
   const summary: ReprocessSummary = { reports: 0, records: 0, malformedLines: 0, unknownKeys: [] };
   const unknown = new Set<string>();
   try {
     for (const report of reports) {
       // One compressed chunk in memory at a time; the connection is never left mid-iteration across awaits.
-      const files = await extract(store.archivedChunks(report), dir);
+      const files = await extract(await store.archivedChunks(report), dir);
       const outcome = await importReport(store, report, files, { archive: false });
       summary.reports++;
       summary.records += outcome.records;
@@ -61,7 +61,7 @@ async function extract(chunks: Iterable<ArchivedChunk>, dir: string): Promise<Re
       files.push(file);
       current = { index: chunk.fileIndex, stream: createWriteStream(file.path), file };
     }
-    if (!current.stream.write(chunk.data())) await once(current.stream, 'drain');
+    if (!current.stream.write(await chunk.data())) await once(current.stream, 'drain');
   }
   await close();
   return files;

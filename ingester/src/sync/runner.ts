@@ -115,7 +115,8 @@ async function syncUnderLease(deps: SyncDeps, request: SyncRequest, today: DayNu
       { runs: interrupted },
       'a previous sync was interrupted; its unfinished days will be fetched again',
     );
-  const scopeIds = new Map(request.scopes.map((scope) => [scopeKey(scope), store.scopeId(scope)]));
+  const scopeIds = new Map<string, number>();
+  for (const scope of request.scopes) scopeIds.set(scopeKey(scope), await store.scopeId(scope));
   const statusOf = await store.exclusive(() => store.reportStatuses());
   const billingOn = request.settings.billing?.enabled ?? false;
   if (!billingOn && request.kinds?.some(isBillingKind))

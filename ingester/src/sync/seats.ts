@@ -54,9 +54,11 @@ export async function syncSeats(
     return 'no_data';
   }
   // Reads go through `exclusive` too: the writer connection may hold a report's open transaction.
-  const missing = await store.exclusive(() =>
-    members.filter((m) => store.reportStatus(m.id, 'seats', task.day) !== 'ok'),
-  );
+  const missing = await store.exclusive(async () => {
+    const unread: typeof members = [];
+    for (const m of members) if ((await store.reportStatus(m.id, 'seats', task.day)) !== 'ok') unread.push(m);
+    return unread;
+  });
   if (missing.length) {
     throw new Error(
       `the seats of ${label} are the union of its organizations' seats, and those of ${missing.map((m) => scopeKey(m.scope)).join(', ')} could not be read today (see their failures)`,
@@ -76,15 +78,17 @@ export async function syncSeats(
  * (scopes.enterprise_github_id); while either id is unknown, every organization belongs to the only
  * enterprise of the run (and to none when there are several).
  */
-export function enterpriseOrganizations<T extends { id: number }>(
+export async function enterpriseOrganizations<T extends { id: number }>(
   store: SyncStore,
   enterpriseScopeId: number,
   orgs: readonly T[],
   enterprises: number,
-): T[] {
-  const enterprise = store.scopeGithubIds(enterpriseScopeId).githubId;
-  return orgs.filter(({ id }) => {
-    const ofOrg = store.scopeGithubIds(id).enterpriseGithubId;
-    return enterprise !== null && ofOrg !== null ? enterprise === ofOrg : enterprises === 1;
-  });
+): Promise<T[]> {
+  const enterprise = (await store.scopeGithubIds(enterpriseScopeId)).githubId;
+  const members: T[] = [];
+  for (const org of orgs) {
+    const ofOrg = (await store.scopeGithubIds(org.id)).enterpriseGithubId;
+    if (enterprise !== null && ofOrg !== null ? enterprise === ofOrg : enterprises === 1) members.push(org);
+  }
+  return members;
 }
