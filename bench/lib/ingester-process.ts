@@ -9,6 +9,7 @@ import {
   createApp,
   GitHubClient,
   openDatabase,
+  openSqliteReader,
   type ReportKind,
   runSync,
   type Scope,
@@ -40,9 +41,9 @@ async function main() {
   const options = JSON.parse(process.argv[2]) as IngesterProcessOptions;
   const writer = openDatabase(options.database);
   const store = new Store(writer);
-  const reader = openDatabase(options.database, { readonly: true });
+  const reader = openSqliteReader(options.database);
   const app = createApp({
-    db: reader,
+    reader,
     logger: silentLogger,
     scopes: options.scopes,
     backfillDays: 365,
@@ -72,7 +73,7 @@ async function main() {
   process.once('disconnect', () => {
     server.closeAllConnections();
     server.close();
-    reader.close();
+    void reader.close();
     writer.close();
     process.exit(0);
   });

@@ -14,6 +14,8 @@ export { type Logger, silentLogger } from './log';
 export type { ReportKind } from './reports/types';
 export type { Scope } from './scopes';
 export { type DB, openDatabase } from './store/db';
+export type { SqlReader } from './store/reader';
+export { openSqliteReader } from './store/sqliteReader';
 export { Store } from './store/writer';
 export { importReport } from './sync/importer';
 export { type SyncSettings, type SyncSummary, runSync } from './sync/runner';

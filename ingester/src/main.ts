@@ -23,6 +23,7 @@ import { SimulatorServer } from './simulator/server';
 import { coverage } from './store/coverage';
 import { openDatabase, openDatabaseWaiting } from './store/db';
 import { SqliteProbe } from './store/probe';
+import { SqliteReader, openSqliteReader } from './store/sqliteReader';
 import { createProgress } from './sync/progress';
 import { reprocess } from './sync/reprocess';
 import { runSync } from './sync/runner';
@@ -135,10 +136,8 @@ async function serve(config: ReturnType<typeof loadConfig>, logger: Logger): Pro
       }
     }
     if (await shutdown.stopping()) return 0;
-    const reader = openDatabase(config.databasePath, { readonly: true });
-    cleanup.push(() => {
-      reader.close();
-    });
+    const reader = openSqliteReader(config.databasePath);
+    cleanup.push(() => reader.close());
     const metrics = createMetrics(reader, { logger, privacy: config.privacy, calendar: config.calendar });
     const service =
       runtime &&
@@ -155,7 +154,7 @@ async function serve(config: ReturnType<typeof loadConfig>, logger: Logger): Pro
       );
     const scopes = runtime?.scopes ?? (config.demo ? [] : config.scopes);
     const app = createApp({
-      db: reader,
+      reader,
       logger,
       scopes,
       backfillDays: config.sync.backfillDays,
@@ -321,7 +320,7 @@ async function status(
     logger,
   );
   try {
-    const report = coverage(runtime.db, {
+    const report = await coverage(new SqliteReader(runtime.db), {
       scopes: config.demo ? [] : config.scopes,
       today: dayOf(new Date()),
       backfillDays: config.sync.backfillDays,

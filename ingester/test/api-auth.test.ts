@@ -14,7 +14,7 @@ import { createApp, type ApiOptions } from '../src/http/app';
 import { tokensMatch } from '../src/http/auth';
 import { silentLogger } from '../src/log';
 import type { SimulatorServer } from '../src/simulator/server';
-import { openDatabase, type DB } from '../src/store/db';
+import { type SqliteReader, openSqliteReader } from '../src/store/sqliteReader';
 import { SyncService } from '../src/sync/scheduler';
 import { SYNC_SETTINGS, day, testClient, testNow, type TestDb, syncedEnterprise } from './helpers';
 
@@ -27,7 +27,7 @@ let sim: SimulatorServer;
 let client: GitHubClient;
 let syncClient: GitHubClient;
 let t: TestDb;
-let reader: DB;
+let reader: SqliteReader;
 let registry: Registry;
 let service: SyncService;
 let org: string;
@@ -41,7 +41,7 @@ let open: string;
 
 async function start(options: Partial<ApiOptions>): Promise<string> {
   const app = createApp({
-    db: reader,
+    reader,
     logger: silentLogger,
     scopes: [],
     backfillDays: 365,
@@ -59,7 +59,7 @@ beforeAll(async () => {
   let scopes: Scope[];
   ({ sim, client, t, scopes } = await syncedEnterprise({ users: 60, orgs: 2 }, { from: FROM, to: TO }));
   org = `organization:${sim.scopes.orgs[0]}`;
-  reader = openDatabase(t.path, { readonly: true });
+  reader = openSqliteReader(t.path);
 
   registry = new Registry();
   new Gauge({
@@ -101,7 +101,7 @@ afterAll(async () => {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
   }
-  reader?.close();
+  await reader?.close();
   t?.close();
   await client?.close();
   await syncClient?.close();
@@ -332,7 +332,7 @@ describe('POST /api/v1/sync', () => {
     expect(service.lastSummary).toMatchObject({ runId, failed: 0 });
     expect(service.lastSummary!.planned).toBeGreaterThan(0);
     expect(service.lastSummary!.ok).toBe(service.lastSummary!.planned);
-    const run = reader.prepare('SELECT trigger, status FROM sync_runs WHERE id = ?').get(runId);
+    const run = await reader.first('SELECT trigger, status FROM sync_runs WHERE id = ?', [runId]);
     expect(run).toEqual({ trigger: 'api', status: 'ok' });
     const after = await call(admin, 'GET', '/api/v1/sync/status', bearer(API_TOKEN));
     expect(after.json.running).toBe(false);

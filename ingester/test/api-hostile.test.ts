@@ -20,7 +20,8 @@ import { VALUE_DIMENSIONS } from '../src/query/dimensionValues';
 import type { JsonObject } from '../src/reports/types';
 import type { SimScope } from '../src/simulator/generate';
 import type { SimulatorServer } from '../src/simulator/server';
-import { openDatabase, type DB } from '../src/store/db';
+import { openDatabase } from '../src/store/db';
+import { type SqliteReader, openSqliteReader } from '../src/store/sqliteReader';
 import { day, testNow, syncedEnterprise, type TestDb } from './helpers';
 
 const FROM = day('2026-09-15');
@@ -34,7 +35,7 @@ const YEAR_MS = 365.25 * 86_400_000;
 let sim: SimulatorServer;
 let client: GitHubClient;
 let t: TestDb;
-let reader: DB;
+let reader: SqliteReader;
 let server: Server;
 let base: string;
 let org: SimScope & { kind: 'organization' };
@@ -86,9 +87,9 @@ function rowCounts(): Record<string, number> {
 beforeAll(async () => {
   let scopes: Scope[];
   ({ sim, client, t, scopes } = await syncedEnterprise({ users: 60, orgs: 2 }, { from: FROM, to: TO }));
-  reader = openDatabase(t.path, { readonly: true });
+  reader = openSqliteReader(t.path);
   const logger = createLogger('error', { write: (line: string) => void errorLog.push(line) });
-  server = createApp({ db: reader, logger, scopes, backfillDays: 365, now: testNow }).listen(0, '127.0.0.1');
+  server = createApp({ reader, logger, scopes, backfillDays: 365, now: testNow }).listen(0, '127.0.0.1');
   await once(server, 'listening');
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   org = { kind: 'organization', org: sim.population.orgs[0] };
@@ -102,7 +103,7 @@ beforeAll(async () => {
 afterAll(async () => {
   server?.closeAllConnections();
   await new Promise((resolve) => server?.close(resolve));
-  reader?.close();
+  await reader?.close();
   t?.close();
   await client?.close();
   await sim?.stop();

@@ -277,7 +277,12 @@ describe('billing sync against the simulator', () => {
 
   test('status lists the billing kinds with their coverage', async () => {
     const { coverage } = await import('../src/store/coverage');
-    const report = coverage(t.db, { scopes, today: TEST_TODAY, backfillDays: TEST_TODAY - FROM });
+    const { SqliteReader } = await import('../src/store/sqliteReader');
+    const report = await coverage(new SqliteReader(t.db), {
+      scopes,
+      today: TEST_TODAY,
+      backfillDays: TEST_TODAY - FROM,
+    });
     const enterprise = report.scopes.find((s) => s.scope === `enterprise:${sim.scopes.enterprise}`)!;
     const billing = enterprise.reports.find((r) => r.report === 'billing')!;
     expect(billing).toMatchObject({

@@ -8,12 +8,13 @@
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { Client, type CustomTypesConfig, types } from 'pg';
+import { Client } from 'pg';
 import type { SimulatorServer } from '../src/simulator/server';
 import type { DB } from '../src/store/db';
 import { latestSchemaVersion } from '../src/store/migrate';
 import { enforcePrivacyMode } from '../src/store/privacyMode';
 import { postgresSchemaVersion } from '../src/store/postgres/migrate';
+import { READER_TYPES } from '../src/store/postgres/reader';
 import { postgresBinDir } from '../src/testing/postgres';
 import { runCli } from './cli';
 import {
@@ -35,14 +36,6 @@ jest.setTimeout(120_000);
 const FROM = day('2026-09-22');
 const SETTINGS = { ...SYNC_SETTINGS, billing: { enabled: true, exportPollMs: 5, exportTimeoutMs: 3000 } };
 
-/** int8 and numeric as numbers, bytea as Buffers (the default), as better-sqlite3 answers. */
-const PG_TYPES: CustomTypesConfig = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
-    if (oid === types.builtins.INT8 || oid === types.builtins.NUMERIC) return Number;
-    return types.getTypeParser(oid, format);
-  }) as CustomTypesConfig['getTypeParser'],
-};
-
 let sim: SimulatorServer;
 let cluster: PostgresCluster;
 let t: TestDb;
@@ -50,7 +43,7 @@ const clients: Client[] = [];
 const dir = tempDir('cm-copy-');
 
 async function connect(url: string): Promise<Client> {
-  const client = new Client({ connectionString: url, types: PG_TYPES });
+  const client = new Client({ connectionString: url, types: READER_TYPES });
   await client.connect();
   clients.push(client);
   return client;

@@ -19,7 +19,8 @@ import { SYNC_KINDS, type JsonObject } from '../src/reports/types';
 import type { Scope } from '../src/scopes';
 import type { SimScope } from '../src/simulator/generate';
 import type { SimulatorServer } from '../src/simulator/server';
-import { openDatabase, type DB } from '../src/store/db';
+import { openDatabase } from '../src/store/db';
+import { SqliteReader, openSqliteReader } from '../src/store/sqliteReader';
 import { acquireSyncLease } from '../src/sync/lock';
 import { SyncService } from '../src/sync/scheduler';
 import { spawnCli } from './cli';
@@ -43,7 +44,7 @@ const ADMIN = 'admin-token-for-tests';
 let sim: SimulatorServer;
 let client: GitHubClient;
 let t: TestDb;
-let reader: DB;
+let reader: SqliteReader;
 let metrics: IngesterMetrics;
 let service: SyncService;
 let server: Server;
@@ -138,7 +139,7 @@ beforeAll(async () => {
   sim = await startSimulator({ users: 60, orgs: 2 });
   client = testClient(sim.url);
   t = tempDatabase();
-  reader = openDatabase(t.path, { readonly: true });
+  reader = openSqliteReader(t.path);
   metrics = createMetrics(reader, { logger: silentLogger });
   service = new SyncService(
     { store: t.store, client, logger: silentLogger },
@@ -153,7 +154,7 @@ beforeAll(async () => {
     { onFinished: metrics.observeSync, onError: metrics.observeSyncError },
   );
   const app = createApp({
-    db: reader,
+    reader,
     logger: silentLogger,
     scopes: [],
     backfillDays: 365,
@@ -178,7 +179,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
-  reader?.close();
+  await reader?.close();
   t?.close();
   await client?.close();
   await sim?.stop();
@@ -199,7 +200,7 @@ test('the exposition passes `promtool check metrics` without errors or lint warn
 
 test('/metrics stays open when the API token is set', async () => {
   const app = createApp({
-    db: reader,
+    reader,
     logger: silentLogger,
     scopes: [],
     backfillDays: 365,
@@ -529,7 +530,7 @@ test('days synced later move the gauges: the figures follow the database, not a 
 
 test('an unreadable database gives database_up 0 and a valid exposition, not a failed scrape', async () => {
   const broken = openDatabase(t.path, { readonly: true });
-  const own = createMetrics(broken, { defaultMetrics: false });
+  const own = createMetrics(new SqliteReader(broken), { defaultMetrics: false });
   expect(value(await own.registry.metrics(), 'copilot_metrics_ingester_database_up')).toBe(1);
   broken.close();
   const text = await own.registry.metrics();

@@ -17,6 +17,7 @@ import { ALL_TABLE_SPECS } from '../src/reports/schema';
 import type { Scope } from '../src/scopes';
 import type { SimulatorServer } from '../src/simulator/server';
 import { openDatabase } from '../src/store/db';
+import { openSqliteReader } from '../src/store/sqliteReader';
 import { PrivacyModeError, enforcePrivacyMode } from '../src/store/privacyMode';
 import { Store } from '../src/store/writer';
 import { reprocess } from '../src/sync/reprocess';
@@ -533,14 +534,14 @@ describe('PRIVACY_MIN_GROUP_SIZE', () => {
 
 describe('Prometheus team gauges', () => {
   async function teamLines(synced: Synced, privacy: PrivacyConfig): Promise<string[]> {
-    const reader = openDatabase(synced.t.path, { readonly: true });
+    const reader = openSqliteReader(synced.t.path);
     try {
       const metrics = createMetrics(reader, { privacy, defaultMetrics: false });
       return (await metrics.registry.metrics())
         .split('\n')
         .filter((line) => line.startsWith('copilot_team_'));
     } finally {
-      reader.close();
+      await reader.close();
     }
   }
 

@@ -14,7 +14,7 @@ import { parse, stringify } from 'yaml';
 import { createApp } from '../src/http/app';
 import { createMetrics } from '../src/http/metrics';
 import { silentLogger } from '../src/log';
-import { openDatabase, type DB } from '../src/store/db';
+import { type SqliteReader, openSqliteReader } from '../src/store/sqliteReader';
 import {
   type TestDb,
   day,
@@ -308,7 +308,7 @@ describe('Prometheus', () => {
   let sim: Awaited<ReturnType<typeof startSimulator>>;
   let client: ReturnType<typeof testClient>;
   let t: TestDb;
-  let reader: DB;
+  let reader: SqliteReader;
   let server: Server;
   let prometheus: RunningPrometheus | undefined;
   const query = (expr: string) => prometheus!.query(expr);
@@ -359,11 +359,11 @@ describe('Prometheus', () => {
       creditsPerWorkday: pool / 12,
       pool,
     });
-    reader = openDatabase(t.path, { readonly: true });
+    reader = openSqliteReader(t.path);
     const metrics = createMetrics(reader);
     metrics.observeSync(summary, 'startup');
     const app = createApp({
-      db: reader,
+      reader,
       logger: silentLogger,
       scopes,
       backfillDays: 365,
@@ -384,7 +384,7 @@ describe('Prometheus', () => {
     await prometheus?.stop();
     server?.closeAllConnections();
     await new Promise((resolve) => server?.close(resolve));
-    reader?.close();
+    await reader?.close();
     t?.close();
     await client?.close();
     await sim?.stop();

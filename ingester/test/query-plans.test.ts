@@ -13,6 +13,8 @@ import { ActiveSetWriter, SET_SCANS, SET_SOURCES, encodeUsers } from '../src/sto
 import { queryItemSchema } from '../src/query/requestSchema';
 import type { SimulatorServer } from '../src/simulator/server';
 import { openDatabase, type DB } from '../src/store/db';
+import type { SqlReader } from '../src/store/reader';
+import { type SqliteReader, openSqliteReader } from '../src/store/sqliteReader';
 import { type TestDb, day, startSimulator, syncDays, tempDatabase, testClient } from './helpers';
 
 /** Tables whose size grows with users × days: reading one whole is what the indexes are there to avoid. */
@@ -31,7 +33,7 @@ interface Read {
 
 let simulator: SimulatorServer;
 let database: TestDb;
-let reader: DB;
+let reader: SqliteReader;
 let explainer: DB;
 let scope: string;
 
@@ -46,38 +48,42 @@ beforeAll(async () => {
   });
   await client.close();
   scope = `enterprise:${simulator.scopes.enterprise}`;
-  reader = openDatabase(database.path, { readonly: true });
+  reader = openSqliteReader(database.path);
   explainer = openDatabase(database.path, { readonly: true });
 });
 
 afterAll(async () => {
-  reader?.close();
+  await reader?.close();
   explainer?.close();
   database?.close();
   await simulator?.stop();
 });
 
+type Statement = { sql: string; args: unknown[] };
+
+/** `inner`, recording each statement it is asked to read (in a snapshot too) with its bound values. */
+function capturing(inner: SqlReader, statements: Statement[]): SqlReader {
+  const reads = new Set(['all', 'first', 'raw', 'pluck', 'value', 'stream']);
+  return new Proxy(inner, {
+    get(target, name) {
+      const method = Reflect.get(target, name, target) as (...args: unknown[]) => unknown;
+      if (name === 'snapshot')
+        return (work: (r: SqlReader) => Promise<unknown>) =>
+          target.snapshot((r) => work(capturing(r, statements)));
+      if (typeof name === 'string' && reads.has(name))
+        return (sql: string, params: unknown[] = []) => {
+          statements.push({ sql, args: [...params] });
+          return method.call(target, sql, params);
+        };
+      return typeof method === 'function' ? method.bind(target) : method;
+    },
+  });
+}
+
 /** The statements `work` has a fresh engine run, with their bound values. */
-function statementsOf(work: (engine: QueryEngine) => void): { sql: string; args: unknown[] }[] {
-  const statements: { sql: string; args: unknown[] }[] = [];
-  const prepare = reader.prepare.bind(reader);
-  // Wraps prepare for this work only, so the engine's statements are seen with their bound values.
-  reader.prepare = ((sql: string) => {
-    const statement = prepare(sql);
-    for (const method of ['all', 'get', 'iterate'] as const) {
-      const original = statement[method].bind(statement) as (...args: unknown[]) => unknown;
-      (statement as any)[method] = (...args: unknown[]) => {
-        statements.push({ sql, args });
-        return original(...args);
-      };
-    }
-    return statement;
-  }) as DB['prepare'];
-  try {
-    work(new QueryEngine(reader));
-  } finally {
-    reader.prepare = prepare as DB['prepare'];
-  }
+async function statementsOf(work: (engine: QueryEngine) => Promise<unknown>): Promise<Statement[]> {
+  const statements: Statement[] = [];
+  await work(new QueryEngine(capturing(reader, statements)));
   return statements;
 }
 
@@ -85,13 +91,13 @@ function statementsOf(work: (engine: QueryEngine) => void): { sql: string; args:
 function captured(
   query: Record<string, unknown>,
   range: { fromDay: number; toDay: number } = RANGE,
-): { sql: string; args: unknown[] }[] {
+): Promise<Statement[]> {
   return statementsOf((engine) => engine.run(queryItemSchema.parse({ refId: 'A', scope, ...query }), range));
 }
 
 /** Runs one panel query through the engine and returns what each of its statements reads. */
-function readsOf(query: Record<string, unknown>, range = RANGE): Read[] {
-  return captured(query, range).flatMap(({ sql, args }) => {
+async function readsOf(query: Record<string, unknown>, range = RANGE): Promise<Read[]> {
+  return (await captured(query, range)).flatMap(({ sql, args }) => {
     const aliases = new Map<string, string>();
     for (const [, table, alias] of sql.matchAll(/\b(?:FROM|JOIN)\s+(\w+)(?:\s+(?:AS\s+)?(\w+))?/gi)) {
       aliases.set(table, table);
@@ -107,8 +113,8 @@ function readsOf(query: Record<string, unknown>, range = RANGE): Read[] {
   });
 }
 
-const figureReads = (query: Record<string, unknown>, range = RANGE) =>
-  readsOf(query, range).filter((r) => FIGURE_TABLES.test(r.table));
+const figureReads = async (query: Record<string, unknown>, range = RANGE) =>
+  (await readsOf(query, range)).filter((r) => FIGURE_TABLES.test(r.table));
 const describeReads = (reads: Read[]) =>
   reads.map((r) => `${r.op} ${r.table} USING ${r.using || '(nothing)'}`);
 
@@ -139,8 +145,8 @@ describe('scope totals and breakdowns read only the scope rows, through the part
       'by_model_feature',
       'by_model_feature_scope_rows',
     ],
-  ])('%s', (_name, query, table, index) => {
-    const reads = figureReads(query);
+  ])('%s', async (_name, query, table, index) => {
+    const reads = await figureReads(query);
     expect(describeReads(reads)).toEqual([
       expect.stringMatching(new RegExp(`^SEARCH ${table} USING .*\\b${index}\\b`)),
     ]);
@@ -148,8 +154,8 @@ describe('scope totals and breakdowns read only the scope rows, through the part
 
   // Statistics sampled with analysis_limit mislead SQLite into the primary key here (48 ms against 7 ms at
   // 10,000 users over 90 days), so the engine names the partial index itself.
-  test('by language', () => {
-    const reads = figureReads({
+  test('by language', async () => {
+    const reads = await figureReads({
       metric: 'code_generation_activity_count',
       groupBy: 'language',
       interval: 'week',
@@ -161,8 +167,8 @@ describe('scope totals and breakdowns read only the scope rows, through the part
 });
 
 describe('per-user rankings read their rollups and usage_day_by_user', () => {
-  test('the series of the top users follow the covering index, one user at a time', () => {
-    const reads = figureReads({ metric: 'loc_added_sum', groupBy: 'user', limit: 5, interval: 'week' });
+  test('the series of the top users follow the covering index, one user at a time', async () => {
+    const reads = await figureReads({ metric: 'loc_added_sum', groupBy: 'user', limit: 5, interval: 'week' });
     const series = reads.filter((r) => /user_ref IN/.test(r.sql));
     expect(series.length).toBeGreaterThan(0);
     for (const read of series) expect(read.using).toMatch(/COVERING INDEX usage_day_by_user/);
@@ -170,8 +176,8 @@ describe('per-user rankings read their rollups and usage_day_by_user', () => {
 
   // A ranking over a range reads user_month (migration 009) for its whole months, and the day rows of
   // its ends through the primary key: never every user-day row of the range.
-  test('the ranking of every user over 90 days reads the monthly totals, and day rows only at the ends', () => {
-    const reads = figureReads(
+  test('the ranking of every user over 90 days reads the monthly totals, and day rows only at the ends', async () => {
+    const reads = await figureReads(
       { metric: 'code_generation_activity_count', groupBy: 'user', format: 'table', limit: 10 },
       { fromDay: RANGE.toDay - 89, toDay: RANGE.toDay },
     );
@@ -183,12 +189,12 @@ describe('per-user rankings read their rollups and usage_day_by_user', () => {
       expect(read.using).toMatch(/^PRIMARY KEY \(scope_id=\? AND day>\? AND day<\?\)$/);
   });
 
-  test("everyone's total per day, and Others of a ranking of people, read the per-day totals", () => {
-    const credits = figureReads({ metric: 'ai_credits_used', interval: 'week' });
+  test("everyone's total per day, and Others of a ranking of people, read the per-day totals", async () => {
+    const credits = await figureReads({ metric: 'ai_credits_used', interval: 'week' });
     expect(describeReads(credits)).toEqual([
       expect.stringMatching(/^SEARCH user_totals_day USING PRIMARY KEY/),
     ]);
-    const others = figureReads({
+    const others = await figureReads({
       metric: 'loc_added_sum',
       groupBy: 'user',
       limit: 5,
@@ -225,18 +231,18 @@ describe('a per-person table, top N by its sorted column: one pass over the roll
 
   /** The statements of a whole request, run as the HTTP layer runs one (shared passes first). */
   function request(search?: string) {
-    return statementsOf((engine) => {
+    return statementsOf(async (engine) => {
       const queries = table(search);
-      const shared = engine.shareTotals(queries, NINETY_DAYS);
-      for (const query of queries) engine.run(query, NINETY_DAYS, new Map(), shared);
+      const shared = await engine.shareTotals(queries, NINETY_DAYS);
+      for (const query of queries) await engine.run(query, NINETY_DAYS, new Map(), shared);
     });
   }
 
   test.each([
     ['everyone', undefined],
     ['a person search', 'a_%'],
-  ])('%s: the monthly totals once for all six columns, day rows only at the ends', (_name, search) => {
-    const statements = request(search);
+  ])('%s: the monthly totals once for all six columns, day rows only at the ends', async (_name, search) => {
+    const statements = await request(search);
     const figures = statements.filter((s) => /\bFROM (usage_day|user_month|user_totals_day)\b/.test(s.sql));
     // One pass: the whole months once, each end of the range at most once.
     expect(figures.filter((s) => /FROM user_month/.test(s.sql))).toHaveLength(1);
@@ -251,29 +257,19 @@ describe('a per-person table, top N by its sorted column: one pass over the roll
     }
   });
 
-  test('the user variable reads logins in order through users_by_login, one index seek of usage_day each', () => {
-    const scopeId = new QueryEngine(reader).resolveScope(scope).id;
-    const statements: string[] = [];
-    const prepare = reader.prepare.bind(reader);
-    reader.prepare = ((text: string) => {
-      statements.push(text);
-      return prepare(text);
-    }) as DB['prepare'];
-    try {
-      dimensionValues(reader, 'user', {
-        scopeIds: [scopeId],
-        fromDay: RANGE.fromDay,
-        toDay: RANGE.toDay,
-        search: 'A',
-      });
-    } finally {
-      reader.prepare = prepare as DB['prepare'];
-    }
-    const [statement] = statements.filter((s) => /FROM users u/.test(s));
+  test('the user variable reads logins in order through users_by_login, one index seek of usage_day each', async () => {
+    const scopeId = (await new QueryEngine(reader).resolveScope(scope)).id;
+    const statements: Statement[] = [];
+    await dimensionValues(capturing(reader, statements), 'user', {
+      scopeIds: [scopeId],
+      fromDay: RANGE.fromDay,
+      toDay: RANGE.toDay,
+      search: 'A',
+    });
+    const [statement] = statements.filter((s) => /FROM users u/.test(s.sql));
+    expect(statement.args).toEqual(['%A%', scopeId, RANGE.fromDay, RANGE.toDay]);
     const plan = (
-      explainer
-        .prepare(`EXPLAIN QUERY PLAN ${statement}`)
-        .all('%a%', scopeId, RANGE.fromDay, RANGE.toDay) as {
+      explainer.prepare(`EXPLAIN QUERY PLAN ${statement.sql}`).all(...statement.args) as {
         detail: string;
       }[]
     ).map((row) => row.detail);
@@ -283,7 +279,7 @@ describe('a per-person table, top N by its sorted column: one pass over the roll
         /^SEARCH x (EXISTS )?USING COVERING INDEX usage_day_by_user \(scope_id=\? AND user_ref=\? AND day>\? AND day<\?\)$/,
       ),
     ]);
-    expect(statement).toMatch(/LIMIT \d+/);
+    expect(statement.sql).toMatch(/LIMIT \d+/);
   });
 });
 
@@ -291,8 +287,8 @@ test.each([
   ['generations by team', { metric: 'code_generation_activity_count', groupBy: 'team' }],
   ['team comparison table', { metric: 'acceptance_rate', groupBy: 'team', format: 'table' }],
   ['daily active users by team', { metric: 'active_users', groupBy: 'team' }],
-])('team series read the team_day rollup, not users × memberships: %s', (_name, query) => {
-  const tables = figureReads(query).map((r) => r.table);
+])('team series read the team_day rollup, not users × memberships: %s', async (_name, query) => {
+  const tables = (await figureReads(query)).map((r) => r.table);
   expect(tables).toContain('team_day');
   expect(tables).not.toContain('usage_day');
   expect(tables).not.toContain('team_members');
@@ -306,8 +302,8 @@ test.each([
     'chat users by adoption phase (intersected day by day)',
     { metric: 'used_chat', groupBy: 'adoption_phase', interval: 'week' },
   ],
-])('distinct users are unions of the active sets, by primary key: %s', (_name, query) => {
-  const reads = figureReads(query);
+])('distinct users are unions of the active sets, by primary key: %s', async (_name, query) => {
+  const reads = await figureReads(query);
   expect(reads.length).toBeGreaterThan(0);
   for (const read of reads)
     expect(`${read.op} ${read.table}`).toMatch(/^SEARCH (active_sets|active_period_sets)$/);
@@ -315,8 +311,8 @@ test.each([
 
 describe('distinct people over long ranges read the weekly and monthly sets, and day sets only at the ends', () => {
   /** How many days of day sets a query reads (the bound day range of each read of them). */
-  const daysRead = (query: Record<string, unknown>, range: { fromDay: number; toDay: number }) =>
-    captured(query, range)
+  const daysRead = async (query: Record<string, unknown>, range: { fromDay: number; toDay: number }) =>
+    (await captured(query, range))
       .filter((s) => /FROM active_sets WHERE .* day BETWEEN/.test(s.sql))
       .reduce((sum, s) => sum + (Number(s.args[3]) - Number(s.args[2]) + 1), 0);
 
@@ -327,20 +323,20 @@ describe('distinct people over long ranges read the weekly and monthly sets, and
     ],
     ['people per IDE, weekly', { metric: 'active_users', groupBy: 'ide', interval: 'week' }],
     ['active users, monthly', { metric: 'active_users', interval: 'month' }],
-  ])('%s', (_name, query) => {
+  ])('%s', async (_name, query) => {
     // The range holds the stored days but its ends (Saturday 12 to Saturday 26 September, days stored on
     // either side): the whole week of 14 to 20 September comes from its weekly set.
     const range = { fromDay: day('2026-09-12'), toDay: day('2026-09-26') };
-    const reads = figureReads(query, range);
+    const reads = await figureReads(query, range);
     expect(reads.some((r) => r.table === 'active_period_sets' && /period = 'week'/.test(r.sql))).toBe(true);
     // At most the days outside whole weeks: 12-13 and 21-26 September.
-    expect(daysRead(query, range)).toBeLessThanOrEqual(8);
-    expect(daysRead(query, range)).toBeGreaterThan(0);
+    expect(await daysRead(query, range)).toBeLessThanOrEqual(8);
+    expect(await daysRead(query, range)).toBeGreaterThan(0);
   });
 
-  test('a range wider than the stored days reads one monthly set per month, and no day set', () => {
+  test('a range wider than the stored days reads one monthly set per month, and no day set', async () => {
     const range = { fromDay: day('2026-09-01'), toDay: day('2026-09-30') };
-    const statements = captured(
+    const statements = await captured(
       { metric: 'active_users', groupBy: 'plugin_version', format: 'table' },
       range,
     );
@@ -356,7 +352,8 @@ interface Panel {
 }
 
 /** A login with rows in the test's database. */
-const someone = () => reader.prepare('SELECT login FROM users ORDER BY id LIMIT 1').pluck().get() as string;
+const someone = () =>
+  explainer.prepare('SELECT login FROM users ORDER BY id LIMIT 1').pluck().get() as string;
 
 /** Every Copilot query of the provisioned dashboards, with template variables at "All". */
 function dashboardQueries(): [string, Record<string, unknown>][] {
@@ -411,20 +408,19 @@ function dashboardQueries(): [string, Record<string, unknown>][] {
 /** The agent label lookup: the latest agent_name of an agent id. */
 const AGENT_LABEL = /FROM by_agent a JOIN dictionary d ON d\.id = a\.agent_name WHERE a\.agent = \?/;
 
-test('no dashboard query scans a whole figure table', () => {
+test('no dashboard query scans a whole figure table', async () => {
   const queries = dashboardQueries();
   expect(queries.length).toBeGreaterThan(50);
-  const scans = queries.flatMap(([name, query]) =>
-    figureReads(query)
-      .filter((r) => r.op === 'SCAN')
-      .map((r) => `${name}: SCAN ${r.table} ${r.using}`),
-  );
+  const scans: string[] = [];
+  for (const [name, query] of queries)
+    for (const r of await figureReads(query))
+      if (r.op === 'SCAN') scans.push(`${name}: SCAN ${r.table} ${r.using}`);
   expect(scans).toEqual([]);
 });
 
 // Labelling a series grouped by agent finds the agent's latest name through by_agent_by_agent (migration 007).
-test('agent labels are looked up without scanning by_agent', () => {
-  const reads = figureReads({
+test('agent labels are looked up without scanning by_agent', async () => {
+  const reads = await figureReads({
     metric: 'totals_by_3rd_party_agent.user_initiated_interaction_count',
     groupBy: 'agent',
   });

@@ -7,6 +7,7 @@ import { dayToMs, formatDay, isoWeekday } from '../src/days';
 import type { GitHubClient } from '../src/github/client';
 import { METRICS } from '../src/query/catalog';
 import { QueryEngine } from '../src/query/engine';
+import { SqliteReader } from '../src/store/sqliteReader';
 import { queryItemSchema } from '../src/query/requestSchema';
 import type { JsonObject } from '../src/reports/types';
 import type { SimScope } from '../src/simulator/generate';
@@ -464,8 +465,8 @@ test('distinct users over a month: by IDE within a team, and users of chat, matc
   expect(points(chat)).toEqual(new Map([[Date.UTC(2026, 8, 1), chatUsers.size]]));
 });
 
-test('the catalog’s combinations say exactly which grouping and filter pairs a query accepts', () => {
-  const engine = new QueryEngine(t.db);
+test('the catalog’s combinations say exactly which grouping and filter pairs a query accepts', async () => {
+  const engine = new QueryEngine(new SqliteReader(t.db));
   let accepted = 0;
   let refused = 0;
   for (const metric of METRICS.values()) {
@@ -488,7 +489,7 @@ test('the catalog’s combinations say exactly which grouping and filter pairs a
         };
         let error: string | undefined;
         try {
-          engine.check(query);
+          await engine.check(query);
         } catch (e) {
           error = (e as Error).message;
         }
@@ -533,9 +534,9 @@ test('table queries of one shape in one request are read together, with the answ
       ]);
     }
     // Structural: the engine shares one pass among all that answer (the user rows are read once).
-    const engine = new QueryEngine(t.db);
+    const engine = new QueryEngine(new SqliteReader(t.db));
     const items = queries.map((q) => queryItemSchema.parse(q));
-    const shared = engine.shareTotals(items, { fromDay: FROM, toDay: TO });
+    const shared = await engine.shareTotals(items, { fromDay: FROM, toDay: TO });
     const answered = queries.filter((q) => together.body.results[q.refId].frames).map((q) => q.metric);
     expect(answered.length).toBeGreaterThanOrEqual(5);
     expect([...shared.keys()].map((q) => q.metric)).toEqual(answered);

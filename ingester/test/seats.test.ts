@@ -13,7 +13,7 @@ import { REPORT_KINDS, type JsonObject } from '../src/reports/types';
 import type { Scope } from '../src/scopes';
 import type { SimulatorServer } from '../src/simulator/server';
 import { coverage } from '../src/store/coverage';
-import { openDatabase } from '../src/store/db';
+import { SqliteReader, openSqliteReader } from '../src/store/sqliteReader';
 import { planSync } from '../src/sync/planner';
 import { enterpriseOrganizations } from '../src/sync/seats';
 import {
@@ -368,8 +368,8 @@ describe('sync', () => {
     expect(plan({ scopes: [enterprise] })).toEqual([]);
   });
 
-  test('status lists seats with their snapshot days, and no gaps (past days cannot be fetched)', () => {
-    const status = coverage(t.db, { scopes, today: TEST_TODAY, backfillDays: 365 });
+  test('status lists seats with their snapshot days, and no gaps (past days cannot be fetched)', async () => {
+    const status = await coverage(new SqliteReader(t.db), { scopes, today: TEST_TODAY, backfillDays: 365 });
     for (const scope of status.scopes) {
       const seats = scope.reports.find((r) => r.report === 'seats')!;
       expect(seats).toMatchObject({
@@ -430,7 +430,11 @@ describe('sync', () => {
         new RegExp(`union of its organizations' seats.*organization:${forbidden.scopes.orgs[1]}`),
       );
       expect(summary.byReport.users).toMatchObject({ ok: 6, failed: 0, skipped: 0 });
-      const status = coverage(db.db, { scopes: all, today: TEST_TODAY, backfillDays: 365 });
+      const status = await coverage(new SqliteReader(db.db), {
+        scopes: all,
+        today: TEST_TODAY,
+        backfillDays: 365,
+      });
       const org = status.scopes.find((s) => s.scope === `organization:${forbidden.scopes.orgs[1]}`)!;
       expect(org.reports.find((r) => r.report === 'seats')!.failed).toEqual([
         { day: formatDay(TEST_TODAY), attempts: 1, error: denied.error, status: 403 },
@@ -705,7 +709,7 @@ describe('seat metrics equal the simulator’s seat list', () => {
 });
 
 test('/metrics: seats of the latest snapshot per scope, promtool-clean, no login in sight', async () => {
-  const reader = openDatabase(t.path, { readonly: true });
+  const reader = openSqliteReader(t.path);
   try {
     const text = await createMetrics(reader, { defaultMetrics: false }).registry.metrics();
     const sample = (name: string, labels: string) =>
@@ -732,6 +736,6 @@ test('/metrics: seats of the latest snapshot per scope, promtool-clean, no login
       output: '',
     });
   } finally {
-    reader.close();
+    await reader.close();
   }
 });

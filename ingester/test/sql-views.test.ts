@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client, type CustomTypesConfig, types } from 'pg';
+import { Client } from 'pg';
 import { formatDay, parseDay } from '../src/days';
 import { silentLogger } from '../src/log';
 import { type PrivacyConfig, type PrivacyMode, Pseudonymizer } from '../src/privacy';
@@ -15,6 +15,7 @@ import type { JsonObject } from '../src/reports/types';
 import type { SimScope } from '../src/simulator/generate';
 import type { SimulatorServer } from '../src/simulator/server';
 import { copyToPostgres } from '../src/store/postgres/copy';
+import { READER_TYPES } from '../src/store/postgres/reader';
 import { enforcePrivacyMode } from '../src/store/privacyMode';
 import { Store } from '../src/store/writer';
 import { runSync } from '../src/sync/runner';
@@ -63,17 +64,8 @@ let cluster: PostgresCluster;
 const synced = {} as Record<PrivacyMode, Synced>;
 const clients: Client[] = [];
 
-/** Numbers as numbers (int8 and numeric arrive as strings) and dates as their ISO text, as SQLite answers. */
-const PG_TYPES: CustomTypesConfig = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
-    if (oid === types.builtins.INT8 || oid === types.builtins.NUMERIC) return Number;
-    if (oid === types.builtins.DATE) return (text: string) => text;
-    return types.getTypeParser(oid, format);
-  }) as CustomTypesConfig['getTypeParser'],
-};
-
 async function connect(url: string): Promise<Client> {
-  const client = new Client({ connectionString: url, types: PG_TYPES });
+  const client = new Client({ connectionString: url, types: READER_TYPES });
   await client.connect();
   clients.push(client);
   return client;

@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { formatDay } from '../src/days';
 import type { GitHubClient } from '../src/github/client';
 import { coverage } from '../src/store/coverage';
+import { SqliteReader } from '../src/store/sqliteReader';
 import type { SimulatorServer } from '../src/simulator/server';
 import { day, startSimulator, syncDays, tempDatabase, testClient, TEST_TODAY, type TestDb } from './helpers';
 
@@ -40,7 +41,11 @@ test('a month of every report syncs: each (report, day) is stored, nothing fails
     to: day('2026-08-31'),
   });
   expect(summary).toMatchObject({ planned: 124, ok: 124, failed: 0, noData: 0 });
-  const status = coverage(t.db, { scopes: [org()], today: TEST_TODAY, backfillDays: 365 });
+  const status = await coverage(new SqliteReader(t.db), {
+    scopes: [org()],
+    today: TEST_TODAY,
+    backfillDays: 365,
+  });
   for (const report of status.scopes[0].reports) {
     // Seats are a snapshot of the sync's own day, which this range leaves out.
     if (report.report === 'seats') expect(report).toMatchObject({ okDays: 0, gaps: [] });
@@ -80,16 +85,18 @@ test('gaps are reported by status and filled by the next sync', async () => {
   await syncDays(t.store, client, range);
   const missing = [day('2026-08-04'), day('2026-08-05')];
   t.db.prepare("DELETE FROM reports WHERE kind = 'users' AND day IN (?, ?)").run(...missing);
-  const status = coverage(t.db, { scopes: [org()], today: TEST_TODAY, backfillDays: 365 });
+  const status = await coverage(new SqliteReader(t.db), {
+    scopes: [org()],
+    today: TEST_TODAY,
+    backfillDays: 365,
+  });
   const users = status.scopes[0].reports.find((r) => r.report === 'users')!;
   expect(users.gaps).toContainEqual({ from: '2026-08-04', to: '2026-08-05', days: 2 });
   const filled = await syncDays(t.store, client, range);
   expect(filled).toMatchObject({ planned: 2, ok: 2 });
-  const after = coverage(t.db, {
-    scopes: [org()],
-    today: TEST_TODAY,
-    backfillDays: 365,
-  }).scopes[0].reports.find((r) => r.report === 'users')!;
+  const after = (
+    await coverage(new SqliteReader(t.db), { scopes: [org()], today: TEST_TODAY, backfillDays: 365 })
+  ).scopes[0].reports.find((r) => r.report === 'users')!;
   expect(after.gaps.some((g) => g.from <= '2026-08-05' && g.to >= '2026-08-04')).toBe(false);
 });
 

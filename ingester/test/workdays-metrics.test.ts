@@ -13,7 +13,7 @@ import { dayRange, formatDay } from '../src/days';
 import { createMetrics } from '../src/http/metrics';
 import type { SimulatorServer } from '../src/simulator/server';
 import type { GitHubClient } from '../src/github/client';
-import { openDatabase, type DB } from '../src/store/db';
+import { type SqliteReader, openSqliteReader } from '../src/store/sqliteReader';
 import { day, syncedEnterprise, type TestDb } from './helpers';
 import { type RunningPrometheus, startPrometheus } from './prometheus';
 
@@ -32,7 +32,7 @@ const LATEST_IS_HOLIDAY = workCalendar(MON_FRI, new Map([[LATEST, 'Company holid
 let sim: SimulatorServer;
 let client: GitHubClient;
 let t: TestDb;
-let reader: DB;
+let reader: SqliteReader;
 let server: Server;
 let prometheus: RunningPrometheus;
 /** The registry /metrics serves: switched between calendars as if the ingester restarted. */
@@ -44,7 +44,7 @@ beforeAll(async () => {
     { users: 60, orgs: 1 },
     { from: day('2026-08-10'), to: LATEST },
   ));
-  reader = openDatabase(t.path, { readonly: true });
+  reader = openSqliteReader(t.path);
   byCalendar = new Map(
     [HOLIDAY_IN_WINDOW, LATEST_IS_HOLIDAY].map((calendar) => [
       calendar,
@@ -70,7 +70,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await prometheus?.stop();
   server?.close();
-  reader?.close();
+  await reader?.close();
   t?.close();
   await client?.close();
   await sim?.stop();

@@ -14,7 +14,7 @@ import {
   type WorkCalendar,
   createMetrics,
   formatDay,
-  openDatabase,
+  openSqliteReader,
   parseDay,
   parseWorkweek,
   workCalendar,
@@ -82,7 +82,7 @@ async function main(): Promise<void> {
   });
   if (billing.failed)
     throw new Error(`${billing.failed} billing days failed to sync: ${billing.failures[0]?.error}`);
-  const reader = openDatabase(t.path, { readonly: true });
+  const reader = openSqliteReader(t.path);
   const metrics = createMetrics(reader, { defaultMetrics: false, calendar });
   metrics.observeSync(summary, 'startup');
   const options: Partial<ApiOptions> = {
@@ -116,7 +116,7 @@ async function main(): Promise<void> {
   await new Promise<void>((resolve) => process.once('SIGTERM', () => resolve()));
   await identity?.close();
   await api.close();
-  reader.close();
+  await reader.close();
   t.close();
   await client.close();
   await sim.stop();

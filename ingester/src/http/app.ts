@@ -28,17 +28,17 @@ import { annotations } from '../query/annotations';
 import { PRIVACY_OFF, type PrivacyConfig } from '../privacy';
 import type { Scope } from '../scopes';
 import { coverage } from '../store/coverage';
-import type { DB } from '../store/db';
 import { SyncBusyError } from '../sync/lock';
 import type { SyncService } from '../sync/scheduler';
 import { requireAdmin, requireToken } from './auth';
 import { health, readiness } from './health';
 import type { DatabaseProbe } from '../store/probe';
+import type { SqlReader } from '../store/reader';
 import { type AccessConfig, IdentityError, IdentityVerifier, OPEN_ACCESS } from './identity';
 
 export interface ApiOptions {
-  /** A reader connection (query_only): queries never block or see a sync's open transaction. */
-  db: DB;
+  /** What queries read through (a SQLite reader connection: they never block or see a sync's open transaction). */
+  reader: SqlReader;
   logger: Logger;
   scopes: readonly Scope[];
   backfillDays: number;
@@ -71,11 +71,11 @@ export interface ApiOptions {
 export const BODY_LIMIT = '256kb';
 
 export function createApp(options: ApiOptions): express.Express {
-  const { db, logger } = options;
-  const engine = new QueryEngine(db, options.privacy, options.calendar);
+  const { reader, logger } = options;
+  const engine = new QueryEngine(reader, options.privacy, options.calendar);
   // A viewer who does not see everyone gets group figures with the minimum group size, in every mode.
   const viewerEngine = new QueryEngine(
-    db,
+    reader,
     { ...(options.privacy ?? PRIVACY_OFF), minGroupSizeAlways: true },
     options.calendar,
   );
@@ -87,17 +87,18 @@ export function createApp(options: ApiOptions): express.Express {
   app.set('query parser', 'simple');
   app.use(express.json({ limit: BODY_LIMIT, strict: true }));
 
-  app.get('/api/health', (_req, res) => {
-    const report = health(db, now(), options.database);
+  // Express 5 hands a handler's rejection to the error handler below, as it does a thrown error.
+  app.get('/api/health', async (_req, res) => {
+    const report = await health(reader, now(), options.database);
     res.status(report.status === 'unavailable' ? 503 : 200).json(report);
   });
 
-  app.get('/api/health/ready', (_req, res) => {
+  app.get('/api/health/ready', async (_req, res) => {
     if (!options.database) {
       res.status(404).json({ error: 'this server has no readiness check' });
       return;
     }
-    const report = readiness(options.database);
+    const report = await readiness(options.database);
     res.status(report.ready ? 200 : 503).json(report);
   });
 
@@ -139,7 +140,7 @@ export function createApp(options: ApiOptions): express.Express {
     res.json(catalogJSON());
   });
 
-  api.post('/query', (req, res) => {
+  api.post('/query', async (req, res) => {
     const parsed = queryRequestSchema.safeParse(req.body);
     if (!parsed.success) {
       res.status(400).json({ error: `invalid query request: ${describeIssues(parsed.error)}` });
@@ -178,7 +179,7 @@ export function createApp(options: ApiOptions): express.Express {
       };
     });
     // Tables of one shape (a row per team or person, a column per metric) are read in one pass.
-    const shared = runner.shareTotals(
+    const shared = await runner.shareTotals(
       items.flatMap(({ viewed }) => (viewed && 'query' in viewed ? [viewed.query] : [])),
       range,
     );
@@ -207,7 +208,7 @@ export function createApp(options: ApiOptions): express.Express {
       }
       if (viewed.narrowed) counters.narrowed?.inc({ outcome: 'own-row' });
       try {
-        results[refId] = { frames: runner.run(viewed.query, range, labels, shared) };
+        results[refId] = { frames: await runner.run(viewed.query, range, labels, shared) };
       } catch (error) {
         if (error instanceof QueryError) results[refId] = { error: error.message, status: error.status };
         else {
@@ -222,7 +223,7 @@ export function createApp(options: ApiOptions): express.Express {
     res.json({ results } satisfies QueryResponse);
   });
 
-  api.get('/dimensions/:dimension/values', (req, res) => {
+  api.get('/dimensions/:dimension/values', async (req, res) => {
     const query = req.query as Record<string, unknown>;
     const text = (name: string) => (typeof query[name] === 'string' ? (query[name] as string) : undefined);
     const day = (name: string) => {
@@ -234,14 +235,16 @@ export function createApp(options: ApiOptions): express.Express {
       return parsed;
     };
     const scopeText = text('scope');
-    const scopeIds = scopeText ? [engine.resolveScope(scopeText).id] : engine.scopes().map((s) => s.id);
+    const scopeIds = scopeText
+      ? [(await engine.resolveScope(scopeText)).id]
+      : (await engine.scopes()).map((s) => s.id);
     // A viewer who does not see everyone finds only themselves among the people: their own login is
     // searched for (the list is bounded, so it could otherwise stop before them), if it contains the search.
     const { policy, viewer } = res.locals.asker as Asker;
     const own = viewer?.login.toLowerCase() ?? '';
     const search = text('search')?.slice(0, 200);
     const ownOnly = req.params.dimension === 'user' && policy === 'identity' && !viewer?.seesEveryone;
-    const values = dimensionValues(db, String(req.params.dimension), {
+    const values = await dimensionValues(reader, String(req.params.dimension), {
       scopeIds,
       fromDay: day('from') ?? -1e7,
       toDay: day('to') ?? 1e7,
@@ -256,7 +259,7 @@ export function createApp(options: ApiOptions): express.Express {
     } satisfies DimensionValuesResponse);
   });
 
-  api.get('/annotations', (req, res) => {
+  api.get('/annotations', async (req, res) => {
     const query = req.query as Record<string, unknown>;
     const instant = (name: string): number => {
       const value = query[name];
@@ -280,10 +283,11 @@ export function createApp(options: ApiOptions): express.Express {
     if (toDay - fromDay > MAX_RANGE_DAYS)
       throw new QueryError(`the range spans more than ${MAX_RANGE_DAYS} days`);
     const scopeText = typeof query.scope === 'string' && query.scope !== '' ? query.scope : undefined;
-    const scopes = scopeText ? [engine.resolveScope(scopeText).id] : engine.scopes().map((s) => s.id);
+    const known = await engine.scopes();
+    const scopes = scopeText ? [(await engine.resolveScope(scopeText)).id] : known.map((s) => s.id);
     res.json({
-      annotations: annotations(db, {
-        scopes: engine.scopes().filter((s) => scopes.includes(s.id)),
+      annotations: await annotations(reader, {
+        scopes: known.filter((s) => scopes.includes(s.id)),
         fromDay,
         toDay,
         today: dayOf(now()),
@@ -303,11 +307,13 @@ export function createApp(options: ApiOptions): express.Express {
     } satisfies AccessStatus);
   });
 
-  api.get('/sync/status', (_req, res) => {
-    res.json({
-      running: options.sync?.isRunning ?? false,
-      ...coverage(db, { scopes: options.scopes, today: dayOf(now()), backfillDays: options.backfillDays }),
-    } satisfies SyncStatus);
+  api.get('/sync/status', async (_req, res) => {
+    const report = await coverage(reader, {
+      scopes: options.scopes,
+      today: dayOf(now()),
+      backfillDays: options.backfillDays,
+    });
+    res.json({ running: options.sync?.isRunning ?? false, ...report } satisfies SyncStatus);
   });
 
   api.use((_req, res) => {

@@ -1,26 +1,24 @@
 import type { Health, Readiness } from '@copilot-metrics/contract';
 import { formatDay } from '../days';
-import type { DB } from '../store/db';
 import type { DatabaseProbe } from '../store/probe';
+import type { SqlReader } from '../store/reader';
 
 /**
  * Liveness: the database answers, how old the last sync is, the latest day per scope. No user data.
  * `probe` also checks that the database is still there (the file not deleted or replaced).
  */
-export function health(db: DB, now: Date, probe?: DatabaseProbe): Health {
-  const state = probe?.check();
+export async function health(reader: SqlReader, now: Date, probe?: DatabaseProbe): Promise<Health> {
+  const state = await probe?.check();
   if (state && !state.ok) return unavailable(state.error);
   try {
-    const schemaVersion = db.pragma('user_version', { simple: true }) as number;
-    const run = db
-      .prepare("SELECT status, finished_at FROM sync_runs WHERE status != 'running' ORDER BY id DESC LIMIT 1")
-      .get() as { status: string; finished_at: string | null } | undefined;
-    const scopes = db
-      .prepare(
-        `SELECT s.kind || ':' || s.slug AS scope, (SELECT max(day) FROM reports r WHERE r.scope_id = s.id AND r.kind = 'aggregate' AND r.status = 'ok') AS latest
+    const schemaVersion = await reader.schemaVersion();
+    const run = await reader.first<{ status: string; finished_at: string | null }>(
+      "SELECT status, finished_at FROM sync_runs WHERE status != 'running' ORDER BY id DESC LIMIT 1",
+    );
+    const scopes = await reader.all<{ scope: string; latest: number | null }>(
+      `SELECT s.kind || ':' || s.slug AS scope, (SELECT max(day) FROM reports r WHERE r.scope_id = s.id AND r.kind = 'aggregate' AND r.status = 'ok') AS latest
          FROM scopes s ORDER BY scope`,
-      )
-      .all() as { scope: string; latest: number | null }[];
+    );
     const ageSeconds = run?.finished_at
       ? Math.round((now.getTime() - Date.parse(run.finished_at)) / 1000)
       : null;
@@ -43,8 +41,8 @@ function unavailable(error: string): Health {
 }
 
 /** Readiness: the database answers and its schema is the one this code knows (no migration pending). */
-export function readiness(probe: DatabaseProbe): Readiness {
-  const state = probe.check();
+export async function readiness(probe: DatabaseProbe): Promise<Readiness> {
+  const state = await probe.check();
   if (!state.ok) return { ready: false, reason: state.error, database: state };
   if (state.schemaVersion !== state.latestVersion)
     return {

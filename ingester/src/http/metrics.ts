@@ -5,8 +5,8 @@
  * seats snapshot per scope, so alert rules can run in Prometheus. Labels are bounded (scope, report, team slug, status, window, trigger); nothing here
  * names a user.
  *
- * Everything read from the database is read at scrape time in one read transaction, and cached until
- * the database changes (PRAGMA data_version), so scrapes between syncs cost a pragma. Team figures of a
+ * Everything read from the database is read at scrape time in one snapshot, and cached until the
+ * database changes (its change token), so scrapes between syncs cost one cheap read. Team figures of a
  * stored day (the one costly join) are kept until that day's reports are stored again, so a scrape
  * during or after a sync recomputes only the days the sync touched.
  */
@@ -17,7 +17,7 @@ import { silentLogger, type Logger } from '../log';
 import { REPORT_KINDS, SYNC_KINDS } from '../reports/types';
 import { PRIVACY_OFF, type PrivacyConfig, suppressesSmallGroups } from '../privacy';
 import { BillingMonths } from '../query/billing/month';
-import type { DB } from '../store/db';
+import type { SqlReader } from '../store/reader';
 import type { SyncSummary } from '../sync/runner';
 
 export interface MetricsOptions {
@@ -204,25 +204,23 @@ const seconds = (iso: string | null): number | null => {
 };
 
 /** Reads everything the gauges show; a handful of indexed queries touching at most 28 days per scope. */
-function readSnapshot(
-  db: DB,
+async function readSnapshot(
+  reader: SqlReader,
   teamCache: TeamCache,
   privacy: PrivacyConfig,
   calendar: WorkCalendar,
-): Snapshot {
-  const scopeRows = db
-    .prepare("SELECT id, kind || ':' || slug AS scope FROM scopes ORDER BY scope")
-    .all() as { id: number; scope: string }[];
+): Promise<Snapshot> {
+  const scopeRows = await reader.all<{ id: number; scope: string }>(
+    "SELECT id, kind || ':' || slug AS scope FROM scopes ORDER BY scope",
+  );
   const scopeName = new Map(scopeRows.map((s) => [s.id, s.scope]));
   const name = (id: number) => scopeName.get(id) ?? `scope-${id}`;
 
   const reports = (
-    db
-      .prepare(
-        `SELECT scope_id, kind, max(day) AS latest_day, max(fetched_at) AS fetched_at
+    await reader.all<{ scope_id: number; kind: string; latest_day: number; fetched_at: string | null }>(
+      `SELECT scope_id, kind, max(day) AS latest_day, max(fetched_at) AS fetched_at
          FROM reports WHERE status = 'ok' GROUP BY scope_id, kind`,
-      )
-      .all() as { scope_id: number; kind: string; latest_day: number; fetched_at: string | null }[]
+    )
   ).map((r) => ({
     scope: name(r.scope_id),
     report: r.kind,
@@ -232,11 +230,9 @@ function readSnapshot(
 
   const failed = new Map(
     (
-      db
-        .prepare(
-          "SELECT scope_id, kind, count(*) AS days FROM reports WHERE status = 'failed' GROUP BY scope_id, kind",
-        )
-        .all() as { scope_id: number; kind: string; days: number }[]
+      await reader.all<{ scope_id: number; kind: string; days: number }>(
+        "SELECT scope_id, kind, count(*) AS days FROM reports WHERE status = 'failed' GROUP BY scope_id, kind",
+      )
     ).map((r) => [`${r.scope_id}:${r.kind}`, r.days]),
   );
   const failedDays = scopeRows.flatMap((s) =>
@@ -245,31 +241,26 @@ function readSnapshot(
 
   const unknownKeys = new Map(
     (
-      db.prepare('SELECT report_kind, count(*) AS n FROM unknown_keys GROUP BY report_kind').all() as {
-        report_kind: string;
-        n: number;
-      }[]
+      await reader.all<{ report_kind: string; n: number }>(
+        'SELECT report_kind, count(*) AS n FROM unknown_keys GROUP BY report_kind',
+      )
     ).map((r) => [r.report_kind, r.n]),
   );
 
   const runs = (
-    db
-      .prepare(
-        'SELECT status, max(finished_at) AS finished_at FROM sync_runs WHERE finished_at IS NOT NULL GROUP BY status',
-      )
-      .all() as { status: string; finished_at: string }[]
+    await reader.all<{ status: string; finished_at: string }>(
+      'SELECT status, max(finished_at) AS finished_at FROM sync_runs WHERE finished_at IS NOT NULL GROUP BY status',
+    )
   ).flatMap((r) => {
     const finishedAt = seconds(r.finished_at);
     return finishedAt === null ? [] : [{ status: r.status, finishedAt }];
   });
 
   // Latest complete day: the last ok aggregate report (a backwards walk of the reports primary key).
-  const latestAggregate = db
-    .prepare("SELECT max(day) FROM reports WHERE scope_id = ? AND kind = 'aggregate' AND status = 'ok'")
-    .pluck();
+  const latestAggregate =
+    "SELECT max(day) FROM reports WHERE scope_id = ? AND kind = 'aggregate' AND status = 'ok'";
   // The aggregate rows of the ok days in the window: primary-key lookups, one per day.
-  const aggregateDays = db.prepare(
-    `SELECT r.day,
+  const aggregateDays = `SELECT r.day,
        coalesce(u.daily_active_users, 0) AS daily_active_users,
        coalesce(u.weekly_active_users, 0) AS weekly_active_users,
        coalesce(u.monthly_active_users, 0) AS monthly_active_users,
@@ -286,48 +277,42 @@ function readSnapshot(
      JOIN usage_day u ON u.scope_id = r.scope_id AND u.day = r.day AND u.user_ref = 0
      LEFT JOIN pull_requests_day p ON p.scope_id = r.scope_id AND p.day = r.day AND p.repo_ref = 0
      WHERE r.scope_id = ? AND r.kind = 'aggregate' AND r.status = 'ok' AND r.day BETWEEN ? AND ?
-     ORDER BY r.day`,
-  );
+     ORDER BY r.day`;
   // Team figures need both per-user rows and that day's membership: days with both reports ok, newest
   // first, with a version that changes whenever either report of the day is stored again.
-  const teamDays = db.prepare(
-    `SELECT u.day, u.attempts || '/' || u.fetched_at || '/' || m.attempts || '/' || m.fetched_at AS version
+  const teamDays = `SELECT u.day, u.attempts || '/' || u.fetched_at || '/' || m.attempts || '/' || m.fetched_at AS version
      FROM reports u
      JOIN reports m ON m.scope_id = u.scope_id AND m.kind = 'user-teams' AND m.day = u.day AND m.status = 'ok'
      WHERE u.scope_id = ? AND u.kind = 'users' AND u.status = 'ok'
-     ORDER BY u.day DESC`,
-  );
-  const teamNames = db
-    .prepare(
-      "SELECT group_concat(id || '=' || slug, ',') FROM (SELECT id, slug FROM teams WHERE scope_id = ? ORDER BY id)",
-    )
-    .pluck();
+     ORDER BY u.day DESC`;
+  const teamNames =
+    "SELECT group_concat(id || '=' || slug, ',') FROM (SELECT id, slug FROM teams WHERE scope_id = ? ORDER BY id)";
   // One day's members per team slug, each user once per slug (an enterprise can hold teams of one slug
   // from several organizations); members without an activity row that day count as inactive.
-  const teamDay = db.prepare(
-    `SELECT mb.slug AS team, count(x.user_ref) AS active_users,
+  const teamDay = `SELECT mb.slug AS team, count(x.user_ref) AS active_users,
        total(x.user_initiated_interaction_count) AS interactions,
        total(x.code_generation_activity_count) AS generations,
        total(x.code_acceptance_activity_count) AS acceptances
      FROM (
        SELECT t.slug, m.user_ref FROM team_members m JOIN teams t ON t.id = m.team_ref
-       WHERE m.scope_id = @scope AND m.day = @day GROUP BY t.slug, m.user_ref
+       WHERE m.scope_id = ? AND m.day = ? GROUP BY t.slug, m.user_ref
      ) mb
-     LEFT JOIN usage_day x ON x.scope_id = @scope AND x.day = @day AND x.user_ref = mb.user_ref
-     GROUP BY mb.slug`,
-  );
+     LEFT JOIN usage_day x ON x.scope_id = ? AND x.day = ? AND x.user_ref = mb.user_ref
+     GROUP BY mb.slug`;
   // PRIVACY_MODE=aggregate keeps no memberships or per-user rows: the team_day rollup has the figures,
   // summed per slug (an enterprise's teams of one slug in several organizations add up).
-  const teamDayRollup = db.prepare(
-    `SELECT t.slug AS team, sum(x.active_users) AS active_users,
+  const teamDayRollup = `SELECT t.slug AS team, sum(x.active_users) AS active_users,
        total(x.user_initiated_interaction_count) AS interactions,
        total(x.code_generation_activity_count) AS generations,
        total(x.code_acceptance_activity_count) AS acceptances
      FROM team_day x JOIN teams t ON t.id = x.team_ref
-     WHERE x.scope_id = @scope AND x.day = @day
-     GROUP BY t.slug`,
-  );
-  const teamFigures = privacy.mode === 'aggregate' ? teamDayRollup : teamDay;
+     WHERE x.scope_id = ? AND x.day = ?
+     GROUP BY t.slug`;
+  // One scope-day's figures per team slug: both statements bind (scope, day), the members' twice.
+  const teamFigures = (scope: number, day: number) =>
+    privacy.mode === 'aggregate'
+      ? reader.all<{ team: string } & Record<TeamColumn, number>>(teamDayRollup, [scope, day])
+      : reader.all<{ team: string } & Record<TeamColumn, number>>(teamDay, [scope, day, scope, day]);
   // In the privacy modes, a team-day with fewer active users than PRIVACY_MIN_GROUP_SIZE is left out.
   const minUsers = suppressesSmallGroups(privacy) ? privacy.minGroupSize : 0;
   // A stored day's team figures change only when its reports or the scope's team names do.
@@ -336,38 +321,37 @@ function readSnapshot(
   const scopes: Snapshot['scopes'] = [];
   const teams: Snapshot['teams'] = [];
   for (const { id, scope } of scopeRows) {
-    const latest = latestAggregate.get(id) as number | null;
+    const latest = (await reader.value<number | null>(latestAggregate, [id])) ?? null;
     if (latest !== null) {
       const rows = (
-        aggregateDays.all(id, lookback(latest, calendar), latest) as ({ day: number } & Record<
-          ScopeColumn,
-          number | null
-        >)[]
+        await reader.all<{ day: number } & Record<ScopeColumn, number | null>>(aggregateDays, [
+          id,
+          lookback(latest, calendar),
+          latest,
+        ])
       ).map(({ day, ...values }) => ({ day, values }));
       scopes.push({ scope, latestDay: latest, workday: calendar.isWorkday(latest), rows });
     }
     let teamLatest: number | undefined;
     let teamFrom: number | undefined;
     const rows: TeamDay[] = [];
-    const names = teamNames.get(id) as string | null;
-    for (const { day, version } of teamDays.iterate(id) as IterableIterator<{
-      day: number;
-      version: string;
-    }>) {
-      if (teamLatest === undefined) {
-        teamLatest = day;
-        teamFrom = lookback(day, calendar);
+    const names = (await reader.value<string | null>(teamNames, [id])) ?? null;
+    days: for await (const batch of reader.stream<[number, string]>(teamDays, [id]))
+      for (const [day, version] of batch) {
+        if (teamLatest === undefined) {
+          teamLatest = day;
+          teamFrom = lookback(day, calendar);
+        }
+        if (day < teamFrom!) break days;
+        const key = `${id}:${day}:${version}:${names}`;
+        const figures =
+          teamCache.get(key) ??
+          (await teamFigures(id, day))
+            .filter((row) => row.active_users >= minUsers)
+            .map(({ team, ...values }) => ({ day, team, values }));
+        nextTeamCache.set(key, figures);
+        rows.push(...figures);
       }
-      if (day < teamFrom!) break;
-      const key = `${id}:${day}:${version}:${names}`;
-      const figures =
-        teamCache.get(key) ??
-        (teamFigures.all({ scope: id, day }) as ({ team: string } & Record<TeamColumn, number>)[])
-          .filter((row) => row.active_users >= minUsers)
-          .map(({ team, ...values }) => ({ day, team, values }));
-      nextTeamCache.set(key, figures);
-      rows.push(...figures);
-    }
     if (teamLatest !== undefined) teams.push({ scope, latestDay: teamLatest, rows });
   }
   teamCache.clear();
@@ -380,8 +364,8 @@ function readSnapshot(
     runs,
     scopes,
     teams,
-    seats: readSeats(db, scopeRows),
-    billing: readBilling(db, scopeRows, privacy, calendar),
+    seats: await readSeats(reader, scopeRows),
+    billing: await readBilling(reader, scopeRows, privacy, calendar),
   };
 }
 
@@ -390,76 +374,75 @@ function readSnapshot(
  * and the consumption of its budgets in the latest budgets snapshot. Budgets of one person are left
  * out: nothing here names a user.
  */
-function readBilling(
-  db: DB,
+async function readBilling(
+  reader: SqlReader,
   scopeRows: { id: number; scope: string }[],
   privacy: PrivacyConfig,
   calendar: WorkCalendar,
-): BillingFigures[] {
-  const months = new BillingMonths(db, calendar);
-  const latest = db
-    .prepare(
-      "SELECT max(day) FROM reports WHERE scope_id = ? AND kind = 'billing' AND status IN ('ok', 'no_data')",
-    )
-    .pluck();
-  const budgets = db.prepare(
-    `SELECT budget_id AS budget, coalesce(budget_scope, '') AS budgetScope, coalesce(entity_name, '') AS entity,
+): Promise<BillingFigures[]> {
+  const months = new BillingMonths(reader, calendar);
+  const latest =
+    "SELECT max(day) FROM reports WHERE scope_id = ? AND kind = 'billing' AND status IN ('ok', 'no_data')";
+  const budgets = `SELECT budget_id AS budget, coalesce(budget_scope, '') AS budgetScope, coalesce(entity_name, '') AS entity,
        consumed_amount / budget_amount AS ratio
-     FROM billing_budgets WHERE scope_id = @scope AND user_ref IS NULL AND coalesce(budget_scope, '') <> 'user'
+     FROM billing_budgets WHERE scope_id = ? AND user_ref IS NULL AND coalesce(budget_scope, '') <> 'user'
        AND budget_amount > 0 AND consumed_amount IS NOT NULL
-       AND day = (SELECT max(day) FROM billing_budgets WHERE scope_id = @scope)
-     ORDER BY budget_id`,
-  );
-  return scopeRows.flatMap(({ id, scope }) => {
-    const day = latest.get(id) as number | null;
-    const month = day === null ? undefined : months.scopeMonth(id, day, privacy.mode !== 'aggregate');
-    const scopeBudgets = budgets.all({ scope: id }) as BillingFigures['budgets'];
-    if (!month && !scopeBudgets.length) return [];
-    return [
-      {
-        scope,
-        day: month?.asOf ?? 0,
-        monthToDate: month?.forecast.monthToDate ?? 0,
-        pool: month?.pool?.credits ?? null,
-        projectedMonthEnd: month?.forecast.monthEnd ?? 0,
-        runsOutDaysBeforeMonthEnd:
-          month?.forecast.runsOut === null || !month ? null : month.monthEnd - month.forecast.runsOut!,
-        budgets: scopeBudgets,
-        hasMonth: month !== undefined,
-      },
-    ];
-  });
+       AND day = (SELECT max(day) FROM billing_budgets WHERE scope_id = ?)
+     ORDER BY budget_id`;
+  const out: BillingFigures[] = [];
+  for (const { id, scope } of scopeRows) {
+    const day = (await reader.value<number | null>(latest, [id])) ?? null;
+    const month = day === null ? undefined : await months.scopeMonth(id, day, privacy.mode !== 'aggregate');
+    const scopeBudgets = await reader.all<BillingFigures['budgets'][number]>(budgets, [id, id]);
+    if (!month && !scopeBudgets.length) continue;
+    out.push({
+      scope,
+      day: month?.asOf ?? 0,
+      monthToDate: month?.forecast.monthToDate ?? 0,
+      pool: month?.pool?.credits ?? null,
+      projectedMonthEnd: month?.forecast.monthEnd ?? 0,
+      runsOutDaysBeforeMonthEnd:
+        month?.forecast.runsOut === null || !month ? null : month.monthEnd - month.forecast.runsOut!,
+      budgets: scopeBudgets,
+      hasMonth: month !== undefined,
+    });
+  }
+  return out;
 }
 
 /** Counts of each scope's latest ok seats snapshot: one primary-key range per scope. */
-function readSeats(db: DB, scopeRows: { id: number; scope: string }[]): SeatCounts[] {
-  const latest = db
-    .prepare("SELECT max(day) FROM reports WHERE scope_id = ? AND kind = 'seats' AND status = 'ok'")
-    .pluck();
-  const counts = db.prepare(
-    `SELECT count(*) AS assigned,
-       ${SEAT_WINDOWS.map((w) => `total(last_activity_day IS NULL OR last_activity_day <= @day - ${w.days}) AS inactive_${w.label}`).join(',\n       ')},
+async function readSeats(
+  reader: SqlReader,
+  scopeRows: { id: number; scope: string }[],
+): Promise<SeatCounts[]> {
+  const latest = "SELECT max(day) FROM reports WHERE scope_id = ? AND kind = 'seats' AND status = 'ok'";
+  // The snapshot day is bound once per window, then (scope, day).
+  const counts = `SELECT count(*) AS assigned,
+       ${SEAT_WINDOWS.map((w) => `total(last_activity_day IS NULL OR last_activity_day <= ? - ${w.days}) AS inactive_${w.label}`).join(',\n       ')},
        total(last_activity_day IS NULL) AS never_used,
        total(pending_cancellation_date IS NOT NULL) AS pending
-     FROM seat_snapshots WHERE scope_id = @scope AND day = @day`,
-  );
-  return scopeRows.flatMap(({ id, scope }) => {
-    const day = latest.get(id) as number | null;
-    if (day === null) return [];
-    const row = counts.get({ scope: id, day }) as Record<string, number>;
-    return [
-      {
-        scope,
-        day,
-        assigned: row.assigned,
-        inactive: Object.fromEntries(
-          SEAT_WINDOWS.map((w) => [w.label, row[`inactive_${w.label}`]]),
-        ) as SeatCounts['inactive'],
-        neverUsed: row.never_used,
-        pendingCancellation: row.pending,
-      },
-    ];
-  });
+     FROM seat_snapshots WHERE scope_id = ? AND day = ?`;
+  const out: SeatCounts[] = [];
+  for (const { id, scope } of scopeRows) {
+    const day = (await reader.value<number | null>(latest, [id])) ?? null;
+    if (day === null) continue;
+    const row = (await reader.first<Record<string, number>>(counts, [
+      ...SEAT_WINDOWS.map(() => day),
+      id,
+      day,
+    ]))!;
+    out.push({
+      scope,
+      day,
+      assigned: row.assigned,
+      inactive: Object.fromEntries(
+        SEAT_WINDOWS.map((w) => [w.label, row[`inactive_${w.label}`]]),
+      ) as SeatCounts['inactive'],
+      neverUsed: row.never_used,
+      pendingCancellation: row.pending,
+    });
+  }
+  return out;
 }
 
 const average = (values: readonly number[]): number | undefined =>
@@ -524,7 +507,7 @@ function teamSamples(
   });
 }
 
-export function createMetrics(db: DB, options: MetricsOptions = {}): IngesterMetrics {
+export function createMetrics(reader: SqlReader, options: MetricsOptions = {}): IngesterMetrics {
   const logger = options.logger ?? silentLogger;
   const registry = new Registry();
   if (options.defaultMetrics ?? true) {
@@ -543,16 +526,17 @@ export function createMetrics(db: DB, options: MetricsOptions = {}): IngesterMet
   const teamCache: TeamCache = new Map();
   const privacy = options.privacy ?? PRIVACY_OFF;
   const calendar = options.calendar ?? DEFAULT_CALENDAR;
-  const totalChanges = db.prepare('SELECT total_changes()').pluck();
   /** The database's figures, read again only when some connection committed since the last read. */
-  const snapshot = (): Snapshot => {
+  const read = async (): Promise<Snapshot> => {
     // Every gauge asks; after a failure, the rest of the scrape does not retry (or log) again.
     if (failedAt !== undefined && Date.now() - failedAt < 1000) return EMPTY;
     try {
-      // data_version moves on other connections' commits; total_changes on this one's.
-      const key = `${db.pragma('data_version', { simple: true })}:${totalChanges.get()}`;
+      const key = await reader.changeToken();
       if (cached?.key !== key)
-        cached = { key, snapshot: db.transaction(() => readSnapshot(db, teamCache, privacy, calendar))() };
+        cached = {
+          key,
+          snapshot: await reader.snapshot((r) => readSnapshot(r, teamCache, privacy, calendar)),
+        };
       failedAt = undefined;
       return cached.snapshot;
     } catch (error) {
@@ -562,6 +546,9 @@ export function createMetrics(db: DB, options: MetricsOptions = {}): IngesterMet
       return EMPTY;
     }
   };
+  // The gauges of a scrape are collected at once: they share one read.
+  let reading: Promise<Snapshot> | undefined;
+  const snapshot = () => (reading ??= read().finally(() => (reading = undefined)));
 
   const gauge = (name: string, help: string, labelNames: string[], samples: (s: Snapshot) => Sample[]) =>
     new Gauge({
@@ -569,9 +556,10 @@ export function createMetrics(db: DB, options: MetricsOptions = {}): IngesterMet
       help,
       labelNames,
       registers: [registry],
-      collect() {
+      async collect() {
+        const figures = await snapshot();
         this.reset();
-        for (const [labels, value] of samples(snapshot())) this.set(labels, value);
+        for (const [labels, value] of samples(figures)) this.set(labels, value);
       },
     });
 

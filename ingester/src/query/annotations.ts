@@ -9,13 +9,13 @@ import type { SyncKind } from '../reports/types';
 import { endpointLabel } from '../reports/types';
 import { type Scope, scopeKey } from '../scopes';
 import { spans } from '../store/coverage';
-import type { DB } from '../store/db';
+import type { SqlReader } from '../store/reader';
 import { firstSyncDay, latestAvailableDay } from '../availability';
 
 const endOf = (day: DayNumber) => dayToMs(day) + 86_399_999;
 
-export function annotations(
-  db: DB,
+export async function annotations(
+  reader: SqlReader,
   input: {
     scopes: (Scope & { id: number })[];
     fromDay: DayNumber;
@@ -26,7 +26,7 @@ export function annotations(
     /** HOLIDAYS_FILE's days off, with their names. */
     holidays?: ReadonlyMap<DayNumber, string>;
   },
-): Annotation[] {
+): Promise<Annotation[]> {
   const out: Annotation[] = [];
   for (const [day, name] of input.holidays ?? []) {
     if (day < input.fromDay || day > input.toDay) continue;
@@ -41,20 +41,19 @@ export function annotations(
     });
   }
   const latest = latestAvailableDay(input.today);
-  const rows = db.prepare(
-    'SELECT kind, day, status, error FROM reports WHERE scope_id = ? AND day BETWEEN ? AND ? ORDER BY kind, day',
-  );
+  const rows =
+    'SELECT kind, day, status, error FROM reports WHERE scope_id = ? AND day BETWEEN ? AND ? ORDER BY kind, day';
   for (const scope of input.scopes) {
     const key = scopeKey(scope);
     const first = Math.max(firstSyncDay(scope, input.today, input.backfillDays), input.fromDay);
     const last = Math.min(latest, input.toDay);
     const byKind = new Map<string, Map<number, { status: string; error: string | null }>>();
-    for (const row of rows.all(scope.id, input.fromDay, input.toDay) as {
+    for (const row of await reader.all<{
       kind: SyncKind;
       day: number;
       status: string;
       error: string | null;
-    }[]) {
+    }>(rows, [scope.id, input.fromDay, input.toDay])) {
       const days = byKind.get(row.kind) ?? new Map();
       days.set(row.day, row);
       byKind.set(row.kind, days);

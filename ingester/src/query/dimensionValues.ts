@@ -1,6 +1,6 @@
 /** Values of a dimension, for template variables and filter pickers: GET /api/v1/dimensions/{d}/values. */
 import { type Dimension, DIMENSIONS } from '@copilot-metrics/contract';
-import type { DB } from '../store/db';
+import type { SqlReader } from '../store/reader';
 import { scopeKey } from '../scopes';
 import { QueryError } from './errors';
 import { containsPattern, likeEscaped } from './search';
@@ -124,7 +124,11 @@ export interface DimensionValue {
   label: string;
 }
 
-export function dimensionValues(db: DB, dimension: string, query: ValueQuery): DimensionValue[] {
+export async function dimensionValues(
+  reader: SqlReader,
+  dimension: string,
+  query: ValueQuery,
+): Promise<DimensionValue[]> {
   if (!(VALUE_DIMENSIONS as readonly string[]).includes(dimension)) {
     throw new QueryError(
       `unknown dimension "${dimension}"; choose from: ${VALUE_DIMENSIONS.join(', ')}`,
@@ -136,10 +140,9 @@ export function dimensionValues(db: DB, dimension: string, query: ValueQuery): D
   const range = [query.fromDay, query.toDay];
   const dim = dimension as ValueDimension;
   if (dim === 'scope') {
-    const rows = db.prepare('SELECT kind, slug FROM scopes ORDER BY kind, slug').all() as {
-      kind: 'enterprise' | 'organization';
-      slug: string;
-    }[];
+    const rows = await reader.all<{ kind: 'enterprise' | 'organization'; slug: string }>(
+      'SELECT kind, slug FROM scopes ORDER BY kind, slug',
+    );
     return rows
       .map((r) => scopeKey(r))
       .filter((key) => key.toLowerCase().includes((query.search ?? '').toLowerCase()))
@@ -149,44 +152,37 @@ export function dimensionValues(db: DB, dimension: string, query: ValueQuery): D
   if (query.search?.includes('\u0000')) return [];
   let values: string[];
   if (dim === 'team') {
-    values = db
-      .prepare(
-        `SELECT DISTINCT t.slug FROM teams t WHERE t.scope_id IN (${scopes}) AND t.slug LIKE ? ESCAPE '\\'
+    values = await reader.pluck<string>(
+      `SELECT DISTINCT t.slug FROM teams t WHERE t.scope_id IN (${scopes}) AND t.slug LIKE ? ESCAPE '\\'
          AND t.id IN (SELECT DISTINCT team_ref FROM team_day WHERE scope_id IN (${scopes}) AND day BETWEEN ? AND ?)
          ORDER BY t.slug LIMIT ${LIMIT}`,
-      )
-      .pluck()
-      .all(...query.scopeIds, pattern, ...query.scopeIds, ...range) as string[];
+      [...query.scopeIds, pattern, ...query.scopeIds, ...range],
+    );
   } else if (dim === 'user') {
     // Logins in order from users_by_login, each kept when it has a row in the range (one seek of
     // usage_day_by_user), until LIMIT are found: no set of every active person is built, so a search
     // typed into the variable answers as fast at 100,000 people as at 100.
-    values = db
-      .prepare(
-        `SELECT u.login FROM users u WHERE ${likeEscaped('u.login')} AND EXISTS (
+    values = await reader.pluck<string>(
+      `SELECT u.login FROM users u WHERE ${likeEscaped('u.login')} AND EXISTS (
            SELECT 1 FROM usage_day x WHERE x.scope_id IN (${scopes}) AND x.user_ref = u.id
              AND x.day BETWEEN ? AND ? AND x.user_ref > 0)
          ORDER BY u.login COLLATE NOCASE LIMIT ${LIMIT}`,
-      )
-      .pluck()
-      .all(pattern, ...query.scopeIds, ...range) as string[];
+      [pattern, ...query.scopeIds, ...range],
+    );
   } else if (dim === 'repository') {
-    values = db
-      .prepare(
-        `SELECT r.owner || '/' || r.name AS full_name FROM repos r WHERE full_name LIKE ? ESCAPE '\\' AND r.id IN (
+    values = await reader.pluck<string>(
+      `SELECT r.owner || '/' || r.name AS full_name FROM repos r WHERE full_name LIKE ? ESCAPE '\\' AND r.id IN (
            SELECT DISTINCT repo_ref FROM pull_requests_day WHERE scope_id IN (${scopes}) AND day BETWEEN ? AND ? AND repo_ref > 0)
          ORDER BY full_name LIMIT ${LIMIT}`,
-      )
-      .pluck()
-      .all(pattern, ...query.scopeIds, ...range) as string[];
+      [pattern, ...query.scopeIds, ...range],
+    );
   } else if (dim === 'agent') {
-    const rows = db
-      .prepare(
-        `SELECT d.value AS id, (SELECT n.value FROM by_agent b JOIN dictionary n ON n.id = b.agent_name WHERE b.agent = a.agent ORDER BY b.day DESC LIMIT 1) AS name
+    const rows = await reader.all<{ id: string; name: string | null }>(
+      `SELECT d.value AS id, (SELECT n.value FROM by_agent b JOIN dictionary n ON n.id = b.agent_name WHERE b.agent = a.agent ORDER BY b.day DESC LIMIT 1) AS name
          FROM (SELECT DISTINCT agent FROM by_agent WHERE scope_id IN (${scopes}) AND day BETWEEN ? AND ?) a JOIN dictionary d ON d.id = a.agent
          ORDER BY name LIMIT ${LIMIT}`,
-      )
-      .all(...query.scopeIds, ...range) as { id: string; name: string | null }[];
+      [...query.scopeIds, ...range],
+    );
     const needle = (query.search ?? '').toLowerCase();
     return rows
       .filter((r) => `${r.id} ${r.name ?? ''}`.toLowerCase().includes(needle))
@@ -195,26 +191,22 @@ export function dimensionValues(db: DB, dimension: string, query: ValueQuery): D
     // AI-credit billing keeps GitHub's strings: the values seen in the range, in each table holding them.
     const found = new Set<string>();
     for (const [table, column] of BILLING_COLUMNS[dim as keyof typeof BILLING_COLUMNS])
-      for (const value of db
-        .prepare(
-          `SELECT DISTINCT ${column} FROM ${table} WHERE scope_id IN (${scopes}) AND day BETWEEN ? AND ? AND ${column} LIKE ? ESCAPE '\\' LIMIT ${LIMIT}`,
-        )
-        .pluck()
-        .all(...query.scopeIds, ...range, pattern) as string[])
+      for (const value of await reader.pluck<string>(
+        `SELECT DISTINCT ${column} FROM ${table} WHERE scope_id IN (${scopes}) AND day BETWEEN ? AND ? AND ${column} LIKE ? ESCAPE '\\' LIMIT ${LIMIT}`,
+        [...query.scopeIds, ...range, pattern],
+      ))
         found.add(value);
     values = [...found].sort();
   } else {
     const found = new Set<string>();
     for (const place of DICT_COLUMNS[dim] ?? []) {
       const subject = place.aggregate ? `${place.subject} = 0` : `${place.subject} > 0`;
-      const rows = db
-        .prepare(
-          `SELECT d.value FROM dictionary d WHERE d.kind = ? AND d.value LIKE ? ESCAPE '\\' AND d.id IN (
+      const rows = await reader.pluck<string>(
+        `SELECT d.value FROM dictionary d WHERE d.kind = ? AND d.value LIKE ? ESCAPE '\\' AND d.id IN (
              SELECT DISTINCT ${place.column} FROM ${place.table} WHERE scope_id IN (${scopes}) AND day BETWEEN ? AND ? AND ${subject})
            LIMIT ${LIMIT}`,
-        )
-        .pluck()
-        .all(place.kind, pattern, ...query.scopeIds, ...range) as string[];
+        [place.kind, pattern, ...query.scopeIds, ...range],
+      );
       for (const value of rows) found.add(value);
     }
     values = [...found].sort();

@@ -4,66 +4,82 @@
  * tables looks each login up once.
  */
 import type { Dimension } from '@copilot-metrics/contract';
-import type { DB } from '../store/db';
+import type { SqlReader } from '../store/reader';
 import { OTHERS } from './execute/rows';
 
-export class Labels {
-  private readonly dictValue;
-  private readonly byId;
+/**
+ * The labels of one dimension's groups: `load` reads those not known yet, after which `of` answers
+ * without reading (sorting by label compares labels many times).
+ */
+export interface GroupLabels {
+  load(groups: Iterable<number>): Promise<void>;
+  /** A loaded group's label. */
+  of(group: number): string;
+}
 
-  constructor(private readonly db: DB) {
-    this.dictValue = db.prepare('SELECT value FROM dictionary WHERE id = ?').pluck();
-    this.byId = {
-      // Team slugs can repeat within an enterprise (teams of different orgs); the GitHub id tells them apart.
-      team: db
-        .prepare(
-          `SELECT CASE WHEN (SELECT count(*) FROM teams o WHERE o.scope_id = t.scope_id AND o.slug = t.slug) > 1
+const SQL = {
+  dictValue: 'SELECT value FROM dictionary WHERE id = ?',
+  // Team slugs can repeat within an enterprise (teams of different orgs); the GitHub id tells them apart.
+  team: `SELECT CASE WHEN (SELECT count(*) FROM teams o WHERE o.scope_id = t.scope_id AND o.slug = t.slug) > 1
              THEN t.slug || ' #' || t.github_id ELSE t.slug END FROM teams t WHERE t.id = ?`,
-        )
-        .pluck(),
-      user: db.prepare('SELECT login FROM users WHERE id = ?').pluck(),
-      repository: db.prepare("SELECT owner || '/' || name FROM repos WHERE id = ?").pluck(),
-      agent: db
-        .prepare(
-          'SELECT d.value FROM by_agent a JOIN dictionary d ON d.id = a.agent_name WHERE a.agent = ? ORDER BY a.day DESC LIMIT 1',
-        )
-        .pluck(),
-    };
-  }
+  user: 'SELECT login FROM users WHERE id = ?',
+  repository: "SELECT owner || '/' || name FROM repos WHERE id = ?",
+  agent:
+    'SELECT d.value FROM by_agent a JOIN dictionary d ON d.id = a.agent_name WHERE a.agent = ? ORDER BY a.day DESC LIMIT 1',
+};
 
-  label(dim: Dimension, group: number): string {
+/** Below this many labels to read, one lookup each; from it, one pass over the people or repositories. */
+const WHOLE_TABLE_FROM = 1000;
+
+export class Labels {
+  constructor(private readonly reader: SqlReader) {}
+
+  async label(dim: Dimension, group: number): Promise<string> {
     if (group === OTHERS) return 'Others';
+    const text = (sql: string) => this.reader.value<string>(sql, [group]);
     switch (dim) {
       case 'none':
         return '';
       case 'team':
       case 'user':
       case 'repository':
-        return (this.byId[dim].get(group) as string | undefined) ?? `${dim} ${group}`;
+        return (await text(SQL[dim])) ?? `${dim} ${group}`;
       case 'agent':
-        return (
-          (this.byId.agent.get(group) as string | undefined) ??
-          (this.dictValue.get(group) as string | undefined) ??
-          `agent ${group}`
-        );
+        return (await text(SQL.agent)) ?? (await text(SQL.dictValue)) ?? `agent ${group}`;
       default:
-        return (this.dictValue.get(group) as string | undefined) ?? '(unknown)';
+        return (await text(SQL.dictValue)) ?? '(unknown)';
     }
   }
 
-  /** Seats without a value of the dimension are group 0. */
-  seatLabel(dim: Dimension, group: number): string {
-    if (group !== 0) return this.label(dim, group);
-    return dim === 'team' ? '(assigned directly)' : dim === 'editor' ? '(no activity)' : '(unknown)';
+  /** Labels of a dimension's groups through a request's cache. */
+  cached(dim: Dimension, cache: Map<string, string>): GroupLabels {
+    const key = (group: number) => `${dim}:${group}`;
+    return {
+      load: async (groups) => {
+        if (dim === 'none') return;
+        const wanted = new Set<number>();
+        for (const group of groups) if (group !== OTHERS && !cache.has(key(group))) wanted.add(group);
+        if (wanted.size >= WHOLE_TABLE_FROM) await this.readWhole(dim, wanted, cache);
+        for (const group of wanted)
+          if (!cache.has(key(group))) cache.set(key(group), await this.label(dim, group));
+      },
+      of: (group) => {
+        if (group === OTHERS) return 'Others';
+        if (dim === 'none') return '';
+        const text = cache.get(key(group));
+        if (text === undefined) throw new Error(`the label of ${key(group)} was not loaded first`);
+        return text;
+      },
+    };
   }
 
-  /** Labels of a dimension's groups through a request's cache. */
-  cached(dim: Dimension, cache: Map<string, string>): (group: number) => string {
-    return (group) => {
-      const key = `${dim}:${group}`;
-      let text = cache.get(key);
-      if (text === undefined) cache.set(key, (text = this.label(dim, group)));
-      return text;
+  /** Seats without a value of the dimension are group 0. */
+  seatLabels(dim: Dimension, cache = new Map<string, string>()): GroupLabels {
+    const labels = this.cached(dim, cache);
+    const unset = dim === 'team' ? '(assigned directly)' : dim === 'editor' ? '(no activity)' : '(unknown)';
+    return {
+      load: (groups) => labels.load([...groups].filter((group) => group !== 0)),
+      of: (group) => (group === 0 ? unset : labels.of(group)),
     };
   }
 
@@ -71,12 +87,10 @@ export class Labels {
    * Labels of many people or repositories (a table of every user) in one pass over their table, instead
    * of one lookup each: 100,000 logins are read in tens of milliseconds rather than half a second.
    */
-  prefetch(dim: Dimension, groups: number[], cache: Map<string, string>): void {
-    if (groups.length < 1000 || (dim !== 'user' && dim !== 'repository')) return;
-    const wanted = new Set(groups.filter((group) => !cache.has(`${dim}:${group}`)));
-    if (wanted.size < 1000) return;
+  private async readWhole(dim: Dimension, wanted: Set<number>, cache: Map<string, string>): Promise<void> {
+    if (dim !== 'user' && dim !== 'repository') return;
     const sql = dim === 'user' ? 'SELECT id, login FROM users' : "SELECT id, owner || '/' || name FROM repos";
-    for (const [id, text] of this.db.prepare(sql).raw().iterate() as IterableIterator<[number, string]>)
-      if (wanted.has(id)) cache.set(`${dim}:${id}`, text);
+    for await (const rows of this.reader.stream<[number, string]>(sql))
+      for (const [id, text] of rows) if (wanted.has(id)) cache.set(`${dim}:${id}`, text);
   }
 }

@@ -1,8 +1,8 @@
 /**
- * The storage interface: what sync writes (`SyncStore`) and what the query side reads
- * (`ReadConnection`), with the vocabulary both sides share. The SQLite engine implements it
- * (writer.ts); a second engine implements the same. It imports nothing of sync/, so sync depends
- * on store and never the reverse.
+ * The storage interface: what sync writes (`SyncStore`) and what the query side reads through
+ * (`SqlReader`, reader.ts), with the vocabulary both sides share. The SQLite engine implements them
+ * (writer.ts, sqliteReader.ts); a second engine implements the same. It imports nothing of sync/, so
+ * sync depends on store and never the reverse.
  */
 import type { DayNumber } from '../days';
 import type { PrivacyConfig } from '../privacy';
@@ -13,7 +13,6 @@ import type { DictKind, TableSpec } from '../reports/schema';
 import type { Seat } from '../reports/seats';
 import type { ReportKind, SyncKind } from '../reports/types';
 import type { Scope } from '../scopes';
-import type { DB } from './connection';
 
 /** A (scope, report, day)'s stored state: figures stored, GitHub had no report (204), or the last attempt failed. */
 export type ReportStatus = 'ok' | 'no_data' | 'failed';
@@ -291,9 +290,7 @@ export interface SyncStore
 }
 
 /**
- * What the query side reads through: SQL on a read-only connection (`openDatabase(path, { readonly:
- * true })`). The query engine, dimension values, annotations, seats, coverage, health and /metrics
- * each prepare their own statements on it (no cache sits in between) and need nothing else of it. A
- * second engine brings its own SQL for them; this names the seam.
+ * What the query side reads through: the query engine, dimension values, annotations, seats, coverage,
+ * health and /metrics send their own SQL (`?` parameters) and need nothing else of the engine.
  */
-export type ReadConnection = Pick<DB, 'prepare' | 'pragma' | 'transaction'>;
+export type { SqlReader } from './reader';

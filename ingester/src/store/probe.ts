@@ -6,14 +6,14 @@
  * bring its own: a trivial query with a short timeout.
  */
 import { accessSync, constants, statSync } from 'node:fs';
-import type { DB } from './connection';
 import { latestSchemaVersion } from './migrate';
+import type { SqlReader } from './reader';
 
 export type DatabaseState =
   { ok: true; schemaVersion: number; latestVersion: number } | { ok: false; error: string };
 
 export interface DatabaseProbe {
-  check(): DatabaseState;
+  check(): Promise<DatabaseState>;
 }
 
 export class SqliteProbe implements DatabaseProbe {
@@ -21,17 +21,17 @@ export class SqliteProbe implements DatabaseProbe {
   private readonly latest = latestSchemaVersion();
 
   constructor(
-    private readonly db: Pick<DB, 'prepare' | 'pragma'>,
+    private readonly reader: SqlReader,
     private readonly path: string,
   ) {
     this.identity = path === ':memory:' ? undefined : statSync(path);
   }
 
-  check(): DatabaseState {
+  async check(): Promise<DatabaseState> {
     try {
       this.checkFile();
-      this.db.prepare('SELECT 1').pluck().get();
-      const schemaVersion = this.db.pragma('user_version', { simple: true }) as number;
+      await this.reader.value('SELECT 1');
+      const schemaVersion = await this.reader.schemaVersion();
       return { ok: true, schemaVersion, latestVersion: this.latest };
     } catch (error) {
       return { ok: false, error: (error as Error).message };

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { createApp, type ApiOptions } from '../http/app';
 import { silentLogger } from '../log';
-import { openDatabase } from '../store/db';
+import { openSqliteReader } from '../store/sqliteReader';
 
 export interface TestApi {
   url: string;
@@ -13,8 +13,8 @@ export interface TestApi {
 }
 
 export async function startApi(databasePath: string, options: Partial<ApiOptions> = {}): Promise<TestApi> {
-  const db = openDatabase(databasePath, { readonly: true });
-  const app = createApp({ db, logger: silentLogger, scopes: [], backfillDays: 365, ...options });
+  const reader = openSqliteReader(databasePath);
+  const app = createApp({ reader, logger: silentLogger, scopes: [], backfillDays: 365, ...options });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -35,7 +35,7 @@ export async function startApi(databasePath: string, options: Partial<ApiOptions
     close: async () => {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
-      db.close();
+      await reader.close();
     },
   };
 }

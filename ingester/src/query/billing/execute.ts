@@ -15,11 +15,11 @@ import {
 import type { WorkCalendar } from '../../calendar/workCalendar';
 import { type DayNumber, dayToMs, formatDay, monthEnd, monthStart } from '../../days';
 import { type PrivacyConfig, suppressesSmallGroups } from '../../privacy';
-import type { DB } from '../../store/db';
+import type { SqlReader } from '../../store/reader';
 import type { Aggregator } from '../execute/aggregate';
 import { BUCKETS, BUCKET_OF } from '../execute/buckets';
 import { type ListColumn, type SeriesPoint, buildFrames, buildListFrame, unavailableFrame } from '../frames';
-import type { Labels } from '../labels';
+import type { GroupLabels, Labels } from '../labels';
 import { planQuery } from '../plan/planner';
 import type { IdLookup } from '../plan/storedIds';
 import type { BillingPlan, DayRange } from '../plan/types';
@@ -67,17 +67,17 @@ export class BillingQueries {
   private readonly months: BillingMonths;
 
   constructor(
-    private readonly db: DB,
+    private readonly reader: SqlReader,
     private readonly ids: IdLookup,
     private readonly labels: Labels,
     private readonly aggregator: Aggregator,
     private readonly privacy: PrivacyConfig,
     calendar: WorkCalendar,
   ) {
-    this.months = new BillingMonths(db, calendar);
+    this.months = new BillingMonths(reader, calendar);
   }
 
-  run(plan: BillingPlan, query: QueryItem, range: DayRange): FrameJSON[] {
+  async run(plan: BillingPlan, query: QueryItem, range: DayRange): Promise<FrameJSON[]> {
     const figure = plan.metric.billing!.figure;
     const refused =
       perUserRefusal(this.privacy, query) ??
@@ -115,11 +115,11 @@ export class BillingQueries {
     };
     switch (figure) {
       case 'reconciliation':
-        return [this.reconciliation(plan, range, meta, notices)];
+        return [await this.reconciliation(plan, range, meta, notices)];
       case 'budgets':
-        return [this.budgets(plan, range, meta, notices)];
+        return [await this.budgets(plan, range, meta, notices)];
       case 'budget_users':
-        return [this.budgetUsers(plan, range, meta, notices)];
+        return [await this.budgetUsers(plan, range, meta, notices)];
       case 'dollars_per_merged_pull_request':
       case 'dollars_per_active_user':
         return this.perUnit(plan, query, range, meta, notices);
@@ -147,18 +147,19 @@ export class BillingQueries {
     return { sql: where.join(' AND '), params };
   }
 
-  private label(plan: BillingPlan, group: Group): string {
+  /** A group's label; people's logins from `users`, loaded first. */
+  private label(plan: BillingPlan, users: GroupLabels, group: Group): string {
     if (plan.groupBy === 'none') return '';
-    if (plan.groupBy === 'user') return this.labels.label('user', group as number);
+    if (plan.groupBy === 'user') return users.of(group as number);
     return group === '' ? '(none)' : String(group);
   }
 
-  private spend(
+  private async spend(
     plan: BillingPlan,
     range: DayRange,
     meta: Record<string, unknown>,
     notices: Notice[],
-  ): FrameJSON[] {
+  ): Promise<FrameJSON[]> {
     const table = plan.source.table;
     const expr = SPEND_SQL[table][plan.metric.billing!.figure]!;
     const where = this.where(plan, range);
@@ -167,14 +168,12 @@ export class BillingQueries {
     // Distinct people of each value, for PRIVACY_MIN_GROUP_SIZE (the export's rows only).
     const people =
       table === 'billing_user_day' ? 'COUNT(DISTINCT CASE WHEN x.user_ref > 0 THEN x.user_ref END)' : 'NULL';
-    const rows = this.db
-      .prepare(
-        `SELECT ${bucket} AS bucket, ${group} AS grp, SUM(${expr}) AS value, ${people} AS people
+    const rows = await this.reader.raw<[number, Group, number | null, number | null]>(
+      `SELECT ${bucket} AS bucket, ${group} AS grp, SUM(${expr}) AS value, ${people} AS people
          FROM ${table} x WHERE ${where.sql} GROUP BY bucket, grp`,
-      )
-      .raw()
-      .all(...where.params) as [number, Group, number | null, number | null][];
-    const known = this.months.knownDays(plan.scope.id, REPORT_OF[table], range.fromDay, range.toDay);
+      where.params,
+    );
+    const known = await this.months.knownDays(plan.scope.id, REPORT_OF[table], range.fromDay, range.toDay);
     meta.report =
       REPORT_OF[table] === 'billing'
         ? 'settings/billing/ai_credit/usage'
@@ -193,7 +192,7 @@ export class BillingQueries {
       !plan.filters.some((f) => f.dim === 'user');
     const costCenterSizes =
       guarded && table === 'billing_cost_center_day'
-        ? this.costCenterSizes(plan.scope.id, range.toDay)
+        ? await this.costCenterSizes(plan.scope.id, range.toDay)
         : undefined;
     const hidden = (grp: Group, count: number | null) => {
       if (!guarded || (plan.groupBy === 'none' && !plan.filters.length)) return false;
@@ -226,12 +225,15 @@ export class BillingQueries {
     // Rank groups by their total (hidden ones last, never in Others).
     const total = (points: Map<number, number | null>) =>
       [...points.values()].reduce<number>((a, v) => a + (v ?? 0), 0);
+    const users = this.labels.cached('user', new Map());
+    if (plan.groupBy === 'user') await users.load([...values.keys()] as number[]);
+    const label = (group: Group) => this.label(plan, users, group);
     const ordered = [...values].sort(
-      (a, b) => total(b[1]) - total(a[1]) || this.label(plan, a[0]).localeCompare(this.label(plan, b[0])),
+      (a, b) => total(b[1]) - total(a[1]) || label(a[0]).localeCompare(label(b[0])),
     );
     const kept = plan.limit === undefined ? ordered : ordered.slice(0, plan.limit);
     const rest = plan.limit === undefined ? [] : ordered.slice(plan.limit);
-    const series = kept.map(([grp, points]) => ({ label: this.label(plan, grp), points }));
+    const series = kept.map(([grp, points]) => ({ label: label(grp), points }));
     if (plan.others && rest.length) {
       const folded = new Map<number, number | null>();
       for (const [, points] of rest)
@@ -265,15 +267,14 @@ export class BillingQueries {
   }
 
   /** People in each cost center made of people only (its User resources); others are not per-person. */
-  private costCenterSizes(scopeId: number, upTo: DayNumber): Map<string, number> {
-    const rows = this.db
-      .prepare(
-        `SELECT c.name, sum(json_extract(r.value, '$.type') = 'User') AS users, sum(json_extract(r.value, '$.type') <> 'User') AS others
+  private async costCenterSizes(scopeId: number, upTo: DayNumber): Promise<Map<string, number>> {
+    const rows = await this.reader.all<{ name: string; users: number; others: number }>(
+      `SELECT c.name, sum(json_extract(r.value, '$.type') = 'User') AS users, sum(json_extract(r.value, '$.type') <> 'User') AS others
          FROM billing_cost_centers c, json_each(coalesce(c.resources, '[]')) r
          WHERE c.scope_id = ? AND c.day = (SELECT max(day) FROM billing_cost_centers WHERE scope_id = ? AND day <= ?)
          GROUP BY c.name`,
-      )
-      .all(scopeId, scopeId, upTo) as { name: string; users: number; others: number }[];
+      [scopeId, scopeId, upTo],
+    );
     return new Map(rows.filter((r) => r.others === 0).map((r) => [r.name, r.users]));
   }
 
@@ -282,32 +283,35 @@ export class BillingQueries {
   //#region the month: pool, month to date, forecast
 
   /** The months of the range, each as of its latest billed day within the range. */
-  private monthsOf(plan: BillingPlan, range: DayRange): { key: string; month: MonthFigures }[] {
+  private async monthsOf(
+    plan: BillingPlan,
+    range: DayRange,
+  ): Promise<{ key: string; month: MonthFigures }[]> {
     const out: { key: string; month: MonthFigures }[] = [];
     const costCenters = plan.groupBy === 'cost_center' || plan.filters.some((f) => f.dim === 'cost_center');
     const wanted = plan.filters.find((f) => f.dim === 'cost_center')?.values.map(String);
     for (let start = monthStart(range.fromDay); start <= range.toDay; start = monthEnd(start) + 1) {
       const upTo = Math.min(range.toDay, monthEnd(start));
       if (costCenters) {
-        for (const month of this.months.costCenterMonths(plan.scope.id, upTo))
+        for (const month of await this.months.costCenterMonths(plan.scope.id, upTo))
           if (!wanted || wanted.includes(month.costCenter))
             out.push({ key: plan.groupBy === 'cost_center' ? month.costCenter : '', month });
       } else {
-        const month = this.months.scopeMonth(plan.scope.id, upTo, this.privacy.mode !== 'aggregate');
+        const month = await this.months.scopeMonth(plan.scope.id, upTo, this.privacy.mode !== 'aggregate');
         if (month) out.push({ key: '', month });
       }
     }
     return out;
   }
 
-  private month(
+  private async month(
     plan: BillingPlan,
     range: DayRange,
     meta: Record<string, unknown>,
     notices: Notice[],
-  ): FrameJSON[] {
+  ): Promise<FrameJSON[]> {
     const figure = plan.metric.billing!.figure;
-    let months = this.monthsOf(plan, range);
+    let months = await this.monthsOf(plan, range);
     if (!months.length)
       notices.push({
         severity: 'warning',
@@ -411,17 +415,17 @@ export class BillingQueries {
 
   //#region cost per merged pull request and per active user
 
-  private perUnit(
+  private async perUnit(
     plan: BillingPlan,
     query: QueryItem,
     range: DayRange,
     meta: Record<string, unknown>,
     notices: Notice[],
-  ): FrameJSON[] {
+  ): Promise<FrameJSON[]> {
     const figure = plan.metric.billing!.figure;
     const of = figure === 'dollars_per_merged_pull_request' ? 'pull_requests.total_merged' : 'active_users';
     // Both parts over the same days: the billed days of the range (the others are left out of the denominator).
-    const billed = new Set(this.months.knownDays(plan.scope.id, 'billing', range.fromDay, range.toDay));
+    const billed = new Set(await this.months.knownDays(plan.scope.id, 'billing', range.fromDay, range.toDay));
     const daysOff: DayNumber[] = [];
     for (let day = range.fromDay; day <= range.toDay; day++) if (!billed.has(day)) daysOff.push(day);
     const denominatorQuery: QueryItem = {
@@ -433,7 +437,7 @@ export class BillingQueries {
       others: false,
       days: 'all',
     };
-    const denominatorPlan = planQuery(denominatorQuery, this.ids);
+    const denominatorPlan = await planQuery(denominatorQuery, this.ids);
     const refused = refusal(this.privacy, denominatorPlan, denominatorQuery);
     if (refused)
       return [
@@ -448,16 +452,14 @@ export class BillingQueries {
     const bucket = plan.format === 'table' ? 'total' : plan.interval;
     const denominators = new Map<number, number>();
     if (billed.size)
-      for (const row of this.aggregator.rows(denominatorPlan, { ...range, daysOff }, bucket).values())
+      for (const row of (await this.aggregator.rows(denominatorPlan, { ...range, daysOff }, bucket)).values())
         denominators.set(row.bucket, row.parts[0] ?? 0);
     const numerators = new Map<number, number>();
-    const rows = this.db
-      .prepare(
-        `SELECT ${plan.format === 'table' ? BUCKETS.total() : BUCKETS[plan.interval]('x.day')} AS bucket, total(x.gross_amount)
+    const rows = await this.reader.raw<[number, number]>(
+      `SELECT ${plan.format === 'table' ? BUCKETS.total() : BUCKETS[plan.interval]('x.day')} AS bucket, total(x.gross_amount)
          FROM billing_usage_day x WHERE x.scope_id = ? AND x.day BETWEEN ? AND ? GROUP BY bucket`,
-      )
-      .raw()
-      .all(plan.scope.id, range.fromDay, range.toDay) as [number, number][];
+      [plan.scope.id, range.fromDay, range.toDay],
+    );
     for (const [b, amount] of rows) numerators.set(b, amount);
     for (const day of billed) {
       const b = plan.format === 'table' ? 0 : BUCKET_OF[plan.interval](day);
@@ -499,25 +501,24 @@ export class BillingQueries {
 
   //#region lists: reconciliation, budgets
 
-  private reconciliation(
+  private async reconciliation(
     plan: BillingPlan,
     range: DayRange,
     meta: Record<string, unknown>,
     notices: Notice[],
-  ): FrameJSON {
+  ): Promise<FrameJSON> {
     const scope = plan.scope.id;
     const perPerson = plan.groupBy === 'user' || plan.filters.some((f) => f.dim === 'user');
-    const known = (kind: string) => new Set(this.months.knownDays(scope, kind, range.fromDay, range.toDay));
+    const known = async (kind: string) =>
+      new Set(await this.months.knownDays(scope, kind, range.fromDay, range.toDay));
     const usersDays = new Set(
-      this.db
-        .prepare(
-          "SELECT day FROM reports WHERE scope_id = ? AND kind = 'users' AND status IN ('ok', 'no_data') AND day BETWEEN ? AND ?",
-        )
-        .pluck()
-        .all(scope, range.fromDay, range.toDay) as number[],
+      await this.reader.pluck<number>(
+        "SELECT day FROM reports WHERE scope_id = ? AND kind = 'users' AND status IN ('ok', 'no_data') AND day BETWEEN ? AND ?",
+        [scope, range.fromDay, range.toDay],
+      ),
     );
-    const billingDays = known('billing');
-    const exportDays = known('billing-users');
+    const billingDays = await known('billing');
+    const exportDays = await known('billing-users');
     const keyed = <T>(rows: [number, number, T][]) =>
       new Map(rows.map(([day, user, v]) => [`${day}:${user}`, v]));
     const userFilter = plan.filters.find((f) => f.dim === 'user');
@@ -529,38 +530,28 @@ export class BillingQueries {
     // Everyone's signal of a day is one row of user_totals_day (the per-day rollup of the per-user rows),
     // not a sum over every person's row.
     const signal = keyed(
-      this.db
-        .prepare(
-          perPerson
-            ? `SELECT x.day, x.user_ref AS who, total(x.ai_credits_used) FROM usage_day x
+      await this.reader.raw<[number, number, number]>(
+        perPerson
+          ? `SELECT x.day, x.user_ref AS who, total(x.ai_credits_used) FROM usage_day x
                WHERE x.scope_id = ? AND x.day BETWEEN ? AND ? AND x.user_ref > 0${users} GROUP BY x.day, who`
-            : `SELECT x.day, 0 AS who, coalesce(x.ai_credits_used, 0.0) FROM user_totals_day x
+          : `SELECT x.day, 0 AS who, coalesce(x.ai_credits_used, 0.0) FROM user_totals_day x
                WHERE x.scope_id = ? AND x.day BETWEEN ? AND ?`,
-        )
-        .raw()
-        .all(scope, range.fromDay, range.toDay, ...(perPerson ? userParams : [])) as [
-        number,
-        number,
-        number,
-      ][],
+        [scope, range.fromDay, range.toDay, ...(perPerson ? userParams : [])],
+      ),
     );
     const exported = keyed(
-      this.db
-        .prepare(
-          `SELECT x.day, ${who} AS who, total(x.quantity) FROM billing_user_day x
+      await this.reader.raw<[number, number, number]>(
+        `SELECT x.day, ${who} AS who, total(x.quantity) FROM billing_user_day x
            WHERE x.scope_id = ? AND x.day BETWEEN ? AND ? AND ${CREDIT_ROWS}${perPerson ? ' AND x.user_ref > 0' : ''}${users} GROUP BY x.day, who`,
-        )
-        .raw()
-        .all(scope, range.fromDay, range.toDay, ...userParams) as [number, number, number][],
+        [scope, range.fromDay, range.toDay, ...userParams],
+      ),
     );
     const billed = new Map(
-      this.db
-        .prepare(
-          `SELECT x.day, total(x.gross_quantity) FROM billing_usage_day x
+      await this.reader.raw<[number, number]>(
+        `SELECT x.day, total(x.gross_quantity) FROM billing_usage_day x
            WHERE x.scope_id = ? AND x.day BETWEEN ? AND ? AND ${CREDIT_ROWS} GROUP BY x.day`,
-        )
-        .raw()
-        .all(scope, range.fromDay, range.toDay) as [number, number][],
+        [scope, range.fromDay, range.toDay],
+      ),
     );
     type Row = {
       day: number;
@@ -594,7 +585,9 @@ export class BillingQueries {
         });
       }
     }
-    const login = (user: number) => this.labels.label('user', user);
+    const logins = this.labels.cached('user', new Map());
+    if (perPerson) await logins.load(rows.map((r) => r.user));
+    const login = logins.of;
     rows.sort((a, b) => b.day - a.day || (perPerson ? login(a.user).localeCompare(login(b.user)) : 0));
     const listed = rows.slice(0, plan.limit);
     const minus = (a: number | null, b: number | null) => (a === null || b === null ? null : a - b);
@@ -655,31 +648,32 @@ export class BillingQueries {
   }
 
   /** The latest budgets snapshot day of the scope up to the range's end. */
-  private budgetDay(scopeId: number, range: DayRange): number | null {
-    return this.db
-      .prepare('SELECT max(day) FROM billing_budgets WHERE scope_id = ? AND day BETWEEN ? AND ?')
-      .pluck()
-      .get(scopeId, range.fromDay, range.toDay) as number | null;
+  private async budgetDay(scopeId: number, range: DayRange): Promise<number | null> {
+    return (
+      (await this.reader.value<number | null>(
+        'SELECT max(day) FROM billing_budgets WHERE scope_id = ? AND day BETWEEN ? AND ?',
+        [scopeId, range.fromDay, range.toDay],
+      )) ?? null
+    );
   }
 
-  private budgets(
+  private async budgets(
     plan: BillingPlan,
     range: DayRange,
     meta: Record<string, unknown>,
     notices: Notice[],
-  ): FrameJSON {
-    const day = this.budgetDay(plan.scope.id, range);
+  ): Promise<FrameJSON> {
+    const day = await this.budgetDay(plan.scope.id, range);
     const rows =
       day === null
         ? []
-        : (this.db
-            .prepare(
-              `SELECT budget_id, budget_scope, entity_name, product_sku, budget_type, budget_amount, consumed_amount,
+        : await this.reader.all<Record<string, string | number | null>>(
+            `SELECT budget_id, budget_scope, entity_name, product_sku, budget_type, budget_amount, consumed_amount,
                  CASE WHEN budget_amount > 0 THEN consumed_amount / budget_amount END AS ratio, prevent_further_usage, will_alert
                FROM billing_budgets WHERE scope_id = ? AND day = ? AND user_ref IS NULL AND coalesce(budget_scope, '') <> 'user'
                ORDER BY ratio IS NULL, ratio DESC, budget_id LIMIT ?`,
-            )
-            .all(plan.scope.id, day, plan.limit ?? -1) as Record<string, string | number | null>[]);
+            [plan.scope.id, day, plan.limit ?? -1],
+          );
     if (day === null)
       notices.push({
         severity: 'warning',
@@ -734,38 +728,37 @@ export class BillingQueries {
     });
   }
 
-  private budgetUsers(
+  private async budgetUsers(
     plan: BillingPlan,
     range: DayRange,
     meta: Record<string, unknown>,
     notices: Notice[],
-  ): FrameJSON {
-    const day = this.budgetDay(plan.scope.id, range);
+  ): Promise<FrameJSON> {
+    const day = await this.budgetDay(plan.scope.id, range);
     const userFilter = plan.filters.find((f) => f.dim === 'user');
     const users = userFilter ? ` AND who IN (${userFilter.values.map(() => '?').join(', ') || 'NULL'})` : '';
     const rows =
       day === null
         ? []
-        : (this.db
-            .prepare(
-              `SELECT * FROM (
-                 SELECT user_ref AS who, budget_id, 'user budget' AS kind, consumed_amount AS consumed, budget_amount AS target
-                 FROM billing_budgets WHERE scope_id = @scope AND day = @day AND user_ref IS NOT NULL
-                 UNION ALL
-                 SELECT s.user_ref, s.budget_id, coalesce(b.budget_scope, 'multi-user budget'), s.consumed_amount, s.target_amount
-                 FROM billing_budget_user_states s
-                 LEFT JOIN billing_budgets b ON b.scope_id = s.scope_id AND b.day = s.day AND b.budget_id = s.budget_id
-                 WHERE s.scope_id = @scope AND s.day = @day AND s.user_ref > 0)
-               WHERE 1${users}
-               ORDER BY CASE WHEN target > 0 THEN consumed / target END DESC NULLS LAST, who`,
-            )
-            .all({ scope: plan.scope.id, day }, ...(userFilter?.values ?? [])) as {
+        : await this.reader.all<{
             who: number;
             budget_id: string;
             kind: string;
             consumed: number | null;
             target: number | null;
-          }[]);
+          }>(
+            `SELECT * FROM (
+                 SELECT user_ref AS who, budget_id, 'user budget' AS kind, consumed_amount AS consumed, budget_amount AS target
+                 FROM billing_budgets WHERE scope_id = ? AND day = ? AND user_ref IS NOT NULL
+                 UNION ALL
+                 SELECT s.user_ref, s.budget_id, coalesce(b.budget_scope, 'multi-user budget'), s.consumed_amount, s.target_amount
+                 FROM billing_budget_user_states s
+                 LEFT JOIN billing_budgets b ON b.scope_id = s.scope_id AND b.day = s.day AND b.budget_id = s.budget_id
+                 WHERE s.scope_id = ? AND s.day = ? AND s.user_ref > 0)
+               WHERE 1${users}
+               ORDER BY CASE WHEN target > 0 THEN consumed / target END DESC NULLS LAST, who`,
+            [plan.scope.id, day, plan.scope.id, day, ...(userFilter?.values ?? [])],
+          );
     if (day === null)
       notices.push({
         severity: 'warning',
@@ -773,6 +766,8 @@ export class BillingQueries {
       });
     else meta.snapshotDay = formatDay(day);
     const listed = rows.slice(0, plan.limit);
+    const logins = this.labels.cached('user', new Map());
+    await logins.load(listed.map((r) => r.who));
     return buildListFrame({
       refId: plan.refId,
       metric: plan.metric,
@@ -781,7 +776,7 @@ export class BillingQueries {
           name: 'user',
           title: 'User',
           type: 'string',
-          values: listed.map((r) => this.labels.label('user', r.who)),
+          values: listed.map((r) => logins.of(r.who)),
         },
         { name: 'kind', title: 'Budget', type: 'string', values: listed.map((r) => r.kind) },
         { name: 'consumed', title: 'Consumed ($)', type: 'number', values: listed.map((r) => r.consumed) },

@@ -5,7 +5,7 @@
  */
 import type { WorkCalendar } from '../../calendar/workCalendar';
 import { type DayNumber, monthEnd, monthStart } from '../../days';
-import type { DB } from '../../store/db';
+import type { SqlReader } from '../../store/reader';
 import { allowanceOf } from './allowances';
 import { type Forecast, forecastMonth } from './forecast';
 import { FORECAST_RUN_RATE_DAYS } from '@copilot-metrics/contract';
@@ -44,60 +44,36 @@ export interface CostCenterMonth extends MonthFigures {
   currentAmount: number | null;
 }
 
-export class BillingMonths {
-  private readonly statements;
-
-  constructor(
-    db: DB,
-    private readonly calendar: WorkCalendar,
-  ) {
-    this.statements = {
-      knownDays: db
-        .prepare(
-          `SELECT day FROM reports WHERE scope_id = ? AND kind = ? AND ${KNOWN} AND day BETWEEN ? AND ? ORDER BY day`,
-        )
-        .pluck(),
-      scopeDaily: db.prepare(
-        `SELECT x.day, total(x.gross_quantity) FROM billing_usage_day x
+const SQL = {
+  knownDays: `SELECT day FROM reports WHERE scope_id = ? AND kind = ? AND ${KNOWN} AND day BETWEEN ? AND ? ORDER BY day`,
+  scopeDaily: `SELECT x.day, total(x.gross_quantity) FROM billing_usage_day x
          WHERE x.scope_id = ? AND x.day BETWEEN ? AND ? AND ${CREDIT_ROWS} GROUP BY x.day`,
-      ),
-      costCenterDaily: db.prepare(
-        `SELECT x.cost_center_name, x.day, total(x.quantity) FROM billing_cost_center_day x
+  costCenterDaily: `SELECT x.cost_center_name, x.day, total(x.quantity) FROM billing_cost_center_day x
          WHERE x.scope_id = ? AND x.day BETWEEN ? AND ? AND ${CREDIT_ROWS} GROUP BY x.cost_center_name, x.day`,
-      ),
-      seatDays: db
-        .prepare(
-          "SELECT day FROM reports WHERE scope_id = ? AND kind = 'seats' AND status = 'ok' ORDER BY day",
-        )
-        .pluck(),
-      seatsByPlan: db.prepare(
-        `SELECT coalesce(d.value, 'unknown') AS plan, count(*) AS seats FROM seat_snapshots x
+  seatDays: "SELECT day FROM reports WHERE scope_id = ? AND kind = 'seats' AND status = 'ok' ORDER BY day",
+  seatsByPlan: `SELECT coalesce(d.value, 'unknown') AS plan, count(*) AS seats FROM seat_snapshots x
          LEFT JOIN dictionary d ON d.id = x.plan_type WHERE x.scope_id = ? AND x.day = ? GROUP BY plan`,
-      ),
-      costCenterDay: db
-        .prepare('SELECT max(day) FROM billing_cost_centers WHERE scope_id = ? AND day BETWEEN ? AND ?')
-        .pluck(),
-      costCenterDayBefore: db
-        .prepare('SELECT max(day) FROM billing_cost_centers WHERE scope_id = ? AND day <= ?')
-        .pluck(),
-      costCenterDayAfter: db
-        .prepare('SELECT min(day) FROM billing_cost_centers WHERE scope_id = ? AND day > ?')
-        .pluck(),
-      costCenterPools: db.prepare(
-        `SELECT name, pool_target_amount AS target, pool_current_amount AS current FROM billing_cost_centers
+  costCenterDay: 'SELECT max(day) FROM billing_cost_centers WHERE scope_id = ? AND day BETWEEN ? AND ?',
+  costCenterDayBefore: 'SELECT max(day) FROM billing_cost_centers WHERE scope_id = ? AND day <= ?',
+  costCenterDayAfter: 'SELECT min(day) FROM billing_cost_centers WHERE scope_id = ? AND day > ?',
+  costCenterPools: `SELECT name, pool_target_amount AS target, pool_current_amount AS current FROM billing_cost_centers
          WHERE scope_id = ? AND day = ? AND pool_enabled = 1 AND pool_target_amount IS NOT NULL ORDER BY name`,
-      ),
-    };
-  }
+};
+
+export class BillingMonths {
+  constructor(
+    private readonly reader: SqlReader,
+    private readonly calendar: WorkCalendar,
+  ) {}
 
   /** Billed days of a report kind ('billing' or 'billing-users') between two days, ascending. */
-  knownDays(scopeId: number, kind: string, from: DayNumber, to: DayNumber): DayNumber[] {
-    return this.statements.knownDays.all(scopeId, kind, from, to) as DayNumber[];
+  knownDays(scopeId: number, kind: string, from: DayNumber, to: DayNumber): Promise<DayNumber[]> {
+    return this.reader.pluck<DayNumber>(SQL.knownDays, [scopeId, kind, from, to]);
   }
 
   /** The latest billed day ('billing' report) of a scope up to `upTo`; undefined when none. */
-  latestBilledDay(scopeId: number, upTo: DayNumber, from = 0): DayNumber | undefined {
-    return this.knownDays(scopeId, 'billing', from, upTo).at(-1);
+  async latestBilledDay(scopeId: number, upTo: DayNumber, from = 0): Promise<DayNumber | undefined> {
+    return (await this.knownDays(scopeId, 'billing', from, upTo)).at(-1);
   }
 
   /**
@@ -105,8 +81,8 @@ export class BillingMonths {
    * (licences added mid-month grow the pool at once; removals shrink it only next cycle, so the
    * largest is the pool in force); with no snapshot in the month, the nearest snapshot.
    */
-  pool(scopeId: number, month: DayNumber, upTo: DayNumber): Pool | null {
-    const days = this.statements.seatDays.all(scopeId) as DayNumber[];
+  async pool(scopeId: number, month: DayNumber, upTo: DayNumber): Promise<Pool | null> {
+    const days = await this.reader.pluck<DayNumber>(SQL.seatDays, [scopeId]);
     if (!days.length) return null;
     const start = monthStart(month);
     let inMonth = days.filter((day) => day >= start && day <= upTo);
@@ -119,7 +95,10 @@ export class BillingMonths {
     for (const day of inMonth) {
       const seats: Record<string, number> = {};
       let credits = 0;
-      for (const row of this.statements.seatsByPlan.all(scopeId, day) as { plan: string; seats: number }[]) {
+      for (const row of await this.reader.all<{ plan: string; seats: number }>(SQL.seatsByPlan, [
+        scopeId,
+        day,
+      ])) {
         seats[row.plan] = row.seats;
         credits += row.seats * (allowanceOf(row.plan, start) ?? 0);
       }
@@ -129,49 +108,49 @@ export class BillingMonths {
   }
 
   /** Consumption per billed day of the scope (a billed day without rows is 0), from..to. */
-  private scopeDaily(scopeId: number, from: DayNumber, to: DayNumber): Map<DayNumber, number> {
-    const daily = new Map<DayNumber, number>(this.knownDays(scopeId, 'billing', from, to).map((d) => [d, 0]));
-    for (const [day, credits] of this.statements.scopeDaily.raw().all(scopeId, from, to) as [
-      number,
-      number,
-    ][])
+  private async scopeDaily(scopeId: number, from: DayNumber, to: DayNumber): Promise<Map<DayNumber, number>> {
+    const known = await this.knownDays(scopeId, 'billing', from, to);
+    const daily = new Map<DayNumber, number>(known.map((d) => [d, 0]));
+    for (const [day, credits] of await this.reader.raw<[number, number]>(SQL.scopeDaily, [scopeId, from, to]))
       daily.set(day, credits);
     return daily;
   }
 
   /** The scope's month containing `upTo`, as of its latest billed day; undefined without billing data. */
-  scopeMonth(scopeId: number, upTo: DayNumber, withPool = true): MonthFigures | undefined {
+  async scopeMonth(scopeId: number, upTo: DayNumber, withPool = true): Promise<MonthFigures | undefined> {
     const start = monthStart(upTo);
-    const asOf = this.latestBilledDay(scopeId, Math.min(upTo, monthEnd(start)), start);
+    const asOf = await this.latestBilledDay(scopeId, Math.min(upTo, monthEnd(start)), start);
     if (asOf === undefined) return undefined;
-    const daily = this.scopeDaily(scopeId, start - FORECAST_RUN_RATE_DAYS, asOf);
+    const daily = await this.scopeDaily(scopeId, start - FORECAST_RUN_RATE_DAYS, asOf);
     // Every snapshot of the month up to the day asked for: seats added after the latest billed day count.
-    const pool = withPool ? this.pool(scopeId, start, Math.min(upTo, monthEnd(start))) : null;
+    const pool = withPool ? await this.pool(scopeId, start, Math.min(upTo, monthEnd(start))) : null;
     return this.month(start, asOf, daily, pool);
   }
 
   /** Each cost center with an AI-credit pool, its month containing `upTo` against its cap. */
-  costCenterMonths(scopeId: number, upTo: DayNumber): CostCenterMonth[] {
+  async costCenterMonths(scopeId: number, upTo: DayNumber): Promise<CostCenterMonth[]> {
     const start = monthStart(upTo);
     const end = Math.min(upTo, monthEnd(start));
+    const day = (sql: string, params: unknown[]) => this.reader.value<number | null>(sql, params);
     const snapshot =
-      (this.statements.costCenterDay.get(scopeId, start, end) as number | null) ??
-      (this.statements.costCenterDayBefore.get(scopeId, end) as number | null) ??
+      (await day(SQL.costCenterDay, [scopeId, start, end])) ??
+      (await day(SQL.costCenterDayBefore, [scopeId, end])) ??
       // Cost centers are a snapshot of the sync's day: the month before the first one gets the nearest.
-      (this.statements.costCenterDayAfter.get(scopeId, end) as number | null);
-    if (snapshot === null) return [];
-    const pools = this.statements.costCenterPools.all(scopeId, snapshot) as {
-      name: string;
-      target: number;
-      current: number | null;
-    }[];
-    const known = this.knownDays(scopeId, 'billing-users', start - FORECAST_RUN_RATE_DAYS, end);
+      (await day(SQL.costCenterDayAfter, [scopeId, end]));
+    if (snapshot === null || snapshot === undefined) return [];
+    const pools = await this.reader.all<{ name: string; target: number; current: number | null }>(
+      SQL.costCenterPools,
+      [scopeId, snapshot],
+    );
+    const known = await this.knownDays(scopeId, 'billing-users', start - FORECAST_RUN_RATE_DAYS, end);
     const asOf = known.filter((day) => day >= start).at(-1);
     if (asOf === undefined) return [];
     const byCenter = new Map<string, Map<DayNumber, number>>();
-    for (const [name, day, credits] of this.statements.costCenterDaily
-      .raw()
-      .all(scopeId, start - FORECAST_RUN_RATE_DAYS, asOf) as [string, number, number][]) {
+    for (const [name, day, credits] of await this.reader.raw<[string, number, number]>(SQL.costCenterDaily, [
+      scopeId,
+      start - FORECAST_RUN_RATE_DAYS,
+      asOf,
+    ])) {
       let daily = byCenter.get(name);
       if (!daily) byCenter.set(name, (daily = new Map()));
       daily.set(day, credits);

@@ -3,7 +3,7 @@
  * figures (the monthly rollup for whole-range totals per person, the active sets for distinct users, or
  * the plan's aggregate statement).
  */
-import type { DB } from '../../store/db';
+import type { SqlReader } from '../../store/reader';
 import type { DayRange, DistinctPlan, Plan } from '../plan/types';
 import type { BucketMode } from './buckets';
 import { distinctCounts } from './distinct';
@@ -12,38 +12,41 @@ import { aggregateStatement, usableRollup } from './sql';
 import { totalsByUserMonth } from './userMonth';
 
 export class Aggregator {
-  constructor(private readonly db: DB) {}
+  constructor(private readonly reader: SqlReader) {}
 
   /** The plan's aggregate over buckets; with `top`, other groups are dropped or folded into OTHERS. */
-  rows(plan: Plan, range: DayRange, bucket: BucketMode, top?: number[], fold = true): AggregateRows {
+  async rows(
+    plan: Plan,
+    range: DayRange,
+    bucket: BucketMode,
+    top?: number[],
+    fold = true,
+  ): Promise<AggregateRows> {
     const rollup = usableRollup(plan, bucket);
     if (bucket === 'total' && !top && !rollup && !plan.sets) {
-      const months = totalsByUserMonth(this.db, plan, range);
+      const months = await totalsByUserMonth(this.reader, plan, range);
       if (months) return months;
     }
     if (plan.sets && !rollup) return this.distinct(plan.sets, range, bucket, top, fold);
     const statement = aggregateStatement(plan, range, bucket, top, fold);
-    const rows = this.db
-      .prepare(statement.sql)
-      .raw()
-      .all(...statement.params) as (number | null)[][];
+    const rows = await this.reader.raw<(number | null)[]>(statement.sql, statement.params);
     const out: AggregateRows = new Map();
     for (const row of rows)
       out.set(`${row[0]}:${row[1]}`, { bucket: row[0]!, group: row[1]!, parts: row.slice(2) });
     return out;
   }
 
-  private distinct(
+  private async distinct(
     plan: DistinctPlan,
     range: DayRange,
     bucket: BucketMode,
     top: number[] | undefined,
     fold: boolean,
-  ): AggregateRows {
+  ): Promise<AggregateRows> {
     const sets: DistinctPlan =
       top && !fold ? { ...plan, keys: plan.keys ? plan.keys.filter((k) => top.includes(k)) : top } : plan;
-    const rows = distinctCounts(
-      this.db,
+    const rows = await distinctCounts(
+      this.reader,
       sets,
       range,
       bucket,

@@ -4,9 +4,8 @@
  * elsewhere (store/activeSets.ts). Counts intersected day by day with a used_* flag or teams read days
  * only: a union of intersections is not an intersection of unions.
  */
-import type { Statement } from 'better-sqlite3';
 import { periodEnd } from '../../store/activePeriods';
-import type { DB } from '../../store/db';
+import type { SqlReader } from '../../store/reader';
 import { UnionCounter, decodeUsers } from '../../store/userSets';
 import type { DayRange, DistinctPlan } from '../plan/types';
 import { BUCKET_OF, type BucketMode } from './buckets';
@@ -28,44 +27,44 @@ interface Run {
 }
 
 export function distinctCounts(
-  db: DB,
+  reader: SqlReader,
   plan: DistinctPlan,
   range: DayRange,
   bucket: BucketMode,
   fold?: { top: number[]; others: number },
-): DistinctRow[] {
-  // One read transaction: the day and period sets of one snapshot, though a sync commits meanwhile.
-  return db.transaction(() =>
+): Promise<DistinctRow[]> {
+  // One snapshot: the day and period sets of one state of the database, though a sync commits meanwhile.
+  return reader.snapshot((snapshot) =>
     plan.flag || plan.teams
-      ? intersectedCounts(db, plan, range, BUCKET_OF[bucket], fold)
-      : unionCounts(db, plan, range, bucket, fold),
-  )();
+      ? intersectedCounts(snapshot, plan, range, BUCKET_OF[bucket], fold)
+      : unionCounts(snapshot, plan, range, bucket, fold),
+  );
 }
 
 const keyClause = (keys?: number[]) =>
   keys ? ` AND key IN (${keys.map(() => '?').join(', ') || 'NULL'})` : '';
 
-function unionCounts(
-  db: DB,
+async function unionCounts(
+  reader: SqlReader,
   plan: DistinctPlan,
   range: DayRange,
   bucket: BucketMode,
   fold?: { top: number[]; others: number },
-): DistinctRow[] {
+): Promise<DistinctRow[]> {
   const bucketOf = BUCKET_OF[bucket];
-  const nearest = (sql: string, day: number) =>
-    (db.prepare(sql).pluck().get(plan.scopeId, plan.kind, day) ?? undefined) as number | undefined;
+  const nearest = async (sql: string, day: number) =>
+    (await reader.value<number | null>(sql, [plan.scopeId, plan.kind, day])) ?? undefined;
   // The nearest days with sets outside the range: a period set reaching past the range into none holds
   // only the range's days.
   const stored =
     bucket === 'day'
       ? {}
       : {
-          before: nearest(
+          before: await nearest(
             'SELECT max(day) FROM active_sets WHERE scope_id = ? AND kind = ? AND day < ?',
             range.fromDay,
           ),
-          after: nearest(
+          after: await nearest(
             'SELECT min(day) FROM active_sets WHERE scope_id = ? AND kind = ? AND day > ?',
             range.toDay,
           ),
@@ -73,35 +72,32 @@ function unionCounts(
   const pieces = setPieces(range, bucket, bucketOf, { periods: true, stored });
 
   const keys = keyClause(plan.keys);
-  const reads: Record<SetPiece['period'], Statement> = {
-    day: db.prepare(
-      `SELECT day, key, users FROM active_sets WHERE scope_id = ? AND kind = ? AND day BETWEEN ? AND ?${keys}`,
-    ),
-    week: db.prepare(
-      `SELECT start, key, users FROM active_period_sets WHERE scope_id = ? AND kind = ? AND period = 'week' AND start BETWEEN ? AND ?${keys}`,
-    ),
-    month: db.prepare(
-      `SELECT start, key, users FROM active_period_sets WHERE scope_id = ? AND kind = ? AND period = 'month' AND start BETWEEN ? AND ?${keys}`,
-    ),
+  const reads: Record<SetPiece['period'], string> = {
+    day: `SELECT day, key, users FROM active_sets WHERE scope_id = ? AND kind = ? AND day BETWEEN ? AND ?${keys}`,
+    week: `SELECT start, key, users FROM active_period_sets WHERE scope_id = ? AND kind = ? AND period = 'week' AND start BETWEEN ? AND ?${keys}`,
+    month: `SELECT start, key, users FROM active_period_sets WHERE scope_id = ? AND kind = ? AND period = 'month' AND start BETWEEN ? AND ?${keys}`,
   };
 
   const topSet = fold ? new Set(fold.top) : undefined;
   const sets = new Map<string, { bucket: number; group: number; blobs: Buffer[] }>();
   for (const run of runsOf(pieces)) {
-    const rows = reads[run.period]
-      .raw()
-      .iterate(plan.scopeId, plan.kind, run.first, run.last, ...(plan.keys ?? [])) as IterableIterator<
-      [number, number, Buffer]
-    >;
-    for (const [start, key, blob] of rows) {
-      const inBucket = run.buckets.get(start);
-      if (inBucket === undefined) continue; // a day left out
-      const group = plan.collapse ? 0 : topSet && !topSet.has(key) ? fold!.others : key;
-      const id = `${inBucket}:${group}`;
-      const known = sets.get(id);
-      if (known) known.blobs.push(blob);
-      else sets.set(id, { bucket: inBucket, group, blobs: [blob] });
-    }
+    const rows = reader.stream<[number, number, Buffer]>(reads[run.period], [
+      plan.scopeId,
+      plan.kind,
+      run.first,
+      run.last,
+      ...(plan.keys ?? []),
+    ]);
+    for await (const batch of rows)
+      for (const [start, key, blob] of batch) {
+        const inBucket = run.buckets.get(start);
+        if (inBucket === undefined) continue; // a day left out
+        const group = plan.collapse ? 0 : topSet && !topSet.has(key) ? fold!.others : key;
+        const id = `${inBucket}:${group}`;
+        const known = sets.get(id);
+        if (known) known.blobs.push(blob);
+        else sets.set(id, { bucket: inBucket, group, blobs: [blob] });
+      }
   }
   const counter = new UnionCounter();
   const only = plan.users ? new Set(plan.users) : undefined;
@@ -139,62 +135,56 @@ function runsOf(pieces: Map<number, SetPiece[]>): Run[] {
 }
 
 /** Counts intersected day by day with a flag's or the teams' sets of the same day: every piece a day. */
-function intersectedCounts(
-  db: DB,
+async function intersectedCounts(
+  reader: SqlReader,
   plan: DistinctPlan,
   range: DayRange,
   bucketOf: (day: number) => number,
   fold?: { top: number[]; others: number },
-): DistinctRow[] {
-  const rows = db
-    .prepare(
-      `SELECT day, key, users FROM active_sets WHERE scope_id = ? AND kind = ? AND day BETWEEN ? AND ?${keyClause(plan.keys)} ORDER BY day`,
-    )
-    .raw()
-    .iterate(plan.scopeId, plan.kind, range.fromDay, range.toDay, ...(plan.keys ?? [])) as IterableIterator<
-    [number, number, Buffer]
-  >;
+): Promise<DistinctRow[]> {
+  const rows = reader.stream<[number, number, Buffer]>(
+    `SELECT day, key, users FROM active_sets WHERE scope_id = ? AND kind = ? AND day BETWEEN ? AND ?${keyClause(plan.keys)} ORDER BY day`,
+    [plan.scopeId, plan.kind, range.fromDay, range.toDay, ...(plan.keys ?? [])],
+  );
 
-  const filterSets = (kind: string, keys?: number[]) => {
+  const filterSets = async (kind: string, keys?: number[]) => {
     const byDay = new Map<number, Set<number>>();
-    for (const [day, users] of db
-      .prepare(
-        `SELECT day, users FROM active_sets WHERE scope_id = ? AND kind = ? AND day BETWEEN ? AND ?${keyClause(keys)}`,
-      )
-      .raw()
-      .iterate(plan.scopeId, kind, range.fromDay, range.toDay, ...(keys ?? [])) as IterableIterator<
-      [number, Buffer]
-    >) {
-      const set = byDay.get(day) ?? new Set<number>();
-      for (const user of decodeUsers(users)) set.add(user);
-      byDay.set(day, set);
-    }
+    for await (const batch of reader.stream<[number, Buffer]>(
+      `SELECT day, users FROM active_sets WHERE scope_id = ? AND kind = ? AND day BETWEEN ? AND ?${keyClause(keys)}`,
+      [plan.scopeId, kind, range.fromDay, range.toDay, ...(keys ?? [])],
+    ))
+      for (const [day, users] of batch) {
+        const set = byDay.get(day) ?? new Set<number>();
+        for (const user of decodeUsers(users)) set.add(user);
+        byDay.set(day, set);
+      }
     return byDay;
   };
-  const flagSets = plan.flag ? filterSets(plan.flag) : undefined;
-  const teamSets = plan.teams ? filterSets('team', plan.teams) : undefined;
+  const flagSets = plan.flag ? await filterSets(plan.flag) : undefined;
+  const teamSets = plan.teams ? await filterSets('team', plan.teams) : undefined;
   const userSet = plan.users ? new Set(plan.users) : undefined;
   const topSet = fold ? new Set(fold.top) : undefined;
 
   const seen = new Map<string, Set<number>>();
   const empty = new Set<number>();
   const daysOff = new Set(range.daysOff);
-  for (const [day, key, blob] of rows) {
-    if (daysOff.has(day)) continue;
-    const group = plan.collapse ? 0 : topSet && !topSet.has(key) ? fold!.others : key;
-    const bucket = bucketOf(day);
-    const id = `${bucket}:${group}`;
-    let users = seen.get(id);
-    if (!users) seen.set(id, (users = new Set()));
-    const flags = flagSets ? (flagSets.get(day) ?? empty) : undefined;
-    const teams = teamSets ? (teamSets.get(day) ?? empty) : undefined;
-    for (const user of decodeUsers(blob)) {
-      if (flags && !flags.has(user)) continue;
-      if (teams && !teams.has(user)) continue;
-      if (userSet && !userSet.has(user)) continue;
-      users.add(user);
+  for await (const batch of rows)
+    for (const [day, key, blob] of batch) {
+      if (daysOff.has(day)) continue;
+      const group = plan.collapse ? 0 : topSet && !topSet.has(key) ? fold!.others : key;
+      const bucket = bucketOf(day);
+      const id = `${bucket}:${group}`;
+      let users = seen.get(id);
+      if (!users) seen.set(id, (users = new Set()));
+      const flags = flagSets ? (flagSets.get(day) ?? empty) : undefined;
+      const teams = teamSets ? (teamSets.get(day) ?? empty) : undefined;
+      for (const user of decodeUsers(blob)) {
+        if (flags && !flags.has(user)) continue;
+        if (teams && !teams.has(user)) continue;
+        if (userSet && !userSet.has(user)) continue;
+        users.add(user);
+      }
     }
-  }
   return [...seen].map(([id, users]) => {
     const [bucket, group] = id.split(':').map(Number);
     return { bucket, group, count: users.size };

@@ -28,13 +28,13 @@ export function excluding(plan: Plan, groups: number[]): Plan | undefined {
  * "Others" for metrics made of sums: the top groups' parts and the all-groups total are summed per
  * day (both follow an index, no sort of every row), then bucketed here, and Others is the difference.
  */
-export function foldOthersBySubtraction(
+export async function foldOthersBySubtraction(
   aggregator: Aggregator,
   plan: Plan,
   range: DayRange,
   interval: Interval,
   top: number[],
-): AggregateRows {
+): Promise<AggregateRows> {
   const bucketOf = BUCKET_OF[interval];
   const out: AggregateRows = new Map();
   const add = (bucket: number, group: number, parts: (number | null)[], sign: number) => {
@@ -45,7 +45,7 @@ export function foldOthersBySubtraction(
       if (part !== null) row!.parts[i] = (row!.parts[i] ?? 0) + sign * part;
     });
   };
-  for (const row of aggregator.rows(plan, range, 'day', top, false).values()) {
+  for (const row of (await aggregator.rows(plan, range, 'day', top, false)).values()) {
     add(bucketOf(row.bucket), row.group, row.parts, 1);
     add(bucketOf(row.bucket), OTHERS, row.parts, -1);
   }
@@ -53,19 +53,19 @@ export function foldOthersBySubtraction(
   // Every row of the plan, summed per day: from its rollup, or, for plain sums of every person's rows
   // (a ranking of people), from user_totals_day.
   all.rollup = plan.rollup ? { ...plan.rollup, groupSql: '0' } : userTotalsRollup(all);
-  for (const row of aggregator.rows(all, range, 'day').values())
+  for (const row of (await aggregator.rows(all, range, 'day')).values())
     add(bucketOf(row.bucket), OTHERS, row.parts, 1);
   return out;
 }
 
 /** The whole-range value of Others in a table: every group of `plan` but the top ones, folded. */
-export function othersTotal(
+export async function othersTotal(
   aggregator: Aggregator,
   plan: Plan,
   range: DayRange,
   top: number[],
-): number | null {
-  const folded = aggregator.rows(plan, range, 'total', top);
+): Promise<number | null> {
+  const folded = await aggregator.rows(plan, range, 'total', top);
   const others = [...folded.values()].find((row) => row.group === OTHERS);
   return others ? combine(plan.metric, others.parts) : null;
 }

@@ -1,5 +1,6 @@
 /** Rankings: a table of groups, or the top groups of a series, each with an optional Others. */
 import type { MetricInfo, QueryItem } from '@copilot-metrics/contract';
+import type { GroupLabels } from '../labels';
 import type { Plan } from '../plan/types';
 import { combine } from './combine';
 import type { GroupGuard } from './guard';
@@ -27,14 +28,15 @@ export interface RankedBy {
  * they are left out of it, or Others is withheld. Each group keeps its own metric's value (null when
  * it has none but ranks by `by`).
  */
-export function rankGroups(
+export async function rankGroups(
   plan: Plan,
   query: QueryItem,
   totals: AggregateRows,
-  label: (group: number) => string,
+  labels: GroupLabels,
   guard?: GroupGuard,
   by?: RankedBy,
-): { top: { group: number; value: number | null }[]; others?: Plan } {
+): Promise<{ top: { group: number; value: number | null }[]; others?: Plan }> {
+  await guard?.measure('total');
   const hidden = (group: number) => guard?.hides(0, group, 'total') ?? false;
   const valueOf = (metric: MetricInfo, rows: AggregateRows) =>
     new Map(
@@ -49,7 +51,7 @@ export function rankGroups(
   if (!chosen) {
     ranked = valueOf(by?.metric ?? plan.metric, rankedRows);
     const candidates = [...ranked].map(([group, value]) => ({ group, value }));
-    chosen = rank(candidates, query.limit, label).map((r) => r.group);
+    chosen = (await rank(candidates, query.limit, labels)).map((r) => r.group);
     if (memo) RANKINGS.set(rankedRows, memo.set(String(query.limit), chosen));
   }
   // Its own metric's value only for the groups shown: a top 100 of 100,000 people combines 100.

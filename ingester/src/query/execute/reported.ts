@@ -1,12 +1,17 @@
 /** Buckets in which GitHub delivered the reports a plan reads: where a missing value is a zero, not a gap. */
 import type { Interval } from '@copilot-metrics/contract';
-import type { DB } from '../../store/db';
+import type { SqlReader } from '../../store/reader';
 import type { DayRange, Plan } from '../plan/types';
 import { BUCKETS } from './buckets';
 import { daysOffFilter } from './sql';
 
 /** Buckets with a day on which every report kind of the plan is stored. */
-export function reportedBuckets(db: DB, plan: Plan, range: DayRange, interval: Interval): number[] {
+export function reportedBuckets(
+  reader: SqlReader,
+  plan: Plan,
+  range: DayRange,
+  interval: Interval,
+): Promise<number[]> {
   const kinds = plan.reportKinds;
   // Days off of a working-days query are not reported days: their points stay absent, not zeros.
   const daysOff = daysOffFilter(range, 'day');
@@ -14,15 +19,12 @@ export function reportedBuckets(db: DB, plan: Plan, range: DayRange, interval: I
         SELECT day FROM reports WHERE scope_id = ? AND status = 'ok' AND day BETWEEN ? AND ? AND kind IN (${kinds.map(() => '?').join(', ')})
         ${daysOff ? `AND ${daysOff.sql}` : ''}
         GROUP BY day HAVING count(DISTINCT kind) = ?)`;
-  return db
-    .prepare(sql)
-    .pluck()
-    .all(
-      plan.scope.id,
-      range.fromDay,
-      range.toDay,
-      ...kinds,
-      ...(daysOff?.params ?? []),
-      kinds.length,
-    ) as number[];
+  return reader.pluck<number>(sql, [
+    plan.scope.id,
+    range.fromDay,
+    range.toDay,
+    ...kinds,
+    ...(daysOff?.params ?? []),
+    kinds.length,
+  ]);
 }

@@ -8,9 +8,9 @@ import type { FrameJSON, Notice, SeatCount } from '@copilot-metrics/contract';
 import { REPORT_LAG_DAYS } from '../../availability';
 import { dayToMs, formatDay } from '../../days';
 import { decodeUsers } from '../../store/activeSets';
-import type { DB } from '../../store/db';
+import type { SqlReader } from '../../store/reader';
 import { type ListColumn, type SeriesPoint, buildFrames, buildListFrame } from '../frames';
-import type { Labels } from '../labels';
+import type { GroupLabels, Labels } from '../labels';
 import type { DayRange, SeatPlan } from '../plan/types';
 import { BUCKET_OF } from './buckets';
 import { rank } from './rank';
@@ -30,17 +30,34 @@ type Parts = number[];
 type SeatMeasure = Exclude<SeatCount, 'recent_users' | 'recent_users_without_seat'>;
 
 /**
- * Whether a seat (alias x) counts, for the per-seat measures, as SQL. `@activeDays` is bound; a seat
- * without activity (null) is never active. The usage test probes usage_day_by_user once per seat.
+ * Whether a seat (alias x) counts, for the per-seat measures, as SQL. Its `?` (one at most) is the
+ * plan's active days; a seat without activity (null) is never active. The usage test probes
+ * usage_day_by_user once per seat.
  */
 const SEAT_SQL: Record<SeatMeasure, string> = {
   all: '1',
-  active: 'x.last_activity_day > x.day - @activeDays',
-  inactive: 'NOT coalesce(x.last_activity_day > x.day - @activeDays, 0)',
+  active: 'x.last_activity_day > x.day - ?',
+  inactive: 'NOT coalesce(x.last_activity_day > x.day - ?, 0)',
   never_used: 'x.last_activity_day IS NULL',
   pending_cancellation: 'x.pending_cancellation_date IS NOT NULL',
   without_recent_usage: `NOT EXISTS (SELECT 1 FROM usage_day u WHERE u.scope_id = x.scope_id AND u.user_ref = x.user_ref
     AND u.user_ref > 0 AND u.day BETWEEN x.day - ${REPORT_LAG_DAYS + USAGE_WINDOW_DAYS - 1} AND x.day - ${REPORT_LAG_DAYS})`,
+};
+
+/** A measure's condition, and the values of its `?`. */
+function seatCondition(measure: SeatMeasure, plan: SeatPlan): { sql: string; params: unknown[] } {
+  const sql = SEAT_SQL[measure];
+  return { sql, params: sql.includes('?') ? [plan.activeDays] : [] };
+}
+
+const SQL = {
+  seatUsers: 'SELECT user_ref FROM seat_snapshots WHERE scope_id = ? AND day = ?',
+  snapshotDays:
+    "SELECT day FROM reports WHERE scope_id = ? AND kind = 'seats' AND status = 'ok' AND day BETWEEN ? AND ? ORDER BY day",
+  activeSets:
+    "SELECT users FROM active_sets WHERE scope_id = ? AND kind = 'all' AND key = 0 AND day BETWEEN ? AND ?",
+  usersDays:
+    "SELECT count(*) FROM reports WHERE scope_id = ? AND kind = 'users' AND status = 'ok' AND day BETWEEN ? AND ?",
 };
 
 const USAGE_MEASURES: readonly SeatCount[] = [
@@ -50,36 +67,18 @@ const USAGE_MEASURES: readonly SeatCount[] = [
 ];
 
 export class SeatQueries {
-  private readonly snapshotDays;
-  private readonly activeSets;
-  private readonly usersDays;
-  private readonly seatUsers;
-
   constructor(
-    private readonly db: DB,
+    private readonly reader: SqlReader,
     private readonly labels: Labels,
-  ) {
-    this.seatUsers = db.prepare('SELECT user_ref FROM seat_snapshots WHERE scope_id = ? AND day = ?').pluck();
-    this.snapshotDays = db
-      .prepare(
-        "SELECT day FROM reports WHERE scope_id = ? AND kind = 'seats' AND status = 'ok' AND day BETWEEN ? AND ? ORDER BY day",
-      )
-      .pluck();
-    this.activeSets = db
-      .prepare(
-        "SELECT users FROM active_sets WHERE scope_id = ? AND kind = 'all' AND key = 0 AND day BETWEEN ? AND ?",
-      )
-      .pluck();
-    this.usersDays = db
-      .prepare(
-        "SELECT count(*) FROM reports WHERE scope_id = ? AND kind = 'users' AND status = 'ok' AND day BETWEEN ? AND ?",
-      )
-      .pluck();
-  }
+  ) {}
 
-  run(plan: SeatPlan, range: DayRange): FrameJSON[] {
-    const days = this.snapshotDays.all(plan.scope.id, range.fromDay, range.toDay) as number[];
-    const notices = this.notices(plan, days, range);
+  async run(plan: SeatPlan, range: DayRange): Promise<FrameJSON[]> {
+    const days = await this.reader.pluck<number>(SQL.snapshotDays, [
+      plan.scope.id,
+      range.fromDay,
+      range.toDay,
+    ]);
+    const notices = await this.notices(plan, days, range);
     const meta = {
       scope: plan.scope.key,
       metric: plan.metric.id,
@@ -91,23 +90,24 @@ export class SeatQueries {
       ...(plan.metric.parameters?.includes('seatActiveDays') ? { seatActiveDays: plan.activeDays } : {}),
       ...(plan.format === 'table' && days.length ? { snapshotDay: formatDay(days.at(-1)!) } : {}),
     };
-    if (plan.metric.snapshot.list) return this.list(plan, days.at(-1), meta, notices);
+    const labels = this.labels.seatLabels(plan.groupBy);
+    if (plan.metric.snapshot.list) return this.list(plan, days.at(-1), meta, notices, labels);
 
     // The latest snapshot of each bucket (of the whole range, for a table).
     const latest = new Map<number, number>();
     for (const day of days) latest.set(plan.format === 'table' ? 0 : BUCKET_OF[plan.interval](day), day);
-    const counted = this.count(plan, [...latest.values()]);
+    const counted = await this.count(plan, [...latest.values()]);
     const buckets = new Map([...latest].map(([bucket, day]) => [bucket, counted.get(day)!]));
-    const label = (group: number) => this.labels.seatLabel(plan.groupBy, group);
+    const label = labels.of;
     const value = (parts: Parts) =>
       plan.metric.snapshot.per ? (parts[1] ? parts[0] / parts[1] : null) : parts[0];
 
     // Groups ranked by their value in the latest snapshot.
     const last = buckets.get([...latest.keys()].at(-1)!) ?? new Map<number, Parts>();
-    const ranked = rank(
+    const ranked = await rank(
       [...last].map(([group, parts]) => ({ group, value: value(parts) })),
       plan.limit,
-      label,
+      labels,
     );
     const kept = plan.limit === undefined ? undefined : new Set(ranked.map((r) => r.group));
     const fold = (groups: Map<number, Parts>) => {
@@ -125,6 +125,7 @@ export class SeatQueries {
     if (plan.format === 'table') {
       const rows = fold(last);
       const order = [...ranked.map((r) => r.group), ...(rows.has(OTHERS) ? [OTHERS] : [])];
+      await labels.load(order);
       return buildFrames({
         refId: plan.refId,
         metric: plan.metric,
@@ -150,6 +151,7 @@ export class SeatQueries {
         series.set(group, points);
       }
     }
+    await labels.load(series.keys());
     const order = kept
       ? [...ranked.map((r) => r.group), ...(series.has(OTHERS) ? [OTHERS] : [])]
       : [...series.keys()].sort((a, b) => label(a).localeCompare(label(b)));
@@ -166,29 +168,22 @@ export class SeatQueries {
     });
   }
 
-  /** The WHERE clause of the plan's seats of some days, with its named parameters. */
-  private where(plan: SeatPlan, days: number[]): { sql: string; params: Record<string, unknown> } {
-    const params: Record<string, unknown> = {
-      scope: plan.scope.id,
-      days: JSON.stringify(days),
-      activeDays: plan.activeDays,
-    };
-    const where = ['x.scope_id = @scope', 'x.day IN (SELECT value FROM json_each(@days))'];
-    plan.filters.forEach((filter, i) => {
-      const names = filter.ids.map((id, j) => {
-        params[`f${i}_${j}`] = id;
-        return `@f${i}_${j}`;
-      });
-      where.push(`x.${filter.column} IN (${names.join(', ') || 'NULL'})`);
-    });
+  /** The WHERE clause of the plan's seats of some days, with its values. */
+  private where(plan: SeatPlan, days: number[]): { sql: string; params: unknown[] } {
+    const params: unknown[] = [plan.scope.id, JSON.stringify(days)];
+    const where = ['x.scope_id = ?', 'x.day IN (SELECT value FROM json_each(?))'];
+    for (const filter of plan.filters) {
+      where.push(`x.${filter.column} IN (${filter.ids.map(() => '?').join(', ') || 'NULL'})`);
+      params.push(...filter.ids);
+    }
     return { sql: where.join(' AND '), params };
   }
 
   /** Users with a usage row in the window of a snapshot day: the union of that window's active sets. */
-  private recentUsers(scopeId: number, day: number): Set<number> {
+  private async recentUsers(scopeId: number, day: number): Promise<Set<number>> {
     const window = usageWindow(day);
     const users = new Set<number>();
-    for (const blob of this.activeSets.all(scopeId, window.from, window.to) as Buffer[])
+    for (const blob of await this.reader.pluck<Buffer>(SQL.activeSets, [scopeId, window.from, window.to]))
       for (const user of decodeUsers(blob)) users.add(user);
     return users;
   }
@@ -197,7 +192,7 @@ export class SeatQueries {
    * Per snapshot day and group, the metric's parts: [count] or [count, denominator]. Seats are counted
    * in SQL, all the days in one statement; people (usage against seats) from the active sets.
    */
-  private count(plan: SeatPlan, days: number[]): Map<number, Map<number, Parts>> {
+  private async count(plan: SeatPlan, days: number[]): Promise<Map<number, Map<number, Parts>>> {
     const { count, per } = plan.metric.snapshot;
     const measures = per ? [count, per] : [count];
     const out = new Map<number, Map<number, Parts>>(days.map((day) => [day, new Map()]));
@@ -210,39 +205,41 @@ export class SeatQueries {
     if (plan.groupBy === 'none') for (const day of days) partsOf(day, 0);
     const where = this.where(plan, days);
     const group = plan.groupColumn ? `coalesce(x.${plan.groupColumn}, 0)` : '0';
-    const columns = measures.map((m, i) =>
-      m in SEAT_SQL ? `count(CASE WHEN ${SEAT_SQL[m as SeatMeasure]} THEN 1 END) AS p${i}` : `0 AS p${i}`,
+    const conditions = measures.map((m) =>
+      m in SEAT_SQL ? seatCondition(m as SeatMeasure, plan) : undefined,
     );
-    const rows = this.db
-      .prepare(
-        `SELECT x.day, ${group} AS grp, ${columns.join(', ')} FROM seat_snapshots x
+    const columns = conditions.map((c, i) =>
+      c ? `count(CASE WHEN ${c.sql} THEN 1 END) AS p${i}` : `0 AS p${i}`,
+    );
+    const rows = await this.reader.raw<number[]>(
+      `SELECT x.day, ${group} AS grp, ${columns.join(', ')} FROM seat_snapshots x
          WHERE ${where.sql} GROUP BY x.day, grp`,
-      )
-      .raw()
-      .all(where.params) as number[][];
+      [...conditions.flatMap((c) => c?.params ?? []), ...where.params],
+    );
     for (const [day, grp, ...parts] of rows) parts.forEach((value, i) => (partsOf(day, grp)[i] += value));
     // People, not seats: scope-wide, so the metrics counting them have no breakdown (group 0).
-    measures.forEach((measure, i) => {
-      if (measure !== 'recent_users' && measure !== 'recent_users_without_seat') return;
+    for (const [i, measure] of measures.entries()) {
+      if (measure !== 'recent_users' && measure !== 'recent_users_without_seat') continue;
       for (const day of days) {
-        const recent = this.recentUsers(plan.scope.id, day);
+        const recent = await this.recentUsers(plan.scope.id, day);
         if (measure === 'recent_users') partsOf(day, 0)[i] = recent.size;
         else {
-          const seated = new Set(this.seatUsers.all(plan.scope.id, day) as number[]);
+          const seated = new Set(await this.reader.pluck<number>(SQL.seatUsers, [plan.scope.id, day]));
           partsOf(day, 0)[i] = [...recent].filter((user) => !seated.has(user)).length;
         }
       }
-    });
+    }
     return out;
   }
 
   /** One row per seat the metric counts in the latest snapshot, the longest unused first. */
-  private list(
+  private async list(
     plan: SeatPlan,
     day: number | undefined,
     meta: Record<string, unknown>,
     notices: Notice[],
-  ): FrameJSON[] {
+    labels: GroupLabels,
+  ): Promise<FrameJSON[]> {
     type Row = {
       group: number;
       login: string;
@@ -257,19 +254,19 @@ export class SeatQueries {
     let rows: Row[] = [];
     if (day !== undefined) {
       const where = this.where(plan, [day]);
+      const counted = seatCondition(plan.metric.snapshot.count as SeatMeasure, plan);
       const group = plan.groupColumn ? `coalesce(x.${plan.groupColumn}, 0)` : '0';
-      rows = this.db
-        .prepare(
-          `SELECT ${group} AS "group", u.login, x.last_activity_at AS lastActivityAt,
+      rows = await this.reader.all<Row>(
+        `SELECT ${group} AS "group", u.login, x.last_activity_at AS lastActivityAt,
              x.last_activity_day AS lastActivityDay, x.created_at AS createdAt, e.value AS editor,
              p.value AS planType, x.assigning_team_ref AS team,
              x.pending_cancellation_date AS pendingCancellationDate
            FROM seat_snapshots x JOIN users u ON u.id = x.user_ref
            LEFT JOIN dictionary e ON e.id = x.last_activity_editor
            LEFT JOIN dictionary p ON p.id = x.plan_type
-           WHERE ${where.sql} AND ${SEAT_SQL[plan.metric.snapshot.count as SeatMeasure]}`,
-        )
-        .all(where.params) as Row[];
+           WHERE ${where.sql} AND ${counted.sql}`,
+        [...where.params, ...counted.params],
+      );
     }
     const createdDay = (row: Row) =>
       row.createdAt === null ? null : Math.floor(Date.parse(row.createdAt) / 86_400_000);
@@ -277,8 +274,8 @@ export class SeatQueries {
       const since = row.lastActivityDay ?? createdDay(row);
       return since === null || day === undefined ? null : Math.max(0, day - since);
     };
-    const groupLabel = (row: Row) =>
-      plan.groupBy === 'none' ? '' : this.labels.seatLabel(plan.groupBy, row.group);
+    if (plan.groupBy !== 'none') await labels.load(rows.map((row) => row.group));
+    const groupLabel = (row: Row) => (plan.groupBy === 'none' ? '' : labels.of(row.group));
     const listed = rows
       .map((row) => ({ row, idle: idle(row), group: groupLabel(row) }))
       .sort(
@@ -288,6 +285,8 @@ export class SeatQueries {
           a.row.login.localeCompare(b.row.login),
       )
       .slice(0, plan.limit);
+    const teams = this.labels.seatLabels('team');
+    await teams.load(listed.flatMap((l) => (l.row.team === null ? [] : [l.row.team])));
     const ms = (iso: string | null) => (iso === null ? null : Date.parse(iso));
     const columns: ListColumn[] = [
       { name: 'login', title: 'Login', type: 'string', values: listed.map((l) => l.row.login) },
@@ -310,7 +309,7 @@ export class SeatQueries {
         name: 'assigning_team',
         title: 'Assigning team',
         type: 'string',
-        values: listed.map((l) => (l.row.team === null ? null : this.labels.seatLabel('team', l.row.team))),
+        values: listed.map((l) => (l.row.team === null ? null : teams.of(l.row.team))),
       },
       { name: 'plan_type', title: 'Plan', type: 'string', values: listed.map((l) => l.row.planType) },
       {
@@ -333,7 +332,7 @@ export class SeatQueries {
     return [buildListFrame({ refId: plan.refId, metric: plan.metric, columns, meta, notices })];
   }
 
-  private notices(plan: SeatPlan, days: number[], range: DayRange): Notice[] {
+  private async notices(plan: SeatPlan, days: number[], range: DayRange): Promise<Notice[]> {
     const notices: Notice[] = [];
     if (days.length === 0) {
       notices.push({
@@ -357,7 +356,11 @@ export class SeatQueries {
     const { count, per } = plan.metric.snapshot;
     if ([count, per].some((m) => m !== undefined && USAGE_MEASURES.includes(m))) {
       const window = usageWindow(days.at(-1)!);
-      const stored = this.usersDays.get(plan.scope.id, window.from, window.to) as number;
+      const stored = (await this.reader.value<number>(SQL.usersDays, [
+        plan.scope.id,
+        window.from,
+        window.to,
+      ]))!;
       notices.push({
         severity: stored < USAGE_WINDOW_DAYS ? 'warning' : 'info',
         text: `Usage is read from the users-1-day reports of the 28 days ending two days before each snapshot (${formatDay(window.from)} to ${formatDay(window.to)} for the latest)${stored < USAGE_WINDOW_DAYS ? `; ${USAGE_WINDOW_DAYS - stored} of those days are not stored, so users may be missed` : ''}.`,

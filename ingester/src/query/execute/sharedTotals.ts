@@ -29,11 +29,11 @@ export interface PlannedRanking {
 const shapeOf = (plan: Plan) =>
   JSON.stringify([plan.source.table, plan.groupSql, plan.joins, plan.where, plan.params, plan.scope.id]);
 
-export function shareTotals(
+export async function shareTotals(
   aggregator: Aggregator,
   planned: readonly PlannedRanking[],
   range: DayRange,
-): SharedTotals {
+): Promise<SharedTotals> {
   const shapes = new Map<string, PlannedRanking[]>();
   for (const member of planned) {
     const key = shapeOf(member.plan);
@@ -53,7 +53,7 @@ export function shareTotals(
     }
     if (slices.size < 2) continue;
     const merged: Plan = { ...members[0].plan, metric: { ...members[0].plan.metric, parts } };
-    const rows = aggregator.rows(merged, range, 'total');
+    const rows = await aggregator.rows(merged, range, 'total');
     // One slice per metric: the columns ranked by the same metric share its totals (and its ranking).
     const sliced = new Map<string, AggregateRows>();
     const sliceOf = (plan: Plan): AggregateRows => {

@@ -3,7 +3,7 @@
  * it, the partial months at the ends from the day rows.
  */
 import { monthEnd, monthStart, wholeMonths } from '../../days';
-import type { DB } from '../../store/db';
+import type { SqlReader } from '../../store/reader';
 import { rolledUpColumns } from '../plan/rollups';
 import type { DayRange, Plan } from '../plan/types';
 import type { AggregateRow, AggregateRows } from './rows';
@@ -13,17 +13,16 @@ import type { AggregateRow, AggregateRows } from './rows';
  * at its ends when the range reaches past every stored day (the current month, up to yesterday's report,
  * is whole for a range ending today). Undefined when there are none.
  */
-export function storedMonths(
-  db: DB,
+export async function storedMonths(
+  reader: SqlReader,
   scopeIds: readonly number[],
   range: DayRange,
-): { first: number; last: number } | undefined {
-  const span = db
-    .prepare(
-      `SELECT min(day) AS first, max(day) AS last FROM reports
+): Promise<{ first: number; last: number } | undefined> {
+  const span = (await reader.first<{ first: number | null; last: number | null }>(
+    `SELECT min(day) AS first, max(day) AS last FROM reports
        WHERE scope_id IN (${scopeIds.map(() => '?').join(', ') || 'NULL'}) AND kind = 'users' AND status = 'ok'`,
-    )
-    .get(...scopeIds) as { first: number | null; last: number | null };
+    scopeIds,
+  ))!;
   if (span.first === null || span.last === null) return undefined;
   const from = range.fromDay <= span.first ? monthStart(Math.max(range.fromDay, span.first)) : range.fromDay;
   const to = range.toDay >= span.last ? monthEnd(Math.min(range.toDay, span.last)) : range.toDay;
@@ -34,50 +33,49 @@ export function storedMonths(
  * Whole-range totals per person of plain sums of the monthly-rolled-up counters. Undefined when the
  * plan is not such a ranking, or the range holds no whole month.
  */
-export function totalsByUserMonth(db: DB, plan: Plan, range: DayRange): AggregateRows | undefined {
+export async function totalsByUserMonth(
+  reader: SqlReader,
+  plan: Plan,
+  range: DayRange,
+): Promise<AggregateRows | undefined> {
   // Whole months add up every day: a working-days query reads the day rows.
   if (range.daysOff?.length) return undefined;
   const columns = plan.groupSql === 'x.user_ref' ? rolledUpColumns(plan, { people: true }) : undefined;
   if (!columns) return undefined;
-  const months = storedMonths(db, [plan.scope.id], range);
+  const months = await storedMonths(reader, [plan.scope.id], range);
   if (!months) return undefined;
   const { first, last } = months;
   const sums = columns.map((c) => `SUM(x.${c})`).join(', ');
   // A user filter or person search: the same conditions on both tables (alias x, keyed by user_ref).
   const people = plan.people.where.map((condition) => ` AND ${condition}`).join('');
   // Two grouped reads merged here: SQLite would otherwise sort their union once more.
-  const wholeMonthRows = db
-    .prepare(
-      `SELECT x.user_ref, ${sums} FROM user_month x
+  const wholeMonthRows = reader.stream<(number | null)[]>(
+    `SELECT x.user_ref, ${sums} FROM user_month x
          WHERE x.scope_id = ? AND x.month BETWEEN ? AND ?${people} GROUP BY x.user_ref`,
-    )
-    .raw()
-    .iterate(plan.scope.id, first, monthStart(last), ...plan.people.params) as IterableIterator<
-    (number | null)[]
-  >;
+    [plan.scope.id, first, monthStart(last), ...plan.people.params],
+  );
   // Each end on its own: an OR of two day ranges would not follow the primary key.
   const edgeRows = (from: number, to: number) =>
     from > to
       ? []
-      : (db
-          .prepare(
-            `SELECT x.user_ref, ${sums} FROM usage_day x
+      : reader.stream<(number | null)[]>(
+          `SELECT x.user_ref, ${sums} FROM usage_day x
                WHERE x.scope_id = ? AND x.day BETWEEN ? AND ? AND x.user_ref > 0${people} GROUP BY x.user_ref`,
-          )
-          .raw()
-          .iterate(plan.scope.id, from, to, ...plan.people.params) as IterableIterator<(number | null)[]>);
+          [plan.scope.id, from, to, ...plan.people.params],
+        );
   const out: AggregateRows = new Map();
-  for (const rows of [wholeMonthRows, edgeRows(range.fromDay, first - 1), edgeRows(last + 1, range.toDay)])
-    for (const row of rows) {
-      const key = `0:${row[0]}`;
-      const known: AggregateRow | undefined = out.get(key);
-      if (!known) {
-        out.set(key, { bucket: 0, group: row[0]!, parts: row.slice(1) });
-        continue;
+  for (const batches of [wholeMonthRows, edgeRows(range.fromDay, first - 1), edgeRows(last + 1, range.toDay)])
+    for await (const rows of batches)
+      for (const row of rows) {
+        const key = `0:${row[0]}`;
+        const known: AggregateRow | undefined = out.get(key);
+        if (!known) {
+          out.set(key, { bucket: 0, group: row[0]!, parts: row.slice(1) });
+          continue;
+        }
+        // SQL's SUM: nulls are skipped, and all-null stays null.
+        for (let i = 1; i < row.length; i++)
+          if (row[i] !== null) known.parts[i - 1] = (known.parts[i - 1] ?? 0) + row[i]!;
       }
-      // SQL's SUM: nulls are skipped, and all-null stays null.
-      for (let i = 1; i < row.length; i++)
-        if (row[i] !== null) known.parts[i - 1] = (known.parts[i - 1] ?? 0) + row[i]!;
-    }
   return out;
 }

@@ -81,9 +81,9 @@ export function rankingQuery(query: QueryItem): QueryItem | undefined {
 }
 
 /** A figure metric's query → the table, grouping and filters to read, and the rollup that can stand in. */
-export function planQuery(query: QueryItem, ids: IdLookup): Plan {
+export async function planQuery(query: QueryItem, ids: IdLookup): Promise<Plan> {
   const { metric, filterDims } = checkShape(query);
-  const scope = ids.scope(query.scope);
+  const scope = await ids.scope(query.scope);
   const needed = [query.groupBy, ...filterDims].filter(
     (d) => d !== 'none' && d !== 'team' && d !== 'user' && d !== 'repository',
   );
@@ -119,10 +119,10 @@ export function planQuery(query: QueryItem, ids: IdLookup): Plan {
   let joins = '';
   if (metric.fixed) {
     where.push(`x.${metric.fixed.column} = ?`);
-    params.push(ids.dictId(metric.fixed.dict, metric.fixed.value));
+    params.push(await ids.dictId(metric.fixed.dict, metric.fixed.value));
   }
   for (const dim of filterDims) {
-    const found = ids.filterIds(dim, query.filters[dim]!, scope.id, source);
+    const found = await ids.filterIds(dim, query.filters[dim]!, scope.id, source);
     const list = found.length ? found.map(() => '?').join(', ') : 'NULL';
     if (dim === 'team') {
       if (query.groupBy !== 'team') {
@@ -176,28 +176,31 @@ export function planQuery(query: QueryItem, ids: IdLookup): Plan {
     people,
     reportKinds,
   };
-  plan.rollup = teamRollup(plan, query, filterDims, ids) ?? userTotalsRollup(plan);
-  plan.sets = activeSets(plan, query, filterDims, ids);
+  plan.rollup = (await teamRollup(plan, query, filterDims, ids)) ?? userTotalsRollup(plan);
+  plan.sets = await activeSets(plan, query, filterDims, ids);
   return plan;
 }
 
 /** A seat metric's query: the same checks, then the seats snapshot columns of its grouping and filters. */
-export function planSeats(query: QueryItem, ids: IdLookup): SeatPlan {
+export async function planSeats(query: QueryItem, ids: IdLookup): Promise<SeatPlan> {
   const { metric, filterDims } = checkShape(query);
   if (query.search) throw new QueryError(`${metric.id} does not take a search yet; filter by user instead`);
-  const scope = ids.scope(query.scope);
+  const scope = await ids.scope(query.scope);
   const source = metric.sources[0];
   const columnOf = (dim: Dimension) => source.refDimensions?.[dim] ?? source.dimensions[dim]!.column;
+  const filters: SeatPlan['filters'] = [];
+  for (const dim of filterDims)
+    filters.push({
+      column: columnOf(dim),
+      ids: await ids.filterIds(dim, query.filters[dim]!, scope.id, source),
+    });
   return {
     refId: query.refId,
     metric: metric as SeatPlan['metric'],
     scope,
     groupBy: query.groupBy,
     groupColumn: query.groupBy === 'none' ? undefined : columnOf(query.groupBy),
-    filters: filterDims.map((dim) => ({
-      column: columnOf(dim),
-      ids: ids.filterIds(dim, query.filters[dim]!, scope.id, source),
-    })),
+    filters,
     activeDays: query.seatActiveDays ?? SEAT_ACTIVE_DAYS.default,
     interval: query.interval,
     format: query.format,
@@ -210,10 +213,10 @@ export function planSeats(query: QueryItem, ids: IdLookup): SeatPlan {
  * An AI-credit billing query (query/billing/): the same checks, then the billing table that has every
  * dimension asked for (spend by cost center and by person come from different tables of the export).
  */
-export function planBilling(query: QueryItem, ids: IdLookup): BillingPlan {
+export async function planBilling(query: QueryItem, ids: IdLookup): Promise<BillingPlan> {
   const { metric, filterDims } = checkShape(query);
   if (query.search) throw new QueryError(`${metric.id} does not take a search yet; filter by user instead`);
-  const scope = ids.scope(query.scope);
+  const scope = await ids.scope(query.scope);
   const needed = [query.groupBy, ...filterDims].filter((d) => d !== 'none');
   const source = metric.sources.find((s) => needed.every((d) => d in (s.refDimensions ?? {})));
   if (!source)
@@ -221,6 +224,16 @@ export function planBilling(query: QueryItem, ids: IdLookup): BillingPlan {
       `GitHub's billing data has no breakdown of ${metric.id} by ${needed.join(' and ')} together (the usage-report export keeps cost centers apart from people and organizations); drop one of the filters or the grouping`,
     );
   const columnOf = (dim: Dimension) => source.refDimensions![dim]!;
+  const filters: BillingPlan['filters'] = [];
+  for (const dim of filterDims)
+    filters.push({
+      dim,
+      column: columnOf(dim),
+      values:
+        dim === 'user'
+          ? await ids.filterIds('user', query.filters.user!, scope.id, source)
+          : [...query.filters[dim]!],
+    });
   return {
     refId: query.refId,
     metric,
@@ -228,14 +241,7 @@ export function planBilling(query: QueryItem, ids: IdLookup): BillingPlan {
     source,
     groupBy: query.groupBy,
     groupColumn: query.groupBy === 'none' ? undefined : columnOf(query.groupBy),
-    filters: filterDims.map((dim) => ({
-      dim,
-      column: columnOf(dim),
-      values:
-        dim === 'user'
-          ? ids.filterIds('user', query.filters.user!, scope.id, source)
-          : [...query.filters[dim]!],
-    })),
+    filters,
     interval: query.interval,
     format: query.format,
     limit: query.limit,
@@ -244,9 +250,9 @@ export function planBilling(query: QueryItem, ids: IdLookup): BillingPlan {
 }
 
 /** Throws the QueryError running this query would throw for its shape, without reading any figures. */
-export function checkQuery(query: QueryItem, ids: IdLookup): void {
+export async function checkQuery(query: QueryItem, ids: IdLookup): Promise<void> {
   const metric = metricOf(query);
-  if (metric.billing) planBilling(query, ids);
-  else if (metric.snapshot) planSeats(query, ids);
-  else planQuery(query, ids);
+  if (metric.billing) await planBilling(query, ids);
+  else if (metric.snapshot) await planSeats(query, ids);
+  else await planQuery(query, ids);
 }

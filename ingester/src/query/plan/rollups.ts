@@ -31,12 +31,12 @@ export function rolledUpColumns(plan: Plan, options: { people?: boolean } = {}):
  * Team series of the scalar counters (and daily active users) come from team_day, the per-day team
  * rollup, instead of joining every user row with its memberships.
  */
-export function teamRollup(
+export async function teamRollup(
   plan: Plan,
   query: QueryItem,
   filterDims: Dimension[],
   ids: IdLookup,
-): Rollup | undefined {
+): Promise<Rollup | undefined> {
   if (plan.source !== SOURCES.usageDay || query.groupBy !== 'team' || filterDims.some((d) => d !== 'team'))
     return undefined;
   const distinct = plan.metric.id === 'active_users';
@@ -46,7 +46,7 @@ export function teamRollup(
   const where = ['x.scope_id = ?', 'x.day BETWEEN ? AND ?'];
   const params: unknown[] = [];
   if (query.filters.team) {
-    const teams = ids.filterIds('team', query.filters.team, plan.scope.id, plan.source);
+    const teams = await ids.filterIds('team', query.filters.team, plan.scope.id, plan.source);
     where.push(`x.team_ref IN (${teams.length ? teams.map(() => '?').join(', ') : 'NULL'})`);
     params.push(...teams);
   }
@@ -81,12 +81,12 @@ export function userTotalsRollup(plan: Plan): Rollup | undefined {
  * Distinct users (active_users, used_*) over buckets come from the per-day active sets when the
  * query has at most one dimension besides team and user, the shapes the sets hold.
  */
-export function activeSets(
+export async function activeSets(
   plan: Plan,
   query: QueryItem,
   filterDims: Dimension[],
   ids: IdLookup,
-): DistinctPlan | undefined {
+): Promise<DistinctPlan | undefined> {
   if (plan.metric.aggregation !== 'distinct' || query.groupBy === 'user') return undefined;
   const flag = plan.metric.id === 'active_users' ? undefined : plan.metric.id;
   if (flag && !(flag in SET_SOURCES)) return undefined;
@@ -94,27 +94,29 @@ export function activeSets(
     ...new Set([query.groupBy, ...filterDims].filter((d) => d !== 'none' && d !== 'team' && d !== 'user')),
   ];
   if (dims.length > 1 || (dims.length === 1 && !(dims[0] in SET_SOURCES))) return undefined;
-  const idsOf = (dim: Dimension) =>
-    query.filters[dim] ? ids.filterIds(dim, query.filters[dim]!, plan.scope.id, plan.source) : undefined;
+  const idsOf = async (dim: Dimension) =>
+    query.filters[dim]
+      ? await ids.filterIds(dim, query.filters[dim]!, plan.scope.id, plan.source)
+      : undefined;
   if (query.groupBy === 'team') {
     if (dims.length) return undefined;
     return {
       scopeId: plan.scope.id,
       kind: 'team',
-      keys: idsOf('team'),
+      keys: await idsOf('team'),
       collapse: false,
       flag,
-      users: idsOf('user'),
+      users: await idsOf('user'),
     };
   }
   const dim = dims[0];
   return {
     scopeId: plan.scope.id,
     kind: dim ?? flag ?? 'all',
-    keys: dim ? idsOf(dim) : undefined,
+    keys: dim ? await idsOf(dim) : undefined,
     collapse: query.groupBy === 'none',
     flag: dim ? flag : undefined,
-    teams: idsOf('team'),
-    users: idsOf('user'),
+    teams: await idsOf('team'),
+    users: await idsOf('user'),
   };
 }

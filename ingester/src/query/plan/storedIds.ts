@@ -4,45 +4,36 @@
  */
 import type { Dimension } from '@copilot-metrics/contract';
 import { type Scope, parseScopeKey, scopeKey } from '../../scopes';
-import type { DB } from '../../store/db';
+import type { SqlReader } from '../../store/reader';
 import type { Source } from '../catalog/sources';
 import { QueryError } from '../errors';
 import type { ResolvedScope } from './types';
 
 /** What the planner looks up; StoredIds reads it from the store. */
 export interface IdLookup {
-  scope(text: string | undefined): ResolvedScope;
-  dictId(kind: string, value: string): number;
-  filterIds(dim: Dimension, values: string[], scopeId: number, source: Source): number[];
+  scope(text: string | undefined): Promise<ResolvedScope>;
+  dictId(kind: string, value: string): Promise<number>;
+  filterIds(dim: Dimension, values: string[], scopeId: number, source: Source): Promise<number[]>;
 }
 
+const SQL = {
+  dictId: 'SELECT id FROM dictionary WHERE kind = ? AND value = ?',
+  teams: 'SELECT id FROM teams WHERE scope_id = ? AND (slug = ? OR CAST(github_id AS TEXT) = ?)',
+  users: 'SELECT id FROM users WHERE login = ? COLLATE NOCASE',
+  repos: "SELECT id FROM repos WHERE owner || '/' || name = ? OR name = ?",
+  agentsByName:
+    "SELECT DISTINCT a.agent FROM by_agent a JOIN dictionary d ON d.id = a.agent_name WHERE d.kind = 'agent_name' AND d.value = ?",
+};
+
 export class StoredIds implements IdLookup {
-  private readonly statements;
+  constructor(private readonly reader: SqlReader) {}
 
-  constructor(private readonly db: DB) {
-    this.statements = {
-      dictId: db.prepare('SELECT id FROM dictionary WHERE kind = ? AND value = ?').pluck(),
-      teams: db
-        .prepare('SELECT id FROM teams WHERE scope_id = ? AND (slug = ? OR CAST(github_id AS TEXT) = ?)')
-        .pluck(),
-      users: db.prepare('SELECT id FROM users WHERE login = ? COLLATE NOCASE').pluck(),
-      repos: db.prepare("SELECT id FROM repos WHERE owner || '/' || name = ? OR name = ?").pluck(),
-      agentsByName: db
-        .prepare(
-          "SELECT DISTINCT a.agent FROM by_agent a JOIN dictionary d ON d.id = a.agent_name WHERE d.kind = 'agent_name' AND d.value = ?",
-        )
-        .pluck(),
-    };
+  scopes(): Promise<(Scope & { id: number })[]> {
+    return this.reader.all<Scope & { id: number }>('SELECT id, kind, slug FROM scopes ORDER BY kind, slug');
   }
 
-  scopes(): (Scope & { id: number })[] {
-    return this.db.prepare('SELECT id, kind, slug FROM scopes ORDER BY kind, slug').all() as (Scope & {
-      id: number;
-    })[];
-  }
-
-  scope(text: string | undefined): ResolvedScope {
-    const scopes = this.scopes();
+  async scope(text: string | undefined): Promise<ResolvedScope> {
+    const scopes = await this.scopes();
     const valid = scopes.map((s) => scopeKey(s));
     if (text === undefined) {
       if (scopes.length === 1) return { id: scopes[0].id, key: valid[0], kind: scopes[0].kind };
@@ -61,21 +52,22 @@ export class StoredIds implements IdLookup {
     return { id: found.id, key: scopeKey(found), kind: found.kind };
   }
 
-  dictId(kind: string, value: string): number {
-    return (this.statements.dictId.get(kind, value) as number | undefined) ?? -1;
+  async dictId(kind: string, value: string): Promise<number> {
+    return (await this.reader.value<number>(SQL.dictId, [kind, value])) ?? -1;
   }
 
-  filterIds(dim: Dimension, values: string[], scopeId: number, source: Source): number[] {
+  async filterIds(dim: Dimension, values: string[], scopeId: number, source: Source): Promise<number[]> {
     const ids = new Set<number>();
     const add = (found: number[]) => found.forEach((id) => ids.add(id));
+    const idsOf = (sql: string, params: unknown[]) => this.reader.pluck<number>(sql, params);
     for (const value of values) {
-      if (dim === 'team') add(this.statements.teams.all(scopeId, value, value) as number[]);
-      else if (dim === 'user') add(this.statements.users.all(value) as number[]);
-      else if (dim === 'repository') add(this.statements.repos.all(value, value) as number[]);
+      if (dim === 'team') add(await idsOf(SQL.teams, [scopeId, value, value]));
+      else if (dim === 'user') add(await idsOf(SQL.users, [value]));
+      else if (dim === 'repository') add(await idsOf(SQL.repos, [value, value]));
       else if (dim === 'agent') {
-        ids.add(this.dictId('agent', value));
-        add(this.statements.agentsByName.all(value) as number[]);
-      } else ids.add(this.dictId(source.dimensions[dim]!.dict, value));
+        ids.add(await this.dictId('agent', value));
+        add(await idsOf(SQL.agentsByName, [value]));
+      } else ids.add(await this.dictId(source.dimensions[dim]!.dict, value));
     }
     ids.delete(-1);
     return [...ids];

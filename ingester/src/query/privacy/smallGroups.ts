@@ -40,12 +40,15 @@ export function smallGroupGuard(
   const minimum = privacy.minGroupSize;
   const sizes = new Map<BucketMode, Map<string, number> | undefined>();
   const sizeOf = (bucket: BucketMode) => {
-    if (!sizes.has(bucket)) sizes.set(bucket, groupSizes(privacy, query, range, bucket, reader));
+    if (!sizes.has(bucket)) throw new Error(`group sizes of ${bucket} buckets were not measured first`);
     return sizes.get(bucket);
   };
   const hidden = new Set<string>();
   let withheldOthers = false;
   return {
+    async measure(bucket) {
+      if (!sizes.has(bucket)) sizes.set(bucket, await groupSizes(privacy, query, range, bucket, reader));
+    },
     hides(bucketStart, group, bucket) {
       if (group === OTHERS) return false;
       const known = sizeOf(bucket);
@@ -89,16 +92,16 @@ export function hiddenValuesNotice(count: number, minimum: number, filteredOnly:
  * filters. Undefined when that shape cannot be counted. In aggregate mode, team sizes over buckets
  * longer than a day are the largest daily size (a lower bound, so a group is hidden when in doubt).
  */
-function groupSizes(
+async function groupSizes(
   privacy: PrivacyConfig,
   query: QueryItem,
   range: DayRange,
   bucket: BucketMode,
   { ids, aggregator }: GroupSizeReader,
-): Map<string, number> | undefined {
+): Promise<Map<string, number> | undefined> {
   let plan: Plan;
   try {
-    plan = planQuery(
+    plan = await planQuery(
       { ...query, metric: 'active_users', format: 'time_series', limit: undefined, others: false },
       ids,
     );
@@ -108,14 +111,14 @@ function groupSizes(
   const sizes = new Map<string, number>();
   if (plan.rollup?.dailyOnly && bucket !== 'day' && privacy.mode === 'aggregate') {
     const bucketOf = BUCKET_OF[bucket];
-    for (const row of aggregator.rows(plan, range, 'day').values()) {
+    for (const row of (await aggregator.rows(plan, range, 'day')).values()) {
       const key = `${bucketOf(row.bucket)}:${row.group}`;
       sizes.set(key, Math.max(sizes.get(key) ?? 0, row.parts[0] ?? 0));
     }
     return sizes;
   }
   if (privacy.mode === 'aggregate' && (plan.userRows || plan.sets) && !plan.rollup) return undefined;
-  for (const row of aggregator.rows(plan, range, bucket).values())
+  for (const row of (await aggregator.rows(plan, range, bucket)).values())
     sizes.set(`${row.bucket}:${row.group}`, row.parts[0] ?? 0);
   return sizes;
 }
