@@ -3,9 +3,8 @@
  * and every panel of the provisioned dashboards as Grafana sends it (one request per panel, all its
  * targets in it, template variables at "All").
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { dayToMs } from '@copilot-metrics/ingester';
+import { dashboardPanels as panelRequests } from '@copilot-metrics/ingester/testing';
 import { LATEST_DAY } from './fixtures';
 
 export type QueryBody = Record<string, unknown>;
@@ -19,8 +18,6 @@ export interface Scopes {
   enterprise: string;
   org: string;
 }
-
-const DASHBOARDS_DIR = join(__dirname, '..', '..', 'dashboards', 'json', 'Copilot');
 
 /** The range Grafana sends for "the last `days` days" ending at the latest reported day. */
 export function rangeOf(days: number): { from: string; to: string } {
@@ -114,57 +111,7 @@ export function dimensionRequests({ enterprise }: Scopes): { name: string; path:
   ];
 }
 
-interface Panel {
-  title?: string;
-  panels?: Panel[];
-  targets?: (QueryBody & { metric?: string })[];
-}
-
 /** Every panel of the provisioned dashboards with metric targets, as one request each. */
-export function dashboardPanels(scopes: Scopes, interval = 'day', only?: string): QueryRequest[] {
-  const requests: QueryRequest[] = [];
-  for (const file of readdirSync(DASHBOARDS_DIR)
-    .filter((f) => f.endsWith('.json'))
-    .sort()) {
-    if (only && !file.startsWith(only)) continue;
-    const dashboard = JSON.parse(readFileSync(join(DASHBOARDS_DIR, file), 'utf8')) as Panel;
-    const walk = (panels: Panel[]) => {
-      for (const panel of panels) {
-        if (panel.panels) walk(panel.panels);
-        const targets = (panel.targets ?? []).filter((t) => typeof t.metric === 'string');
-        if (!targets.length) continue;
-        requests.push({
-          name: `${file.replace(/\.json$/, '')}: ${panel.title ?? '(untitled)'}`,
-          queries: targets.map((target) => interpolate(target, scopes, interval)),
-        });
-      }
-    };
-    walk(dashboard.panels ?? []);
-  }
-  return requests;
-}
-
-/**
- * Template variables as a dashboard opens: the enterprise scope, the chosen interval, filters at All,
- * all days, the top 100 people and no person search.
- */
-function interpolate(target: QueryBody, { enterprise }: Scopes, interval: string): QueryBody {
-  const query: QueryBody = {};
-  for (const [key, value] of Object.entries(target)) {
-    if (key === 'datasource' || key === 'hide' || key === 'key') continue;
-    query[key] = value;
-  }
-  if (query.scope === '$scope') query.scope = `enterprise:${enterprise}`;
-  if (query.interval === '$interval') query.interval = interval;
-  if (query.days === '$days') query.days = 'all';
-  // The Users dashboard's Top (100 when it opens) and Person search (empty) variables.
-  if (query.limit === '$top') query.limit = 100;
-  if (query.search === '$person') delete query.search;
-  const filters = (query.filters ?? {}) as Record<string, string[]>;
-  query.filters = Object.fromEntries(
-    Object.entries(filters)
-      .map(([dim, values]) => [dim, values.filter((v) => !v.startsWith('$'))] as const)
-      .filter(([, values]) => values.length > 0),
-  );
-  return query;
+export function dashboardPanels({ enterprise }: Scopes, interval = 'day', only?: string): QueryRequest[] {
+  return panelRequests(enterprise, interval, only);
 }

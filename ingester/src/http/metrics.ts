@@ -286,13 +286,13 @@ async function readSnapshot(
      WHERE u.scope_id = ? AND u.kind = 'users' AND u.status = 'ok'
      ORDER BY u.day DESC`;
   const teamNames =
-    "SELECT group_concat(id || '=' || slug, ',') FROM (SELECT id, slug FROM teams WHERE scope_id = ? ORDER BY id)";
+    "SELECT group_concat(id || '=' || slug, ',') FROM (SELECT id, slug FROM teams WHERE scope_id = ? ORDER BY id) AS ordered";
   // One day's members per team slug, each user once per slug (an enterprise can hold teams of one slug
   // from several organizations); members without an activity row that day count as inactive.
   const teamDay = `SELECT mb.slug AS team, count(x.user_ref) AS active_users,
-       total(x.user_initiated_interaction_count) AS interactions,
-       total(x.code_generation_activity_count) AS generations,
-       total(x.code_acceptance_activity_count) AS acceptances
+       coalesce(sum(x.user_initiated_interaction_count), 0) AS interactions,
+       coalesce(sum(x.code_generation_activity_count), 0) AS generations,
+       coalesce(sum(x.code_acceptance_activity_count), 0) AS acceptances
      FROM (
        SELECT t.slug, m.user_ref FROM team_members m JOIN teams t ON t.id = m.team_ref
        WHERE m.scope_id = ? AND m.day = ? GROUP BY t.slug, m.user_ref
@@ -302,9 +302,9 @@ async function readSnapshot(
   // PRIVACY_MODE=aggregate keeps no memberships or per-user rows: the team_day rollup has the figures,
   // summed per slug (an enterprise's teams of one slug in several organizations add up).
   const teamDayRollup = `SELECT t.slug AS team, sum(x.active_users) AS active_users,
-       total(x.user_initiated_interaction_count) AS interactions,
-       total(x.code_generation_activity_count) AS generations,
-       total(x.code_acceptance_activity_count) AS acceptances
+       coalesce(sum(x.user_initiated_interaction_count), 0) AS interactions,
+       coalesce(sum(x.code_generation_activity_count), 0) AS generations,
+       coalesce(sum(x.code_acceptance_activity_count), 0) AS acceptances
      FROM team_day x JOIN teams t ON t.id = x.team_ref
      WHERE x.scope_id = ? AND x.day = ?
      GROUP BY t.slug`;
@@ -418,9 +418,9 @@ async function readSeats(
   const latest = "SELECT max(day) FROM reports WHERE scope_id = ? AND kind = 'seats' AND status = 'ok'";
   // The snapshot day is bound once per window, then (scope, day).
   const counts = `SELECT count(*) AS assigned,
-       ${SEAT_WINDOWS.map((w) => `total(last_activity_day IS NULL OR last_activity_day <= ? - ${w.days}) AS inactive_${w.label}`).join(',\n       ')},
-       total(last_activity_day IS NULL) AS never_used,
-       total(pending_cancellation_date IS NOT NULL) AS pending
+       ${SEAT_WINDOWS.map((w) => `coalesce(sum(CASE WHEN last_activity_day IS NULL OR last_activity_day <= ? - ${w.days} THEN 1 ELSE 0 END), 0) AS inactive_${w.label}`).join(',\n       ')},
+       coalesce(sum(CASE WHEN last_activity_day IS NULL THEN 1 ELSE 0 END), 0) AS never_used,
+       coalesce(sum(CASE WHEN pending_cancellation_date IS NOT NULL THEN 1 ELSE 0 END), 0) AS pending
      FROM seat_snapshots WHERE scope_id = ? AND day = ?`;
   const out: SeatCounts[] = [];
   for (const { id, scope } of scopeRows) {

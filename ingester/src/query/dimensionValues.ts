@@ -171,7 +171,7 @@ export async function dimensionValues(
     );
   } else if (dim === 'repository') {
     values = await reader.pluck<string>(
-      `SELECT r.owner || '/' || r.name AS full_name FROM repos r WHERE full_name LIKE ? ESCAPE '\\' AND r.id IN (
+      `SELECT r.owner || '/' || r.name AS full_name FROM repos r WHERE (r.owner || '/' || r.name) LIKE ? ESCAPE '\\' AND r.id IN (
            SELECT DISTINCT repo_ref FROM pull_requests_day WHERE scope_id IN (${scopes}) AND day BETWEEN ? AND ? AND repo_ref > 0)
          ORDER BY full_name LIMIT ${LIMIT}`,
       [pattern, ...query.scopeIds, ...range],

@@ -9,6 +9,7 @@ export * as simulatedBilling from '../simulator/generate/billing';
 export { Population } from '../simulator/model';
 export { SimulatorServer, type SimulatorServerOptions } from '../simulator/server';
 export { type TestApi, startApi } from './api';
+export { type PanelRequest, dashboardPanels } from './panels';
 export { type BillingFixture, FIXTURE_MODELS, insertBillingFixture } from './billing';
 export { type PostgresCluster, type PostgresClusterOptions, postgresBinDir, startPostgres } from './postgres';
 export {

@@ -269,7 +269,8 @@ export class BillingQueries {
   /** People in each cost center made of people only (its User resources); others are not per-person. */
   private async costCenterSizes(scopeId: number, upTo: DayNumber): Promise<Map<string, number>> {
     const rows = await this.reader.all<{ name: string; users: number; others: number }>(
-      `SELECT c.name, sum(json_extract(r.value, '$.type') = 'User') AS users, sum(json_extract(r.value, '$.type') <> 'User') AS others
+      `SELECT c.name, sum(CASE WHEN json_extract(r.value, '$.type') = 'User' THEN 1 ELSE 0 END) AS users,
+              sum(CASE WHEN json_extract(r.value, '$.type') <> 'User' THEN 1 ELSE 0 END) AS others
          FROM billing_cost_centers c, json_each(coalesce(c.resources, '[]')) r
          WHERE c.scope_id = ? AND c.day = (SELECT max(day) FROM billing_cost_centers WHERE scope_id = ? AND day <= ?)
          GROUP BY c.name`,
@@ -456,7 +457,7 @@ export class BillingQueries {
         denominators.set(row.bucket, row.parts[0] ?? 0);
     const numerators = new Map<number, number>();
     const rows = await this.reader.raw<[number, number]>(
-      `SELECT ${plan.format === 'table' ? BUCKETS.total() : BUCKETS[plan.interval]('x.day')} AS bucket, total(x.gross_amount)
+      `SELECT ${plan.format === 'table' ? BUCKETS.total() : BUCKETS[plan.interval]('x.day')} AS bucket, coalesce(sum(x.gross_amount), 0)
          FROM billing_usage_day x WHERE x.scope_id = ? AND x.day BETWEEN ? AND ? GROUP BY bucket`,
       [plan.scope.id, range.fromDay, range.toDay],
     );
@@ -532,7 +533,7 @@ export class BillingQueries {
     const signal = keyed(
       await this.reader.raw<[number, number, number]>(
         perPerson
-          ? `SELECT x.day, x.user_ref AS who, total(x.ai_credits_used) FROM usage_day x
+          ? `SELECT x.day, x.user_ref AS who, coalesce(sum(x.ai_credits_used), 0) FROM usage_day x
                WHERE x.scope_id = ? AND x.day BETWEEN ? AND ? AND x.user_ref > 0${users} GROUP BY x.day, who`
           : `SELECT x.day, 0 AS who, coalesce(x.ai_credits_used, 0.0) FROM user_totals_day x
                WHERE x.scope_id = ? AND x.day BETWEEN ? AND ?`,
@@ -541,14 +542,14 @@ export class BillingQueries {
     );
     const exported = keyed(
       await this.reader.raw<[number, number, number]>(
-        `SELECT x.day, ${who} AS who, total(x.quantity) FROM billing_user_day x
+        `SELECT x.day, ${who} AS who, coalesce(sum(x.quantity), 0) FROM billing_user_day x
            WHERE x.scope_id = ? AND x.day BETWEEN ? AND ? AND ${CREDIT_ROWS}${perPerson ? ' AND x.user_ref > 0' : ''}${users} GROUP BY x.day, who`,
         [scope, range.fromDay, range.toDay, ...userParams],
       ),
     );
     const billed = new Map(
       await this.reader.raw<[number, number]>(
-        `SELECT x.day, total(x.gross_quantity) FROM billing_usage_day x
+        `SELECT x.day, coalesce(sum(x.gross_quantity), 0) FROM billing_usage_day x
            WHERE x.scope_id = ? AND x.day BETWEEN ? AND ? AND ${CREDIT_ROWS} GROUP BY x.day`,
         [scope, range.fromDay, range.toDay],
       ),

@@ -46,13 +46,13 @@ export interface CostCenterMonth extends MonthFigures {
 
 const SQL = {
   knownDays: `SELECT day FROM reports WHERE scope_id = ? AND kind = ? AND ${KNOWN} AND day BETWEEN ? AND ? ORDER BY day`,
-  scopeDaily: `SELECT x.day, total(x.gross_quantity) FROM billing_usage_day x
+  scopeDaily: `SELECT x.day, coalesce(sum(x.gross_quantity), 0) FROM billing_usage_day x
          WHERE x.scope_id = ? AND x.day BETWEEN ? AND ? AND ${CREDIT_ROWS} GROUP BY x.day`,
-  costCenterDaily: `SELECT x.cost_center_name, x.day, total(x.quantity) FROM billing_cost_center_day x
+  costCenterDaily: `SELECT x.cost_center_name, x.day, coalesce(sum(x.quantity), 0) FROM billing_cost_center_day x
          WHERE x.scope_id = ? AND x.day BETWEEN ? AND ? AND ${CREDIT_ROWS} GROUP BY x.cost_center_name, x.day`,
   seatDays: "SELECT day FROM reports WHERE scope_id = ? AND kind = 'seats' AND status = 'ok' ORDER BY day",
   seatsByPlan: `SELECT coalesce(d.value, 'unknown') AS plan, count(*) AS seats FROM seat_snapshots x
-         LEFT JOIN dictionary d ON d.id = x.plan_type WHERE x.scope_id = ? AND x.day = ? GROUP BY plan`,
+         LEFT JOIN dictionary d ON d.id = x.plan_type WHERE x.scope_id = ? AND x.day = ? GROUP BY plan ORDER BY plan`,
   costCenterDay: 'SELECT max(day) FROM billing_cost_centers WHERE scope_id = ? AND day BETWEEN ? AND ?',
   costCenterDayBefore: 'SELECT max(day) FROM billing_cost_centers WHERE scope_id = ? AND day <= ?',
   costCenterDayAfter: 'SELECT min(day) FROM billing_cost_centers WHERE scope_id = ? AND day > ?',

@@ -18,7 +18,7 @@ export function reportedBuckets(
   const sql = `SELECT DISTINCT ${BUCKETS[interval]('day')} FROM (
         SELECT day FROM reports WHERE scope_id = ? AND status = 'ok' AND day BETWEEN ? AND ? AND kind IN (${kinds.map(() => '?').join(', ')})
         ${daysOff ? `AND ${daysOff.sql}` : ''}
-        GROUP BY day HAVING count(DISTINCT kind) = ?)`;
+        GROUP BY day HAVING count(DISTINCT kind) = ?) AS reported_days`;
   return reader.pluck<number>(sql, [
     plan.scope.id,
     range.fromDay,

@@ -35,9 +35,9 @@ type SeatMeasure = Exclude<SeatCount, 'recent_users' | 'recent_users_without_sea
  * usage_day_by_user once per seat.
  */
 const SEAT_SQL: Record<SeatMeasure, string> = {
-  all: '1',
+  all: 'TRUE',
   active: 'x.last_activity_day > x.day - ?',
-  inactive: 'NOT coalesce(x.last_activity_day > x.day - ?, 0)',
+  inactive: 'NOT coalesce(x.last_activity_day > x.day - ?, FALSE)',
   never_used: 'x.last_activity_day IS NULL',
   pending_cancellation: 'x.pending_cancellation_date IS NOT NULL',
   without_recent_usage: `NOT EXISTS (SELECT 1 FROM usage_day u WHERE u.scope_id = x.scope_id AND u.user_ref = x.user_ref

@@ -82,6 +82,57 @@ function closing(sql: string, start: number, quote: string): number {
   return sql.length;
 }
 
+/**
+ * The query side's SQLite-only constructs, each with its PostgreSQL form (the dialect inventory in
+ * README.md): applied to every text once, before its parameters are numbered. The rest of the query
+ * side's SQL is written to read alike on both engines.
+ */
+export const POSTGRES_REWRITES: readonly { name: string; pattern: RegExp; replacement: string }[] = [
+  // Planner hints for SQLite's sampled statistics; PostgreSQL plans from its own.
+  { name: 'index hints', pattern: /\s+INDEXED BY \w+/g, replacement: '' },
+  {
+    name: 'a list bound as one JSON text',
+    pattern: /\(SELECT value FROM json_each\(\?\)\)/g,
+    replacement: '(SELECT value::bigint FROM json_array_elements_text(?::json))',
+  },
+  {
+    name: 'the first day of the month of a day number',
+    pattern:
+      /CAST\(julianday\(date\(([\w.]+) \* 86400, 'unixepoch', 'start of month'\)\) - 2440587\.5 AS INTEGER\)/g,
+    replacement: "(date_trunc('month', DATE '1970-01-01' + $1)::date - DATE '1970-01-01')",
+  },
+  // SQLite's LIKE folds ASCII case, as ILIKE does.
+  { name: 'case-insensitive LIKE', pattern: /\bLIKE\b/g, replacement: 'ILIKE' },
+  {
+    name: 'case-insensitive equality',
+    pattern: /([\w.]+) = \? COLLATE NOCASE/g,
+    replacement: 'lower($1) = lower(?)',
+  },
+  {
+    name: 'case-insensitive order',
+    pattern: /ORDER BY ([\w.]+) COLLATE NOCASE/g,
+    replacement: 'ORDER BY lower($1)',
+  },
+  { name: 'string aggregation', pattern: /\bgroup_concat\(/g, replacement: 'string_agg(' },
+  {
+    name: 'the elements of a JSON array column',
+    pattern: /json_each\((coalesce\([\w.]+, '\[\]'\))\) (\w+)/g,
+    replacement: 'json_array_elements($1::json) $2',
+  },
+  {
+    name: 'a member of a JSON object',
+    pattern: /json_extract\((\w+)\.value, '\$\.(\w+)'\)/g,
+    replacement: "($1.value->>'$2')",
+  },
+];
+
+/** A query-side text in PostgreSQL's dialect, with `$n` parameters. */
+export function postgresText(sql: string): string {
+  let text = sql;
+  for (const rewrite of POSTGRES_REWRITES) text = text.replace(rewrite.pattern, rewrite.replacement);
+  return positionalParameters(text);
+}
+
 /** Where reads go: the pool (each read on any connection), or one connection (inside a snapshot). */
 interface Target {
   query: PoolClient['query'];
@@ -187,7 +238,7 @@ export class PostgresReader implements SqlReader {
   private text(sql: string): string {
     let text = this.rewrites.get(sql);
     if (text === undefined) {
-      text = positionalParameters(sql);
+      text = postgresText(sql);
       if (this.rewrites.size >= REWRITES_KEPT) this.rewrites.delete(this.rewrites.keys().next().value!);
       this.rewrites.set(sql, text);
     }
