@@ -24,6 +24,33 @@ export function periodEnd(period: Period, start: DayNumber): DayNumber {
 /** One day's sets: kind → key → encoded users. */
 export type DaySets = Map<string, Map<number, Buffer>>;
 
+/** A day's set that changed: `grown` is its new set when it only gained users, else undefined. */
+export interface ChangedSet {
+  kind: string;
+  key: number;
+  grown: Buffer | undefined;
+}
+
+/**
+ * The sets of a day that went from `before` to `after`, for its week's and month's sets to follow. A set
+ * that only gained users (a new day, the user-teams report after the users report) can be added to the
+ * period's set; one that lost users needs its period's set rebuilt from the period's day sets. An
+ * unchanged set (a re-fetch of the same figures) is left out: it costs nothing.
+ */
+export function* changedSets(before: DaySets, after: DaySets): Generator<ChangedSet> {
+  for (const kind of new Set([...before.keys(), ...after.keys()])) {
+    const old = before.get(kind);
+    const now = after.get(kind);
+    for (const key of new Set([...(old?.keys() ?? []), ...(now?.keys() ?? [])])) {
+      const was = old?.get(key);
+      const is = now?.get(key);
+      if (was && is && was.equals(is)) continue;
+      const grew = is !== undefined && (was === undefined || isSubsetOf(was, is));
+      yield { kind, key, grown: grew ? is : undefined };
+    }
+  }
+}
+
 export class ActivePeriodWriter {
   private readonly daySets: Statement;
   private readonly kindDaySets: Statement;
@@ -62,27 +89,16 @@ export class ActivePeriodWriter {
   }
 
   /**
-   * A day's sets went from `before` to `after`: its week's and month's sets follow. A set that only
-   * gained users (a new day, the user-teams report after the users report) is added to the period's
-   * set; one that lost users has its period's set rebuilt from the period's day sets. An unchanged
-   * set (a re-fetch of the same figures) costs nothing.
+   * A day's sets went from `before` to `after`: its week's and month's sets follow (see `changedSets`).
    */
   dayChanged(scopeId: number, day: DayNumber, before: DaySets, after: DaySets): void {
-    for (const kind of new Set([...before.keys(), ...after.keys()])) {
-      const old = before.get(kind);
-      const now = after.get(kind);
-      for (const key of new Set([...(old?.keys() ?? []), ...(now?.keys() ?? [])])) {
-        const was = old?.get(key);
-        const is = now?.get(key);
-        if (was && is && was.equals(is)) continue;
-        const grew = is !== undefined && (was === undefined || isSubsetOf(was, is));
-        for (const period of PERIODS) {
-          const start = periodStart(period, day);
-          if (grew) {
-            const known = this.periodSet.get(scopeId, kind, period, start, key) as Buffer | undefined;
-            this.put.run(scopeId, kind, period, start, key, known ? unionOf([known, is]) : is);
-          } else this.rebuildKey(scopeId, kind, period, start, key);
-        }
+    for (const { kind, key, grown } of changedSets(before, after)) {
+      for (const period of PERIODS) {
+        const start = periodStart(period, day);
+        if (grown) {
+          const known = this.periodSet.get(scopeId, kind, period, start, key) as Buffer | undefined;
+          this.put.run(scopeId, kind, period, start, key, known ? unionOf([known, grown]) : grown);
+        } else this.rebuildKey(scopeId, kind, period, start, key);
       }
     }
   }

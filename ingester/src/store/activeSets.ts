@@ -7,6 +7,7 @@ import type { CellValue } from '../reports/mapping';
 import { type TableSpec, USED_FLAGS } from '../reports/schema';
 import type { DB } from './connection';
 import { ActivePeriodWriter, type DaySets } from './activePeriods';
+import { type Dialect, SQLITE } from './dialect';
 import { GapEncoder, decodeUsers, encodeUsers } from './userSets';
 
 export { GapEncoder, decodeUsers, encodeUsers, isSubsetOf, sizeOf, unionOf } from './userSets';
@@ -49,20 +50,25 @@ function rowsOf({ table, key, when }: RowSetSource): string {
   return `SELECT user_ref, ${key ?? '0'} FROM ${table} WHERE scope_id = ? AND day = ? AND user_ref > 0${where} ORDER BY user_ref`;
 }
 
+/** The team sets' members: each team's users of the day who have a usage_day row. */
+function teamSetSql(dialect: Dialect): string {
+  // team_members' primary key is (scope_id, day, team_ref, user_ref): users ascend within each team.
+  // CROSS JOIN keeps team_members outside, so its key order needs no sort.
+  return `SELECT x.user_ref, m.team_ref FROM team_members m ${dialect.orderedJoin} usage_day x ON x.scope_id = m.scope_id AND x.day = m.day AND x.user_ref = m.user_ref
+         WHERE m.scope_id = ? AND m.day = ? ORDER BY m.team_ref, m.user_ref`;
+}
+
 /** Where each set kind's members come from: a SELECT of (user_ref, key) for one (scope, day). */
 export const SET_SOURCES: Record<string, string> = {
   ...Object.fromEntries(Object.entries(ROW_SETS).map(([kind, source]) => [kind, rowsOf(source)])),
-  // team_members' primary key is (scope_id, day, team_ref, user_ref): users ascend within each team.
-  // CROSS JOIN keeps team_members outside, so its key order needs no sort.
-  team: `SELECT x.user_ref, m.team_ref FROM team_members m CROSS JOIN usage_day x ON x.scope_id = m.scope_id AND x.day = m.day AND x.user_ref = m.user_ref
-         WHERE m.scope_id = ? AND m.day = ? ORDER BY m.team_ref, m.user_ref`,
+  team: teamSetSql(SQLITE),
 };
 
 /** The kinds a users report's rows decide alone (every kind but team). */
 export const ROW_SET_KINDS = Object.keys(ROW_SETS);
 
 /** One set kind read by a scan: the key of a row (a column), or undefined when the row is not a member. */
-interface ScanSet {
+export interface ScanSet {
   kind: string;
   key: (row: (number | null)[]) => number | null | undefined;
 }
@@ -96,13 +102,17 @@ export const SET_SCANS: { sql: string; sets: ScanSet[] }[] = [
   },
 ];
 const SCANNED = new Set(SET_SCANS.flatMap((scan) => scan.sets.map((set) => set.kind)));
-/** Every scan the rebuild makes: the shared ones, then each other kind's own source. */
-const ALL_SCANS: { sql: string; sets: ScanSet[] }[] = [
-  ...SET_SCANS,
-  ...Object.entries(SET_SOURCES)
-    .filter(([kind]) => !SCANNED.has(kind))
-    .map(([kind, sql]) => ({ sql, sets: [{ kind, key: (row: (number | null)[]) => row[1] }] })),
-];
+/** Every scan the rebuild makes, in the dialect's SQL: the shared ones, then each other kind's own source. */
+export function setScans(dialect: Dialect): { sql: string; sets: ScanSet[] }[] {
+  const sources = { ...SET_SOURCES, team: teamSetSql(dialect) };
+  return [
+    ...SET_SCANS,
+    ...Object.entries(sources)
+      .filter(([kind]) => !SCANNED.has(kind))
+      .map(([kind, sql]) => ({ sql, sets: [{ kind, key: (row: (number | null)[]) => row[1] }] })),
+  ];
+}
+const ALL_SCANS = setScans(SQLITE);
 
 /** Every kind of set. */
 export const ACTIVE_SET_KINDS = Object.keys(SET_SOURCES);

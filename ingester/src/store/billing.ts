@@ -7,6 +7,7 @@ import type { Statement } from 'better-sqlite3';
 import type { DayNumber } from '../days';
 import { CSV_AMOUNTS, type BillingCsvRow, type BillingUsageItem } from '../reports/billing';
 import type { DB } from './connection';
+import { type Dialect, SQLITE } from './dialect';
 import type { BillingExportWriter, BillingSnapshotRows, ReportOutcome } from './interface';
 import type { References } from './references';
 import type { Status } from './status';
@@ -14,8 +15,10 @@ import type { Status } from './status';
 const bool = (value: boolean | null) => (value === null ? null : value ? 1 : 0);
 
 /** `column` plus the new row's, where NULL + x is x and NULL + NULL stays NULL (as SQL's sum). */
-const added = (column: string) =>
-  `${column} = coalesce(${column} + excluded.${column}, ${column}, excluded.${column})`;
+export const added = (column: string, dialect: Dialect = SQLITE, table = '') => {
+  const stored = dialect.stored(table, column);
+  return `${column} = coalesce(${stored} + excluded.${column}, ${stored}, excluded.${column})`;
+};
 
 /**
  * One export's rows folded as they stream in: an upsert per CSV row into the stored tables, so the
@@ -31,16 +34,36 @@ const FOLD_USER_SQL = `INSERT INTO billing_user_day (scope_id, day, user_ref, pr
     @appliedCostPerQuantity, @quantity, @gross_amount, @discount_amount, @net_amount, @totalMonthlyQuota,
     @aic_quantity, @aic_gross_amount, @extra)
   ON CONFLICT (scope_id, day, user_ref, product, sku, model, unit_type, organization, repository) DO UPDATE SET
-    ${CSV_AMOUNTS.map(added).join(', ')},
+    ${CSV_AMOUNTS.map((column) => added(column)).join(', ')},
     extra = CASE WHEN extra IS NULL THEN excluded.extra WHEN excluded.extra IS NULL THEN extra
       ELSE json_patch(excluded.extra, extra) END`;
+
+/** What the per-cost-center rows add up. */
+export const COST_CENTER_AMOUNTS = ['quantity', 'gross_amount', 'discount_amount', 'net_amount'] as const;
 
 const FOLD_COST_CENTER_SQL = `INSERT INTO billing_cost_center_day (scope_id, day, cost_center_name, product, sku, model,
     unit_type, quantity, gross_amount, discount_amount, net_amount)
   VALUES (@scopeId, @day, @costCenterName, @product, @sku, @model, @unitType, @quantity, @gross_amount,
     @discount_amount, @net_amount)
   ON CONFLICT (scope_id, day, cost_center_name, product, sku, model, unit_type) DO UPDATE SET
-    ${['quantity', 'gross_amount', 'discount_amount', 'net_amount'].map(added).join(', ')}`;
+    ${COST_CENTER_AMOUNTS.map((column) => added(column)).join(', ')}`;
+
+/** The snapshot's and the usage endpoint's rows (`@name` parameters; both engines run these texts). */
+export const USAGE_INSERT_SQL = `INSERT INTO billing_usage_day (scope_id, day, product, sku, model, unit_type, price_per_unit, gross_quantity,
+         gross_amount, discount_quantity, discount_amount, net_quantity, net_amount)
+       VALUES (@scopeId, @day, @product, @sku, @model, @unitType, @pricePerUnit, @grossQuantity, @grossAmount,
+         @discountQuantity, @discountAmount, @netQuantity, @netAmount)`;
+export const BUDGET_INSERT_SQL = `INSERT INTO billing_budgets (scope_id, day, budget_id, budget_type, product_sku, budget_scope, entity_name,
+         user_ref, budget_amount, consumed_amount, prevent_further_usage, will_alert, alert_recipients, expires_at)
+       VALUES (@scopeId, @day, @budgetId, @budgetType, @productSku, @budgetScope, @entityName, @userRef,
+         @budgetAmount, @consumedAmount, @preventFurtherUsage, @willAlert, @alertRecipients, @expiresAt)`;
+export const USER_STATE_INSERT_SQL = `INSERT INTO billing_budget_user_states (scope_id, day, budget_id, user_ref, consumed_amount, target_amount,
+         override_budget_id)
+       VALUES (@scopeId, @day, @budgetId, @userRef, @consumedAmount, @targetAmount, @overrideBudgetId)`;
+export const COST_CENTER_INSERT_SQL = `INSERT INTO billing_cost_centers (scope_id, day, cost_center_id, name, state, pool_enabled, pool_target_amount,
+         pool_current_amount, resources, azure_subscription)
+       VALUES (@scopeId, @day, @id, @name, @state, @poolEnabled, @poolTargetAmount, @poolCurrentAmount, @resources,
+         @azureSubscription)`;
 
 export class Billing {
   private readonly deleteUsage: Statement;
@@ -60,12 +83,7 @@ export class Billing {
     private readonly status: Status,
   ) {
     this.deleteUsage = db.prepare('DELETE FROM billing_usage_day WHERE scope_id = ? AND day = ?');
-    this.insertUsage = db.prepare(
-      `INSERT INTO billing_usage_day (scope_id, day, product, sku, model, unit_type, price_per_unit, gross_quantity,
-         gross_amount, discount_quantity, discount_amount, net_quantity, net_amount)
-       VALUES (@scopeId, @day, @product, @sku, @model, @unitType, @pricePerUnit, @grossQuantity, @grossAmount,
-         @discountQuantity, @discountAmount, @netQuantity, @netAmount)`,
-    );
+    this.insertUsage = db.prepare(USAGE_INSERT_SQL);
     this.exportStatements = {
       db,
       deleteUsers: db.prepare('DELETE FROM billing_user_day WHERE scope_id = ? AND day = ?'),
@@ -76,27 +94,13 @@ export class Billing {
       status,
     };
     this.deleteBudgets = db.prepare('DELETE FROM billing_budgets WHERE scope_id = ? AND day = ?');
-    this.insertBudget = db.prepare(
-      `INSERT INTO billing_budgets (scope_id, day, budget_id, budget_type, product_sku, budget_scope, entity_name,
-         user_ref, budget_amount, consumed_amount, prevent_further_usage, will_alert, alert_recipients, expires_at)
-       VALUES (@scopeId, @day, @budgetId, @budgetType, @productSku, @budgetScope, @entityName, @userRef,
-         @budgetAmount, @consumedAmount, @preventFurtherUsage, @willAlert, @alertRecipients, @expiresAt)`,
-    );
+    this.insertBudget = db.prepare(BUDGET_INSERT_SQL);
     this.deleteUserStates = db.prepare(
       'DELETE FROM billing_budget_user_states WHERE scope_id = ? AND day = ?',
     );
-    this.insertUserState = db.prepare(
-      `INSERT INTO billing_budget_user_states (scope_id, day, budget_id, user_ref, consumed_amount, target_amount,
-         override_budget_id)
-       VALUES (@scopeId, @day, @budgetId, @userRef, @consumedAmount, @targetAmount, @overrideBudgetId)`,
-    );
+    this.insertUserState = db.prepare(USER_STATE_INSERT_SQL);
     this.deleteCostCenters = db.prepare('DELETE FROM billing_cost_centers WHERE scope_id = ? AND day = ?');
-    this.insertCostCenter = db.prepare(
-      `INSERT INTO billing_cost_centers (scope_id, day, cost_center_id, name, state, pool_enabled, pool_target_amount,
-         pool_current_amount, resources, azure_subscription)
-       VALUES (@scopeId, @day, @id, @name, @state, @poolEnabled, @poolTargetAmount, @poolCurrentAmount, @resources,
-         @azureSubscription)`,
-    );
+    this.insertCostCenter = db.prepare(COST_CENTER_INSERT_SQL);
     this.userByLogin = db
       .prepare('SELECT id FROM users WHERE login = ? COLLATE NOCASE ORDER BY id LIMIT 1')
       .pluck();

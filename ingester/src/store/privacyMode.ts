@@ -13,12 +13,13 @@ export class PrivacyModeError extends Error {
   }
 }
 
-interface Stored {
+/** The privacy mode a database was written in, as its settings keep it. */
+export interface StoredPrivacyMode {
   mode: string;
   keyFingerprint?: string;
 }
 
-function stored(db: DB): Stored | undefined {
+function stored(db: DB): StoredPrivacyMode | undefined {
   const get = db.prepare('SELECT value FROM settings WHERE key = ?').pluck();
   const mode = get.get('privacy_mode') as string | undefined;
   if (mode !== undefined)
@@ -32,7 +33,7 @@ function stored(db: DB): Stored | undefined {
  * The SQL views (migration 013) leave out team-days under this many active users in the privacy modes, as
  * the API hides them: the PRIVACY_MIN_GROUP_SIZE of the last writer, since a view cannot read the config.
  */
-const MIN_GROUP_SIZE_KEY = 'privacy_min_group_size';
+export const MIN_GROUP_SIZE_KEY = 'privacy_min_group_size';
 
 function recordMinGroupSize(db: DB, privacy: PrivacyConfig): void {
   const value = String(privacy.minGroupSize);
@@ -50,8 +51,7 @@ export function enforcePrivacyMode(
   path: string,
   options: { write: boolean },
 ): void {
-  const fingerprint =
-    privacy.mode === 'pseudonymous' ? new Pseudonymizer(privacy.key!).fingerprint() : undefined;
+  const fingerprint = privacyKeyFingerprint(privacy);
   const current = stored(db);
   if (!current) {
     if (!options.write) return;
@@ -63,8 +63,29 @@ export function enforcePrivacyMode(
     })();
     return;
   }
-  const fresh =
-    'Point DATABASE_PATH at a new file and sync again (GitHub keeps about a year of reports), then delete the old file';
+  checkStoredPrivacyMode(current, privacy, `The database ${path}`, SQLITE_FRESH);
+  if (options.write) recordMinGroupSize(db, privacy);
+}
+
+/** PRIVACY_KEY's fingerprint as the settings keep it (pseudonymous mode only). */
+export function privacyKeyFingerprint(privacy: PrivacyConfig): string | undefined {
+  return privacy.mode === 'pseudonymous' ? new Pseudonymizer(privacy.key!).fingerprint() : undefined;
+}
+
+const SQLITE_FRESH =
+  'Point DATABASE_PATH at a new file and sync again (GitHub keeps about a year of reports), then delete the old file';
+
+/**
+ * Throws PrivacyModeError when the stored mode (or key) is not the configured one. `database` names it
+ * ("The database …"); `fresh` says how to start over on this engine.
+ */
+export function checkStoredPrivacyMode(
+  current: StoredPrivacyMode,
+  privacy: PrivacyConfig,
+  database: string,
+  fresh: string,
+): void {
+  const fingerprint = privacyKeyFingerprint(privacy);
   if (current.mode !== privacy.mode) {
     const why =
       current.mode === 'off'
@@ -73,13 +94,12 @@ export function enforcePrivacyMode(
           ? 'pseudonyms cannot be turned back into logins'
           : 'it keeps no per-user rows to derive anything else from';
     throw new PrivacyModeError(
-      `The database ${path} was written with PRIVACY_MODE=${current.mode}, but PRIVACY_MODE is ${privacy.mode}; it cannot be switched in place because ${why}. ${fresh}; or set PRIVACY_MODE=${current.mode} again.`,
+      `${database} was written with PRIVACY_MODE=${current.mode}, but PRIVACY_MODE is ${privacy.mode}; it cannot be switched in place because ${why}. ${fresh}; or set PRIVACY_MODE=${current.mode} again.`,
     );
   }
   if (fingerprint && current.keyFingerprint && current.keyFingerprint !== fingerprint) {
     throw new PrivacyModeError(
-      `The database ${path} was pseudonymized with another PRIVACY_KEY; this key would give the same people other pseudonyms and break every trend. Set the original PRIVACY_KEY; or, to change keys, ${fresh.charAt(0).toLowerCase()}${fresh.slice(1)}.`,
+      `${database} was pseudonymized with another PRIVACY_KEY; this key would give the same people other pseudonyms and break every trend. Set the original PRIVACY_KEY; or, to change keys, ${fresh.charAt(0).toLowerCase()}${fresh.slice(1)}.`,
     );
   }
-  if (options.write) recordMinGroupSize(db, privacy);
 }

@@ -6,73 +6,17 @@
 import type { Statement } from 'better-sqlite3';
 import type { DayNumber } from '../days';
 import type { CellValue } from '../reports/mapping';
-import { ALL_TABLE_SPECS, type DictKind, RECORD_TABLES, type TableSpec } from '../reports/schema';
-import type { ReportKind } from '../reports/types';
+import { ALL_TABLE_SPECS, type DictKind, type TableSpec } from '../reports/schema';
+import { REPORT_KINDS, type ReportKind } from '../reports/types';
 import { type ActiveSetWriter, RowSetCollector } from './activeSets';
 import type { Archive } from './archive';
 import type { DB } from './connection';
 import type { ReportOutcome, ReportWriter } from './interface';
 import type { References } from './references';
+import { insertSql, plainInsertSql, replacementDeletes } from './reportSql';
 import type { Rollups } from './rollups';
 import { RowBatcher } from './rowBatch';
 import type { Status } from './status';
-
-function additive(kind: TableSpec['values'][number]): boolean {
-  if (typeof kind.kind === 'object' || kind.kind === 'text' || kind.kind === 'bool') return false;
-  return kind.additive ?? true;
-}
-
-/** The key columns of a table spec's rows, in primary-key order. */
-function keyColumnsOf(spec: TableSpec): string[] {
-  return [
-    'scope_id',
-    'day',
-    spec.subject,
-    ...(spec.fixed ? [spec.fixed.column] : []),
-    ...spec.keys.map((k) => k.column),
-  ];
-}
-
-/** Plain INSERT for one table spec: the common case, a key not stored yet in this report. */
-function plainInsertSql(spec: TableSpec): string {
-  const columns = [...keyColumnsOf(spec), ...spec.values.map((v) => v.column)];
-  return `INSERT INTO ${spec.table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
-}
-
-/** INSERT for one table spec; a repeated key within one report adds counters and keeps the latest labels. */
-function insertSql(spec: TableSpec): string {
-  const updates = spec.values.map((v) =>
-    additive(v)
-      ? `${v.column} = coalesce(${v.column} + excluded.${v.column}, ${v.column}, excluded.${v.column})`
-      : `${v.column} = coalesce(excluded.${v.column}, ${v.column})`,
-  );
-  return `${plainInsertSql(spec)}
-    ON CONFLICT (${keyColumnsOf(spec).join(', ')}) DO UPDATE SET ${updates.join(', ')}`;
-}
-
-const unique = <T>(items: readonly T[]) => [...new Set(items)];
-
-/** Which rows a report kind owns, so a new version of the report replaces exactly those. */
-function replacementDeletes(kind: ReportKind): string[] {
-  const tablesOf = (specs: readonly TableSpec[]) =>
-    unique(specs.map((s) => `${s.table}:${s.subject}`)).map((t) => t.split(':'));
-  switch (kind) {
-    case 'aggregate':
-      return tablesOf(RECORD_TABLES.aggregate).map(
-        ([table, subject]) => `DELETE FROM ${table} WHERE scope_id = ? AND day = ? AND ${subject} = 0`,
-      );
-    case 'users':
-      return tablesOf(RECORD_TABLES.user).map(
-        ([table, subject]) => `DELETE FROM ${table} WHERE scope_id = ? AND day = ? AND ${subject} > 0`,
-      );
-    case 'repos':
-      return tablesOf(RECORD_TABLES.repo).map(
-        ([table, subject]) => `DELETE FROM ${table} WHERE scope_id = ? AND day = ? AND ${subject} > 0`,
-      );
-    case 'user-teams':
-      return ['DELETE FROM team_members WHERE scope_id = ? AND day = ?'];
-  }
-}
 
 /** What a report transaction works with: the writer connection, its statements, and the other writers. */
 interface ReportContext {
@@ -104,7 +48,7 @@ export class Reports {
       plainInserts.set(spec, db.prepare(plainInsertSql(spec)));
     }
     const deletes = new Map<ReportKind, Statement[]>();
-    for (const kind of ['aggregate', 'users', 'repos', 'user-teams'] as const)
+    for (const kind of REPORT_KINDS)
       deletes.set(
         kind,
         replacementDeletes(kind).map((sql) => db.prepare(sql)),
@@ -140,7 +84,7 @@ class ReportTransaction implements ReportWriter {
     if (!keepArchive) context.archive.removeReport(scopeId, kind, day);
     // Plain multi-row INSERTs (cheaper than one upsert a row); a key already stored in this report (a
     // subject listed twice, a repeated breakdown entry, several aggregate records) adds up instead.
-    this.rows = new RowBatcher(db, plainInsertSql, plainInserts, inserts, wideInserts);
+    this.rows = new RowBatcher(db, plainInserts, inserts, wideInserts);
     if (kind === 'users') this.sets = new RowSetCollector();
   }
 

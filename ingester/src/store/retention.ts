@@ -10,7 +10,7 @@ import { ACTIVE_SET_KINDS } from './activeSets';
 import { Rollups } from './rollups';
 
 /** Every table keyed by day: figures, memberships, rollups, active-user sets, seats, billing, archive and statuses. */
-const DAY_TABLES = [
+export const DAY_TABLES = [
   ...TABLE_NAMES,
   'team_members',
   'team_day',

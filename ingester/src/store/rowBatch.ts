@@ -9,6 +9,7 @@ import type { Statement } from 'better-sqlite3';
 import type { CellValue } from '../reports/mapping';
 import type { TableSpec } from '../reports/schema';
 import type { DB } from './connection';
+import { wideInsertSql } from './reportSql';
 
 /** Rows per multi-row INSERT (at most ~25 columns each: well under SQLite's 32,766 variables). */
 export const WIDE_ROWS = 64;
@@ -30,8 +31,6 @@ export class RowBatcher {
 
   constructor(
     private readonly db: DB,
-    /** The one-row INSERT of a spec (`... VALUES (?, ...)`), which the wide one extends. */
-    private readonly plainSql: (spec: TableSpec) => string,
     private readonly plain: ReadonlyMap<TableSpec, Statement>,
     private readonly upsert: ReadonlyMap<TableSpec, Statement>,
     /** Wide statements, prepared on first use and kept by the writer across reports. */
@@ -117,9 +116,7 @@ export class RowBatcher {
   private wideStatement(spec: TableSpec): Statement {
     let statement = this.wide.get(spec);
     if (!statement) {
-      const plain = this.plainSql(spec);
-      const row = plain.slice(plain.lastIndexOf('('));
-      statement = this.db.prepare(`${plain}${`, ${row}`.repeat(WIDE_ROWS - 1)}`);
+      statement = this.db.prepare(wideInsertSql(spec, WIDE_ROWS));
       this.wide.set(spec, statement);
     }
     return statement;

@@ -7,17 +7,13 @@ import type { Statement } from 'better-sqlite3';
 import type { DayNumber } from '../days';
 import type { SyncKind } from '../reports/types';
 import type { DB } from './connection';
+import { type Dialect, SQLITE } from './dialect';
 import type { ReportOutcome, ReportStatus, RunResult } from './interface';
 
-export class Status {
-  private readonly upsert: Statement;
-  private readonly unknownKey: Statement;
-  private readonly selectAll: Statement;
-  private readonly selectOne: Statement;
-
-  constructor(db: DB) {
-    this.upsert = db.prepare(
-      `INSERT INTO reports (scope_id, kind, day, status, attempts, error, error_status, records, malformed_lines, issues, unknown_keys, files, bytes, fetched_at)
+/**
+ * A (scope, report, day)'s status after an attempt (`@name` parameters; both engines run this text).
+ */
+export const REPORT_STATUS_UPSERT = `INSERT INTO reports (scope_id, kind, day, status, attempts, error, error_status, records, malformed_lines, issues, unknown_keys, files, bytes, fetched_at)
        VALUES (@scopeId, @kind, @day, @status, 1, @error, @errorStatus, @records, @malformedLines, @issues, @unknownKeys, @files, @bytes, @fetchedAt)
        ON CONFLICT (scope_id, kind, day) DO UPDATE SET
          -- A failed re-fetch of a stored day keeps the stored report: the day stays 'ok', with the error noted.
@@ -28,13 +24,25 @@ export class Status {
          issues = CASE WHEN excluded.status = 'ok' THEN excluded.issues ELSE coalesce(excluded.issues, reports.issues) END,
          unknown_keys = coalesce(excluded.unknown_keys, reports.unknown_keys),
          files = coalesce(excluded.files, reports.files), bytes = coalesce(excluded.bytes, reports.bytes),
-         fetched_at = excluded.fetched_at`,
-    );
-    this.unknownKey = db.prepare(
-      `INSERT INTO unknown_keys (report_kind, path, first_day, last_day, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT (report_kind, path) DO UPDATE SET first_day = min(first_day, excluded.first_day),
-         last_day = max(last_day, excluded.last_day), last_seen_at = excluded.last_seen_at`,
-    );
+         fetched_at = excluded.fetched_at`;
+
+/** A key GitHub sent that no table stores: the days it was seen first and last, and when. */
+export function unknownKeyUpsertSql(dialect: Dialect): string {
+  const stored = (column: string) => dialect.stored('unknown_keys', column);
+  return `INSERT INTO unknown_keys (report_kind, path, first_day, last_day, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (report_kind, path) DO UPDATE SET first_day = ${dialect.least(stored('first_day'), 'excluded.first_day')},
+         last_day = ${dialect.greatest(stored('last_day'), 'excluded.last_day')}, last_seen_at = excluded.last_seen_at`;
+}
+
+export class Status {
+  private readonly upsert: Statement;
+  private readonly unknownKey: Statement;
+  private readonly selectAll: Statement;
+  private readonly selectOne: Statement;
+
+  constructor(db: DB) {
+    this.upsert = db.prepare(REPORT_STATUS_UPSERT);
+    this.unknownKey = db.prepare(unknownKeyUpsertSql(SQLITE));
     this.selectAll = db.prepare('SELECT scope_id, kind, day, status FROM reports');
     this.selectOne = db
       .prepare('SELECT status FROM reports WHERE scope_id = ? AND kind = ? AND day = ?')
