@@ -26,6 +26,8 @@ export interface Config {
   billing: BillingSettings;
   scopes: Scope[];
   databasePath: string;
+  /** DATABASE_URL: a PostgreSQL database (postgres://…) instead of SQLite at `databasePath`. */
+  databaseUrl?: string;
   sync: {
     schedule: string;
     backfillDays: number;
@@ -56,6 +58,17 @@ export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Configuration error:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'ConfigError';
+  }
+}
+
+/** A connection string as it may be shown: its password replaced (a message must never carry it). */
+function withoutPassword(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return url.replace(/:[^:@/]*@/, ':***@');
   }
 }
 
@@ -142,6 +155,21 @@ const envSchema = z.object({
     .string()
     .optional()
     .transform((value) => value?.trim() || './data/copilot-metrics.db'),
+  DATABASE_URL: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      const url = value?.trim();
+      if (!url) return undefined;
+      if (!/^postgres(ql)?:\/\/[^/]/.test(url)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `DATABASE_URL must be a PostgreSQL connection string, postgres://USER:PASSWORD@HOST:PORT/DATABASE (got "${withoutPassword(url)}"); unset it to use SQLite at DATABASE_PATH.`,
+        });
+        return z.NEVER;
+      }
+      return url;
+    }),
   SYNC_SCHEDULE: z
     .string()
     .optional()
@@ -398,6 +426,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     scopes,
     databasePath: e.DATABASE_PATH,
+    ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
     sync: {
       schedule: e.SYNC_SCHEDULE,
       backfillDays: e.SYNC_BACKFILL_DAYS!,

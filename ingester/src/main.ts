@@ -15,7 +15,7 @@ import { createApp } from './http/app';
 import { createMetrics } from './http/metrics';
 import { createLogger, type Logger } from './log';
 import { SYNC_KINDS, isSyncKind } from './reports/types';
-import { type Runtime, createRuntime } from './runtime';
+import { type Runtime, type SyncRuntime, createRuntime, createSyncRuntime } from './runtime';
 import { pseudonymousRowLogin } from './http/viewerRows';
 import { SLUG_PATTERN, type Scope } from './scopes';
 import { FAULT_HELP, parseFaults } from './simulator/faults';
@@ -245,9 +245,9 @@ async function sync(config: ReturnType<typeof loadConfig>, logger: Logger, args:
       throw new UsageError(`--report must be one of ${SYNC_KINDS.join(', ')} (got "${kind}")`);
     return kind;
   });
-  let runtime: Runtime;
+  let runtime: SyncRuntime;
   try {
-    runtime = await createRuntime(config, logger, { signal: shutdown.signal });
+    runtime = await createSyncRuntime(config, logger, { signal: shutdown.signal });
   } catch (error) {
     if (shutdown.requested && (error as Error).name === 'AbortError') return shutdown.exitCode();
     throw error;

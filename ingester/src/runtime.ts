@@ -2,13 +2,15 @@
  * Wires configuration into the parts: database, writer, GitHub client (or the in-process simulator
  * in demo mode) and sync settings. Commands build one of these and close it when done.
  */
-import type { Config } from './config';
+import { type Config, ConfigError } from './config';
 import { AppTokenProvider, StaticToken } from './github/auth';
 import { GitHubClient, type TokenProvider } from './github/client';
 import type { Logger } from './log';
 import type { Scope } from './scopes';
 import { SimulatorServer } from './simulator/server';
 import { type DB, openDatabaseWaiting } from './store/db';
+import type { SyncStore } from './store/interface';
+import { PostgresStore } from './store/postgres/store';
 import { enforcePrivacyMode } from './store/privacyMode';
 import { Store } from './store/writer';
 
@@ -22,12 +24,56 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-/** `signal` (a shutdown) stops a wait for another process's migration. */
+/** What `sync` needs: a writer of either engine (DATABASE_URL selects PostgreSQL), and GitHub. */
+export interface SyncRuntime {
+  config: Config;
+  store: SyncStore;
+  client: GitHubClient;
+  scopes: Scope[];
+  close(): Promise<void>;
+}
+
+/**
+ * The runtime of `sync`: PostgreSQL when DATABASE_URL is set (migrated on opening, under its lock),
+ * otherwise SQLite at DATABASE_PATH as `createRuntime` opens it.
+ */
+export async function createSyncRuntime(
+  config: Config,
+  logger: Logger,
+  options: { signal?: AbortSignal } = {},
+): Promise<SyncRuntime> {
+  if (!config.databaseUrl) return createRuntime(config, logger, options);
+  const store = await PostgresStore.open(config.databaseUrl, {
+    privacy: config.privacy,
+    onMigrated: (from, to) => logger.info({ from, to }, 'database schema migrated'),
+  });
+  try {
+    const github = await connectGitHub(config, logger);
+    return {
+      config,
+      store,
+      ...github,
+      async close() {
+        await github.close();
+        await store.close();
+      },
+    };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
+
+/** `signal` (a shutdown) stops a wait for another process's migration. SQLite only (DATABASE_PATH). */
 export async function createRuntime(
   config: Config,
   logger: Logger,
   options: { signal?: AbortSignal } = {},
 ): Promise<Runtime> {
+  if (config.databaseUrl)
+    throw new ConfigError([
+      'DATABASE_URL selects PostgreSQL, where only `sync` runs so far: unset DATABASE_URL to use the SQLite database at DATABASE_PATH for this command.',
+    ]);
   const db = await openDatabaseWaiting(config.databasePath, {
     signal: options.signal,
     onMigrated: (from, to) => logger.info({ from, to }, 'database schema migrated'),
@@ -39,7 +85,29 @@ export async function createRuntime(
     throw error;
   }
   const store = new Store(db, config.privacy);
+  try {
+    const github = await connectGitHub(config, logger);
+    return {
+      config,
+      db,
+      store,
+      ...github,
+      async close() {
+        await github.close();
+        db.close();
+      },
+    };
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
 
+/** The GitHub client (or, in demo mode, the in-process simulator and its scopes). */
+async function connectGitHub(
+  config: Config,
+  logger: Logger,
+): Promise<{ client: GitHubClient; scopes: Scope[]; simulator?: SimulatorServer; close(): Promise<void> }> {
   let simulator: SimulatorServer | undefined;
   let apiUrl = config.github.apiUrl;
   let scopes = config.scopes;
@@ -77,16 +145,12 @@ export async function createRuntime(
     ...(billingToken ? { billingAuth: new StaticToken(billingToken) } : {}),
   });
   return {
-    config,
-    db,
-    store,
     client,
     scopes,
     simulator,
     async close() {
       await client.close();
       await simulator?.stop();
-      db.close();
     },
   };
 }

@@ -34,11 +34,33 @@ function signsFor(privateKey: KeyObject, publicKey: KeyObject): boolean {
 
 const TOKEN = 'ghp_Distinctive0Secret1Token2Value3XyZ';
 
+describe('DATABASE_URL', () => {
+  it('selects PostgreSQL with a postgres:// or postgresql:// connection string; empty means SQLite', () => {
+    const url = 'postgres://copilot:secret@db.example.com:5432/copilot_metrics';
+    expect(loadConfig({ DATABASE_URL: url }).databaseUrl).toBe(url);
+    expect(loadConfig({ DATABASE_URL: 'postgresql://db/metrics' }).databaseUrl).toBe(
+      'postgresql://db/metrics',
+    );
+    expect(loadConfig({ DATABASE_URL: ' ' }).databaseUrl).toBeUndefined();
+  });
+
+  it('refuses another kind of URL, naming the form it takes, without showing the password', () => {
+    const [problem] = problemsOf({ DATABASE_URL: 'mysql://root:hunter2-secret@db/metrics' });
+    expect(problem).toMatch(
+      /^DATABASE_URL must be a PostgreSQL connection string, postgres:\/\/USER:PASSWORD@HOST:PORT\/DATABASE/,
+    );
+    expect(problem).toMatch(/unset it to use SQLite at DATABASE_PATH/);
+    expect(problem).not.toMatch(/hunter2-secret/);
+    expect(problemsOf({ DATABASE_URL: './data/metrics.db' })[0]).toMatch(/^DATABASE_URL must be/);
+  });
+});
+
 describe('loadConfig defaults', () => {
   it('uses the documented defaults when nothing is set', () => {
     const config = loadConfig({});
     expect(config.github.apiUrl).toBe('https://api.github.com');
     expect(config.databasePath).toBe('./data/copilot-metrics.db');
+    expect(config.databaseUrl).toBeUndefined();
     expect(config.sync.schedule).toBe('17 */6 * * *');
     expect(config.sync.backfillDays).toBe(365);
     expect(config.sync.refetchDays).toBe(3);

@@ -18,7 +18,7 @@ import { Client, type CustomTypesConfig, types } from 'pg';
 import { silentLogger } from '../src/log';
 import type { PrivacyConfig } from '../src/privacy';
 import type { SimulatorServer } from '../src/simulator/server';
-import type { DB } from '../src/store/db';
+import { type DB, openDatabase } from '../src/store/db';
 import type { SyncStore } from '../src/store/interface';
 import { PostgresStore } from '../src/store/postgres/store';
 import { enforcePrivacyMode } from '../src/store/privacyMode';
@@ -26,6 +26,7 @@ import { Store } from '../src/store/writer';
 import { importReport } from '../src/sync/importer';
 import { SyncBusyError, acquireSyncLease } from '../src/sync/lock';
 import { reprocess } from '../src/sync/reprocess';
+import { runCli } from './cli';
 import { type SyncRequest, runSync } from '../src/sync/runner';
 import {
   type PostgresCluster,
@@ -411,4 +412,59 @@ test('aggregate privacy mode stores the same on both engines', async () => {
   expect(teams).toBeGreaterThan(0);
   expect(t.db.prepare('SELECT count(*) FROM usage_day WHERE user_ref > 0').pluck().get()).toBe(0);
   await expectSameTables(t.db, pg);
+});
+
+describe('DATABASE_URL', () => {
+  const dir = tempDir('cm-pg-cli-');
+  afterAll(() => dir.cleanup());
+  const env = (database: Record<string, string>) => ({
+    GITHUB_API_URL: sim.url,
+    GITHUB_TOKEN: 'test',
+    COPILOT_ORGS: sim.scopes.orgs[0],
+    BILLING: 'off',
+    SYNC_CONCURRENCY: '1',
+    ...database,
+  });
+  const args = ['sync', '--from', '2026-09-27', '--to', '2026-09-29'];
+
+  test('`sync` with DATABASE_URL=postgres://… migrates the database and stores what SQLite at DATABASE_PATH stores', async () => {
+    const url = await cluster.createDatabase('cli');
+    const postgres = await runCli(args, env({ DATABASE_URL: url }));
+    // Warnings only (the simulator's unknown fields), no error.
+    expect(postgres.stderr).not.toMatch(/"level":(50|60)/);
+    expect(postgres.code).toBe(0);
+    expect(postgres.stdout).toMatch(
+      /^sync ok: \d+ report\(s\) planned, \d+ stored, 0 without data, 0 failed/,
+    );
+    const path = join(dir.path, 'cli.db');
+    const sqlite = await runCli(args, env({ DATABASE_PATH: path }));
+    expect(sqlite.code).toBe(0);
+    // The same plan and the same counts (the durations aside).
+    expect(postgres.stdout.replace(/ in [\d.]+ s/, '')).toBe(sqlite.stdout.replace(/ in [\d.]+ s/, ''));
+    const t = openDatabase(path);
+    try {
+      await expectSameTables(t, await connect(url));
+    } finally {
+      t.close();
+    }
+  });
+
+  test('a DATABASE_URL that is not PostgreSQL is refused, naming it and hiding its password', async () => {
+    const result = await runCli(args, env({ DATABASE_URL: 'mysql://root:s3cret-pass@127.0.0.1/metrics' }));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /DATABASE_URL must be a PostgreSQL connection string, postgres:\/\/USER:PASSWORD@HOST:PORT\/DATABASE \(got "mysql:\/\/root:\*\*\*@127\.0\.0\.1\/metrics"\)/,
+    );
+    expect(result.stderr).not.toMatch(/s3cret-pass/);
+  });
+
+  test('a command that does not run on PostgreSQL yet says so instead of opening SQLite', async () => {
+    const url = await cluster.createDatabase('cli_status');
+    const result = await runCli(
+      ['status'],
+      env({ DATABASE_URL: url, DATABASE_PATH: join(dir.path, 'unused.db') }),
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/DATABASE_URL selects PostgreSQL, where only `sync` runs so far/);
+  });
 });
