@@ -15,14 +15,17 @@ import { createApp } from './http/app';
 import { createMetrics } from './http/metrics';
 import { createLogger, type Logger } from './log';
 import { SYNC_KINDS, isSyncKind } from './reports/types';
-import { type Runtime, type SyncRuntime, createRuntime, createSyncRuntime } from './runtime';
+import { type SyncRuntime, createRuntime, createSyncRuntime } from './runtime';
 import { pseudonymousRowLogin } from './http/viewerRows';
 import { SLUG_PATTERN, type Scope } from './scopes';
 import { FAULT_HELP, parseFaults } from './simulator/faults';
 import { SimulatorServer } from './simulator/server';
 import { coverage } from './store/coverage';
 import { openDatabase, openDatabaseWaiting } from './store/db';
-import { SqliteProbe } from './store/probe';
+import { ReaderProbe, SqliteProbe } from './store/probe';
+import type { SqlReader } from './store/reader';
+import { PostgresReader } from './store/postgres/reader';
+import { PostgresStore } from './store/postgres/store';
 import { SqliteReader, openSqliteReader } from './store/sqliteReader';
 import { createProgress } from './sync/progress';
 import { reprocess } from './sync/reprocess';
@@ -119,10 +122,19 @@ async function serve(config: ReturnType<typeof loadConfig>, logger: Logger): Pro
   const integrated = config.syncMode === 'integrated';
   const cleanup: (() => Promise<void> | void)[] = [];
   try {
-    let runtime: Runtime | undefined;
+    let runtime: SyncRuntime | undefined;
+    const postgres = config.databaseUrl;
     if (integrated) {
-      runtime = await createRuntime(config, logger, { signal: shutdown.signal });
+      runtime = await createSyncRuntime(config, logger, { signal: shutdown.signal });
       cleanup.push(() => runtime!.close());
+    } else if (postgres) {
+      // A replica migrates (under the advisory lock, once) and checks the privacy mode, never writing.
+      const store = await PostgresStore.open(postgres, {
+        privacy: config.privacy,
+        recordPrivacy: false,
+        onMigrated: (from, to) => logger.info({ from, to }, 'database schema migrated'),
+      });
+      await store.close();
     } else {
       // A replica migrates (under the lock, once) and checks the privacy mode, but never writes figures.
       const writer = await openDatabaseWaiting(config.databasePath, {
@@ -136,7 +148,9 @@ async function serve(config: ReturnType<typeof loadConfig>, logger: Logger): Pro
       }
     }
     if (await shutdown.stopping()) return 0;
-    const reader = openSqliteReader(config.databasePath);
+    const reader: SqlReader = postgres
+      ? new PostgresReader({ url: postgres })
+      : openSqliteReader(config.databasePath);
     cleanup.push(() => reader.close());
     const metrics = createMetrics(reader, { logger, privacy: config.privacy, calendar: config.calendar });
     const service =
@@ -162,7 +176,7 @@ async function serve(config: ReturnType<typeof loadConfig>, logger: Logger): Pro
       apiToken: config.http.apiToken,
       adminToken: config.http.adminToken,
       sync: service,
-      database: new SqliteProbe(reader, config.databasePath),
+      database: postgres ? new ReaderProbe(reader) : new SqliteProbe(reader, config.databasePath),
       metrics: metrics.registry,
       privacy: config.privacy,
       calendar: config.calendar,

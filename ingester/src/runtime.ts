@@ -72,7 +72,7 @@ export async function createRuntime(
 ): Promise<Runtime> {
   if (config.databaseUrl)
     throw new ConfigError([
-      'DATABASE_URL selects PostgreSQL, where only `sync` runs so far: unset DATABASE_URL to use the SQLite database at DATABASE_PATH for this command.',
+      'DATABASE_URL selects PostgreSQL, where `serve` and `sync` run; this command reads the SQLite database at DATABASE_PATH only so far: unset DATABASE_URL to run it there.',
     ]);
   const db = await openDatabaseWaiting(config.databasePath, {
     signal: options.signal,

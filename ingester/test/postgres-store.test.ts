@@ -465,6 +465,8 @@ describe('DATABASE_URL', () => {
       env({ DATABASE_URL: url, DATABASE_PATH: join(dir.path, 'unused.db') }),
     );
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/DATABASE_URL selects PostgreSQL, where only `sync` runs so far/);
+    expect(result.stderr).toMatch(
+      /DATABASE_URL selects PostgreSQL, where `serve` and `sync` run; this command reads the SQLite database at DATABASE_PATH only so far/,
+    );
   });
 });

@@ -16,6 +16,22 @@ export interface DatabaseProbe {
   check(): Promise<DatabaseState>;
 }
 
+/** A network engine's answer (PostgreSQL): a trivial query, and the schema version, within the reader's timeout. */
+export class ReaderProbe implements DatabaseProbe {
+  private readonly latest = latestSchemaVersion();
+
+  constructor(private readonly reader: SqlReader) {}
+
+  async check(): Promise<DatabaseState> {
+    try {
+      await this.reader.value('SELECT 1');
+      return { ok: true, schemaVersion: await this.reader.schemaVersion(), latestVersion: this.latest };
+    } catch (error) {
+      return { ok: false, error: (error as Error).message };
+    }
+  }
+}
+
 export class SqliteProbe implements DatabaseProbe {
   private readonly identity: { dev: number; ino: number } | undefined;
   private readonly latest = latestSchemaVersion();

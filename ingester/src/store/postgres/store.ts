@@ -43,6 +43,11 @@ export interface PostgresStoreOptions {
   privacy?: PrivacyConfig;
   /** Called when the schema was migrated on opening. */
   onMigrated?: (from: number, to: number) => void;
+  /**
+   * Records the privacy mode in a database that has none yet (a writer does); without it, an API
+   * replica only checks it (SYNC_MODE=disabled never writes). Default true.
+   */
+  recordPrivacy?: boolean;
 }
 
 /**
@@ -94,7 +99,9 @@ export class PostgresStore implements SyncStore {
     try {
       const { from, to } = await migratePostgres(connection.client);
       if (from !== to) options.onMigrated?.(from, to);
-      await enforcePostgresPrivacyMode(connection.query, privacy, url, { write: true });
+      await enforcePostgresPrivacyMode(connection.query, privacy, url, {
+        write: options.recordPrivacy ?? true,
+      });
     } catch (error) {
       await connection.close().catch(() => undefined);
       throw error;
