@@ -57,8 +57,18 @@ function bindMounts(service: any): [string, string][] {
 }
 
 describe('docker-compose.yml', () => {
-  test('has the three services, built or pinned, on the agreed ports', () => {
-    expect(Object.keys(services).sort()).toEqual(['grafana', 'ingester', 'prometheus']);
+  test('has the three services, built or pinned, on the agreed ports, and PostgreSQL behind a profile', () => {
+    expect(Object.keys(services).sort()).toEqual(['grafana', 'ingester', 'postgres', 'prometheus']);
+    // `docker compose up` starts the three; `--profile postgres` adds the database, never published.
+    const always = Object.entries(services).filter(([, s]: [string, any]) => !s.profiles);
+    expect(always.map(([name]) => name).sort()).toEqual(['grafana', 'ingester', 'prometheus']);
+    expect(services.postgres.profiles).toEqual(['postgres']);
+    expect(services.postgres.image).toMatch(/^postgres:1[4-9]\.\d+-bookworm$/);
+    expect(services.postgres.ports).toBeUndefined();
+    expect(services.postgres.healthcheck.test).toContain('pg_isready');
+    // The ingester waits for it only when the profile runs it, and reads DATABASE_URL from .env.
+    expect(services.ingester.depends_on.postgres).toEqual({ condition: 'service_healthy', required: false });
+    expect(services.ingester.environment.DATABASE_URL).toBe('${DATABASE_URL:-}');
     expect(services.ingester.build).toEqual({ context: '.', dockerfile: 'ingester/Dockerfile' });
     expect(services.grafana.build).toEqual({ context: '.', dockerfile: 'plugin/Dockerfile' });
     // Pinned to a patch release of a supported long-term-support line (3.13 LTS: until July 2027).
