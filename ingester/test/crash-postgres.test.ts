@@ -1,0 +1,144 @@
+/**
+ * Crash safety on PostgreSQL (issue 13), as crash.test.ts checks it on SQLite: a `sync` killed mid-way
+ * (SIGKILL, no clean-up) leaves no half-stored report, its advisory lock goes with its session, and a
+ * resumed sync completes the days to exactly what an uninterrupted sync stores (compared with a SQLite
+ * sync of the same simulator).
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Client } from 'pg';
+import { formatDay } from '../src/days';
+import { ALL_TABLE_SPECS } from '../src/reports/schema';
+import type { SimulatorServer } from '../src/simulator/server';
+import { READER_TYPES } from '../src/store/postgres/reader';
+import { runCli, spawnCli } from './cli';
+import {
+  type PostgresCluster,
+  day,
+  fingerprint,
+  startPostgres,
+  startSimulator,
+  syncDays,
+  tempDatabase,
+  tempDir,
+  testClient,
+} from './helpers';
+
+jest.setTimeout(180_000);
+
+const FROM = day('2026-09-01');
+const TO = day('2026-09-14');
+let sim: SimulatorServer;
+let cluster: PostgresCluster;
+const dir = tempDir('cm-crash-pg-');
+
+beforeAll(async () => {
+  sim = await startSimulator({ users: 3000, orgs: 1 });
+  cluster = await startPostgres();
+});
+afterAll(async () => {
+  await cluster?.stop();
+  await sim?.stop();
+  dir.cleanup();
+});
+
+/** fingerprint() of helpers.ts, on PostgreSQL: per figure table, its rows and the sum of every counter. */
+async function postgresFingerprint(client: Client): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const table of new Set(ALL_TABLE_SPECS.map((s) => s.table))) {
+    const columns = [
+      ...new Set(
+        ALL_TABLE_SPECS.filter((s) => s.table === table)
+          .flatMap((s) => s.values)
+          .filter((c) => c.kind === 'int' || c.kind === 'real' || c.kind === 'bool')
+          .map((c) => c.column),
+      ),
+    ];
+    const { rows } = await client.query(
+      `SELECT count(*) AS rows, ${columns.map((c) => `coalesce(sum(${c}), 0)::double precision AS ${c}`).join(', ')} FROM ${table}`,
+    );
+    for (const [key, value] of Object.entries(rows[0] as Record<string, number>))
+      out[`${table}.${key}`] = Math.round(Number(value) * 100) / 100;
+  }
+  out['team_members.rows'] = Number((await client.query('SELECT count(*) AS n FROM team_members')).rows[0].n);
+  return out;
+}
+
+test('a sync killed mid-way leaves no partial report, frees its lock, and resuming completes it exactly', async () => {
+  const url = await cluster.createDatabase('crash');
+  const env = {
+    GITHUB_API_URL: sim.url,
+    GITHUB_TOKEN: 'test',
+    COPILOT_ORGS: sim.scopes.orgs[0],
+    DATABASE_URL: url,
+    DATABASE_PATH: `${dir.path}/unused.db`,
+    SYNC_CONCURRENCY: '2',
+    BILLING: 'off',
+  };
+  const args = ['sync', '--from', formatDay(FROM), '--to', formatDay(TO)];
+  const client = new Client({ connectionString: url, types: READER_TYPES });
+  await client.connect();
+  try {
+    const okReports = async () =>
+      Number(
+        (
+          await client
+            .query("SELECT count(*) AS n FROM reports WHERE status = 'ok'")
+            .catch(() => ({ rows: [{ n: 0 }] }))
+        ).rows[0].n,
+      );
+    const child = spawnCli(args, env);
+    const exited = new Promise((resolve) => child.on('close', resolve));
+    for (let i = 0; i < 600 && (await okReports()) < 6; i++) await sleep(50);
+    await sleep(120); // land inside the next report's transaction
+    child.kill('SIGKILL');
+    await exited;
+
+    // Every stored users report is whole, and no user row lies outside one.
+    const stored = (
+      await client.query("SELECT scope_id, day, records FROM reports WHERE kind = 'users' AND status = 'ok'")
+    ).rows as { scope_id: number; day: number; records: number }[];
+    expect(stored.length).toBeGreaterThan(0);
+    expect(stored.length).toBeLessThan(TO - FROM + 1);
+    for (const report of stored) {
+      const { rows } = await client.query(
+        'SELECT count(*) AS n FROM usage_day WHERE scope_id = $1 AND day = $2 AND user_ref > 0',
+        [report.scope_id, report.day],
+      );
+      expect([report.day, rows[0].n]).toEqual([report.day, report.records]);
+    }
+    const unreported = await client.query(
+      `SELECT count(*) AS n FROM usage_day u WHERE user_ref > 0 AND NOT EXISTS (
+         SELECT 1 FROM reports r WHERE r.scope_id = u.scope_id AND r.day = u.day AND r.kind = 'users' AND r.status = 'ok')`,
+    );
+    expect(unreported.rows[0].n).toBe(0);
+    expect((await client.query('SELECT status FROM sync_runs')).rows.map((r) => r.status)).toEqual([
+      'running',
+    ]);
+
+    // The lock died with the killed session: the resumed sync takes it, marks the run interrupted, completes.
+    const resumed = await runCli(args, env);
+    expect(resumed.stderr).toMatch(/interrupted/);
+    expect(resumed.code).toBe(0);
+    expect(
+      (await client.query('SELECT status FROM sync_runs ORDER BY id')).rows.map((r) => r.status),
+    ).toEqual(['interrupted', 'ok']);
+
+    const reference = tempDatabase();
+    const github = testClient(sim.url);
+    try {
+      await syncDays(reference.store, github, {
+        scopes: [{ kind: 'organization', slug: sim.scopes.orgs[0] }],
+        from: FROM,
+        to: TO,
+      });
+      const expected = fingerprint(reference.db);
+      expect(expected['usage_day.rows']).toBeGreaterThan(1000);
+      expect(await postgresFingerprint(client)).toEqual(expected);
+    } finally {
+      reference.close();
+      await github.close();
+    }
+  } finally {
+    await client.end();
+  }
+});
