@@ -9,8 +9,21 @@ import { createReadStream } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
-// Only the import: the benchmark's peak RSS is the import's, not the HTTP server's modules'.
-import { importReport, openDatabase, parseDay, Store } from '@copilot-metrics/ingester/import';
+import { join } from 'node:path';
+
+/**
+ * Only the import: the benchmark's peak RSS is the import's, not the HTTP server's modules'. With
+ * BENCH_COMPILED=1, the compiled ingester (ingester/dist, as the image runs it: its import worker starts
+ * without compiling TypeScript), else the sources.
+ */
+type ImportModule = typeof import('@copilot-metrics/ingester/import');
+const engine: Promise<ImportModule> = (
+  process.env.BENCH_COMPILED === '1'
+    ? import(join(__dirname, '..', '..', 'ingester', 'dist', 'importing.js'))
+    : import('@copilot-metrics/ingester/import')
+).then((module: ImportModule & { default?: ImportModule }) =>
+  'importReport' in module ? module : module.default!,
+);
 
 export interface ImportProcessResult {
   mode: 'baseline' | 'import' | 'download';
@@ -71,6 +84,7 @@ async function download(url: string, enterprise: string, day: string): Promise<n
 
 /** The real path of a downloaded file: archive copy, parse, map, store, team and active-set rebuild. */
 async function ingest(file: string, database: string, day: number): Promise<{ records: number; ms: number }> {
+  const { importReport, openDatabase, Store } = await engine;
   const db = openDatabase(database);
   const store = new Store(db);
   const scopeId = await store.scopeId({ kind: 'enterprise', slug: 'octodemo' });
@@ -91,7 +105,8 @@ async function main() {
     const started = performance.now();
     const records = await baseline(file);
     measured = { records, ms: performance.now() - started };
-  } else if (mode === 'import') measured = await ingest(file, database, parseDay(dayText || '2026-09-29')!);
+  } else if (mode === 'import')
+    measured = await ingest(file, database, (await engine).parseDay(dayText || '2026-09-29')!);
   else if (mode === 'download') {
     // Here `file` is the simulator's URL and `database` the enterprise's slug.
     const started = performance.now();

@@ -2,7 +2,7 @@
  * Child processes of a benchmark run: the simulator (GitHub), the ingester (API + sync) and one-shot
  * file imports. Each is a TypeScript entry run through tsx, with the repository root as its directory.
  */
-import { type ChildProcess, fork, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, fork, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import type { Scope, SyncSummary } from '@copilot-metrics/ingester';
@@ -89,6 +89,22 @@ export async function startIngester(options: IngesterProcessOptions): Promise<In
   };
 }
 
+let builtIngester = false;
+
+/**
+ * Builds the contract and the ingester (tsc, into their dist/) once per run, so that file measurements
+ * import with the compiled code, as the image runs it.
+ */
+export function buildIngester(log: (line: string) => void): void {
+  if (builtIngester) return;
+  log('building the ingester (npm run build: contract, ingester)…');
+  execFileSync('npm', ['run', '--silent', 'build', '--workspace', 'contract', '--workspace', 'ingester'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  builtIngester = true;
+}
+
 /** Runs one file measurement in a fresh process; see import-process.ts. */
 export async function runImportProcess(
   mode: 'baseline' | 'import' | 'download',
@@ -102,6 +118,8 @@ export async function runImportProcess(
     [...TSX, join(__dirname, 'import-process.ts'), mode, file, database, day],
     {
       cwd: ROOT,
+      // The compiled ingester when the section built it (buildIngester).
+      env: { ...process.env, BENCH_COMPILED: builtIngester ? '1' : '' },
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   );

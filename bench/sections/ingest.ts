@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { formatDay } from '@copilot-metrics/ingester';
 import { SYNC_SETTINGS } from '../lib/database';
 import { LATEST_DAY, SEED, tmpPath, usersReportFile } from '../lib/fixtures';
-import { runImportProcess, startIngester, startSimulator } from '../lib/processes';
+import { buildIngester, runImportProcess, startIngester, startSimulator } from '../lib/processes';
 import { MB, round } from '../lib/stats';
 import type { SectionContext } from './context';
 
@@ -33,6 +33,7 @@ export interface IngestResult {
 }
 
 export async function ingest(ctx: SectionContext, users: number): Promise<IngestResult> {
+  buildIngester(ctx.log);
   const report = await usersReportFile(users, ctx.options.orgs);
   ctx.log(`users-1-day file: ${report.records} records, ${(report.bytes / MB).toFixed(1)} MB NDJSON`);
   const rate = (ms: number): Throughput => ({

@@ -5,7 +5,7 @@
 import { rmSync } from 'node:fs';
 import { formatDay } from '@copilot-metrics/ingester';
 import { LATEST_DAY, tmpPath, usersForBytes, usersReportFile } from '../lib/fixtures';
-import { runImportProcess } from '../lib/processes';
+import { buildIngester, runImportProcess } from '../lib/processes';
 import { MB, round } from '../lib/stats';
 import type { SectionContext } from './context';
 
@@ -29,6 +29,7 @@ export interface MemoryResult {
 }
 
 export async function memory(ctx: SectionContext): Promise<MemoryResult> {
+  buildIngester(ctx.log);
   const points: MemoryPoint[] = [];
   for (const bytes of ctx.options.memoryBytes) {
     const users = usersForBytes(bytes);
