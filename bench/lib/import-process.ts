@@ -21,8 +21,9 @@ const engine: Promise<ImportModule> = (
   process.env.BENCH_COMPILED === '1'
     ? import(join(__dirname, '..', '..', 'ingester', 'dist', 'importing.js'))
     : import('@copilot-metrics/ingester/import')
-).then((module: ImportModule & { default?: ImportModule }) =>
-  'importReport' in module ? module : module.default!,
+).then((module: Partial<ImportModule> & { default?: ImportModule }) =>
+  // A CommonJS module imported from ESM may come as its default export only.
+  module.default && !module.importReport ? module.default : (module as ImportModule),
 );
 
 export interface ImportProcessResult {
