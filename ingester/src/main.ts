@@ -15,7 +15,7 @@ import { createApp } from './http/app';
 import { createMetrics } from './http/metrics';
 import { createLogger, type Logger } from './log';
 import { SYNC_KINDS, isSyncKind } from './reports/types';
-import { type SyncRuntime, createRuntime, createSyncRuntime } from './runtime';
+import { type Runtime, type SyncRuntime, createSyncRuntime } from './runtime';
 import { pseudonymousRowLogin } from './http/viewerRows';
 import { SLUG_PATTERN, type Scope } from './scopes';
 import { FAULT_HELP, parseFaults } from './simulator/faults';
@@ -323,7 +323,7 @@ async function status(
   args: string[],
 ): Promise<number> {
   const { values } = parseArgs({ args, options: { json: { type: 'boolean' } } });
-  const runtime = await createRuntime(
+  const runtime = await createSyncRuntime(
     {
       ...config,
       github: {
@@ -333,8 +333,9 @@ async function status(
     },
     logger,
   );
+  const reader = readerOf(config, runtime);
   try {
-    const report = await coverage(new SqliteReader(runtime.db), {
+    const report = await coverage(reader, {
       scopes: config.demo ? [] : config.scopes,
       today: dayOf(new Date()),
       backfillDays: config.sync.backfillDays,
@@ -367,8 +368,21 @@ async function status(
     process.stdout.write(`${out.join('\n') || 'no data yet: run `npm run ingester -- sync`'}\n`);
     return 0;
   } finally {
+    await closeReader(config, reader);
     await runtime.close();
   }
+}
+
+/** A reader of the database a runtime writes: its SQLite connection, or a small PostgreSQL pool. */
+function readerOf(config: ReturnType<typeof loadConfig>, runtime: SyncRuntime): SqlReader {
+  return config.databaseUrl
+    ? new PostgresReader({ url: config.databaseUrl, maxConnections: 2 })
+    : new SqliteReader((runtime as Runtime).db);
+}
+
+/** The PostgreSQL pool ends here; the SQLite connection is the runtime's, closed with it. */
+async function closeReader(config: ReturnType<typeof loadConfig>, reader: SqlReader): Promise<void> {
+  if (config.databaseUrl) await reader.close();
 }
 
 async function reprocessCommand(
@@ -377,15 +391,13 @@ async function reprocessCommand(
   args: string[],
 ): Promise<number> {
   const { values } = parseArgs({ args, options: { from: { type: 'string' }, to: { type: 'string' } } });
-  const runtime = await createRuntime(
+  const runtime = await createSyncRuntime(
     { ...config, github: { ...config.github, auth: { type: 'token', token: 'unused' } } },
     logger,
   );
+  const reader = readerOf(config, runtime);
   try {
-    const total = runtime.db
-      .prepare("SELECT count(*) FROM reports WHERE status = 'ok'")
-      .pluck()
-      .get() as number;
+    const total = Number(await reader.value("SELECT count(*) AS n FROM reports WHERE status = 'ok'"));
     const progress = createProgress(logger, { tty: Boolean(process.stderr.isTTY) });
     progress.start(total);
     const summary = await reprocess(runtime.store, {
@@ -401,11 +413,21 @@ async function reprocessCommand(
       process.stdout.write(`still unknown: ${summary.unknownKeys.join(', ')}\n`);
     return 0;
   } finally {
+    await closeReader(config, reader);
     await runtime.close();
   }
 }
 
+/** backup and restore are SQLite's: a PostgreSQL database is backed up with its own tools. */
+function sqliteOnly(config: ReturnType<typeof loadConfig>, command: string): void {
+  if (config.databaseUrl)
+    throw new UsageError(
+      `${command} copies the SQLite database at DATABASE_PATH; with DATABASE_URL (PostgreSQL) use pg_dump and pg_restore (README: "Moving to PostgreSQL, and its backups"), or unset DATABASE_URL`,
+    );
+}
+
 async function backupCommand(config: ReturnType<typeof loadConfig>, args: string[]): Promise<number> {
+  sqliteOnly(config, 'backup');
   const { values, positionals } = parseArgs({
     args,
     options: { force: { type: 'boolean' } },
@@ -432,6 +454,7 @@ async function backupCommand(config: ReturnType<typeof loadConfig>, args: string
 }
 
 async function restoreCommand(config: ReturnType<typeof loadConfig>, args: string[]): Promise<number> {
+  sqliteOnly(config, 'restore');
   const { positionals } = parseArgs({ args, options: {}, allowPositionals: true });
   if (positionals.length !== 1) throw new UsageError('restore needs the backup FILE to put back');
   const [file] = positionals;

@@ -72,7 +72,7 @@ export async function createRuntime(
 ): Promise<Runtime> {
   if (config.databaseUrl)
     throw new ConfigError([
-      'DATABASE_URL selects PostgreSQL, where `serve` and `sync` run; this command reads the SQLite database at DATABASE_PATH only so far: unset DATABASE_URL to run it there.',
+      'createRuntime opens the SQLite database at DATABASE_PATH, and DATABASE_URL selects PostgreSQL: use createSyncRuntime, or unset DATABASE_URL.',
     ]);
   const db = await openDatabaseWaiting(config.databasePath, {
     signal: options.signal,

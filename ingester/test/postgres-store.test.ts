@@ -458,15 +458,51 @@ describe('DATABASE_URL', () => {
     expect(result.stderr).not.toMatch(/s3cret-pass/);
   });
 
-  test('a command that does not run on PostgreSQL yet says so instead of opening SQLite', async () => {
+  test('`status` and `reprocess` run on PostgreSQL as on SQLite; `backup` and `restore` point at pg_dump', async () => {
     const url = await cluster.createDatabase('cli_status');
-    const result = await runCli(
-      ['status'],
-      env({ DATABASE_URL: url, DATABASE_PATH: join(dir.path, 'unused.db') }),
-    );
-    expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(
-      /DATABASE_URL selects PostgreSQL, where `serve` and `sync` run; this command reads the SQLite database at DATABASE_PATH only so far/,
-    );
+    const path = join(dir.path, 'cli_status.db');
+    const databases: Record<string, string>[] = [{ DATABASE_URL: url }, { DATABASE_PATH: path }];
+    for (const database of databases) expect((await runCli(args, env(database))).code).toBe(0);
+    const both = async (command: string[]) => {
+      const postgres = await runCli(
+        command,
+        env({ DATABASE_URL: url, DATABASE_PATH: join(dir.path, 'unused.db') }),
+      );
+      const sqlite = await runCli(command, env({ DATABASE_PATH: path }));
+      expect([command, postgres.code, sqlite.code, postgres.stderr]).toEqual([
+        command,
+        0,
+        0,
+        expect.any(String),
+      ]);
+      return { postgres: postgres.stdout, sqlite: sqlite.stdout };
+    };
+    const status = await both(['status', '--json']);
+    // The same coverage, the clock columns aside (each engine's sync ran at its own moment).
+    const coverage = (text: string) => {
+      const report = JSON.parse(text, (key, value) =>
+        key === 'lastFetchedAt' || key === 'lastSeenAt' ? undefined : value,
+      ) as { scopes: unknown; unknownKeys: unknown };
+      return { scopes: report.scopes, unknownKeys: report.unknownKeys };
+    };
+    expect(coverage(status.postgres)).toEqual(coverage(status.sqlite));
+    expect(JSON.stringify(coverage(status.postgres))).toMatch(/"okDays":3/);
+    const reprocessed = await both(['reprocess']);
+    expect(reprocessed.postgres).toBe(reprocessed.sqlite);
+    expect(reprocessed.postgres).toMatch(/^reprocessed \d+ report\(s\), \d+ records/);
+    const t = openDatabase(path);
+    try {
+      await expectSameTables(t, await connect(url));
+    } finally {
+      t.close();
+    }
+    for (const command of [
+      ['backup', join(dir.path, 'copy.db')],
+      ['restore', path],
+    ]) {
+      const refused = await runCli(command, env({ DATABASE_URL: url, DATABASE_PATH: path }));
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(/with DATABASE_URL \(PostgreSQL\) use pg_dump and pg_restore/);
+    }
   });
 });
