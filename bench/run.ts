@@ -10,6 +10,7 @@
  */
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { resultKey, stopPostgres } from './lib/engine';
 import { describeMachine } from './lib/machine';
 import { type Section, parseOptions } from './lib/options';
 import {
@@ -64,11 +65,18 @@ async function main(): Promise<number> {
     });
 
   for (const section of options.sections) {
+    if (options.engine === 'postgres' && (section === 'memory' || section === 'storage')) {
+      log(`${section}: SQLite's measure, skipped with --engine postgres`);
+      continue;
+    }
     const keys =
       section === 'memory'
         ? [{ key: 'memory', run: (ctx: SectionContext) => memory(ctx) }]
         : options.sizes.map((users) => ({
-            key: `${section}@${users}u${section === 'ingest' ? '' : `-${options.days}d`}`,
+            key: resultKey(
+              options.engine,
+              `${section}@${users}u${section === 'ingest' ? '' : `-${options.days}d`}`,
+            ),
             run: (ctx: SectionContext) => SIZED[section](ctx, users),
           }));
     for (const { key, run } of keys) {
@@ -87,6 +95,7 @@ async function main(): Promise<number> {
     }
   }
 
+  await stopPostgres();
   const date = new Date().toISOString().slice(0, 10);
   if (options.write && Object.keys(entries).length) {
     const path = resultsPath(date, options.quick);

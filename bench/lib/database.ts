@@ -5,10 +5,12 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { Scope, SyncSummary } from '@copilot-metrics/ingester';
+import { type Engine, postgresDatabase } from './engine';
 import { SEED, tmpPath } from './fixtures';
 import { startIngester, startSimulator } from './processes';
 
 export interface BuiltDatabase {
+  /** A SQLite file, or a PostgreSQL connection string. */
   path: string;
   users: number;
   orgs: number;
@@ -38,9 +40,14 @@ export async function buildDatabase(
   orgs: number,
   days: number,
   log: (line: string) => void,
+  engine: Engine = 'sqlite',
 ): Promise<BuiltDatabase> {
-  const path = databasePath(users, orgs, days);
-  for (const suffix of ['', '-wal', '-shm', '.json']) rmSync(`${path}${suffix}`, { force: true });
+  const path =
+    engine === 'postgres'
+      ? await postgresDatabase(`enterprise_${users}u_${orgs}o_${days}d`)
+      : databasePath(users, orgs, days);
+  if (engine === 'sqlite')
+    for (const suffix of ['', '-wal', '-shm', '.json']) rmSync(`${path}${suffix}`, { force: true });
   const simulator = await startSimulator({ users, orgs, seed: SEED });
   const ingester = await startIngester({
     database: path,
@@ -55,7 +62,8 @@ export async function buildDatabase(
     const resync = await timedSync(() => ingester.sync({ settings }));
     log(`re-sync: ${resync.reports} reports in ${resync.seconds} s`);
     const built: BuiltDatabase = { path, users, orgs, days, scopes: simulator.scopes, backfill, resync };
-    writeFileSync(`${path}.json`, JSON.stringify(built, null, 2));
+    if (engine === 'sqlite') writeFileSync(`${path}.json`, JSON.stringify(built, null, 2));
+    else builtThisRun.set(`${users}:${orgs}:${days}`, built);
     return built;
   } finally {
     await ingester.stop();
@@ -76,13 +84,19 @@ async function timedSync(run: () => Promise<SyncSummary>): Promise<SyncTiming> {
   };
 }
 
+/** PostgreSQL databases live as long as the run's cluster: the ones built in this run. */
+const builtThisRun = new Map<string, BuiltDatabase>();
+
 /** The cached database of this size, built first if there is none. */
 export async function ensureDatabase(
   users: number,
   orgs: number,
   days: number,
   log: (line: string) => void,
+  engine: Engine = 'sqlite',
 ): Promise<BuiltDatabase> {
+  if (engine === 'postgres')
+    return builtThisRun.get(`${users}:${orgs}:${days}`) ?? buildDatabase(users, orgs, days, log, engine);
   const path = databasePath(users, orgs, days);
   if (existsSync(path) && existsSync(`${path}.json`)) return JSON.parse(readFileSync(`${path}.json`, 'utf8'));
   return buildDatabase(users, orgs, days, log);

@@ -85,14 +85,17 @@ async function download(url: string, enterprise: string, day: string): Promise<n
 
 /** The real path of a downloaded file: archive copy, parse, map, store, team and active-set rebuild. */
 async function ingest(file: string, database: string, day: number): Promise<{ records: number; ms: number }> {
-  const { importReport, openDatabase, Store } = await engine;
-  const db = openDatabase(database);
-  const store = new Store(db);
+  const { importReport, openDatabase, PostgresStore, Store } = await engine;
+  // A PostgreSQL connection string (an empty database), or a SQLite file.
+  const postgres = /^postgres(ql)?:\/\//.test(database);
+  const db = postgres ? undefined : openDatabase(database);
+  const store = db ? new Store(db) : await PostgresStore.open(database);
   const scopeId = await store.scopeId({ kind: 'enterprise', slug: 'octodemo' });
   const started = performance.now();
   const outcome = await importReport(store, { scopeId, kind: 'users', day }, [{ path: file }]);
   const ms = performance.now() - started;
-  db.close();
+  db?.close();
+  if (store instanceof PostgresStore) await store.close();
   if (outcome.malformedLines)
     throw new Error(`${outcome.malformedLines} malformed lines: ${outcome.issues[0]}`);
   return { records: outcome.records, ms };

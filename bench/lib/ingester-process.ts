@@ -10,6 +10,8 @@ import {
   GitHubClient,
   openDatabase,
   openSqliteReader,
+  PostgresReader,
+  PostgresStore,
   type ReportKind,
   runSync,
   type Scope,
@@ -39,9 +41,13 @@ export interface SyncMessage {
 
 async function main() {
   const options = JSON.parse(process.argv[2]) as IngesterProcessOptions;
-  const writer = openDatabase(options.database);
-  const store = new Store(writer);
-  const reader = openSqliteReader(options.database);
+  // A PostgreSQL connection string, or a SQLite file.
+  const postgres = /^postgres(ql)?:\/\//.test(options.database);
+  const writer = postgres ? undefined : openDatabase(options.database);
+  const store = writer ? new Store(writer) : await PostgresStore.open(options.database);
+  const reader = postgres
+    ? new PostgresReader({ url: options.database })
+    : openSqliteReader(options.database);
   const app = createApp({
     reader,
     logger: silentLogger,
@@ -74,8 +80,9 @@ async function main() {
     server.closeAllConnections();
     server.close();
     void reader.close();
-    writer.close();
-    process.exit(0);
+    writer?.close();
+    if (store instanceof PostgresStore) void store.close().finally(() => process.exit(0));
+    else process.exit(0);
   });
 }
 

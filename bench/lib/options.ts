@@ -1,5 +1,6 @@
 /** Command-line flags of `npm run bench`, with the full and --quick defaults next to each other. */
 import { parseArgs } from 'node:util';
+import type { Engine } from './engine';
 
 export const SECTIONS = ['ingest', 'memory', 'backfill', 'storage', 'queries', 'load'] as const;
 export type Section = (typeof SECTIONS)[number];
@@ -25,11 +26,13 @@ export interface BenchOptions {
   loadDays: number;
   /** Write bench/results/<date>.json and the table in BENCHMARKS.md. */
   write: boolean;
+  /** Where the ingester stores: SQLite (the default) or a throwaway PostgreSQL cluster. */
+  engine: Engine;
 }
 
 export const USAGE = `Usage: npm run bench -- [--quick] [--only ${SECTIONS.join(',')}] [--users 10000,100000]
        [--days 365] [--ranges 90,365] [--runs 20] [--memory-mb 100,1100] [--load-seconds 20]
-       [--connections 32] [--no-write]
+       [--connections 32] [--engine sqlite|postgres] [--no-write]
        npm run bench -- --render   (rewrites the BENCHMARKS.md table from bench/results/*.json)`;
 
 const list = (text: string | undefined) =>
@@ -54,6 +57,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       connections: { type: 'string' },
       'load-days': { type: 'string' },
       'no-write': { type: 'boolean', default: false },
+      engine: { type: 'string', default: 'sqlite' },
       help: { type: 'boolean', default: false },
     },
     allowPositionals: false,
@@ -86,5 +90,12 @@ export function parseOptions(argv: string[]): BenchOptions {
     connections: numbers(values.connections, [quick ? 8 : 32])[0],
     loadDays: numbers(values['load-days'], [quick ? 1 : 3])[0],
     write: !values['no-write'],
+    engine: engineOf(values.engine!),
   };
+}
+
+function engineOf(text: string): Engine {
+  if (text !== 'sqlite' && text !== 'postgres')
+    throw new Error(`--engine is sqlite or postgres (got "${text}")`);
+  return text;
 }

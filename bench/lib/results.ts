@@ -397,8 +397,105 @@ export function renderTable(entries: Map<string, Entry>, strict = true): string 
     ),
     '',
     ...queryDetails(entries),
+    ...postgresComparison(entries),
   ];
   return lines.join('\n');
+}
+
+/**
+ * PostgreSQL's figures (`--engine postgres`, keys `postgres:…`) beside SQLite's of the same section and
+ * size: the ingest ratios, the backfill, every query shape's p95 and the worst panel, the load.
+ */
+function postgresComparison(entries: Map<string, Entry>): string[] {
+  const pairs = [...entries]
+    .filter(([key]) => key.startsWith('postgres:'))
+    .map(([key, entry]) => ({
+      key: key.slice('postgres:'.length),
+      postgres: entry,
+      sqlite: entries.get(key.slice('postgres:'.length)),
+    }))
+    .sort((a, b) => a.key.localeCompare(b.key, 'en', { numeric: true }));
+  if (!pairs.length) return [];
+  const rows: string[] = [];
+  const row = (measure: string, size: string, sqlite: string, postgres: string) =>
+    rows.push(`| ${escape(measure)} | ${escape(size)} | ${escape(sqlite)} | ${escape(postgres)} |`);
+  const dash = '—';
+  for (const { key, postgres, sqlite } of pairs) {
+    const size = `${fmt(Number(/@(\d+)u/.exec(key)?.[1]))} users${/-(\d+)d/.exec(key) ? `, ${/-(\d+)d/.exec(key)![1]} days` : ''}`;
+    if (key.startsWith('ingest@')) {
+      const [p, q] = [postgres.result as IngestResult, sqlite?.result as IngestResult | undefined];
+      row(
+        'Ingest ÷ baseline (local file; target ≤ 3)',
+        size,
+        q ? `${q.file.ratio}` : dash,
+        `${p.file.ratio}`,
+      );
+      row(
+        'Ingest from a local file, records/s',
+        size,
+        q ? fmt(q.file.recordsPerSecond) : dash,
+        fmt(p.file.recordsPerSecond),
+      );
+      row(
+        'HTTP sync ÷ download + parse',
+        size,
+        q?.download ? `${q.download.httpRatio}` : dash,
+        p.download ? `${p.download.httpRatio}` : dash,
+      );
+    } else if (key.startsWith('backfill@')) {
+      const [p, q] = [postgres.result as BackfillResult, sqlite?.result as BackfillResult | undefined];
+      row(
+        'Backfill, all report kinds, over HTTP (s)',
+        size,
+        q ? `${q.backfill.seconds}` : dash,
+        `${p.backfill.seconds}`,
+      );
+    } else if (key.startsWith('queries@')) {
+      const [p, q] = [postgres.result as QueriesResult, sqlite?.result as QueriesResult | undefined];
+      for (const range of p.ranges) {
+        const twin = q?.ranges.find((r) => r.rangeDays === range.rangeDays);
+        const at = `${size}, ${range.rangeDays}-day range`;
+        row(
+          'p95 of the worst dashboard panel (ms; target ≤ 100 at 10,000 × 90)',
+          at,
+          twin ? `${twin.panels.worstP95}` : dash,
+          `${range.panels.worstP95} (${range.panels.slowest[0]?.name})`,
+        );
+        row(
+          'Overview dashboard, all at once, p95 (ms)',
+          at,
+          twin ? `${twin.overview.p95}` : dash,
+          `${range.overview.p95}`,
+        );
+        for (const [name, latency] of Object.entries(range.shapes))
+          row(
+            `${name}, p95 (ms)`,
+            at,
+            twin?.shapes[name] ? `${twin.shapes[name].p95}` : dash,
+            `${latency.p95}`,
+          );
+      }
+    } else if (key.startsWith('load@')) {
+      const [p, q] = [postgres.result as LoadResult, sqlite?.result as LoadResult | undefined];
+      const cannon = (r: LoadResult) =>
+        `idle ${r.cannonIdle.requestsPerSecond} req/s, syncing ${r.cannonWhileSyncing.requestsPerSecond} req/s; errors ${r.probeIdle.errors + r.probeWhileSyncing.errors}`;
+      row(
+        'Load while syncing (autocannon)',
+        `${size}, ${p.rangeDays}-day range`,
+        q ? cannon(q) : dash,
+        cannon(p),
+      );
+    }
+  }
+  const machine = pairs[0].postgres.machine;
+  return [
+    '',
+    `PostgreSQL beside SQLite (\`--engine postgres\`: a throwaway PostgreSQL cluster on the same machine, fsync on, synchronous_commit off, as SQLite's WAL with synchronous=NORMAL; commit ${machine.commit ?? '?'}):`,
+    '',
+    '| Measure | Size | SQLite | PostgreSQL |',
+    '| --- | --- | --- | --- |',
+    ...rows,
+  ];
 }
 
 /** Per-shape p50/p95 of every measured size and range. */

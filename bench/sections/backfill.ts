@@ -15,7 +15,7 @@ export interface BackfillResult {
 }
 
 export async function backfill(ctx: SectionContext, users: number): Promise<BackfillResult> {
-  const built = await buildDatabase(users, ctx.options.orgs, ctx.options.days, ctx.log);
+  const built = await buildDatabase(users, ctx.options.orgs, ctx.options.days, ctx.log, ctx.options.engine);
   return {
     users,
     orgs: built.orgs,

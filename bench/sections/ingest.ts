@@ -6,6 +6,7 @@ import { rmSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { formatDay } from '@copilot-metrics/ingester';
 import { SYNC_SETTINGS } from '../lib/database';
+import { postgresDatabase } from '../lib/engine';
 import { LATEST_DAY, SEED, tmpPath, usersReportFile } from '../lib/fixtures';
 import { buildIngester, runImportProcess, startIngester, startSimulator } from '../lib/processes';
 import { MB, round } from '../lib/stats';
@@ -45,19 +46,22 @@ export async function ingest(ctx: SectionContext, users: number): Promise<Ingest
   // Best of two, so a stray pause on a shared machine does not decide the ratio.
   const best = async (run: () => Promise<number>) => Math.min(await run(), await run());
   const baselineMs = await best(async () => (await runImportProcess('baseline', report.path)).ms);
-  const database = tmpPath(`ingest-${users}u.db`);
-  const fresh = () => {
-    for (const suffix of ['', '-wal', '-shm']) rmSync(`${database}${suffix}`, { force: true });
+  const postgres = ctx.options.engine === 'postgres';
+  // An empty database for each import: a new SQLite file, or a new PostgreSQL database.
+  let database = tmpPath(`ingest-${users}u.db`);
+  const fresh = async () => {
+    if (postgres) database = await postgresDatabase(`ingest_${users}u`);
+    else for (const suffix of ['', '-wal', '-shm']) rmSync(`${database}${suffix}`, { force: true });
   };
   const fileMs = await best(async () => {
-    fresh();
+    await fresh();
     const result = await runImportProcess('import', report.path, database, formatDay(LATEST_DAY));
     if (result.records !== report.records) throw new Error(`imported ${result.records} of ${report.records}`);
     return result.ms;
   });
 
   // Over HTTP: the real sync of one users-1-day report (links, download in shards, gzip to disk, import).
-  fresh();
+  await fresh();
   const simulator = await startSimulator({ users, orgs: ctx.options.orgs, seed: SEED });
   const ingester = await startIngester({ database, simulatorUrl: simulator.url, scopes: simulator.scopes });
   let httpMs: number;
@@ -89,7 +93,7 @@ export async function ingest(ctx: SectionContext, users: number): Promise<Ingest
   } finally {
     await ingester.stop();
     await simulator.stop();
-    fresh();
+    if (!postgres) await fresh();
   }
   const result: IngestResult = {
     users,

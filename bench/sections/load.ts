@@ -50,7 +50,7 @@ export interface LoadResult {
 
 export async function load(ctx: SectionContext, users: number): Promise<LoadResult> {
   const { options, log } = ctx;
-  const built = await ensureDatabase(users, options.orgs, options.days, log);
+  const built = await ensureDatabase(users, options.orgs, options.days, log, options.engine);
   const scopes = scopesOf(built.scopes);
   const rangeDays = options.ranges[0];
   const simulator = await startSimulator({ users, orgs: options.orgs, seed: SEED });

@@ -35,7 +35,7 @@ export function scopesOf(scopes: { kind: string; slug: string }[]): Scopes {
 
 export async function queries(ctx: SectionContext, users: number): Promise<QueriesResult> {
   const { options, log } = ctx;
-  const built = await ensureDatabase(users, options.orgs, options.days, log);
+  const built = await ensureDatabase(users, options.orgs, options.days, log, options.engine);
   const scopes = scopesOf(built.scopes);
   const ingester = await startIngester({ database: built.path, scopes: built.scopes });
   try {

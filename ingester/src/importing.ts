@@ -6,4 +6,5 @@
 export { parseDay } from './days';
 export { openDatabase } from './store/db';
 export { Store } from './store/writer';
+export { PostgresStore } from './store/postgres/store';
 export { importReport } from './sync/importer';

@@ -16,6 +16,8 @@ export type { Scope } from './scopes';
 export { type DB, openDatabase } from './store/db';
 export type { SqlReader } from './store/reader';
 export { openSqliteReader } from './store/sqliteReader';
+export { PostgresReader } from './store/postgres/reader';
+export { PostgresStore } from './store/postgres/store';
 export { Store } from './store/writer';
 export { importReport } from './sync/importer';
 export { type SyncSettings, type SyncSummary, runSync } from './sync/runner';
