@@ -136,10 +136,11 @@ test('100,000 CSV lines are stored with the JS heap capped at 48 MB: no row is h
   expect(capped.maxRss).toBeLessThan(300 * 1024 * 1024);
 });
 
-test('peak RSS grows by less than twice the extra input (a regression bound), and stays below 300 MB', () => {
-  // Measured: 0.2 to 0.9 bytes per byte of CSV, V8 growing its heap with the work; keeping the
+test('peak RSS grows by less than three times the extra input (a regression bound), and stays below 300 MB', () => {
+  // Measured: 0.2 to 0.9 bytes per byte of CSV on a quiet machine, up to 2.2 while other processes kept
+  // both cores busy (V8 grows its heap with the work and collects later under load); keeping the
   // folded rows grew it by about 5 bytes per byte (386 MB peak for 200,000 lines).
   expect(large.bytes).toBeGreaterThan(20_000_000);
-  expect((large.maxRss - small.maxRss) / (large.bytes - small.bytes)).toBeLessThan(2);
+  expect((large.maxRss - small.maxRss) / (large.bytes - small.bytes)).toBeLessThan(3);
   expect(large.maxRss).toBeLessThan(300 * 1024 * 1024);
 });
