@@ -1,4 +1,5 @@
-import { GapEncoder, decodeUsers, encodeUsers } from '../src/store/activeSets';
+import { GapEncoder, RowSetCollector, decodeUsers, encodeUsers } from '../src/store/activeSets';
+import { usageDay } from '../src/reports/schema';
 import { UnionCounter, isSubsetOf, sizeOf, unionOf } from '../src/store/userSets';
 
 test('user sets round-trip through the gap-varint encoding, sorted, at every size of gap', () => {
@@ -65,4 +66,24 @@ test('unions, sizes and subsets of encoded sets agree with plain sets of the sam
   expect(isSubsetOf(encoded[0], unionOf(encoded))).toBe(true);
   expect(isSubsetOf(encodeUsers([]), encoded[0])).toBe(true);
   expect(isSubsetOf(unionOf(encoded.slice(0, 2)), encoded[0])).toBe(false);
+});
+
+test('a collector past its bound gives up (the sets are then read back), and below it encodes each set', () => {
+  const cells = usageDay.values.map(() => null);
+  const collect = (maxEntries: number, users: number[]) => {
+    const collector = new RowSetCollector(maxEntries);
+    for (const user of users) collector.observe(usageDay, user, cells);
+    return collector.encoded();
+  };
+  // Every users row is a member of the `all` set (key 0): one membership a row.
+  const users = [3, 1, 2, 10, 7];
+  const sets = collect(5, users);
+  expect([...decodeUsers(sets!.get('all')!.get(0)!)]).toEqual([1, 2, 3, 7, 10]);
+  expect(collect(4, users)).toBeUndefined();
+  // The subject 0 (an aggregate row) is no one's membership.
+  expect(
+    collect(4, [0, ...users.slice(0, 4)])!
+      .get('all')!
+      .get(0),
+  ).toBeDefined();
 });

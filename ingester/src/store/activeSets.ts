@@ -256,6 +256,12 @@ interface RowMember {
   notNull: boolean;
 }
 
+/**
+ * Memberships a users report's collector holds at most: 2 million, 20 to 40 MB at worst, reached by
+ * reports of about 100,000 records; the 1 GB report of BENCHMARKS.md holds some 7 million.
+ */
+export const MAX_COLLECTED_MEMBERSHIPS = 2_000_000;
+
 /** A key's users as they come: encoded while they ascend, collected once they do not. */
 interface KeyUsers {
   encoder?: GapEncoder;
@@ -273,10 +279,20 @@ export class RowSetCollector {
   private readonly sets = new Map<string, Map<number, KeyUsers>>(
     ROW_SET_KINDS.map((kind) => [kind, new Map()]),
   );
+  /** Memberships collected so far; past `maxEntries` the collector gives up (see `encoded`). */
+  private entries = 0;
+  private overflowed = false;
+
+  /**
+   * `maxEntries` bounds what the sets hold (a membership costs a few bytes encoded, 8 as a collected
+   * ref): a report past it (over ~1 GB of NDJSON) has its sets read back from the stored rows, as before,
+   * so memory does not grow with the report's size.
+   */
+  constructor(private readonly maxEntries = MAX_COLLECTED_MEMBERSHIPS) {}
 
   /** One row of `spec` for `userRef`, its cells as written after (scope_id, day, subject). */
   observe(spec: TableSpec, userRef: number, cells: readonly CellValue[]): void {
-    if (userRef <= 0) return;
+    if (userRef <= 0 || this.overflowed) return;
     let members = this.members.get(spec);
     if (!members) this.members.set(spec, (members = membersOf(spec)));
     for (const member of members) {
@@ -285,6 +301,11 @@ export class RowSetCollector {
       if (key === null && member.notNull) continue;
       if (typeof key !== 'number')
         throw new Error(`the ${member.kind} set: the key of a ${spec.table} row is not an id (${key})`);
+      if (++this.entries > this.maxEntries) {
+        this.overflowed = true;
+        this.sets.clear();
+        return;
+      }
       const byKey = this.sets.get(member.kind)!;
       let users = byKey.get(key);
       if (!users) byKey.set(key, (users = { encoder: new GapEncoder() }));
@@ -297,8 +318,9 @@ export class RowSetCollector {
     }
   }
 
-  /** Every kind's sets, encoded (a kind with no members has none). */
-  encoded(): Map<string, Map<number, Buffer>> {
+  /** Every kind's sets, encoded (a kind with no members has none); undefined past `maxEntries`. */
+  encoded(): Map<string, Map<number, Buffer>> | undefined {
+    if (this.overflowed) return undefined;
     const out = new Map<string, Map<number, Buffer>>();
     for (const [kind, byKey] of this.sets) {
       const sets = new Map<number, Buffer>();
