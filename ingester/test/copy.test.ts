@@ -10,7 +10,6 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import type { SimulatorServer } from '../src/simulator/server';
-import type { DB } from '../src/store/db';
 import { latestSchemaVersion } from '../src/store/migrate';
 import { enforcePrivacyMode } from '../src/store/privacyMode';
 import { postgresSchemaVersion } from '../src/store/postgres/migrate';
@@ -30,6 +29,7 @@ import {
   tempDir,
   testClient,
 } from './helpers';
+import { expectSameTables as expectSameEngineTables } from './engineTables';
 
 jest.setTimeout(120_000);
 
@@ -51,53 +51,8 @@ async function connect(url: string): Promise<Client> {
 
 const copy = (url: string) => runCli(['copy', '--to', url], { DATABASE_PATH: t.path });
 
-/** A row as comparable text: Buffers as hex, numbers as JSON numbers. */
-const canonical = (row: unknown[]) =>
-  JSON.stringify(row.map((v) => (Buffer.isBuffer(v) ? `x'${v.toString('hex')}'` : v)));
-
-function sqliteTables(db: DB): string[] {
-  return (
-    db
-      .prepare(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
-      )
-      .pluck()
-      .all() as string[]
-  ).filter((table) => table !== 'sync_lock');
-}
-
-/** Every row of a table, as text, sorted: the same multiset on both engines means the same table. */
-function sqliteRows(db: DB, table: string): string[] {
-  const columns = db
-    .prepare('SELECT name FROM pragma_table_info(?) ORDER BY cid')
-    .pluck()
-    .all(table) as string[];
-  return (
-    db
-      .prepare(`SELECT ${columns.join(', ')} FROM ${table}`)
-      .raw()
-      .all() as unknown[][]
-  )
-    .map(canonical)
-    .sort();
-}
-
-async function postgresRows(client: Client, db: DB, table: string): Promise<string[]> {
-  const columns = db
-    .prepare('SELECT name FROM pragma_table_info(?) ORDER BY cid')
-    .pluck()
-    .all(table) as string[];
-  const { rows } = await client.query({
-    text: `SELECT ${columns.join(', ')} FROM ${table}`,
-    rowMode: 'array',
-  });
-  return (rows as unknown[][]).map(canonical).sort();
-}
-
 async function expectSameTables(url: string): Promise<void> {
-  const client = await connect(url);
-  for (const table of sqliteTables(t.db))
-    expect([table, await postgresRows(client, t.db, table)]).toEqual([table, sqliteRows(t.db, table)]);
+  await expectSameEngineTables(t.db, await connect(url));
 }
 
 beforeAll(async () => {

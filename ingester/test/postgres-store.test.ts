@@ -41,6 +41,7 @@ import {
   testClient,
   testNow,
 } from './helpers';
+import { expectSameTables as expectSameEngineTables, postgresRows, tablesOf } from './engineTables';
 
 jest.setTimeout(120_000);
 
@@ -137,63 +138,20 @@ async function syncInto(store: SyncStore, request: Partial<SyncRequest> = {}): P
   }
 }
 
-const tablesOf = (db: DB) =>
-  (
-    db
-      .prepare(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
-      )
-      .pluck()
-      .all() as string[]
-  ).filter((table) => table !== 'sync_lock');
+/** The clock columns, and `leftOut`, blanked. */
+const blankOf = (table: string, leftOut: readonly string[] = []) => [
+  ...(CLOCK_COLUMNS[table] ?? []),
+  ...leftOut,
+];
 
-const columnsOf = (db: DB, table: string) =>
-  db.prepare('SELECT name FROM pragma_table_info(?) ORDER BY cid').pluck().all(table) as string[];
-
-/** A table's rows as comparable text, sorted, the clock columns blanked (and `leftOut` too). */
-function canonicalRows(table: string, columns: string[], rows: unknown[][], leftOut: readonly string[] = []) {
-  const blank = new Set([...(CLOCK_COLUMNS[table] ?? []), ...leftOut]);
-  return rows
-    .map((row) =>
-      JSON.stringify(
-        row.map((value, i) =>
-          blank.has(columns[i]) ? '·' : Buffer.isBuffer(value) ? `x'${value.toString('hex')}'` : value,
-        ),
-      ),
-    )
-    .sort();
-}
-
-function sqliteRows(db: DB, table: string, leftOut?: readonly string[]): string[] {
-  const columns = columnsOf(db, table);
-  const rows = db
-    .prepare(`SELECT ${columns.join(', ')} FROM ${table}`)
-    .raw()
-    .all() as unknown[][];
-  return canonicalRows(table, columns, rows, leftOut);
-}
-
-async function postgresRows(
-  pg: Client,
-  db: DB,
-  table: string,
-  leftOut?: readonly string[],
-): Promise<string[]> {
-  const columns = columnsOf(db, table);
-  const { rows } = await pg.query({ text: `SELECT ${columns.join(', ')} FROM ${table}`, rowMode: 'array' });
-  return canonicalRows(table, columns, rows as unknown[][], leftOut);
-}
-
-/** Every table of both databases, row for row (each table named, so a difference says where). */
-async function expectSameTables(db: DB, pg: Client): Promise<void> {
-  for (const table of tablesOf(db))
-    expect([table, await postgresRows(pg, db, table)]).toEqual([table, sqliteRows(db, table)]);
-}
+/** Every table of both databases, row for row, the clock columns aside. */
+const expectSameTables = (db: DB, pg: Client) => expectSameEngineTables(db, pg, (table) => blankOf(table));
 
 /** Every table of the PostgreSQL database, as text, to compare it with itself later. */
 async function snapshotOf(pg: Client, db: DB, leftOut: Record<string, readonly string[]> = {}) {
   const tables: Record<string, string[]> = {};
-  for (const table of tablesOf(db)) tables[table] = await postgresRows(pg, db, table, leftOut[table]);
+  for (const table of tablesOf(db))
+    tables[table] = await postgresRows(pg, db, table, blankOf(table, leftOut[table]));
   return tables;
 }
 
