@@ -16,6 +16,7 @@ import { READER_TYPES } from '../src/store/postgres/reader';
 import { postgresBinDir } from '../src/testing/postgres';
 import { runCli, spawnCli } from './cli';
 import { type PostgresCluster, day, startPostgres, startSimulator, tempDir } from './helpers';
+import { wholeReports } from './engineTables';
 import { listeningPort, npmCli, waitFor } from './processes';
 
 const run = promisify(execFile);
@@ -41,28 +42,6 @@ async function connect(url: string): Promise<Client> {
   const client = new Client({ connectionString: url, types: READER_TYPES });
   await client.connect();
   return client;
-}
-
-/** Every stored users report whole and no user row outside one; the ok users reports' days. */
-async function wholeReports(client: Client): Promise<number[]> {
-  const stored = (
-    await client.query(
-      "SELECT scope_id, day, records FROM reports WHERE kind = 'users' AND status = 'ok' ORDER BY day",
-    )
-  ).rows as { scope_id: number; day: number; records: number }[];
-  for (const report of stored) {
-    const { rows } = await client.query(
-      'SELECT count(*) AS n FROM usage_day WHERE scope_id = $1 AND day = $2 AND user_ref > 0',
-      [report.scope_id, report.day],
-    );
-    expect([report.day, rows[0].n]).toEqual([report.day, report.records]);
-  }
-  const unreported = await client.query(
-    `SELECT count(*) AS n FROM usage_day u WHERE user_ref > 0 AND NOT EXISTS (
-       SELECT 1 FROM reports r WHERE r.scope_id = u.scope_id AND r.day = u.day AND r.kind = 'users' AND r.status = 'ok')`,
-  );
-  expect(unreported.rows[0].n).toBe(0);
-  return stored.map((r) => r.day);
 }
 
 test('a dump taken while a sync writes restores to a consistent, ready database that a later sync completes', async () => {

@@ -22,6 +22,7 @@ import {
   tempDir,
   testClient,
 } from './helpers';
+import { wholeReports } from './engineTables';
 
 jest.setTimeout(180_000);
 
@@ -94,23 +95,9 @@ test('a sync killed mid-way leaves no partial report, frees its lock, and resumi
     await exited;
 
     // Every stored users report is whole, and no user row lies outside one.
-    const stored = (
-      await client.query("SELECT scope_id, day, records FROM reports WHERE kind = 'users' AND status = 'ok'")
-    ).rows as { scope_id: number; day: number; records: number }[];
+    const stored = await wholeReports(client);
     expect(stored.length).toBeGreaterThan(0);
     expect(stored.length).toBeLessThan(TO - FROM + 1);
-    for (const report of stored) {
-      const { rows } = await client.query(
-        'SELECT count(*) AS n FROM usage_day WHERE scope_id = $1 AND day = $2 AND user_ref > 0',
-        [report.scope_id, report.day],
-      );
-      expect([report.day, rows[0].n]).toEqual([report.day, report.records]);
-    }
-    const unreported = await client.query(
-      `SELECT count(*) AS n FROM usage_day u WHERE user_ref > 0 AND NOT EXISTS (
-         SELECT 1 FROM reports r WHERE r.scope_id = u.scope_id AND r.day = u.day AND r.kind = 'users' AND r.status = 'ok')`,
-    );
-    expect(unreported.rows[0].n).toBe(0);
     expect((await client.query('SELECT status FROM sync_runs')).rows.map((r) => r.status)).toEqual([
       'running',
     ]);

@@ -67,3 +67,28 @@ export async function expectSameTables(db: DB, pg: Client, blank: Blank = NOTHIN
       sqliteRows(db, table, blank(table)),
     ]);
 }
+
+/**
+ * What a stopped or copied sync must leave on PostgreSQL (as processes.ts `consistency` checks on SQLite):
+ * every stored users report whole, and no user row outside one. Returns the ok users reports' days.
+ */
+export async function wholeReports(client: Client): Promise<number[]> {
+  const stored = (
+    await client.query(
+      "SELECT scope_id, day, records FROM reports WHERE kind = 'users' AND status = 'ok' ORDER BY day",
+    )
+  ).rows as { scope_id: number; day: number; records: number }[];
+  for (const report of stored) {
+    const { rows } = await client.query(
+      'SELECT count(*) AS n FROM usage_day WHERE scope_id = $1 AND day = $2 AND user_ref > 0',
+      [report.scope_id, report.day],
+    );
+    expect([report.day, rows[0].n]).toEqual([report.day, report.records]);
+  }
+  const unreported = await client.query(
+    `SELECT count(*) AS n FROM usage_day u WHERE user_ref > 0 AND NOT EXISTS (
+       SELECT 1 FROM reports r WHERE r.scope_id = u.scope_id AND r.day = u.day AND r.kind = 'users' AND r.status = 'ok')`,
+  );
+  expect(unreported.rows[0].n).toBe(0);
+  return stored.map((r) => r.day);
+}
