@@ -9,6 +9,7 @@ import { type DaySets, PERIODS, type Period, changedSets, periodEnd, periodStart
 import { ACTIVE_SET_KINDS, type RowSetCollector, setScans } from '../activeSets';
 import { POSTGRES } from '../dialect';
 import { encodeUsers, unionOf } from '../userSets';
+import { withoutNestedLoops } from './joinPlans';
 import type { Query } from './writerConnection';
 
 const SCANS = setScans(POSTGRES);
@@ -57,7 +58,9 @@ export class PostgresActiveSets {
           for (const [key, users] of collected.get(kind)!) setOf(after, kind).set(key, users);
         continue;
       }
-      const { rows } = await query<(number | null)[]>(scan.sql, [scopeId, day], { rowMode: 'array' });
+      const read = () => query<(number | null)[]>(scan.sql, [scopeId, day], { rowMode: 'array' });
+      // The team scan joins the day's new rows to the memberships (joinPlans.ts); the others read one table.
+      const { rows } = scanKinds.includes('team') ? await withoutNestedLoops(query, read) : await read();
       const members = scan.sets.map(() => new Map<number, number[]>());
       for (const row of rows) {
         for (let i = 0; i < scan.sets.length; i++) {

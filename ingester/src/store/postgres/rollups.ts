@@ -8,6 +8,7 @@ import { type DayNumber, monthEnd, monthStart } from '../../days';
 import { TEAM_DAY_SUMS } from '../../reports/schema';
 import type { PeopleTotals } from '../interface';
 import type { TeamTotals } from '../rollups';
+import { withoutNestedLoops } from './joinPlans';
 import type { Query } from './writerConnection';
 
 const sums = (alias = '') => TEAM_DAY_SUMS.map((column) => `sum(${alias}${column})`).join(', ');
@@ -30,7 +31,7 @@ const USER_MONTH = `INSERT INTO user_month
 export class PostgresRollups {
   async rebuildTeamDay(query: Query, scopeId: number, day: DayNumber): Promise<void> {
     await query('DELETE FROM team_day WHERE scope_id = ? AND day = ?', [scopeId, day]);
-    await query(TEAM_DAY, [scopeId, day]);
+    await withoutNestedLoops(query, () => query(TEAM_DAY, [scopeId, day]));
   }
 
   async rebuildPeople(query: Query, scopeId: number, day: DayNumber): Promise<void> {
