@@ -99,7 +99,7 @@ cat >"$OUT/$NAME.json" <<EOF
   "from": "$FROM",
   "to": "$TO",
   "syncedOn": "$TODAY",
-  "command": "npm run ingester -- sync --from $FROM --to $TO",
+  "command": "${BILLING:+BILLING=$BILLING }npm run ingester -- sync --from $FROM --to $TO",
   "walCheckpointed": $CHECKPOINTED
 }
 EOF

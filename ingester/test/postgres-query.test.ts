@@ -208,7 +208,7 @@ test('the Prometheus gauges and the health answer alike', async () => {
 
 test('each SQLite-only construct is rewritten, and nothing else', () => {
   const examples: Record<string, [string, string]> = {
-    'index hints': ['FROM usage_day x INDEXED BY usage_day_by_user WHERE', 'FROM usage_day x WHERE'],
+    'index hints': ['FROM by_ide x INDEXED BY by_ide_scope_rows WHERE', 'FROM by_ide x WHERE'],
     'a list bound as one JSON text': [
       'x.day IN (SELECT value FROM json_each(?))',
       'x.day IN (SELECT value::bigint FROM json_array_elements_text($1::json))',

@@ -1,7 +1,9 @@
 /** Values of a dimension, for template variables and filter pickers: GET /api/v1/dimensions/{d}/values. */
 import { type Dimension, DIMENSIONS } from '@copilot-metrics/contract';
 import type { SqlReader } from '../store/reader';
+import { monthStart } from '../days';
 import { scopeKey } from '../scopes';
+import { DAY_SEEK } from './execute/sql';
 import { QueryError } from './errors';
 import { containsPattern, likeEscaped } from './search';
 
@@ -159,15 +161,33 @@ export async function dimensionValues(
       [...query.scopeIds, pattern, ...query.scopeIds, ...range],
     );
   } else if (dim === 'user') {
-    // Logins in order from users_by_login, each kept when it has a row in the range (one seek of
-    // usage_day_by_user), until LIMIT are found: no set of every active person is built, so a search
-    // typed into the variable answers as fast at 100,000 people as at 100.
+    // Logins in order from users_by_login, each kept when it has a row in the range, until LIMIT are
+    // found: no set of every active person is built, so a search typed into the variable answers as
+    // fast at 100,000 people as at 100. A person with no month in the range is dropped by one seek of
+    // user_month_by_user (a scalar subquery: as an EXISTS, SQLite may first build a Bloom filter over
+    // the whole rollup); the others seek the day rows of the range (primary key) until one is found.
+    // The range's days with users reports, at most: the list sought day by day is bounded by what is stored.
+    const span = await reader.first<{ first: number | null; last: number | null }>(
+      `SELECT min(day) AS first, max(day) AS last FROM reports
+         WHERE scope_id IN (${scopes}) AND kind = 'users' AND day BETWEEN ? AND ?`,
+      [...query.scopeIds, ...range],
+    );
+    if (span?.first == null || span.last == null) return [];
     values = await reader.pluck<string>(
-      `SELECT u.login FROM users u WHERE ${likeEscaped('u.login')} AND EXISTS (
-           SELECT 1 FROM usage_day x WHERE x.scope_id IN (${scopes}) AND x.user_ref = u.id
-             AND x.day BETWEEN ? AND ? AND x.user_ref > 0)
+      `SELECT u.login FROM users u WHERE ${likeEscaped('u.login')} AND (
+           SELECT 1 FROM user_month m WHERE m.scope_id IN (${scopes}) AND m.user_ref = u.id
+             AND m.month BETWEEN ? AND ? LIMIT 1) IS NOT NULL
+         AND EXISTS (
+           SELECT 1 FROM usage_day x WHERE x.scope_id IN (${scopes}) AND ${DAY_SEEK.sql} AND x.user_ref = u.id)
          ORDER BY u.login COLLATE NOCASE LIMIT ${LIMIT}`,
-      [pattern, ...query.scopeIds, ...range],
+      [
+        pattern,
+        ...query.scopeIds,
+        monthStart(span.first),
+        monthStart(span.last),
+        ...query.scopeIds,
+        DAY_SEEK.param({ fromDay: span.first, toDay: span.last }),
+      ],
     );
   } else if (dim === 'repository') {
     values = await reader.pluck<string>(

@@ -5,6 +5,21 @@ import { BUCKETS, type BucketMode } from './buckets';
 import { OTHERS } from './rows';
 
 /**
+ * Every day of a range as one bound value (a JSON list), for `x.day IN (…)`: with the subject's own
+ * `IN`, SQLite seeks the primary key (scope_id, day, subject) once per day and subject.
+ */
+/** The day condition every plan's statement starts with (after the scope), bound to the range's ends. */
+const DAY_RANGE = 'x.day BETWEEN ? AND ?';
+
+export const DAY_SEEK = {
+  /** Longer ranges (an API client's, not a dashboard's) read the range as a range. */
+  maxDays: 3660,
+  sql: 'x.day IN (SELECT value FROM json_each(?))',
+  param: (range: DayRange): string =>
+    JSON.stringify(Array.from({ length: range.toDay - range.fromDay + 1 }, (_, i) => range.fromDay + i)),
+};
+
+/**
  * A working-days range's days off as one condition on a day column and its one bound value (a JSON
  * list): nothing when the range leaves no day out.
  */
@@ -48,6 +63,16 @@ export function aggregateStatement(
   // A working-days query leaves the days off out of every bucket; bound after the source's values.
   const daysOff = daysOffFilter(range, 'x.day');
   if (daysOff) where.push(daysOff.sql);
+  // A few people's rows (the top of a ranking), read by seeking each day's rows of each of them: the
+  // figure tables are keyed (scope_id, day, subject, ...), so a range scan would read everyone's rows.
+  const seekDays =
+    top !== undefined &&
+    !fold &&
+    !rollup &&
+    plan.userRows &&
+    source.groupSql === 'x.user_ref' &&
+    where[1] === DAY_RANGE &&
+    range.toDay - range.fromDay < DAY_SEEK.maxDays;
   if (top) {
     const list = top.length ? top.map(() => '?').join(', ') : 'NULL';
     if (fold) {
@@ -57,9 +82,11 @@ export function aggregateStatement(
       where.push(`${source.groupSql} IN (${list})`);
     }
   }
+  // The day range as a list instead (the planner's second condition), or SQLite may prefer the range.
+  if (seekDays) where[1] = DAY_SEEK.sql;
   // A constant in GROUP BY hides the index order from SQLite's planner (it then sorts every row): leave constants out.
   const sql = `SELECT ${BUCKETS[bucket]('x.day')} AS bucket, ${group} AS grp, ${source.parts.map((p, i) => `${p} AS p${i}`).join(', ')}
-      FROM ${source.table} x ${rollup ? '' : indexHint(plan, range, top !== undefined && !fold)} ${joins}
+      FROM ${source.table} x ${rollup ? '' : indexHint(plan)} ${joins}
       WHERE ${where.join(' AND ')}
       GROUP BY ${[bucket === 'total' ? '' : 'bucket', group === '0' ? '' : 'grp'].filter(Boolean).join(', ') || 'bucket'}`;
   return {
@@ -67,8 +94,7 @@ export function aggregateStatement(
     params: [
       ...params,
       plan.scope.id,
-      range.fromDay,
-      range.toDay,
+      ...(seekDays ? [DAY_SEEK.param(range)] : [range.fromDay, range.toDay]),
       ...source.params,
       ...(daysOff?.params ?? []),
       ...(top && !fold ? top : []),
