@@ -293,15 +293,6 @@ describe.each(ENGINES)('on %s', (engineName) => {
     await engine?.stop();
   });
 
-  /**
-   * A known PostgreSQL bug: the seat list's query (src/query/execute/seats.ts, `list`) names its columns
-   * with unquoted camelCase aliases (lastActivityDay, planType, createdAt…), which PostgreSQL folds to
-   * lower case, so the list's days inactive, plan, last activity, pending cancellation and assignment
-   * read as null there. `test.failing` passes while the bug is there; once fixed, it fails: make it
-   * `test` again.
-   */
-  const seatListTest = engineName === 'postgres' ? test.failing : test;
-
   describe('sync', () => {
     test('every snapshot day of every scope is stored, one row per seat, with GitHub’s fields', async () => {
       for (const scope of [enterpriseKey(), orgKey(0), orgKey(1)]) {
@@ -574,96 +565,88 @@ describe.each(ENGINES)('on %s', (engineName) => {
       expect([...top.keys()].at(-1)).toBe('Others');
     });
 
-    seatListTest(
-      'the inactive-seats list: every inactive seat, the longest unused first, with what an admin needs',
-      async () => {
-        for (const scope of SCOPES()) {
-          const seats = seatsOf(scope, TEST_TODAY).filter((s) => !active(s, TEST_TODAY));
-          const [frame] = await frames({ scope, metric: 'inactive_seats', format: 'table' });
-          const names = frame.schema.fields.map((f: { name: string }) => f.name);
-          expect(names).toEqual([
-            'login',
-            'last_activity_at',
-            'days_inactive',
-            'editor',
-            'assigning_team',
-            'plan_type',
-            'pending_cancellation_date',
-            'created_at',
-          ]);
-          const column = (name: string) => frame.data.values[names.indexOf(name)];
-          const idle = (s: SimSeat) => TEST_TODAY - (s.lastActivityDay ?? s.createdDay);
-          expect(column('login')).toEqual(
-            [...seats]
-              .sort((a, b) => idle(b) - idle(a) || a.login.localeCompare(b.login))
-              .map((s) => s.login),
-          );
-          const byLogin = new Map(seats.map((s) => [s.login, s]));
-          column('login').forEach((login: string, i: number) => {
-            const seat = byLogin.get(login)!;
-            expect([login, column('days_inactive')[i], column('plan_type')[i]]).toEqual([
-              login,
-              idle(seat),
-              seat.planType,
-            ]);
-            expect(column('last_activity_at')[i] === null).toBe(seat.lastActivityDay === null);
-          });
-          expect(seats.length).toBeGreaterThan(3);
-          const shortList = await frames({ scope, metric: 'inactive_seats', format: 'table', limit: 2 });
-          expect(shortList[0].data.values[0]).toEqual(column('login').slice(0, 2));
-        }
-        // With a longer window fewer seats are inactive.
-        const [wide] = await frames({
-          scope: orgKey(0),
-          metric: 'inactive_seats',
-          format: 'table',
-          seatActiveDays: 90,
-        });
-        expect(wide.data.values[0]).toHaveLength(
-          count(seatsOf(orgKey(0), TEST_TODAY), (s) => !active(s, TEST_TODAY, 90)),
+    test('the inactive-seats list: every inactive seat, the longest unused first, with what an admin needs', async () => {
+      for (const scope of SCOPES()) {
+        const seats = seatsOf(scope, TEST_TODAY).filter((s) => !active(s, TEST_TODAY));
+        const [frame] = await frames({ scope, metric: 'inactive_seats', format: 'table' });
+        const names = frame.schema.fields.map((f: { name: string }) => f.name);
+        expect(names).toEqual([
+          'login',
+          'last_activity_at',
+          'days_inactive',
+          'editor',
+          'assigning_team',
+          'plan_type',
+          'pending_cancellation_date',
+          'created_at',
+        ]);
+        const column = (name: string) => frame.data.values[names.indexOf(name)];
+        const idle = (s: SimSeat) => TEST_TODAY - (s.lastActivityDay ?? s.createdDay);
+        expect(column('login')).toEqual(
+          [...seats].sort((a, b) => idle(b) - idle(a) || a.login.localeCompare(b.login)).map((s) => s.login),
         );
-      },
-    );
-
-    seatListTest(
-      'every seat as a list, and one person’s seat: filtered or grouped by the person it is assigned to',
-      async () => {
-        for (const scope of SCOPES()) {
-          const seats = seatsOf(scope, TEST_TODAY);
-          const [frame] = await frames({ scope, metric: 'assigned_seats', format: 'table' });
-          expect([...frame.data.values[0]].sort()).toEqual(seats.map((s) => s.login).sort());
-          // One person's seat, by their login: the row the inactive list would show, active or not.
-          const seat = seats.find((s) => active(s, TEST_TODAY))!;
-          const [own] = await frames({
-            scope,
-            metric: 'assigned_seats',
-            format: 'table',
-            filters: { user: [seat.login] },
-          });
-          const names = own.schema.fields.map((f: { name: string }) => f.name);
-          const row = (name: string) => own.data.values[names.indexOf(name)][0];
-          expect(own.data.values[0]).toEqual([seat.login]);
-          expect([row('plan_type'), row('days_inactive')]).toEqual([
+        const byLogin = new Map(seats.map((s) => [s.login, s]));
+        column('login').forEach((login: string, i: number) => {
+          const seat = byLogin.get(login)!;
+          expect([login, column('days_inactive')[i], column('plan_type')[i]]).toEqual([
+            login,
+            idle(seat),
             seat.planType,
-            TEST_TODAY - seat.lastActivityDay!,
           ]);
-          expect(
-            await table({ scope, metric: 'seats_active', filters: { user: [seat.login] }, groupBy: 'user' }),
-          ).toEqual(new Map([[seat.login, 1]]));
-          // Grouped by person: one seat each.
-          const byUser = await table({ scope, metric: 'seats_total', groupBy: 'user' });
-          expect(byUser).toEqual(new Map(seats.map((s) => [s.login, 1])));
-          // Someone without a seat here has no row.
-          const [none] = await frames({
-            scope,
-            metric: 'assigned_seats',
-            format: 'table',
-            filters: { user: ['no-such-login'] },
-          });
-          expect(none.data.values[0]).toEqual([]);
-        }
-      },
-    );
+          expect(column('last_activity_at')[i] === null).toBe(seat.lastActivityDay === null);
+        });
+        expect(seats.length).toBeGreaterThan(3);
+        const shortList = await frames({ scope, metric: 'inactive_seats', format: 'table', limit: 2 });
+        expect(shortList[0].data.values[0]).toEqual(column('login').slice(0, 2));
+      }
+      // With a longer window fewer seats are inactive.
+      const [wide] = await frames({
+        scope: orgKey(0),
+        metric: 'inactive_seats',
+        format: 'table',
+        seatActiveDays: 90,
+      });
+      expect(wide.data.values[0]).toHaveLength(
+        count(seatsOf(orgKey(0), TEST_TODAY), (s) => !active(s, TEST_TODAY, 90)),
+      );
+    });
+
+    test('every seat as a list, and one person’s seat: filtered or grouped by the person it is assigned to', async () => {
+      for (const scope of SCOPES()) {
+        const seats = seatsOf(scope, TEST_TODAY);
+        const [frame] = await frames({ scope, metric: 'assigned_seats', format: 'table' });
+        expect([...frame.data.values[0]].sort()).toEqual(seats.map((s) => s.login).sort());
+        // One person's seat, by their login: the row the inactive list would show, active or not.
+        const seat = seats.find((s) => active(s, TEST_TODAY))!;
+        const [own] = await frames({
+          scope,
+          metric: 'assigned_seats',
+          format: 'table',
+          filters: { user: [seat.login] },
+        });
+        const names = own.schema.fields.map((f: { name: string }) => f.name);
+        const row = (name: string) => own.data.values[names.indexOf(name)][0];
+        expect(own.data.values[0]).toEqual([seat.login]);
+        expect([row('plan_type'), row('days_inactive')]).toEqual([
+          seat.planType,
+          TEST_TODAY - seat.lastActivityDay!,
+        ]);
+        expect(
+          await table({ scope, metric: 'seats_active', filters: { user: [seat.login] }, groupBy: 'user' }),
+        ).toEqual(new Map([[seat.login, 1]]));
+        // Grouped by person: one seat each.
+        const byUser = await table({ scope, metric: 'seats_total', groupBy: 'user' });
+        expect(byUser).toEqual(new Map(seats.map((s) => [s.login, 1])));
+        // Someone without a seat here has no row.
+        const [none] = await frames({
+          scope,
+          metric: 'assigned_seats',
+          format: 'table',
+          filters: { user: ['no-such-login'] },
+        });
+        expect(none.data.values[0]).toEqual([]);
+      }
+    });
 
     test('cross-checks against usage: seats without recent usage, users without a seat, active users per seat', async () => {
       let withoutSeat = 0;

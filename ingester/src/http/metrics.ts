@@ -383,7 +383,7 @@ async function readBilling(
   const months = new BillingMonths(reader, calendar);
   const latest =
     "SELECT max(day) FROM reports WHERE scope_id = ? AND kind = 'billing' AND status IN ('ok', 'no_data')";
-  const budgets = `SELECT budget_id AS budget, coalesce(budget_scope, '') AS budgetScope, coalesce(entity_name, '') AS entity,
+  const budgets = `SELECT budget_id AS budget, coalesce(budget_scope, '') AS "budgetScope", coalesce(entity_name, '') AS entity,
        consumed_amount / budget_amount AS ratio
      FROM billing_budgets WHERE scope_id = ? AND user_ref IS NULL AND coalesce(budget_scope, '') <> 'user'
        AND budget_amount > 0 AND consumed_amount IS NOT NULL

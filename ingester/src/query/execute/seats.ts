@@ -31,8 +31,8 @@ type SeatMeasure = Exclude<SeatCount, 'recent_users' | 'recent_users_without_sea
 
 /**
  * Whether a seat (alias x) counts, for the per-seat measures, as SQL. Its `?` (one at most) is the
- * plan's active days; a seat without activity (null) is never active. The usage test probes
- * usage_day_by_user once per seat.
+ * plan's active days; a seat without activity (null) is never active. The usage test seeks the seat's
+ * day rows of its usage window.
  */
 const SEAT_SQL: Record<SeatMeasure, string> = {
   all: 'TRUE',
@@ -40,8 +40,9 @@ const SEAT_SQL: Record<SeatMeasure, string> = {
   inactive: 'NOT coalesce(x.last_activity_day > x.day - ?, FALSE)',
   never_used: 'x.last_activity_day IS NULL',
   pending_cancellation: 'x.pending_cancellation_date IS NOT NULL',
+  // The window's days as a list, so the primary key (scope_id, day, user_ref) is sought once per day.
   without_recent_usage: `NOT EXISTS (SELECT 1 FROM usage_day u WHERE u.scope_id = x.scope_id AND u.user_ref = x.user_ref
-    AND u.user_ref > 0 AND u.day BETWEEN x.day - ${REPORT_LAG_DAYS + USAGE_WINDOW_DAYS - 1} AND x.day - ${REPORT_LAG_DAYS})`,
+    AND u.user_ref > 0 AND u.day IN (${Array.from({ length: USAGE_WINDOW_DAYS }, (_, i) => `x.day - ${REPORT_LAG_DAYS + i}`).join(', ')}))`,
 };
 
 /** A measure's condition, and the values of its `?`. */
@@ -257,10 +258,10 @@ export class SeatQueries {
       const counted = seatCondition(plan.metric.snapshot.count as SeatMeasure, plan);
       const group = plan.groupColumn ? `coalesce(x.${plan.groupColumn}, 0)` : '0';
       rows = await this.reader.all<Row>(
-        `SELECT ${group} AS "group", u.login, x.last_activity_at AS lastActivityAt,
-             x.last_activity_day AS lastActivityDay, x.created_at AS createdAt, e.value AS editor,
-             p.value AS planType, x.assigning_team_ref AS team,
-             x.pending_cancellation_date AS pendingCancellationDate
+        `SELECT ${group} AS "group", u.login, x.last_activity_at AS "lastActivityAt",
+             x.last_activity_day AS "lastActivityDay", x.created_at AS "createdAt", e.value AS editor,
+             p.value AS "planType", x.assigning_team_ref AS team,
+             x.pending_cancellation_date AS "pendingCancellationDate"
            FROM seat_snapshots x JOIN users u ON u.id = x.user_ref
            LEFT JOIN dictionary e ON e.id = x.last_activity_editor
            LEFT JOIN dictionary p ON p.id = x.plan_type
