@@ -177,6 +177,23 @@ test('Others of a ranking of people is everyone else, week by week, as the raw r
   expect(Object.fromEntries(actual)).toEqual(Object.fromEntries(expected));
 });
 
+test('the monthly totals, added to a day at a time as the sync stored new days, equal the day rows summed again', () => {
+  const columns = (
+    t.db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('user_month') as string[]
+  ).slice(3);
+  expect(columns).toContain('ai_credits_used');
+  const month = "CAST(julianday(date(day * 86400, 'unixepoch', 'start of month')) - 2440587.5 AS INTEGER)";
+  const summed = t.db
+    .prepare(
+      `SELECT scope_id, ${month} AS month, user_ref, ${columns.map((c) => `sum(${c}) AS ${c}`).join(', ')}
+       FROM usage_day WHERE user_ref > 0 GROUP BY scope_id, month, user_ref ORDER BY scope_id, month, user_ref`,
+    )
+    .all();
+  const stored = t.db.prepare('SELECT * FROM user_month ORDER BY scope_id, month, user_ref').all();
+  expect(stored.length).toBeGreaterThan(100);
+  expect(stored).toEqual(summed);
+});
+
 test('a report fetched again rebuilds its month, and pruning rebuilds the month it cuts', async () => {
   const metric = 'code_generation_activity_count';
   // Spoil August's totals: only a rebuild from the day rows can bring them back.

@@ -26,6 +26,8 @@ interface ReportContext {
   inserts: ReadonlyMap<TableSpec, Statement>;
   wideInserts: Map<TableSpec, Statement>;
   member: Statement;
+  /** Whether a (scope, day) has a per-user row. */
+  userDay: Statement;
   refs: References;
   archive: Archive;
   rollups: Rollups;
@@ -56,7 +58,19 @@ export class Reports {
     const member = db.prepare(
       'INSERT OR IGNORE INTO team_members (scope_id, day, team_ref, user_ref) VALUES (?, ?, ?, ?)',
     );
-    this.context = { db, deletes, plainInserts, inserts, wideInserts: new Map(), member, ...writers };
+    const userDay = db
+      .prepare('SELECT 1 FROM usage_day WHERE scope_id = ? AND day = ? AND user_ref > 0 LIMIT 1')
+      .pluck();
+    this.context = {
+      db,
+      deletes,
+      plainInserts,
+      inserts,
+      wideInserts: new Map(),
+      member,
+      userDay,
+      ...writers,
+    };
   }
 
   /** Opens the transaction that replaces one report. */
@@ -70,6 +84,8 @@ class ReportTransaction implements ReportWriter {
   private readonly rows: RowBatcher;
   /** A users report's active-user sets, collected as its rows are written. */
   private readonly sets: RowSetCollector | undefined;
+  /** A users report of a day that had no per-user rows yet: its month's per-user totals are added to. */
+  private readonly newDay: boolean;
 
   constructor(
     private readonly context: ReportContext,
@@ -80,6 +96,7 @@ class ReportTransaction implements ReportWriter {
   ) {
     const { db, deletes, plainInserts, inserts, wideInserts } = context;
     db.exec('BEGIN IMMEDIATE');
+    this.newDay = kind === 'users' && !context.userDay.get(scopeId, day);
     for (const statement of deletes.get(kind)!) statement.run(scopeId, day);
     if (!keepArchive) context.archive.removeReport(scopeId, kind, day);
     // Plain multi-row INSERTs (cheaper than one upsert a row); a key already stored in this report (a
@@ -126,7 +143,7 @@ class ReportTransaction implements ReportWriter {
       else
         activeSets.rebuild(this.scopeId, this.day, { collected: this.rows.merged ? undefined : this.sets });
     }
-    if (this.kind === 'users') rollups.rebuildPeople(this.scopeId, this.day);
+    if (this.kind === 'users') rollups.rebuildPeople(this.scopeId, this.day, this.newDay);
     status.recordStored(this.scopeId, this.kind, this.day, outcome);
     db.exec('COMMIT');
     this.finished = true;
