@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config';
 import { PrivacyModeError, enforcePrivacyMode } from './store/privacyMode';
 import { type DayNumber, dayOf, formatDay, parseDay } from './days';
-import { createApp } from './http/app';
+import { createApp, keepConnections } from './http/app';
 import { createMetrics } from './http/metrics';
 import { createLogger, type Logger } from './log';
 import { SYNC_KINDS, isSyncKind } from './reports/types';
@@ -185,7 +185,7 @@ async function serve(config: ReturnType<typeof loadConfig>, logger: Logger): Pro
         ? { rowLoginOf: pseudonymousRowLogin(runtime.client, config.privacy.key!, runtime.scopes[0]?.slug) }
         : {}),
     });
-    const server = app.listen(config.http.port, config.http.host);
+    const server = keepConnections(app.listen(config.http.port, config.http.host));
     const closed = once(server, 'close');
     let closing = false;
     cleanup.push(async () => {

@@ -139,6 +139,11 @@ test('serve in demo mode syncs from the built-in simulator and stops cleanly on 
   let logs = '';
   server.stderr!.on('data', (chunk) => (logs += chunk));
   for (let i = 0; i < 600 && !/"msg":"sync finished"/.test(logs); i++) await sleep(50);
+  // Idle keep-alive connections outlive Grafana's proxy's (90 s), so it never reuses one being closed.
+  const port = /"port":(\d+)[^\n]*"msg":"API listening"/.exec(logs)?.[1];
+  const health = await fetch(`http://127.0.0.1:${port}/api/health`);
+  expect(health.headers.get('keep-alive')).toBe('timeout=95');
+  await health.arrayBuffer();
   server.kill('SIGTERM');
   const [code] = await once(server, 'close');
   expect(logs).toMatch(/demo mode/);

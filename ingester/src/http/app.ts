@@ -13,6 +13,7 @@ import {
   type QueryResult,
   type SyncStatus,
 } from '@copilot-metrics/contract';
+import type { Server } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { Counter, type Registry } from 'prom-client';
 import { dayOf, parseDay } from '../days';
@@ -65,6 +66,19 @@ export interface ApiOptions {
   /** Only tests: how soon an unknown key id may fetch Grafana's keys again. */
   keyRefetchCooldownMs?: number;
   now?: () => Date;
+}
+
+/**
+ * How long an idle keep-alive connection stays open. Longer than the clients that reuse them wait
+ * (Grafana's data source proxy, a Go transport, keeps idle connections 90 s; undici 4 s): a server
+ * that closes first races the client's next request on that socket, which then fails with a reset.
+ */
+export const KEEP_ALIVE_MS = 95_000;
+
+/** The HTTP server's timeouts for the API, on a server from `app.listen`. */
+export function keepConnections(server: Server): Server {
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
+  return server;
 }
 
 /** Request bodies above this are refused with 413: a query batch is a few kilobytes. */

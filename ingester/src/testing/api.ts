@@ -1,7 +1,7 @@
 /** Starts the real HTTP API on loopback for tests, and posts queries to it with fetch. */
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { createApp, type ApiOptions } from '../http/app';
+import { createApp, keepConnections, type ApiOptions } from '../http/app';
 import { silentLogger } from '../log';
 import { openSqliteReader } from '../store/sqliteReader';
 
@@ -16,7 +16,7 @@ export async function startApi(databasePath: string, options: Partial<ApiOptions
   const reader = openSqliteReader(databasePath);
   const app = createApp({ reader, logger: silentLogger, scopes: [], backfillDays: 365, ...options });
   const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    const s = keepConnections(app.listen(0, '127.0.0.1', () => resolve(s)));
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
