@@ -6,8 +6,10 @@
  * both), and serves the real HTTP API from them. What only one engine has (the SQLite file, the
  * PostgreSQL URL) is there for the checks that are one engine's by nature.
  */
+import { existsSync, readdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import { type ApiOptions, createApp } from '../src/http/app';
 import { silentLogger } from '../src/log';
@@ -49,6 +51,12 @@ export interface EngineDatabase {
   readonly sqlite?: TestDb;
   /** The PostgreSQL engine's connection string (pg_dump, a second writer). */
   readonly url?: string;
+  /**
+   * The files that hold the database's bytes on disk, to search them: SQLite's file and its WAL;
+   * PostgreSQL's relation files of this database, after a CHECKPOINT has written them out (its WAL is
+   * the cluster's, shared with the suite's other databases, and is not among them).
+   */
+  storedFiles(): Promise<{ name: string; path: string }[]>;
   /** A statement that writes, for a test's setup (`?` parameters). */
   write(sql: string, params?: SqlParams): Promise<void>;
   /** The real HTTP API served from this database, on a reader of its own, as `serve` runs it. */
@@ -116,6 +124,10 @@ function sqliteDatabase(privacy: PrivacyConfig): EngineDatabase {
     store: new Store(t.db, privacy),
     reader,
     sqlite: t,
+    storedFiles: async () =>
+      ['', '-wal']
+        .filter((suffix) => existsSync(`${t.path}${suffix}`))
+        .map((suffix) => ({ name: `database${suffix}`, path: `${t.path}${suffix}` })),
     write: async (sql, params = []) => {
       t.db.prepare(sql).run(...params);
     },
@@ -154,6 +166,17 @@ async function postgresDatabase(url: string, privacy: PrivacyConfig): Promise<En
     store,
     reader,
     url,
+    storedFiles: async () => {
+      await writer.query('CHECKPOINT');
+      const { rows } = await writer.query(
+        "SELECT current_setting('data_directory') AS data, oid::text AS oid FROM pg_database WHERE datname = current_database()",
+      );
+      const dir = join(rows[0].data, 'base', rows[0].oid);
+      return readdirSync(dir).map((file) => ({
+        name: `database-files base/${rows[0].oid}/${file}`,
+        path: join(dir, file),
+      }));
+    },
     write: async (sql, params = []) => {
       await writer.query(positionalParameters(sql), [...params]);
     },
@@ -242,4 +265,18 @@ export async function storedFingerprint(reader: SqlReader): Promise<Record<strin
   }
   out['team_members.rows'] = (await reader.value<number>('SELECT count(*) FROM team_members'))!;
   return out;
+}
+
+/**
+ * `expected`, for toEqual, with each fractional number as expect.closeTo (to 9 decimals): two databases
+ * of the same figures may sum floating-point values in another order on PostgreSQL (its rows lie in the
+ * order they were written; SQLite adds in index order, the same in both), so the last digits may differ.
+ */
+export function summedAlike<T>(expected: T): T {
+  if (typeof expected === 'number')
+    return (Number.isInteger(expected) ? expected : expect.closeTo(expected, 9)) as T;
+  if (Array.isArray(expected)) return expected.map(summedAlike) as T;
+  if (expected && typeof expected === 'object' && Object.getPrototypeOf(expected) === Object.prototype)
+    return Object.fromEntries(Object.entries(expected).map(([key, value]) => [key, summedAlike(value)])) as T;
+  return expected;
 }
