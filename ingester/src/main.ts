@@ -15,7 +15,7 @@ import { createApp, keepConnections } from './http/app';
 import { createMetrics } from './http/metrics';
 import { createLogger, type Logger } from './log';
 import { SYNC_KINDS, isSyncKind } from './reports/types';
-import { type Runtime, type SyncRuntime, createSyncRuntime } from './runtime';
+import { type SyncRuntime, createSyncRuntime } from './runtime';
 import { pseudonymousRowLogin } from './http/viewerRows';
 import { SLUG_PATTERN, type Scope } from './scopes';
 import { FAULT_HELP, parseFaults } from './simulator/faults';
@@ -26,7 +26,7 @@ import { ReaderProbe, SqliteProbe } from './store/probe';
 import type { SqlReader } from './store/reader';
 import { PostgresReader } from './store/postgres/reader';
 import { PostgresStore } from './store/postgres/store';
-import { SqliteReader, openSqliteReader } from './store/sqliteReader';
+import { openSqliteReader } from './store/sqliteReader';
 import { createProgress } from './sync/progress';
 import { reprocess } from './sync/reprocess';
 import { runSync } from './sync/runner';
@@ -333,7 +333,7 @@ async function status(
     },
     logger,
   );
-  const reader = readerOf(config, runtime);
+  const reader = runtime.reader();
   try {
     const report = await coverage(reader, {
       scopes: config.demo ? [] : config.scopes,
@@ -368,23 +368,11 @@ async function status(
     process.stdout.write(`${out.join('\n') || 'no data yet: run `npm run ingester -- sync`'}\n`);
     return 0;
   } finally {
-    await closeReader(config, reader);
     await runtime.close();
   }
 }
 
 /** A reader of the database a runtime writes: its SQLite connection, or a small PostgreSQL pool. */
-function readerOf(config: ReturnType<typeof loadConfig>, runtime: SyncRuntime): SqlReader {
-  return config.databaseUrl
-    ? new PostgresReader({ url: config.databaseUrl, maxConnections: 2 })
-    : new SqliteReader((runtime as Runtime).db);
-}
-
-/** The PostgreSQL pool ends here; the SQLite connection is the runtime's, closed with it. */
-async function closeReader(config: ReturnType<typeof loadConfig>, reader: SqlReader): Promise<void> {
-  if (config.databaseUrl) await reader.close();
-}
-
 async function reprocessCommand(
   config: ReturnType<typeof loadConfig>,
   logger: Logger,
@@ -395,7 +383,7 @@ async function reprocessCommand(
     { ...config, github: { ...config.github, auth: { type: 'token', token: 'unused' } } },
     logger,
   );
-  const reader = readerOf(config, runtime);
+  const reader = runtime.reader();
   try {
     const total = Number(await reader.value("SELECT count(*) AS n FROM reports WHERE status = 'ok'"));
     const progress = createProgress(logger, { tty: Boolean(process.stderr.isTTY) });
@@ -413,7 +401,6 @@ async function reprocessCommand(
       process.stdout.write(`still unknown: ${summary.unknownKeys.join(', ')}\n`);
     return 0;
   } finally {
-    await closeReader(config, reader);
     await runtime.close();
   }
 }

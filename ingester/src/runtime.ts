@@ -10,7 +10,10 @@ import type { Scope } from './scopes';
 import { SimulatorServer } from './simulator/server';
 import { type DB, openDatabaseWaiting } from './store/db';
 import type { SyncStore } from './store/interface';
+import { PostgresReader } from './store/postgres/reader';
 import { PostgresStore } from './store/postgres/store';
+import type { SqlReader } from './store/reader';
+import { SqliteReader } from './store/sqliteReader';
 import { enforcePrivacyMode } from './store/privacyMode';
 import { Store } from './store/writer';
 
@@ -18,16 +21,22 @@ export interface Runtime {
   config: Config;
   db: DB;
   store: Store;
+  reader(): SqlReader;
   client: GitHubClient;
   scopes: Scope[];
   simulator?: SimulatorServer;
   close(): Promise<void>;
 }
 
-/** What `sync` needs: a writer of either engine (DATABASE_URL selects PostgreSQL), and GitHub. */
+/**
+ * What `sync`, `status` and `reprocess` need: a writer of either engine (DATABASE_URL selects
+ * PostgreSQL), a reader of the same database, and GitHub.
+ */
 export interface SyncRuntime {
   config: Config;
   store: SyncStore;
+  /** Reads the database the store writes: SQLite's writer connection, or a small PostgreSQL pool opened on first use; closed with the runtime. */
+  reader(): SqlReader;
   client: GitHubClient;
   scopes: Scope[];
   close(): Promise<void>;
@@ -47,14 +56,18 @@ export async function createSyncRuntime(
     privacy: config.privacy,
     onMigrated: (from, to) => logger.info({ from, to }, 'database schema migrated'),
   });
+  let reader: PostgresReader | undefined;
+  const url = config.databaseUrl;
   try {
     const github = await connectGitHub(config, logger);
     return {
       config,
       store,
+      reader: () => (reader ??= new PostgresReader({ url, maxConnections: 2 })),
       ...github,
       async close() {
         await github.close();
+        await reader?.close();
         await store.close();
       },
     };
@@ -85,12 +98,15 @@ export async function createRuntime(
     throw error;
   }
   const store = new Store(db, config.privacy);
+  // On the writer's own connection: what it reads sees what it wrote. Not closed apart from it.
+  const reader = new SqliteReader(db);
   try {
     const github = await connectGitHub(config, logger);
     return {
       config,
       db,
       store,
+      reader: () => reader,
       ...github,
       async close() {
         await github.close();
