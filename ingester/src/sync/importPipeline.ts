@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { DayNumber } from '../days';
 import type { ReportKind } from '../reports/types';
+import { unpackBatch } from './batchTransport';
 import type { ImportWorkerData, WorkerMessage, WriterMessage } from './importWorker';
 import { BATCH_RECORDS, type ReadSummary, type RecordBatch } from './recordBatches';
 
@@ -93,7 +94,7 @@ export async function readOnWorker(
             stats.maxInFlight = Math.max(stats.maxInFlight, message.inFlight);
             stats.maxQueued = Math.max(stats.maxQueued, ++queued);
             chain = chain
-              .then(() => consume(message.batch))
+              .then(() => consume(unpackBatch(message.batch)))
               .then(() => {
                 queued--;
                 if (!failed) worker.postMessage({ type: 'ack', job } satisfies WriterMessage);
