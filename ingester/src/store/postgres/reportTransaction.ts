@@ -18,6 +18,9 @@ import { PostgresRowBatcher } from './rowBatch';
 import type { PostgresStatus } from './status';
 import type { Query, WriterConnection } from './writerConnection';
 
+/** Memberships a statement at most. */
+const MEMBERS_PER_INSERT = 50_000;
+
 /** The writer's parts a report transaction works with. */
 export interface PostgresReportContext {
   connection: WriterConnection;
@@ -125,20 +128,27 @@ class PostgresReportTransaction implements ReportWriter {
     this.context.refs.forget();
   }
 
-  /** The memberships, a statement per thousand (SQLite's INSERT OR IGNORE: a pair listed twice is kept once). */
+  /**
+   * The memberships, bound as two arrays a statement (tens of thousands of pairs; SQLite's INSERT OR
+   * IGNORE: a pair listed twice is kept once).
+   */
   private async writeMembers(query: Query): Promise<void> {
     const pairs = this.members;
     this.members = [];
-    for (let at = 0; at < pairs.length; at += 2000) {
-      const chunk = pairs.slice(at, at + 2000);
-      const values: unknown[] = [];
-      for (let i = 0; i < chunk.length; i += 2) values.push(this.scopeId, this.day, chunk[i], chunk[i + 1]);
+    for (let at = 0; at < pairs.length; at += 2 * MEMBERS_PER_INSERT) {
+      const teams: number[] = [];
+      const users: number[] = [];
+      const end = Math.min(pairs.length, at + 2 * MEMBERS_PER_INSERT);
+      for (let i = at; i < end; i += 2) {
+        teams.push(pairs[i]);
+        users.push(pairs[i + 1]);
+      }
       await query(
-        `INSERT INTO team_members (scope_id, day, team_ref, user_ref) VALUES ${Array.from(
-          { length: chunk.length / 2 },
-          () => '(?, ?, ?, ?)',
-        ).join(', ')} ON CONFLICT DO NOTHING`,
-        values,
+        `INSERT INTO team_members (scope_id, day, team_ref, user_ref)
+         SELECT ?::integer, ?::integer, team_ref, user_ref FROM unnest(?::integer[], ?::integer[]) AS m (team_ref, user_ref)
+         ON CONFLICT DO NOTHING`,
+        [this.scopeId, this.day, teams, users],
+        { name: 'team_members_rows' },
       );
     }
   }
