@@ -4,8 +4,8 @@
  * know that day: its rows are new, and while a table holds fewer days than the statistics target every
  * stored day is a most-common value, so the planner estimates one row for any other (ANALYZE does not
  * help; autovacuum's did not). On that estimate it picks a nested loop that rereads the day's usage rows
- * for every membership: seconds a report at 10,000 users, growing with the team sizes. A hash join reads
- * each side once whatever the estimate, so these statements run with nested loops off.
+ * for every membership: seconds a report at 10,000 users, growing with the team sizes. A hash or merge
+ * join reads each side once whatever the estimate, so these statements run with nested loops off.
  */
 import type { Query } from './writerConnection';
 
