@@ -7,12 +7,11 @@
  * PostgreSQL URL) is there for the checks that are one engine's by nature.
  */
 import { existsSync, readdirSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { type ApiOptions, createApp } from '../src/http/app';
+import type { ApiOptions } from '../src/http/app';
 import { silentLogger } from '../src/log';
+import { serveApi } from '../src/testing/api';
 import { PRIVACY_OFF, type PrivacyConfig } from '../src/privacy';
 import { ALL_TABLE_SPECS } from '../src/reports/schema';
 import type { SyncStore } from '../src/store/interface';
@@ -181,7 +180,7 @@ async function postgresDatabase(url: string, privacy: PrivacyConfig): Promise<En
       await writer.query(positionalParameters(sql), [...params]);
     },
     startApi: async (options = {}) => {
-      const api = await serveApi(new PostgresReader({ url }), options);
+      const api = await serveEngineApi(new PostgresReader({ url }), options);
       apis.push(api);
       return api;
     },
@@ -200,38 +199,8 @@ async function postgresDatabase(url: string, privacy: PrivacyConfig): Promise<En
 }
 
 /** The HTTP API on loopback over `reader` (closed with it), as `serve` with DATABASE_URL runs it. */
-async function serveApi(reader: SqlReader, options: Partial<ApiOptions>): Promise<TestApi> {
-  const app = createApp({
-    reader,
-    logger: silentLogger,
-    scopes: [],
-    backfillDays: 365,
-    database: new ReaderProbe(reader),
-    ...options,
-  });
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
-    const response = await fetch(`${url}${path}`, {
-      method,
-      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : undefined };
-  };
-  return {
-    url,
-    post: (path, body, headers) => call('POST', path, body, headers),
-    get: (path, headers) => call('GET', path, undefined, headers),
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-      await reader.close();
-    },
-  };
+function serveEngineApi(reader: SqlReader, options: Partial<ApiOptions>): Promise<TestApi> {
+  return serveApi(reader, { database: new ReaderProbe(reader), ...options });
 }
 
 /** helpers.ts's `syncDays` into either engine's store: the test settings, at the tests' "today". */

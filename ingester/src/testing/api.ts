@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { createApp, keepConnections, type ApiOptions } from '../http/app';
 import { silentLogger } from '../log';
+import type { SqlReader } from '../store/reader';
 import { openSqliteReader } from '../store/sqliteReader';
 
 export interface TestApi {
@@ -12,8 +13,13 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-export async function startApi(databasePath: string, options: Partial<ApiOptions> = {}): Promise<TestApi> {
-  const reader = openSqliteReader(databasePath);
+/** The real HTTP API over the SQLite file at `databasePath`, on loopback. */
+export function startApi(databasePath: string, options: Partial<ApiOptions> = {}): Promise<TestApi> {
+  return serveApi(openSqliteReader(databasePath), options);
+}
+
+/** The real HTTP API over `reader` (either engine's; closed with the API), on loopback. */
+export async function serveApi(reader: SqlReader, options: Partial<ApiOptions> = {}): Promise<TestApi> {
   const app = createApp({ reader, logger: silentLogger, scopes: [], backfillDays: 365, ...options });
   const server: Server = await new Promise((resolve) => {
     const s = keepConnections(app.listen(0, '127.0.0.1', () => resolve(s)));
