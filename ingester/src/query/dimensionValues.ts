@@ -1,7 +1,7 @@
 /** Values of a dimension, for template variables and filter pickers: GET /api/v1/dimensions/{d}/values. */
 import { type Dimension, DIMENSIONS } from '@copilot-metrics/contract';
 import type { SqlReader } from '../store/reader';
-import { monthStart } from '../days';
+import { monthEnd, monthStart } from '../days';
 import { scopeKey } from '../scopes';
 import { DAY_SEEK } from './execute/sql';
 import { QueryError } from './errors';
@@ -163,9 +163,9 @@ export async function dimensionValues(
   } else if (dim === 'user') {
     // Logins in order from users_by_login, each kept when it has a row in the range, until LIMIT are
     // found: no set of every active person is built, so a search typed into the variable answers as
-    // fast at 100,000 people as at 100. A person with no month in the range is dropped by one seek of
-    // user_month_by_user (a scalar subquery: as an EXISTS, SQLite may first build a Bloom filter over
-    // the whole rollup); the others seek the day rows of the range (primary key) until one is found.
+    // fast at 100,000 people as at 100. A person with no month in the range is dropped by seeking the
+    // monthly rollup's primary key month by month (a scalar subquery: as an EXISTS, SQLite may first
+    // build a Bloom filter over the whole rollup); the others seek the range's day rows until one is found.
     // The range's days with users reports, at most: the list sought day by day is bounded by what is stored.
     const span = await reader.first<{ first: number | null; last: number | null }>(
       `SELECT min(day) AS first, max(day) AS last FROM reports
@@ -173,18 +173,20 @@ export async function dimensionValues(
       [...query.scopeIds, ...range],
     );
     if (span?.first == null || span.last == null) return [];
+    const months: number[] = [];
+    for (let month = monthStart(span.first); month <= span.last; month = monthEnd(month) + 1)
+      months.push(month);
     values = await reader.pluck<string>(
       `SELECT u.login FROM users u WHERE ${likeEscaped('u.login')} AND (
-           SELECT 1 FROM user_month m WHERE m.scope_id IN (${scopes}) AND m.user_ref = u.id
-             AND m.month BETWEEN ? AND ? LIMIT 1) IS NOT NULL
+           SELECT 1 FROM user_month m WHERE m.scope_id IN (${scopes})
+             AND m.month IN (SELECT value FROM json_each(?)) AND m.user_ref = u.id LIMIT 1) IS NOT NULL
          AND EXISTS (
            SELECT 1 FROM usage_day x WHERE x.scope_id IN (${scopes}) AND ${DAY_SEEK.sql} AND x.user_ref = u.id)
          ORDER BY u.login COLLATE NOCASE LIMIT ${LIMIT}`,
       [
         pattern,
         ...query.scopeIds,
-        monthStart(span.first),
-        monthStart(span.last),
+        JSON.stringify(months),
         ...query.scopeIds,
         DAY_SEEK.param({ fromDay: span.first, toDay: span.last }),
       ],

@@ -5,9 +5,8 @@
 -- person, and a report took ten times as long as the first ones. The figure tables' primary keys are
 -- day-ordered (scope_id, day, user_ref, ...), so a report appends at one place.
 --
--- What read people one at a time now seeks the primary key per day (a person's days in a range, the
--- top people's series, a seat's usage window), and a search over people first asks the monthly rollup,
--- through this index: user_month holds one row per person and month, rewritten for the month of each
--- users report, small enough to stay in the cache.
+-- What read people one at a time now seeks the primary key day by day (a person's days in a range, the
+-- top people's series, a seat's usage window); a search over people first seeks the monthly rollup
+-- (user_month) month by month. No index by person on user_month either: SQLite would follow it to group
+-- a year's monthly rows by person, one lookup a row, slower than sorting them.
 DROP INDEX usage_day_by_user;
-CREATE INDEX user_month_by_user ON user_month (scope_id, user_ref, month);
