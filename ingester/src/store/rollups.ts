@@ -8,6 +8,7 @@ import type { Statement } from 'better-sqlite3';
 import { type DayNumber, monthEnd, monthStart } from '../days';
 import { TEAM_DAY_SUMS } from '../reports/schema';
 import type { DB } from './connection';
+import { type Dialect, SQLITE } from './dialect';
 import type { PeopleTotals } from './interface';
 
 /** The counters every rollup sums, in their column order, over usage_day rows aliased `alias`. */
@@ -17,6 +18,22 @@ const placeholders = (count: number) => Array.from({ length: count }, () => '?')
 /** A team's figures of a day, for a team already resolved to its ref. */
 export interface TeamTotals extends PeopleTotals {
   teamRef: number;
+}
+
+/**
+ * The per-user totals of a day's month, one day added: the day's rows, grouped by person, upserted into
+ * user_month. SQL's SUM over the month's days: nulls are skipped, and all-null stays null. The
+ * parameters are the engine's placeholders for the month, the scope and the day.
+ */
+export function userMonthAddSql(dialect: Dialect, month: string, scope: string, day: string): string {
+  const stored = (c: string) => dialect.stored('user_month', c);
+  const add = (c: string) =>
+    `${c} = CASE WHEN excluded.${c} IS NULL THEN ${stored(c)} WHEN ${stored(c)} IS NULL THEN excluded.${c} ELSE ${stored(c)} + excluded.${c} END`;
+  return `INSERT INTO user_month
+    SELECT scope_id, ${month}, user_ref, ${sums()}
+    FROM usage_day WHERE scope_id = ${scope} AND day = ${day} AND user_ref > 0
+    GROUP BY scope_id, user_ref
+    ON CONFLICT (scope_id, month, user_ref) DO UPDATE SET ${TEAM_DAY_SUMS.map(add).join(', ')}`;
 }
 
 export class Rollups {
@@ -55,16 +72,7 @@ export class Rollups {
        FROM usage_day WHERE scope_id = @scope AND day BETWEEN @month AND @last AND user_ref > 0
        GROUP BY user_ref`,
     );
-    // SQL's SUM over the month's days, one day added: nulls are skipped, and all-null stays null.
-    const add = (c: string) =>
-      `${c} = CASE WHEN excluded.${c} IS NULL THEN ${c} WHEN ${c} IS NULL THEN excluded.${c} ELSE ${c} + excluded.${c} END`;
-    this.userMonthAdd = db.prepare(
-      `INSERT INTO user_month
-       SELECT scope_id, @month, user_ref, ${sums()}
-       FROM usage_day WHERE scope_id = @scope AND day = @day AND user_ref > 0
-       GROUP BY user_ref
-       ON CONFLICT (scope_id, month, user_ref) DO UPDATE SET ${TEAM_DAY_SUMS.map(add).join(', ')}`,
-    );
+    this.userMonthAdd = db.prepare(userMonthAddSql(SQLITE, '@month', '@scope', '@day'));
   }
 
   /** Each team's figures of a (scope, day), from the stored usage_day rows and memberships. */

@@ -39,9 +39,11 @@ export async function beginPostgresReport(
   day: DayNumber,
   keepArchive: boolean,
 ): Promise<ReportWriter> {
+  let newDay = false;
   await context.connection.serial(async (query) => {
     await query('BEGIN');
     try {
+      if (kind === 'users') newDay = !(await query(USER_DAY, [scopeId, day])).rowCount;
       for (const sql of replacementDeletes(kind)) await query(sql, [scopeId, day]);
       if (!keepArchive) await context.archive.removeReport(query, scopeId, kind, day);
     } catch (error) {
@@ -49,8 +51,11 @@ export async function beginPostgresReport(
       throw error;
     }
   });
-  return new PostgresReportTransaction(context, scopeId, kind, day);
+  return new PostgresReportTransaction(context, scopeId, kind, day, newDay);
 }
+
+/** Whether a (scope, day) has a per-user row (before a users report replaces the day's). */
+const USER_DAY = 'SELECT 1 FROM usage_day WHERE scope_id = ? AND day = ? AND user_ref > 0 LIMIT 1';
 
 class PostgresReportTransaction implements ReportWriter {
   private finished = false;
@@ -65,6 +70,8 @@ class PostgresReportTransaction implements ReportWriter {
     readonly scopeId: number,
     readonly kind: ReportKind,
     readonly day: DayNumber,
+    /** A users report of a day that had no per-user rows yet: its month's per-user totals are added to. */
+    private readonly newDay: boolean,
   ) {
     this.rows = new PostgresRowBatcher(context.connection);
     if (kind === 'users') this.sets = new RowSetCollector();
@@ -112,7 +119,7 @@ class PostgresReportTransaction implements ReportWriter {
             collected: this.rows.merged ? undefined : this.sets,
           });
       }
-      if (this.kind === 'users') await rollups.rebuildPeople(query, this.scopeId, this.day);
+      if (this.kind === 'users') await rollups.rebuildPeople(query, this.scopeId, this.day, this.newDay);
       await status.recordStored(query, this.scopeId, this.kind, this.day, outcome);
       await query('COMMIT');
     });

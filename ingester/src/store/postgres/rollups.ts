@@ -7,7 +7,8 @@
 import { type DayNumber, monthEnd, monthStart } from '../../days';
 import { TEAM_DAY_SUMS } from '../../reports/schema';
 import type { PeopleTotals } from '../interface';
-import type { TeamTotals } from '../rollups';
+import { POSTGRES } from '../dialect';
+import { type TeamTotals, userMonthAddSql } from '../rollups';
 import { withoutNestedLoops } from './joinPlans';
 import type { Query } from './writerConnection';
 
@@ -27,6 +28,7 @@ const USER_MONTH = `INSERT INTO user_month
   SELECT scope_id, ?::integer, user_ref, ${sums()}
   FROM usage_day WHERE scope_id = ? AND day BETWEEN ? AND ? AND user_ref > 0
   GROUP BY scope_id, user_ref`;
+const USER_MONTH_ADD = userMonthAddSql(POSTGRES, '?::integer', '?', '?');
 
 export class PostgresRollups {
   async rebuildTeamDay(query: Query, scopeId: number, day: DayNumber): Promise<void> {
@@ -34,10 +36,12 @@ export class PostgresRollups {
     await withoutNestedLoops(query, () => query(TEAM_DAY, [scopeId, day]));
   }
 
-  async rebuildPeople(query: Query, scopeId: number, day: DayNumber): Promise<void> {
+  /** As on SQLite: `newDay` (no per-user rows of the day before this report) adds the day to its month. */
+  async rebuildPeople(query: Query, scopeId: number, day: DayNumber, newDay = false): Promise<void> {
     await query('DELETE FROM user_totals_day WHERE scope_id = ? AND day = ?', [scopeId, day]);
     await query(USER_TOTALS, [scopeId, day]);
-    await this.rebuildUserMonth(query, scopeId, day);
+    if (newDay) await query(USER_MONTH_ADD, [monthStart(day), scopeId, day]);
+    else await this.rebuildUserMonth(query, scopeId, day);
   }
 
   async rebuildUserMonth(query: Query, scopeId: number, day: DayNumber): Promise<void> {
