@@ -74,42 +74,14 @@ export class Status {
     error?: string,
     errorStatus?: number,
   ): void {
-    this.upsert.run({
-      scopeId,
-      kind,
-      day,
-      status,
-      error: error ?? null,
-      errorStatus: errorStatus ?? null,
-      records: status === 'no_data' ? 0 : null,
-      malformedLines: null,
-      issues: null,
-      unknownKeys: null,
-      files: status === 'no_data' ? 0 : null,
-      bytes: status === 'no_data' ? 0 : null,
-      fetchedAt: new Date().toISOString(),
-    });
+    this.upsert.run(attemptRow(scopeId, kind, day, status, error, errorStatus));
   }
 
   /** A report (or seats snapshot) stored whole: its status, counts and problems, and the unknown keys it carried. */
   recordStored(scopeId: number, kind: SyncKind, day: DayNumber, outcome: ReportOutcome): void {
     const now = new Date().toISOString();
     for (const path of outcome.unknownKeys) this.unknownKey.run(kind, path, day, day, now, now);
-    this.upsert.run({
-      scopeId,
-      kind,
-      day,
-      status: 'ok',
-      error: null,
-      errorStatus: null,
-      records: outcome.records,
-      malformedLines: outcome.malformedLines,
-      issues: outcome.issues.length ? JSON.stringify(outcome.issues) : null,
-      unknownKeys: JSON.stringify(outcome.unknownKeys),
-      files: outcome.files,
-      bytes: outcome.bytes,
-      fetchedAt: now,
-    });
+    this.upsert.run(storedRow(scopeId, kind, day, outcome, now));
   }
 
   /** Either of the above: stored, or GitHub had no report (204). */
@@ -117,6 +89,57 @@ export class Status {
     if (outcome === 'no_data') this.recordAttempt(scopeId, kind, day, 'no_data');
     else this.recordStored(scopeId, kind, day, outcome);
   }
+}
+
+/** The reports row of an attempt that stored nothing (both engines bind it to REPORT_STATUS_UPSERT). */
+export function attemptRow(
+  scopeId: number,
+  kind: SyncKind,
+  day: DayNumber,
+  status: 'no_data' | 'failed',
+  error?: string,
+  errorStatus?: number,
+) {
+  return {
+    scopeId,
+    kind,
+    day,
+    status,
+    error: error ?? null,
+    errorStatus: errorStatus ?? null,
+    records: status === 'no_data' ? 0 : null,
+    malformedLines: null,
+    issues: null,
+    unknownKeys: null,
+    files: status === 'no_data' ? 0 : null,
+    bytes: status === 'no_data' ? 0 : null,
+    fetchedAt: new Date().toISOString(),
+  };
+}
+
+/** The reports row of a report stored whole, at `now` (both engines bind it to REPORT_STATUS_UPSERT). */
+export function storedRow(
+  scopeId: number,
+  kind: SyncKind,
+  day: DayNumber,
+  outcome: ReportOutcome,
+  now: string,
+) {
+  return {
+    scopeId,
+    kind,
+    day,
+    status: 'ok' as const,
+    error: null,
+    errorStatus: null,
+    records: outcome.records,
+    malformedLines: outcome.malformedLines,
+    issues: outcome.issues.length ? JSON.stringify(outcome.issues) : null,
+    unknownKeys: JSON.stringify(outcome.unknownKeys),
+    files: outcome.files,
+    bytes: outcome.bytes,
+    fetchedAt: now,
+  };
 }
 
 export class Runs {

@@ -6,7 +6,7 @@ import type { DayNumber } from '../../days';
 import type { SyncKind } from '../../reports/types';
 import { POSTGRES } from '../dialect';
 import type { ReportOutcome, ReportStatus, RunResult } from '../interface';
-import { REPORT_STATUS_UPSERT, unknownKeyUpsertSql } from '../status';
+import { REPORT_STATUS_UPSERT, attemptRow, storedRow, unknownKeyUpsertSql } from '../status';
 import { NamedStatement, type Query, type WriterConnection } from './writerConnection';
 
 const STATUS_UPSERT = new NamedStatement(REPORT_STATUS_UPSERT);
@@ -57,21 +57,7 @@ export class PostgresStatus {
   ): Promise<void> {
     await query(
       STATUS_UPSERT.text,
-      STATUS_UPSERT.bind({
-        scopeId,
-        kind,
-        day,
-        status,
-        error: error ?? null,
-        errorStatus: errorStatus ?? null,
-        records: status === 'no_data' ? 0 : null,
-        malformedLines: null,
-        issues: null,
-        unknownKeys: null,
-        files: status === 'no_data' ? 0 : null,
-        bytes: status === 'no_data' ? 0 : null,
-        fetchedAt: new Date().toISOString(),
-      }),
+      STATUS_UPSERT.bind(attemptRow(scopeId, kind, day, status, error, errorStatus)),
     );
   }
 
@@ -85,24 +71,7 @@ export class PostgresStatus {
   ): Promise<void> {
     const now = new Date().toISOString();
     for (const path of outcome.unknownKeys) await query(UNKNOWN_KEY_UPSERT, [kind, path, day, day, now, now]);
-    await query(
-      STATUS_UPSERT.text,
-      STATUS_UPSERT.bind({
-        scopeId,
-        kind,
-        day,
-        status: 'ok',
-        error: null,
-        errorStatus: null,
-        records: outcome.records,
-        malformedLines: outcome.malformedLines,
-        issues: outcome.issues.length ? JSON.stringify(outcome.issues) : null,
-        unknownKeys: JSON.stringify(outcome.unknownKeys),
-        files: outcome.files,
-        bytes: outcome.bytes,
-        fetchedAt: now,
-      }),
-    );
+    await query(STATUS_UPSERT.text, STATUS_UPSERT.bind(storedRow(scopeId, kind, day, outcome, now)));
   }
 
   async recordOutcome(
