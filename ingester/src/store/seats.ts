@@ -12,7 +12,7 @@ import type { References } from './references';
 import type { Status } from './status';
 
 /** A stored seat, with its assigning team by GitHub id (a team ref belongs to one scope). */
-interface StoredSeat {
+export interface StoredSeat {
   userRef: number;
   planType: number | null;
   createdAt: string | null;
@@ -23,6 +23,40 @@ interface StoredSeat {
   pendingCancellationDate: number | null;
   teamGithubId: number | null;
   teamSlug: string | null;
+}
+
+/** An organization's stored seats of a day as `StoredSeat`s: bind (scope, day). Aliases quoted for PostgreSQL. */
+export const STORED_SEATS_SQL = `SELECT s.user_ref AS "userRef", s.plan_type AS "planType", s.created_at AS "createdAt",
+    s.last_activity_at AS "lastActivityAt", s.last_activity_day AS "lastActivityDay",
+    s.last_activity_editor AS "lastActivityEditor", s.editor, s.pending_cancellation_date AS "pendingCancellationDate",
+    t.github_id AS "teamGithubId", t.slug AS "teamSlug"
+  FROM seat_snapshots s LEFT JOIN teams t ON t.id = s.assigning_team_ref
+  WHERE s.scope_id = ? AND s.day = ?`;
+
+/**
+ * An enterprise's seats of a day from its organizations' snapshots of that day: one seat per user (see
+ * `mergeSeats`), and the outcome recorded for it (computed, not listed: no pages, nothing malformed).
+ */
+export function seatUnion(snapshots: Iterable<readonly StoredSeat[]>): {
+  seats: StoredSeat[];
+  outcome: ReportOutcome;
+} {
+  const byUser = new Map<number, StoredSeat[]>();
+  for (const snapshot of snapshots)
+    for (const row of snapshot) {
+      const rows = byUser.get(row.userRef);
+      if (rows) rows.push(row);
+      else byUser.set(row.userRef, [row]);
+    }
+  const outcome: ReportOutcome = {
+    records: byUser.size,
+    malformedLines: 0,
+    issues: [],
+    unknownKeys: [],
+    files: 0,
+    bytes: null,
+  };
+  return { seats: [...byUser.values()].map((rows) => mergeSeats(rows)), outcome };
 }
 
 export class Seats {
@@ -42,14 +76,7 @@ export class Seats {
        VALUES (@scopeId, @day, @userRef, @planType, @createdAt, @lastActivityAt, @lastActivityDay,
          @lastActivityEditor, @editor, @pendingCancellationDate, @teamRef)`,
     );
-    this.rowsOf = db.prepare(
-      `SELECT s.user_ref AS userRef, s.plan_type AS planType, s.created_at AS createdAt,
-         s.last_activity_at AS lastActivityAt, s.last_activity_day AS lastActivityDay,
-         s.last_activity_editor AS lastActivityEditor, s.editor, s.pending_cancellation_date AS pendingCancellationDate,
-         t.github_id AS teamGithubId, t.slug AS teamSlug
-       FROM seat_snapshots s LEFT JOIN teams t ON t.id = s.assigning_team_ref
-       WHERE s.scope_id = ? AND s.day = ?`,
-    );
+    this.rowsOf = db.prepare(STORED_SEATS_SQL);
   }
 
   /** Replaces a scope's snapshot of a day with what GitHub listed, in one transaction. */
@@ -85,27 +112,12 @@ export class Seats {
    * row per user (see `mergeSeats`), in one transaction.
    */
   replaceUnion(enterpriseScopeId: number, orgScopeIds: readonly number[], day: DayNumber): ReportOutcome {
-    const byUser = new Map<number, StoredSeat[]>();
-    for (const orgScopeId of orgScopeIds) {
-      for (const row of this.rowsOf.all(orgScopeId, day) as StoredSeat[]) {
-        const rows = byUser.get(row.userRef);
-        if (rows) rows.push(row);
-        else byUser.set(row.userRef, [row]);
-      }
-    }
-    // Computed, not listed: no pages, and nothing malformed.
-    const outcome: ReportOutcome = {
-      records: byUser.size,
-      malformedLines: 0,
-      issues: [],
-      unknownKeys: [],
-      files: 0,
-      bytes: null,
-    };
+    const { seats, outcome } = seatUnion(
+      orgScopeIds.map((orgScopeId) => this.rowsOf.all(orgScopeId, day) as StoredSeat[]),
+    );
     this.refs.transaction(() => {
       this.remove.run(enterpriseScopeId, day);
-      for (const rows of byUser.values()) {
-        const { teamGithubId, teamSlug, ...seat } = mergeSeats(rows);
+      for (const { teamGithubId, teamSlug, ...seat } of seats) {
         this.insert.run({
           ...seat,
           scopeId: enterpriseScopeId,

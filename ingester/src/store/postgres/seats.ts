@@ -6,7 +6,8 @@
  */
 import type { DayNumber } from '../../days';
 import type { DictKind } from '../../reports/schema';
-import { type Seat, dayOfTimestamp, editorName, mergeSeats } from '../../reports/seats';
+import { type Seat, dayOfTimestamp, editorName } from '../../reports/seats';
+import { STORED_SEATS_SQL, type StoredSeat, seatUnion } from '../seats';
 import type { ReportOutcome } from '../interface';
 import type { PostgresReferences } from './references';
 import type { PostgresStatus } from './status';
@@ -33,20 +34,6 @@ const INSERT = new NamedStatement(
      .map(([column]) => `${column} = excluded.${column}`)
      .join(', ')}`,
 );
-
-/** A stored seat, with its assigning team by GitHub id (a team ref belongs to one scope). */
-interface StoredSeat {
-  userRef: number;
-  planType: number | null;
-  createdAt: string | null;
-  lastActivityAt: string | null;
-  lastActivityDay: number | null;
-  lastActivityEditor: number | null;
-  editor: number | null;
-  pendingCancellationDate: number | null;
-  teamGithubId: number | null;
-  teamSlug: string | null;
-}
 
 export class PostgresSeats {
   constructor(
@@ -93,35 +80,13 @@ export class PostgresSeats {
     orgScopeIds: readonly number[],
     day: DayNumber,
   ): Promise<ReportOutcome> {
-    const byUser = new Map<number, StoredSeat[]>();
-    for (const orgScopeId of orgScopeIds) {
-      const { rows } = await this.connection.query<StoredSeat>(
-        `SELECT s.user_ref AS "userRef", s.plan_type AS "planType", s.created_at AS "createdAt",
-           s.last_activity_at AS "lastActivityAt", s.last_activity_day AS "lastActivityDay",
-           s.last_activity_editor AS "lastActivityEditor", s.editor, s.pending_cancellation_date AS "pendingCancellationDate",
-           t.github_id AS "teamGithubId", t.slug AS "teamSlug"
-         FROM seat_snapshots s LEFT JOIN teams t ON t.id = s.assigning_team_ref
-         WHERE s.scope_id = ? AND s.day = ?`,
-        [orgScopeId, day],
-      );
-      for (const row of rows) {
-        const seats = byUser.get(row.userRef);
-        if (seats) seats.push(row);
-        else byUser.set(row.userRef, [row]);
-      }
-    }
-    const outcome: ReportOutcome = {
-      records: byUser.size,
-      malformedLines: 0,
-      issues: [],
-      unknownKeys: [],
-      files: 0,
-      bytes: null,
-    };
+    const snapshots: StoredSeat[][] = [];
+    for (const orgScopeId of orgScopeIds)
+      snapshots.push((await this.connection.query<StoredSeat>(STORED_SEATS_SQL, [orgScopeId, day])).rows);
+    const { seats, outcome } = seatUnion(snapshots);
     await this.transaction(async (query) => {
       await query('DELETE FROM seat_snapshots WHERE scope_id = ? AND day = ?', [enterpriseScopeId, day]);
-      for (const rows of byUser.values()) {
-        const { teamGithubId, teamSlug, ...seat } = mergeSeats(rows);
+      for (const { teamGithubId, teamSlug, ...seat } of seats) {
         const teamRef =
           teamGithubId !== null && teamSlug !== null
             ? await this.refs.teamRef(enterpriseScopeId, teamGithubId, teamSlug)
