@@ -14,6 +14,46 @@ import type { Status } from './status';
 
 const bool = (value: boolean | null) => (value === null ? null : value ? 1 : 0);
 
+/** A budget of a billing snapshot as bound to BUDGET_INSERT_SQL (both engines). */
+export function budgetRow(scopeId: number, day: DayNumber, budget: BillingSnapshotRows['budgets'][number]) {
+  return {
+    scopeId,
+    day,
+    budgetId: budget.budgetId,
+    budgetType: budget.budgetType,
+    productSku: budget.productSku,
+    budgetScope: budget.budgetScope,
+    entityName: budget.entityName,
+    userRef: budget.userRef,
+    budgetAmount: budget.budgetAmount,
+    consumedAmount: budget.consumedAmount,
+    preventFurtherUsage: bool(budget.preventFurtherUsage),
+    willAlert: bool(budget.willAlert),
+    alertRecipients: budget.alertRecipients ? JSON.stringify(budget.alertRecipients) : null,
+    expiresAt: budget.expiresAt,
+  };
+}
+
+/** A cost center of a billing snapshot as bound to COST_CENTER_INSERT_SQL (both engines). */
+export function costCenterRow(
+  scopeId: number,
+  day: DayNumber,
+  center: BillingSnapshotRows['costCenters'][number],
+) {
+  return {
+    scopeId,
+    day,
+    id: center.id,
+    name: center.name,
+    state: center.state,
+    poolEnabled: bool(center.poolEnabled),
+    poolTargetAmount: center.poolTargetAmount,
+    poolCurrentAmount: center.poolCurrentAmount,
+    resources: JSON.stringify(center.resources),
+    azureSubscription: center.azureSubscription,
+  };
+}
+
 /** `column` plus the new row's, where NULL + x is x and NULL + NULL stays NULL (as SQL's sum). */
 export const added = (column: string, dialect: Dialect = SQLITE, table = '') => {
   const stored = dialect.stored(table, column);
@@ -135,37 +175,11 @@ export class Billing {
       this.deleteUserStates.run(scopeId, day);
       this.deleteCostCenters.run(scopeId, day);
       for (const budget of rows.budgets) {
-        this.insertBudget.run({
-          scopeId,
-          day,
-          budgetId: budget.budgetId,
-          budgetType: budget.budgetType,
-          productSku: budget.productSku,
-          budgetScope: budget.budgetScope,
-          entityName: budget.entityName,
-          userRef: budget.userRef,
-          budgetAmount: budget.budgetAmount,
-          consumedAmount: budget.consumedAmount,
-          preventFurtherUsage: bool(budget.preventFurtherUsage),
-          willAlert: bool(budget.willAlert),
-          alertRecipients: budget.alertRecipients ? JSON.stringify(budget.alertRecipients) : null,
-          expiresAt: budget.expiresAt,
-        });
+        this.insertBudget.run(budgetRow(scopeId, day, budget));
       }
       for (const state of rows.userStates) this.insertUserState.run({ scopeId, day, ...state });
       for (const center of rows.costCenters) {
-        this.insertCostCenter.run({
-          scopeId,
-          day,
-          id: center.id,
-          name: center.name,
-          state: center.state,
-          poolEnabled: bool(center.poolEnabled),
-          poolTargetAmount: center.poolTargetAmount,
-          poolCurrentAmount: center.poolCurrentAmount,
-          resources: JSON.stringify(center.resources),
-          azureSubscription: center.azureSubscription,
-        });
+        this.insertCostCenter.run(costCenterRow(scopeId, day, center));
       }
       if ('noData' in outcome)
         this.status.recordAttempt(scopeId, 'billing-snapshot', day, 'no_data', outcome.noData);

@@ -19,6 +19,8 @@ import {
   USAGE_INSERT_SQL,
   USER_STATE_INSERT_SQL,
   added,
+  budgetRow,
+  costCenterRow,
 } from '../billing';
 import { POSTGRES } from '../dialect';
 import type { BillingExportWriter, BillingSnapshotRows, ReportOutcome } from '../interface';
@@ -30,8 +32,6 @@ const USAGE_INSERT = new NamedStatement(USAGE_INSERT_SQL);
 const BUDGET_INSERT = new NamedStatement(BUDGET_INSERT_SQL);
 const USER_STATE_INSERT = new NamedStatement(USER_STATE_INSERT_SQL);
 const COST_CENTER_INSERT = new NamedStatement(COST_CENTER_INSERT_SQL);
-
-const bool = (value: boolean | null) => (value === null ? null : value ? 1 : 0);
 
 /** One folded table: its key, the amounts added, the columns the first row gives, and `extra`. */
 interface FoldTable {
@@ -217,43 +217,11 @@ export class PostgresBilling {
         for (const table of ['billing_budgets', 'billing_budget_user_states', 'billing_cost_centers'])
           await query(`DELETE FROM ${table} WHERE scope_id = ? AND day = ?`, [scopeId, day]);
         for (const budget of rows.budgets)
-          await query(
-            BUDGET_INSERT.text,
-            BUDGET_INSERT.bind({
-              scopeId,
-              day,
-              budgetId: budget.budgetId,
-              budgetType: budget.budgetType,
-              productSku: budget.productSku,
-              budgetScope: budget.budgetScope,
-              entityName: budget.entityName,
-              userRef: budget.userRef,
-              budgetAmount: budget.budgetAmount,
-              consumedAmount: budget.consumedAmount,
-              preventFurtherUsage: bool(budget.preventFurtherUsage),
-              willAlert: bool(budget.willAlert),
-              alertRecipients: budget.alertRecipients ? JSON.stringify(budget.alertRecipients) : null,
-              expiresAt: budget.expiresAt,
-            }),
-          );
+          await query(BUDGET_INSERT.text, BUDGET_INSERT.bind(budgetRow(scopeId, day, budget)));
         for (const state of rows.userStates)
           await query(USER_STATE_INSERT.text, USER_STATE_INSERT.bind({ scopeId, day, ...state }));
         for (const center of rows.costCenters)
-          await query(
-            COST_CENTER_INSERT.text,
-            COST_CENTER_INSERT.bind({
-              scopeId,
-              day,
-              id: center.id,
-              name: center.name,
-              state: center.state,
-              poolEnabled: bool(center.poolEnabled),
-              poolTargetAmount: center.poolTargetAmount,
-              poolCurrentAmount: center.poolCurrentAmount,
-              resources: JSON.stringify(center.resources),
-              azureSubscription: center.azureSubscription,
-            }),
-          );
+          await query(COST_CENTER_INSERT.text, COST_CENTER_INSERT.bind(costCenterRow(scopeId, day, center)));
         if ('noData' in outcome)
           await this.status.recordAttempt(query, scopeId, 'billing-snapshot', day, 'no_data', outcome.noData);
         else await this.status.recordStored(query, scopeId, 'billing-snapshot', day, outcome);
