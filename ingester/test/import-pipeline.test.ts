@@ -13,10 +13,7 @@ import type { JsonObject } from '../src/reports/types';
 import { ReportGenerator } from '../src/simulator/generate';
 import { Population } from '../src/simulator/model';
 import type { ReportOutcome } from '../src/store/interface';
-import { MessageChannel, type MessagePort } from 'node:worker_threads';
-import { type PackedBatch, packBatch, unpackBatch } from '../src/sync/batchTransport';
 import { readOnWorker } from '../src/sync/importPipeline';
-import type { RecordBatch } from '../src/sync/recordBatches';
 import { importReport } from '../src/sync/importer';
 import { TEST_TODAY, tempDatabase, tempDir } from './helpers';
 
@@ -212,32 +209,4 @@ test('one worker serves report after report while they go well; a failed report 
   const four = await read();
   expect(four.stats.threadId).not.toBe(three.stats.threadId);
   expect(four.records).toBe(one.records);
-});
-
-test('a batch crosses threads packed: numbers and kinds moved, strings cloned, every cell as it was', async () => {
-  const cells = [0, -0, 1, -1.5, 2 ** 53 - 1, -(2 ** 53) + 1, 1e-300, 1.7976931348623157e308, 0.1 + 0.2];
-  const data = [...cells, null, '', 'octocat', 'ünïcödé-login', '123', null, 42, 'last'];
-  const batch: RecordBatch = {
-    data,
-    dictionary: ['ide', 'vscode'],
-    notes: [0, 3, 'a note'],
-    records: 2,
-    malformedLines: 1,
-  };
-  const { packed, transfer } = packBatch(batch);
-  expect(transfer).toEqual([packed.numbers.buffer, packed.kinds.buffer]);
-  expect(packed.strings).toEqual(['', 'octocat', 'ünïcödé-login', '123', 'last']);
-
-  // Through a real message channel, as between the worker and the writer: the buffers are moved.
-  const { port1, port2 } = new MessageChannel();
-  const received = new Promise<PackedBatch>((resolve) => (port2 as MessagePort).once('message', resolve));
-  port1.postMessage(packed, transfer);
-  expect(packed.numbers.byteLength).toBe(0); // detached on the sending side
-  const unpacked = unpackBatch(await received);
-  port1.close();
-  expect(unpacked).toEqual(batch);
-  expect(Object.is(unpacked.data[1], -0)).toBe(true);
-  expect(unpacked.data.map((cell) => (cell === null ? 'null' : typeof cell))).toEqual(
-    data.map((cell) => (cell === null ? 'null' : typeof cell)),
-  );
 });

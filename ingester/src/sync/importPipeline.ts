@@ -14,7 +14,6 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { DayNumber } from '../days';
 import type { ReportKind } from '../reports/types';
-import { unpackBatch } from './batchTransport';
 import type { ImportWorkerData, WorkerMessage, WriterMessage } from './importWorker';
 import { BATCH_RECORDS, type ReadSummary, type RecordBatch } from './recordBatches';
 
@@ -94,7 +93,7 @@ export async function readOnWorker(
             stats.maxInFlight = Math.max(stats.maxInFlight, message.inFlight);
             stats.maxQueued = Math.max(stats.maxQueued, ++queued);
             chain = chain
-              .then(() => consume(unpackBatch(message.batch)))
+              .then(() => consume(message.batch))
               .then(() => {
                 queued--;
                 if (!failed) worker.postMessage({ type: 'ack', job } satisfies WriterMessage);

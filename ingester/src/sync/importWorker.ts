@@ -8,7 +8,6 @@
 import { parentPort } from 'node:worker_threads';
 import type { DayNumber } from '../days';
 import type { ReportKind } from '../reports/types';
-import { type PackedBatch, packBatch } from './batchTransport';
 import { readBatches } from './recordBatches';
 
 export interface ImportWorkerData {
@@ -25,7 +24,7 @@ export type WriterMessage =
 
 /** Worker → writer. `inFlight` is how many batches were unacknowledged once this one was sent. */
 export type WorkerMessage =
-  | { type: 'batch'; job: number; batch: PackedBatch; inFlight: number }
+  | { type: 'batch'; job: number; batch: import('./recordBatches').RecordBatch; inFlight: number }
   | { type: 'end'; job: number; summary: import('./recordBatches').ReadSummary; waits: number }
   | { type: 'error'; job: number; message: string; stack?: string };
 
@@ -51,11 +50,12 @@ async function read(
           state.wake = undefined;
         }
         state.unacknowledged++;
-        const { packed, transfer } = packBatch(batch);
-        port.postMessage(
-          { type: 'batch', job, batch: packed, inFlight: state.unacknowledged } satisfies WorkerMessage,
-          transfer,
-        );
+        port.postMessage({
+          type: 'batch',
+          job,
+          batch,
+          inFlight: state.unacknowledged,
+        } satisfies WorkerMessage);
       },
       data.batchRecords,
     );
