@@ -28,7 +28,20 @@ const SQL = {
     'SELECT d.value FROM by_agent a JOIN dictionary d ON d.id = a.agent_name WHERE a.agent = ? ORDER BY a.day DESC LIMIT 1',
 };
 
-/** Below this many labels to read, one lookup each; from it, one pass over the people or repositories. */
+/**
+ * (id, label) of the groups whose ids are bound as one JSON list: one statement for a table's labels
+ * instead of one lookup each (on PostgreSQL each lookup is a round trip: a table of 950 repositories took
+ * 200 ms). Agents keep their own lookup (a few, named by their latest day).
+ */
+const BATCH_SQL: Partial<Record<Dimension, string>> = {
+  team: `SELECT t.id, CASE WHEN (SELECT count(*) FROM teams o WHERE o.scope_id = t.scope_id AND o.slug = t.slug) > 1
+             THEN t.slug || ' #' || t.github_id ELSE t.slug END FROM teams t WHERE t.id IN (SELECT value FROM json_each(?))`,
+  user: 'SELECT id, login FROM users WHERE id IN (SELECT value FROM json_each(?))',
+  repository: "SELECT id, owner || '/' || name FROM repos WHERE id IN (SELECT value FROM json_each(?))",
+};
+const DICT_BATCH_SQL = 'SELECT id, value FROM dictionary WHERE id IN (SELECT value FROM json_each(?))';
+
+/** Below this many labels to read, a lookup by their ids; from it, one pass over the people or repositories. */
 const WHOLE_TABLE_FROM = 1000;
 
 export class Labels {
@@ -60,6 +73,7 @@ export class Labels {
         const wanted = new Set<number>();
         for (const group of groups) if (group !== OTHERS && !cache.has(key(group))) wanted.add(group);
         if (wanted.size >= WHOLE_TABLE_FROM) await this.readWhole(dim, wanted, cache);
+        else if (wanted.size > 1 && dim !== 'agent') await this.readBatch(dim, wanted, cache);
         for (const group of wanted)
           if (!cache.has(key(group))) cache.set(key(group), await this.label(dim, group));
       },
@@ -81,6 +95,15 @@ export class Labels {
       load: (groups) => labels.load([...groups].filter((group) => group !== 0)),
       of: (group) => (group === 0 ? unset : labels.of(group)),
     };
+  }
+
+  /** Labels of some groups in one statement; those not stored are left for `label` (its fallback text). */
+  private async readBatch(dim: Dimension, wanted: Set<number>, cache: Map<string, string>): Promise<void> {
+    const sql = BATCH_SQL[dim] ?? DICT_BATCH_SQL;
+    for (const [id, text] of await this.reader.raw<[number, string | null]>(sql, [
+      JSON.stringify([...wanted]),
+    ]))
+      if (text !== null) cache.set(`${dim}:${id}`, text);
   }
 
   /**
