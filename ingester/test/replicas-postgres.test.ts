@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { Client } from 'pg';
 import { formatDay } from '../src/days';
-import { INTERACTIONS } from '../src/reports/schema';
+import { answers, expectRawFigures, get } from './replicaAnswers';
 import type { SimulatorServer } from '../src/simulator/server';
 import { latestSchemaVersion } from '../src/store/migrate';
 import { type PostgresCluster, day, startPostgres, startSimulator, tempDir } from './helpers';
@@ -65,11 +65,6 @@ async function started(cli: CliProcess): Promise<string> {
   return `http://127.0.0.1:${port}`;
 }
 
-async function get(base: string, path: string): Promise<{ status: number; body: any }> {
-  const response = await fetch(`${base}${path}`);
-  return { status: response.status, body: await response.json() };
-}
-
 async function connect(url: string): Promise<Client> {
   const client = new Client({ connectionString: url });
   // The test terminates the connections of one database on purpose.
@@ -84,29 +79,6 @@ async function okReports(client: Client): Promise<number> {
     .query("SELECT count(*)::int AS n FROM reports WHERE status = 'ok'")
     .catch(() => ({ rows: [{ n: 0 }] }));
   return rows[0].n;
-}
-
-const range = { from: `${formatDay(FROM)}T00:00:00Z`, to: `${formatDay(TO)}T23:59:59Z` };
-async function answers(base: string): Promise<any> {
-  const response = await fetch(`${base}/api/v1/query`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      range,
-      queries: [
-        { refId: 'A', scope: `organization:${org()}`, metric: INTERACTIONS },
-        { refId: 'B', scope: `organization:${org()}`, metric: 'daily_active_users' },
-        { refId: 'C', scope: `organization:${org()}`, metric: 'active_users', interval: 'week' },
-      ],
-    }),
-  });
-  expect(response.status).toBe(200);
-  return ((await response.json()) as { results: unknown }).results;
-}
-
-function daily(results: any, refId: string): Map<string, number> {
-  const [times, values] = results[refId].frames[0].data.values as [number[], number[]];
-  return new Map(times.map((t, i) => [new Date(t).toISOString().slice(0, 10), values[i]]));
 }
 
 test('three replicas started together on an empty database migrate it once and become ready; none syncs', async () => {
@@ -141,24 +113,15 @@ test('two replicas beside a sync answer alike and as the raw records say; a data
   // While the sync writes, both replicas stay healthy and answer.
   while (sync.child.exitCode === null) {
     for (const base of bases) expect((await get(base, '/api/health')).status).toBe(200);
-    await answers(bases[0]);
+    await answers(bases[0], sim, FROM, TO);
   }
   const synced = await sync.exited;
   expect({ code: synced.code, output: sync.output() }).toMatchObject({ code: 0 });
   expect(await okReports(client)).toBeGreaterThan(0);
 
-  const [a, b] = await Promise.all(bases.map(answers));
+  const [a, b] = await Promise.all(bases.map((base) => answers(base, sim, FROM, TO)));
   expect(b).toEqual(a);
-  const members = sim.generator.members({ kind: 'organization', org: sim.population.orgs[0] });
-  const interactions = daily(a, 'A');
-  const dau = daily(a, 'B');
-  for (let d = FROM; d <= TO; d++) {
-    const raw = members
-      .map((u) => sim.generator.userRecord(u, d, { kind: 'organization', org: sim.population.orgs[0] }))
-      .filter((r) => r !== undefined);
-    expect(interactions.get(formatDay(d))).toBe(raw.reduce((sum, r) => sum + (r[INTERACTIONS] as number), 0));
-    expect(dau.get(formatDay(d))).toBe(raw.length);
-  }
+  expectRawFigures(a, sim, FROM, TO);
 
   // The database refuses connections (dropped under the replicas): liveness and readiness say so.
   const admin = await connect(cluster.url);

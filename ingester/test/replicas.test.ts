@@ -6,7 +6,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { formatDay } from '../src/days';
-import { INTERACTIONS } from '../src/reports/schema';
+import { answers, expectRawFigures, get } from './replicaAnswers';
 import type { SimulatorServer } from '../src/simulator/server';
 import { latestSchemaVersion } from '../src/store/migrate';
 import { type CliProcess, listeningPort, npmCli, okReports, processesUsing, waitFor } from './processes';
@@ -52,34 +52,6 @@ function start(args: string[], environment: Record<string, string>): CliProcess 
 async function started(cli: CliProcess): Promise<string> {
   const port = await waitFor('API listening', () => listeningPort(cli.output()));
   return `http://127.0.0.1:${port}`;
-}
-
-async function get(base: string, path: string): Promise<{ status: number; body: any }> {
-  const response = await fetch(`${base}${path}`);
-  return { status: response.status, body: await response.json() };
-}
-
-const range = { from: `${formatDay(FROM)}T00:00:00Z`, to: `${formatDay(TO)}T23:59:59Z` };
-const queries = () => [
-  { refId: 'A', scope: `organization:${org()}`, metric: INTERACTIONS },
-  { refId: 'B', scope: `organization:${org()}`, metric: 'daily_active_users' },
-  { refId: 'C', scope: `organization:${org()}`, metric: 'active_users' },
-];
-async function answers(base: string): Promise<unknown> {
-  const response = await fetch(`${base}/api/v1/query`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ range, queries: queries() }),
-  });
-  expect(response.status).toBe(200);
-  return ((await response.json()) as { results: unknown }).results;
-}
-
-/** The daily values of a time-series answer, by day. */
-function daily(results: any, refId: string): Map<string, number> {
-  const frame = results[refId].frames[0];
-  const [times, values] = frame.data.values as [number[], number[]];
-  return new Map(times.map((t, i) => [new Date(t).toISOString().slice(0, 10), values[i]]));
 }
 
 test('three serve processes started at once on a new file: the schema is migrated once, all become ready', async () => {
@@ -129,23 +101,14 @@ test('two API replicas beside a sync give the same answers, equal to the simulat
   await waitFor('a stored report', () => okReports(path) > 0 || sync.child.exitCode !== null);
   while (sync.child.exitCode === null) {
     for (const base of bases) expect((await get(base, '/api/health')).status).toBe(200);
-    await answers(bases[0]);
+    await answers(bases[0], sim, FROM, TO);
   }
   const synced = await sync.exited;
   expect({ code: synced.code, output: sync.output() }).toMatchObject({ code: 0 });
 
-  const [a, b] = await Promise.all(bases.map(answers));
+  const [a, b] = await Promise.all(bases.map((base) => answers(base, sim, FROM, TO)));
   expect(b).toEqual(a);
-  const members = sim.generator.members({ kind: 'organization', org: sim.population.orgs[0] });
-  const interactions = daily(a, 'A');
-  const dau = daily(a, 'B');
-  for (let d = FROM; d <= TO; d++) {
-    const raw = members
-      .map((u) => sim.generator.userRecord(u, d, { kind: 'organization', org: sim.population.orgs[0] }))
-      .filter((r) => r !== undefined);
-    expect(interactions.get(formatDay(d))).toBe(raw.reduce((sum, r) => sum + (r[INTERACTIONS] as number), 0));
-    expect(dau.get(formatDay(d))).toBe(raw.length);
-  }
+  expectRawFigures(a, sim, FROM, TO);
 
   // The file deleted under running replicas: liveness and readiness say so, with the cause.
   for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
