@@ -7,9 +7,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { formatDay } from '../src/days';
-import { ALL_TABLE_SPECS } from '../src/reports/schema';
 import type { SimulatorServer } from '../src/simulator/server';
-import { READER_TYPES } from '../src/store/postgres/reader';
+import { PostgresReader, READER_TYPES } from '../src/store/postgres/reader';
 import { runCli, spawnCli } from './cli';
 import {
   type PostgresCluster,
@@ -23,6 +22,7 @@ import {
   testClient,
 } from './helpers';
 import { wholeReports } from './engineTables';
+import { storedFingerprint } from './engines';
 
 jest.setTimeout(180_000);
 
@@ -41,28 +41,6 @@ afterAll(async () => {
   await sim?.stop();
   dir.cleanup();
 });
-
-/** fingerprint() of helpers.ts, on PostgreSQL: per figure table, its rows and the sum of every counter. */
-async function postgresFingerprint(client: Client): Promise<Record<string, number>> {
-  const out: Record<string, number> = {};
-  for (const table of new Set(ALL_TABLE_SPECS.map((s) => s.table))) {
-    const columns = [
-      ...new Set(
-        ALL_TABLE_SPECS.filter((s) => s.table === table)
-          .flatMap((s) => s.values)
-          .filter((c) => c.kind === 'int' || c.kind === 'real' || c.kind === 'bool')
-          .map((c) => c.column),
-      ),
-    ];
-    const { rows } = await client.query(
-      `SELECT count(*) AS rows, ${columns.map((c) => `coalesce(sum(${c}), 0)::double precision AS ${c}`).join(', ')} FROM ${table}`,
-    );
-    for (const [key, value] of Object.entries(rows[0] as Record<string, number>))
-      out[`${table}.${key}`] = Math.round(Number(value) * 100) / 100;
-  }
-  out['team_members.rows'] = Number((await client.query('SELECT count(*) AS n FROM team_members')).rows[0].n);
-  return out;
-}
 
 test('a sync killed mid-way leaves no partial report, frees its lock, and resuming completes it exactly', async () => {
   const url = await cluster.createDatabase('crash');
@@ -120,7 +98,12 @@ test('a sync killed mid-way leaves no partial report, frees its lock, and resumi
       });
       const expected = fingerprint(reference.db);
       expect(expected['usage_day.rows']).toBeGreaterThan(1000);
-      expect(await postgresFingerprint(client)).toEqual(expected);
+      const reader = new PostgresReader({ url });
+      try {
+        expect(await storedFingerprint(reader)).toEqual(expected);
+      } finally {
+        await reader.close();
+      }
     } finally {
       reference.close();
       await github.close();

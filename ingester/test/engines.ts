@@ -13,7 +13,6 @@ import type { ApiOptions } from '../src/http/app';
 import { silentLogger } from '../src/log';
 import { serveApi } from '../src/testing/api';
 import { PRIVACY_OFF, type PrivacyConfig } from '../src/privacy';
-import { ALL_TABLE_SPECS } from '../src/reports/schema';
 import type { SyncStore } from '../src/store/interface';
 import { PostgresReader, positionalParameters } from '../src/store/postgres/reader';
 import { PostgresStore } from '../src/store/postgres/store';
@@ -33,6 +32,9 @@ import {
   startPostgres,
   tempDatabase,
   testNow,
+  FINGERPRINT_MEMBERS,
+  FINGERPRINT_QUERIES,
+  addFingerprint,
 } from './helpers';
 
 export const ENGINES = ['sqlite', 'postgres'] as const;
@@ -221,18 +223,9 @@ export function syncEngine(
  */
 export async function storedFingerprint(reader: SqlReader): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
-  for (const table of new Set(ALL_TABLE_SPECS.map((s) => s.table))) {
-    const columns = ALL_TABLE_SPECS.filter((s) => s.table === table)
-      .flatMap((s) => s.values)
-      .filter((c) => c.kind === 'int' || c.kind === 'real' || c.kind === 'bool')
-      .map((c) => c.column);
-    const sums = [...new Set(columns)].map((c) => `coalesce(sum(${c}), 0) AS ${c}`).join(', ');
-    const row = (await reader.first<Record<string, number>>(
-      `SELECT count(*) AS rows, ${sums} FROM ${table}`,
-    ))!;
-    for (const [key, value] of Object.entries(row)) out[`${table}.${key}`] = Math.round(value * 100) / 100;
-  }
-  out['team_members.rows'] = (await reader.value<number>('SELECT count(*) FROM team_members'))!;
+  for (const { table, sql } of FINGERPRINT_QUERIES)
+    addFingerprint(out, table, (await reader.first<Record<string, unknown>>(sql))!);
+  out['team_members.rows'] = Number(await reader.value<number>(FINGERPRINT_MEMBERS));
   return out;
 }
 
