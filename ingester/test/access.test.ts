@@ -13,21 +13,18 @@ import { formatDay } from '../src/days';
 import type { GitHubClient } from '../src/github/client';
 import { OPEN_ACCESS } from '../src/http/identity';
 import { pseudonymousRowLogin } from '../src/http/viewerRows';
-import { silentLogger } from '../src/log';
 import { Pseudonymizer, type PrivacyConfig } from '../src/privacy';
 import { enforcePrivacyMode } from '../src/store/privacyMode';
 import { Store } from '../src/store/writer';
-import { runSync } from '../src/sync/runner';
 import type { SimulatorServer } from '../src/simulator/server';
 import {
-  SYNC_SETTINGS,
   day,
   simulatedScopes,
   startApi,
+  syncDays,
   syncedEnterprise,
   tempDatabase,
   testClient,
-  testNow,
   type TestApi,
   type TestDb,
 } from './helpers';
@@ -276,17 +273,7 @@ test('PRIVACY_MODE=pseudonymous composes: the verified login finds its pseudonym
   try {
     enforcePrivacyMode(pseudo.db, privacy, pseudo.path, { write: true });
     const store = new Store(pseudo.db, privacy);
-    const summary = await runSync(
-      { store, client: github, logger: silentLogger },
-      {
-        scopes: simulatedScopes(sim),
-        settings: SYNC_SETTINGS,
-        trigger: 'test',
-        now: testNow(),
-        from: FROM,
-        to: TO,
-      },
-    );
+    const summary = await syncDays(store, github, { scopes: simulatedScopes(sim), from: FROM, to: TO });
     expect(summary.failed).toBe(0);
     const grafanaUrl = `http://127.0.0.1:${(keys.address() as AddressInfo).port}`;
     const server = await startApi(pseudo.path, {

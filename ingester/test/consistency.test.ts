@@ -9,8 +9,8 @@ import type { JsonObject } from '../src/reports/types';
 import type { SimScope } from '../src/simulator/generate';
 import type { SimulatorServer } from '../src/simulator/server';
 import { formatDay } from '../src/days';
-import { day, simulatedScopes, startSimulator, testClient } from './helpers';
-import { ENGINES, type Engine, type EngineDatabase, startEngine, syncEngine } from './engines';
+import { day, simulatedScopes, startSimulator, syncDays, testClient } from './helpers';
+import { ENGINES, type Engine, type EngineDatabase, startEngine } from './engines';
 
 let sim: SimulatorServer;
 const FROM = day('2026-09-20');
@@ -44,7 +44,7 @@ describe.each(ENGINES)('on %s', (engineName) => {
     t = await engine.database();
     const client = testClient(sim.url);
     try {
-      const summary = await syncEngine(t.store, client, { scopes: simulatedScopes(sim), from: FROM, to: TO });
+      const summary = await syncDays(t.store, client, { scopes: simulatedScopes(sim), from: FROM, to: TO });
       if (summary.failed) throw new Error(`setup sync failed: ${summary.failures[0]?.error}`);
     } finally {
       await client.close();

@@ -10,7 +10,6 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import type { ApiOptions } from '../src/http/app';
-import { silentLogger } from '../src/log';
 import { serveApi } from '../src/testing/api';
 import { PRIVACY_OFF, type PrivacyConfig } from '../src/privacy';
 import type { SyncStore } from '../src/store/interface';
@@ -22,16 +21,12 @@ import { ReaderProbe } from '../src/store/probe';
 import type { SqlParams, SqlReader } from '../src/store/reader';
 import { openSqliteReader } from '../src/store/sqliteReader';
 import { Store } from '../src/store/writer';
-import type { GitHubClient } from '../src/github/client';
-import { type SyncRequest, runSync } from '../src/sync/runner';
 import {
-  SYNC_SETTINGS,
   type TestApi,
   type TestDb,
   startApi,
   startPostgres,
   tempDatabase,
-  testNow,
   FINGERPRINT_MEMBERS,
   FINGERPRINT_QUERIES,
   addFingerprint,
@@ -203,18 +198,6 @@ async function postgresDatabase(url: string, privacy: PrivacyConfig): Promise<En
 /** The HTTP API on loopback over `reader` (closed with it), as `serve` with DATABASE_URL runs it. */
 function serveEngineApi(reader: SqlReader, options: Partial<ApiOptions>): Promise<TestApi> {
   return serveApi(reader, { database: new ReaderProbe(reader), ...options });
-}
-
-/** helpers.ts's `syncDays` into either engine's store: the test settings, at the tests' "today". */
-export function syncEngine(
-  store: SyncStore,
-  client: GitHubClient,
-  request: Partial<SyncRequest> & Pick<SyncRequest, 'scopes'>,
-) {
-  return runSync(
-    { store, client, logger: silentLogger },
-    { settings: SYNC_SETTINGS, trigger: 'test', now: testNow(), ...request },
-  );
 }
 
 /**

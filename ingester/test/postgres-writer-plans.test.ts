@@ -11,7 +11,6 @@
  *   column's, or the INSERT would cast the values (a real into a bigint column rounds).
  */
 import { Client } from 'pg';
-import { silentLogger } from '../src/log';
 import { RECORD_TABLES } from '../src/reports/schema';
 import type { SimulatorServer } from '../src/simulator/server';
 import { keyColumnsOf } from '../src/store/reportSql';
@@ -20,16 +19,14 @@ import { unnestTypes } from '../src/store/postgres/rowBatch';
 import { PostgresRollups } from '../src/store/postgres/rollups';
 import { PostgresStore } from '../src/store/postgres/store';
 import { type Query, WriterConnection } from '../src/store/postgres/writerConnection';
-import { runSync } from '../src/sync/runner';
 import {
   type PostgresCluster,
-  SYNC_SETTINGS,
   day,
   simulatedScopes,
   startPostgres,
   startSimulator,
+  syncDays,
   testClient,
-  testNow,
 } from './helpers';
 
 jest.setTimeout(120_000);
@@ -64,18 +61,12 @@ beforeAll(async () => {
   const client = testClient(sim.url);
   try {
     // The run ends with ANALYZE of the tables it wrote (status.ts), as every sync does.
-    const summary = await runSync(
-      { store, client, logger: silentLogger },
-      {
-        scopes: simulatedScopes(sim),
-        settings: SYNC_SETTINGS,
-        trigger: 'test',
-        now: testNow(),
-        from: FROM,
-        to: TO,
-        kinds: ['users', 'user-teams'],
-      },
-    );
+    const summary = await syncDays(store, client, {
+      scopes: simulatedScopes(sim),
+      from: FROM,
+      to: TO,
+      kinds: ['users', 'user-teams'],
+    });
     expect(summary.failures).toEqual([]);
   } finally {
     await client.close();

@@ -17,8 +17,8 @@ import type { SimulatorServer } from '../src/simulator/server';
 import { coverage } from '../src/store/coverage';
 import { planSync } from '../src/sync/planner';
 import { enterpriseOrganizations } from '../src/sync/seats';
-import { TEST_TODAY, type TestApi, startSimulator, testClient } from './helpers';
-import { ENGINES, type Engine, type EngineDatabase, startEngine, syncEngine } from './engines';
+import { TEST_TODAY, type TestApi, startSimulator, syncDays, testClient } from './helpers';
+import { ENGINES, type Engine, type EngineDatabase, startEngine } from './engines';
 
 /** Three snapshots, a week apart, ending on the tests' "today". */
 const SNAPSHOTS = [TEST_TODAY - 14, TEST_TODAY - 7, TEST_TODAY];
@@ -53,7 +53,7 @@ afterAll(async () => {
 async function syncedDatabase(): Promise<EngineDatabase> {
   const database = await engine.database();
   // Usage for the usage windows of every snapshot (the 28 days ending two days before each).
-  const usage = await syncEngine(database.store, client, {
+  const usage = await syncDays(database.store, client, {
     scopes,
     from: SNAPSHOTS[0] - 29,
     to: TEST_TODAY - 2,
@@ -63,7 +63,7 @@ async function syncedDatabase(): Promise<EngineDatabase> {
   try {
     for (const snapshot of SNAPSHOTS) {
       simToday = snapshot;
-      const summary = await syncEngine(database.store, client, {
+      const summary = await syncDays(database.store, client, {
         scopes,
         kinds: ['seats'],
         now: noon(snapshot),
@@ -331,7 +331,7 @@ describe.each(ENGINES)('on %s', (engineName) => {
       const db = await engine.database();
       try {
         const org: Scope = { kind: 'organization', slug: big.scopes.orgs[0] };
-        const summary = await syncEngine(db.store, bigClient, { scopes: [org], kinds: ['seats'] });
+        const summary = await syncDays(db.store, bigClient, { scopes: [org], kinds: ['seats'] });
         expect(summary).toMatchObject({ planned: 1, ok: 1, failed: 0 });
         const holders = big.seatHolders(0);
         expect(holders.length).toBeGreaterThan(200);
@@ -409,10 +409,10 @@ describe.each(ENGINES)('on %s', (engineName) => {
       try {
         const org = [scopes[1]];
         simToday = TEST_TODAY - 7;
-        await syncEngine(db.store, client, { scopes: org, kinds: ['seats'], now: noon(TEST_TODAY - 7) });
+        await syncDays(db.store, client, { scopes: org, kinds: ['seats'], now: noon(TEST_TODAY - 7) });
         simToday = TEST_TODAY;
-        await syncEngine(db.store, client, { scopes: org, kinds: ['seats'] });
-        const again = await syncEngine(db.store, client, {
+        await syncDays(db.store, client, { scopes: org, kinds: ['seats'] });
+        const again = await syncDays(db.store, client, {
           scopes: org,
           kinds: ['seats'],
           settings: { backfillDays: 365, refetchDays: 3, concurrency: 4, retentionDays: 5 },
@@ -440,7 +440,7 @@ describe.each(ENGINES)('on %s', (engineName) => {
           { kind: 'enterprise', slug: forbidden.scopes.enterprise },
           ...forbidden.scopes.orgs.map((slug) => ({ kind: 'organization' as const, slug })),
         ];
-        const summary = await syncEngine(db.store, forbiddenClient, { scopes: all, from: TEST_TODAY - 3 });
+        const summary = await syncDays(db.store, forbiddenClient, { scopes: all, from: TEST_TODAY - 3 });
         // Two days of four reports for three scopes, and today's seats of three scopes.
         expect(summary).toMatchObject({ planned: 2 * 4 * 3 + 3, ok: 2 * 4 * 3 + 1, failed: 2, skipped: 0 });
         const failures = Object.fromEntries(summary.failures.map((f) => [f.scope, f]));

@@ -13,6 +13,7 @@ import { silentLogger } from '../log';
 import { SimulatorServer, type SimulatorServerOptions } from '../simulator/server';
 import { openDatabase, type DB } from '../store/db';
 import type { Scope } from '../scopes';
+import type { SyncStore } from '../store/interface';
 import { Store } from '../store/writer';
 import { runSync, type SyncRequest } from '../sync/runner';
 
@@ -66,7 +67,7 @@ export function testClient(url: string, token = 'test'): GitHubClient {
 export const SYNC_SETTINGS = { backfillDays: 365, refetchDays: 3, concurrency: 4 };
 
 export async function syncDays(
-  store: Store,
+  store: SyncStore,
   client: GitHubClient,
   request: Partial<SyncRequest> & Pick<SyncRequest, 'scopes'>,
 ) {
