@@ -51,6 +51,9 @@ export function insertSql(spec: TableSpec, dialect: Dialect = SQLITE): string {
 
 const unique = <T>(items: readonly T[]) => [...new Set(items)];
 
+/** Whether a (scope, day) has a per-user row: read before a users report replaces the day's rows. */
+export const USER_DAY_SQL = 'SELECT 1 FROM usage_day WHERE scope_id = ? AND day = ? AND user_ref > 0 LIMIT 1';
+
 /** Which rows a report kind owns, so a new version of the report replaces exactly those. */
 export function replacementDeletes(kind: ReportKind): string[] {
   const tablesOf = (specs: readonly TableSpec[]) =>

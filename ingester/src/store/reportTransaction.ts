@@ -13,7 +13,7 @@ import type { Archive } from './archive';
 import type { DB } from './connection';
 import type { ReportOutcome, ReportWriter } from './interface';
 import type { References } from './references';
-import { insertSql, plainInsertSql, replacementDeletes } from './reportSql';
+import { USER_DAY_SQL, insertSql, plainInsertSql, replacementDeletes } from './reportSql';
 import type { Rollups } from './rollups';
 import { RowBatcher } from './rowBatch';
 import type { Status } from './status';
@@ -58,9 +58,7 @@ export class Reports {
     const member = db.prepare(
       'INSERT OR IGNORE INTO team_members (scope_id, day, team_ref, user_ref) VALUES (?, ?, ?, ?)',
     );
-    const userDay = db
-      .prepare('SELECT 1 FROM usage_day WHERE scope_id = ? AND day = ? AND user_ref > 0 LIMIT 1')
-      .pluck();
+    const userDay = db.prepare(USER_DAY_SQL).pluck();
     this.context = {
       db,
       deletes,

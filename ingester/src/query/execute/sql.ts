@@ -4,13 +4,13 @@ import type { DayRange, Plan, Rollup } from '../plan/types';
 import { BUCKETS, type BucketMode } from './buckets';
 import { OTHERS } from './rows';
 
+/** The day condition every plan's statement starts with (after the scope), bound to the range's ends. */
+const DAY_RANGE = 'x.day BETWEEN ? AND ?';
+
 /**
  * Every day of a range as one bound value (a JSON list), for `x.day IN (…)`: with the subject's own
  * `IN`, SQLite seeks the primary key (scope_id, day, subject) once per day and subject.
  */
-/** The day condition every plan's statement starts with (after the scope), bound to the range's ends. */
-const DAY_RANGE = 'x.day BETWEEN ? AND ?';
-
 export const DAY_SEEK = {
   /** Longer ranges (an API client's, not a dashboard's) read the range as a range. */
   maxDays: 3660,

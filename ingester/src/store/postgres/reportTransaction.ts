@@ -9,7 +9,7 @@ import type { DictKind, TableSpec } from '../../reports/schema';
 import type { ReportKind } from '../../reports/types';
 import { RowSetCollector } from '../activeSets';
 import type { ReportOutcome, ReportWriter } from '../interface';
-import { replacementDeletes } from '../reportSql';
+import { USER_DAY_SQL, replacementDeletes } from '../reportSql';
 import type { PostgresActiveSets } from './activeSets';
 import type { PostgresArchive } from './archive';
 import type { PostgresReferences } from './references';
@@ -43,7 +43,7 @@ export async function beginPostgresReport(
   await context.connection.serial(async (query) => {
     await query('BEGIN');
     try {
-      if (kind === 'users') newDay = !(await query(USER_DAY, [scopeId, day])).rowCount;
+      if (kind === 'users') newDay = !(await query(USER_DAY_SQL, [scopeId, day])).rowCount;
       for (const sql of replacementDeletes(kind)) await query(sql, [scopeId, day]);
       if (!keepArchive) await context.archive.removeReport(query, scopeId, kind, day);
     } catch (error) {
@@ -53,9 +53,6 @@ export async function beginPostgresReport(
   });
   return new PostgresReportTransaction(context, scopeId, kind, day, newDay);
 }
-
-/** Whether a (scope, day) has a per-user row (before a users report replaces the day's). */
-const USER_DAY = 'SELECT 1 FROM usage_day WHERE scope_id = ? AND day = ? AND user_ref > 0 LIMIT 1';
 
 class PostgresReportTransaction implements ReportWriter {
   private finished = false;
