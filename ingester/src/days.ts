@@ -17,8 +17,17 @@ export function parseDay(text: string): DayNumber | undefined {
   return formatDay(day) === text ? day : undefined;
 }
 
+const formatted = new Map<DayNumber, string>();
+
+/** YYYY-MM-DD; remembered, since reports name the same few days on every line. */
 export function formatDay(day: DayNumber): string {
-  return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+  let text = formatted.get(day);
+  if (text === undefined) {
+    text = new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+    if (formatted.size >= 4096) formatted.clear();
+    formatted.set(day, text);
+  }
+  return text;
 }
 
 export function dayOf(date: Date): DayNumber {

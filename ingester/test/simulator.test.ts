@@ -1,5 +1,7 @@
 /** The GitHub simulator over real HTTP: the endpoints the sync does not use, and determinism. */
 import { formatDay } from '../src/days';
+import { ReportGenerator, type SimScope } from '../src/simulator/generate';
+import { Population } from '../src/simulator/model';
 import type { SimulatorServer } from '../src/simulator/server';
 import { TEST_TODAY, startSimulator } from './helpers';
 
@@ -111,5 +113,28 @@ test('the data is deterministic per seed', async () => {
   } finally {
     await again.stop();
     await other.stop();
+  }
+});
+
+test('users-1-day lines, written once a day for every scope, are the records of a fresh generator', async () => {
+  // The simulator keeps each user-day's record after its head and reuses it for every scope's report.
+  // A generator that never served a line builds each record whole: the lines must be those records.
+  const fresh = new ReportGenerator(new Population({ seed: 42, users: 40, orgs: 2 }));
+  const scopes: [string, SimScope][] = [
+    [`/enterprises/${sim.scopes.enterprise}`, { kind: 'enterprise' }],
+    ...fresh.population.orgs.map((org): [string, SimScope] => [
+      `/orgs/${org.login}`,
+      { kind: 'organization', org },
+    ]),
+  ];
+  const day = TEST_TODAY - 30;
+  for (const [path, scope] of scopes) {
+    const { lines } = await download(`${path}/copilot/metrics/reports/users-1-day?day=${formatDay(day)}`);
+    const expected = fresh
+      .members(scope)
+      .map((u) => fresh.userRecord(u, day, scope))
+      .filter((record) => record !== undefined);
+    expect(expected.length).toBeGreaterThan(5);
+    expect(lines).toEqual(expected);
   }
 });

@@ -26,8 +26,9 @@ function addCounts(totals: number[], counts: readonly number[]): void {
 
 /** Counts by name; without interactions for the tables that carry none. */
 function named(totals: readonly number[], withInteractions = true): Record<string, number> {
-  const entries = COUNTERS.map((name, i) => [name, totals[i]] as const);
-  return Object.fromEntries(withInteractions ? entries : entries.slice(1));
+  const counts: Record<string, number> = {};
+  for (let i = withInteractions ? 0 : 1; i < COUNTERS.length; i++) counts[COUNTERS[i]] = totals[i];
+  return counts;
 }
 
 /** The top-level counters of a set of cells. */

@@ -13,17 +13,45 @@ import { aggregateRecord } from './aggregates';
 import { repoRecord } from './pullRequests';
 import { type SimScope, membersOf, reposOf } from './scope';
 import { teamRecords } from './teams';
-import { userRecord } from './users';
+import { userRecord, userRecordBody, userRecordHead } from './users';
 
 export type { SimScope } from './scope';
+
+/**
+ * Per-user values of the few most recent days asked for. A sync asks for one day's reports of every
+ * scope before it moves on to the next day, so a value kept for the day serves the enterprise's report
+ * and each organization's.
+ */
+class RecentDays<T> {
+  private readonly days = new Map<DayNumber, (T | null | undefined)[]>();
+
+  constructor(
+    private readonly keep: number,
+    private readonly users: number,
+  ) {}
+
+  get(day: DayNumber, u: number, make: () => T | undefined): T | undefined {
+    let values = this.days.get(day);
+    if (!values) {
+      if (this.days.size >= this.keep) this.days.delete(this.days.keys().next().value!);
+      this.days.set(day, (values = new Array<T | null | undefined>(this.users)));
+    }
+    let value = values[u];
+    if (value === undefined) values[u] = value = make() ?? null;
+    return value ?? undefined;
+  }
+}
 
 export class ReportGenerator implements Activity {
   private readonly flagCache = new Map<DayNumber, Uint16Array>();
   private readonly aggregateCache = new Map<string, JsonObject>();
+  /** Each user-day's record after its head, as JSON without the opening brace. */
+  private readonly recordBodies: RecentDays<string>;
   readonly seed: number;
 
   constructor(readonly population: Population) {
     this.seed = population.seed;
+    this.recordBodies = new RecentDays(2, population.userCount);
   }
 
   members(scope: SimScope): number[] {
@@ -50,9 +78,20 @@ export class ReportGenerator implements Activity {
     return userDay(this.population, this.flagsOn(day)[u], u, day);
   }
 
-  /** One line of users-1-day, or undefined when the user had no activity that day. */
+  /** One record of users-1-day, or undefined when the user had no activity that day. */
   userRecord(u: number, day: DayNumber, scope: SimScope): JsonObject | undefined {
     return userRecord(this, u, day, scope);
+  }
+
+  /** The same record as JSON (`JSON.stringify(userRecord(…))`), the part every scope shares written once a day. */
+  userLine(u: number, day: DayNumber, scope: SimScope): string | undefined {
+    const body = this.recordBodies.get(day, u, () => {
+      const record = userRecordBody(this, u, day);
+      return record && JSON.stringify(record).slice(1);
+    });
+    if (body === undefined) return undefined;
+    const head = JSON.stringify(userRecordHead(this.population, u, day, scope));
+    return `${head.slice(0, -1)},${body}`;
   }
 
   /** The scope's aggregate record for a day, cached: 28-day reports and retries ask for it again. */

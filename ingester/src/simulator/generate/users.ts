@@ -2,7 +2,7 @@
 import { type DayNumber, formatDay } from '../../days';
 import { USED_FLAGS } from '../../reports/schema';
 import type { JsonObject } from '../../reports/types';
-import { SINCE } from '../model';
+import { type Population, SINCE } from '../model';
 import { type Activity, DayFlag, type UserDay, reviewedPassively } from './activity';
 import { Breakdowns, customizationJson, surfaceJson } from './breakdowns';
 import { type SimScope, entityIds } from './scope';
@@ -27,16 +27,20 @@ export function userRecord(
   day: DayNumber,
   scope: SimScope,
 ): JsonObject | undefined {
+  const body = userRecordBody(activity, u, day);
+  return body && { ...userRecordHead(activity.population, u, day, scope), ...body };
+}
+
+/** The fields that name the user, the day and the scope: the record's first keys. */
+export function userRecordHead(p: Population, u: number, day: DayNumber, scope: SimScope): JsonObject {
+  return { user_id: p.userId(u), user_login: p.userLogin(u), day: formatDay(day), ...entityIds(p, scope) };
+}
+
+/** What the user did that day, the same in every scope's report: the record after its head. */
+export function userRecordBody(activity: Activity, u: number, day: DayNumber): JsonObject | undefined {
   const ud = activity.userDay(u, day);
   if (!ud) return undefined;
-  const p = activity.population;
-  const record: JsonObject = {
-    user_id: p.userId(u),
-    user_login: p.userLogin(u),
-    day: formatDay(day),
-    ...entityIds(p, scope),
-    ...ideFigures(ud),
-  };
+  const record = ideFigures(ud);
   for (const flag of USED_FLAGS) {
     const { since = 0, used } = USED[flag];
     if (day >= since) record[flag] = used(ud.flags);

@@ -89,9 +89,11 @@ function* usersFile(
   let count = 0;
   for (const [index, u] of g.members(scope).entries()) {
     if (!inShard(index)) continue;
-    const record = g.userRecord(u, day, scope);
-    if (!record) continue;
-    yield `${JSON.stringify(decorate(ctx, record))}\n`;
+    const line = ctx.faults.has('unknown-fields')
+      ? userLine(ctx, g.userRecord(u, day, scope))
+      : g.userLine(u, day, scope);
+    if (line === undefined) continue;
+    yield `${line}\n`;
     if (ctx.faults.fires('malformed-lines', ++count % 7 === 0)) {
       yield count % 14 === 0
         ? 'this line is not JSON\n'
@@ -123,6 +125,9 @@ function* reposFile(
     if (record) yield `${JSON.stringify(decorate(ctx, record))}\n`;
   }
 }
+
+const userLine = (ctx: SimContext, record: JsonObject | undefined) =>
+  record && JSON.stringify(decorate(ctx, record));
 
 /** With 'unknown-fields', adds fields the ingester does not know at the top and inside breakdowns. */
 function decorate(ctx: SimContext, record: JsonObject): JsonObject {
