@@ -12,6 +12,7 @@ import { BillingQueries } from './billing/execute';
 import { Aggregator } from './execute/aggregate';
 import { type RankedBy, isRanking, rankGroups } from './execute/ranking';
 import { reportedBuckets } from './execute/reported';
+import type { AggregateRows } from './execute/rows';
 import { othersTotal } from './execute/others';
 import { SeatQueries } from './execute/seats';
 import { timeSeries } from './execute/series';
@@ -19,6 +20,7 @@ import {
   type PlannedRanking,
   type SharedRanking,
   type SharedTotals,
+  type TotalsOf,
   shareTotals,
 } from './execute/sharedTotals';
 import { type Figures, buildFrames, unavailableFrame } from './frames';
@@ -144,8 +146,15 @@ export class QueryEngine {
     if (!isRanking(query)) return frames({ format: 'time_series', series: await series(plan) });
     // A ranking: the top groups by their whole-range totals, then their series or rows, and Others.
     const ahead = shared.get(query);
-    const totals = ahead?.totals ?? (await this.aggregator.rows(plan, range, 'total'));
     const by = await this.rankedBy(query, range, ahead);
+    // Ranked by another metric: its own totals only for the groups chosen (a top 100, not everyone).
+    const totals: AggregateRows | TotalsOf = by
+      ? ahead && 'totalsOf' in ahead
+        ? ahead.totalsOf
+        : (groups) => this.aggregator.rows(plan, range, 'total', groups, false)
+      : ahead && 'totals' in ahead
+        ? ahead.totals
+        : await this.aggregator.rows(plan, range, 'total');
     const { top, others } = await rankGroups(plan, query, totals, groupLabels, guard, by);
     const groups = top.map((r) => r.group);
     if (query.format !== 'table')
@@ -175,7 +184,8 @@ export class QueryEngine {
       );
     return {
       metric: plan.metric,
-      totals: ahead?.rankTotals ?? (await this.aggregator.rows(plan, range, 'total')),
+      totals:
+        ahead && 'rankTotals' in ahead ? ahead.rankTotals : await this.aggregator.rows(plan, range, 'total'),
     };
   }
 

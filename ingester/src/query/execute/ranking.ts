@@ -7,6 +7,7 @@ import type { GroupGuard } from './guard';
 import { excluding } from './others';
 import { rank } from './rank';
 import type { AggregateRow, AggregateRows } from './rows';
+import type { TotalsOf } from './sharedTotals';
 
 /** Whether a query ranks groups by their whole-range totals: a table, or a series with a limit. */
 export function isRanking(query: QueryItem): boolean {
@@ -26,12 +27,13 @@ export interface RankedBy {
  * The groups a ranking shows, by their whole-range totals (or those of `by`), and the plan its Others
  * reads (undefined when there is no Others). Groups hidden over the whole range never add to Others:
  * they are left out of it, or Others is withheld. Each group keeps its own metric's value (null when
- * it has none but ranks by `by`).
+ * it has none but ranks by `by`). Ranked by `by`, its own totals are needed for the groups chosen
+ * only: `totals` may read just those.
  */
 export async function rankGroups(
   plan: Plan,
   query: QueryItem,
-  totals: AggregateRows,
+  totals: AggregateRows | TotalsOf,
   labels: GroupLabels,
   guard?: GroupGuard,
   by?: RankedBy,
@@ -42,7 +44,9 @@ export async function rankGroups(
     new Map(
       [...rows.values()].map((row) => [row.group, hidden(row.group) ? null : combine(metric, row.parts)]),
     );
-  const rankedRows = by?.totals ?? totals;
+  if (!by && typeof totals === 'function')
+    throw new Error('a ranking by its own metric needs the totals of every group');
+  const rankedRows = by?.totals ?? (totals as AggregateRows);
   // The columns of one table rank everyone by the same totals (one object, read ahead): ranked once,
   // unless a guard hides values, which it decides per query.
   const memo = guard ? undefined : (RANKINGS.get(rankedRows) ?? new Map<string, number[]>());
@@ -56,7 +60,9 @@ export async function rankGroups(
   }
   // Its own metric's value only for the groups shown: a top 100 of 100,000 people combines 100.
   const own = !by && ranked ? ranked : undefined;
-  const rowsByGroup = own ? undefined : groupIndex(totals);
+  const rowsByGroup = own
+    ? undefined
+    : groupIndex(typeof totals === 'function' ? await totals(chosen) : totals);
   const ownValue = (group: number): number | null => {
     if (own) return own.get(group) ?? null;
     const row = rowsByGroup!.get(group);

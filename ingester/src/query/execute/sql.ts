@@ -15,6 +15,8 @@ export const DAY_SEEK = {
   /** Longer ranges (an API client's, not a dashboard's) read the range as a range. */
   maxDays: 3660,
   sql: 'x.day IN (SELECT value FROM json_each(?))',
+  /** A list bound as one JSON text, as a table of its values (`value`). */
+  list: '(SELECT value FROM json_each(?))',
   param: (range: DayRange): string =>
     JSON.stringify(Array.from({ length: range.toDay - range.fromDay + 1 }, (_, i) => range.fromDay + i)),
 };
@@ -73,22 +75,43 @@ export function aggregateStatement(
     source.groupSql === 'x.user_ref' &&
     where[1] === DAY_RANGE &&
     range.toDay - range.fromDay < DAY_SEEK.maxDays;
+  // Seeking: each day of the range, each person of the list, in that order whatever the statistics say
+  // (limited ANALYZE samples make a day's rows look few, and SQLite then reads every row of each day).
+  const seekPeople = seekDays && top!.length > 0;
+  let from = `${source.table} x ${rollup ? '' : indexHint(plan)} ${joins}`;
   if (top) {
     const list = top.length ? top.map(() => '?').join(', ') : 'NULL';
     if (fold) {
       group = `CASE WHEN ${source.groupSql} IN (${list}) THEN ${source.groupSql} ELSE ${OTHERS} END`;
       params.push(...top);
     } else {
-      where.push(`${source.groupSql} IN (${list})`);
+      // The list stands in for the planner's subject condition (`x.user_ref > 0`): its ids come from a
+      // ranking of the same rows, and SQLite, given both, may seek the range instead of each id.
+      const subject = where.indexOf(`${source.groupSql} > 0`);
+      if (subject >= 0) where.splice(subject, 1);
+      where.push(seekPeople ? `${source.groupSql} = sp.value` : `${source.groupSql} IN (${list})`);
     }
   }
-  // The day range as a list instead (the planner's second condition), or SQLite may prefer the range.
-  if (seekDays) where[1] = DAY_SEEK.sql;
+  if (seekPeople) {
+    from = `${DAY_SEEK.list} sd CROSS JOIN ${DAY_SEEK.list} sp CROSS JOIN ${from}`;
+    where[1] = 'x.day = sd.value';
+  } else if (seekDays) where[1] = DAY_SEEK.sql; // The day range as a list, or SQLite may prefer the range.
   // A constant in GROUP BY hides the index order from SQLite's planner (it then sorts every row): leave constants out.
   const sql = `SELECT ${BUCKETS[bucket]('x.day')} AS bucket, ${group} AS grp, ${source.parts.map((p, i) => `${p} AS p${i}`).join(', ')}
-      FROM ${source.table} x ${rollup ? '' : indexHint(plan)} ${joins}
+      FROM ${from}
       WHERE ${where.join(' AND ')}
       GROUP BY ${[bucket === 'total' ? '' : 'bucket', group === '0' ? '' : 'grp'].filter(Boolean).join(', ') || 'bucket'}`;
+  if (seekPeople)
+    return {
+      sql,
+      params: [
+        DAY_SEEK.param(range),
+        JSON.stringify(top),
+        plan.scope.id,
+        ...source.params,
+        ...(daysOff?.params ?? []),
+      ],
+    };
   return {
     sql,
     params: [
