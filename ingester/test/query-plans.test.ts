@@ -261,24 +261,37 @@ describe('a per-person table, top N by its sorted column: one pass over the roll
       expect(ranking.filter((s) => /FROM user_month/.test(s.sql))).toHaveLength(1);
       expect(ranking.filter((s) => /FROM usage_day/.test(s.sql)).length).toBeLessThanOrEqual(2);
       for (const { sql } of ranking) expect(summed(sql)).toEqual([COLUMNS[0]]);
-      // The other columns: one statement for the people shown, their ids bound.
+      // The other columns for the people shown only: the same months and ends, each person sought.
       const shown = figures.filter((s) => forShown(s.sql));
-      expect(shown).toHaveLength(1);
-      expect(summed(shown[0].sql)).toEqual(
-        [
-          'code_acceptance_activity_count',
-          'code_generation_activity_count',
-          'loc_added_sum',
-          'ai_credits_used',
-        ].sort(),
-      );
-      // At most the top 100 (a search may match fewer people, or none).
-      // Each person sought by primary key (bound as one JSON list), or no one: `IN (NULL)`.
-      const people = /sp\.value/.test(shown[0].sql)
-        ? (JSON.parse(shown[0].args[1] as string) as number[]).length
-        : 0;
-      if (!search) expect(people).toBeGreaterThan(0);
-      expect(people).toBeLessThanOrEqual(100);
+      expect(shown.length).toBeGreaterThan(0);
+      expect(shown.filter((s) => /JOIN user_month/.test(s.sql)).length).toBeLessThanOrEqual(1);
+      expect(shown.filter((s) => /(FROM|JOIN) usage_day/.test(s.sql)).length).toBeLessThanOrEqual(2);
+      const people = new Set<string>();
+      for (const { sql, args } of shown) {
+        expect(summed(sql)).toEqual(
+          [
+            'code_acceptance_activity_count',
+            'code_generation_activity_count',
+            'loc_added_sum',
+            'ai_credits_used',
+          ].sort(),
+        );
+        // Bound as one JSON list, each person sought by primary key; or no one (`IN (NULL)`).
+        people.add(/sp\.value/.test(sql) ? (args[1] as string) : '[]');
+        if (/sp\.value/.test(sql)) {
+          const plan = explainer.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as { detail: string }[];
+          expect(plan.map((row) => row.detail)).toContainEqual(
+            expect.stringMatching(
+              /^SEARCH x USING PRIMARY KEY \(scope_id=\? AND (month|day)=\? AND user_ref=\?\)$/,
+            ),
+          );
+        }
+      }
+      // The same people in every read: at most the top 100 (a search may match fewer, or no one).
+      expect(people.size).toBe(1);
+      const count = (JSON.parse([...people][0]) as number[]).length;
+      if (!search) expect(count).toBeGreaterThan(0);
+      expect(count).toBeLessThanOrEqual(100);
       for (const { sql, args } of figures) {
         const plan = (
           explainer.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as { detail: string }[]

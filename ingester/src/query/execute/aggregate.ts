@@ -23,8 +23,9 @@ export class Aggregator {
     fold = true,
   ): Promise<AggregateRows> {
     const rollup = usableRollup(plan, bucket);
-    if (bucket === 'total' && !top && !rollup && !plan.sets) {
-      const months = await totalsByUserMonth(this.reader, plan, range);
+    // A ranking's totals of everyone, or of the people shown, from the monthly rollup where it applies.
+    if (bucket === 'total' && (!top || !fold) && !rollup && !plan.sets) {
+      const months = await totalsByUserMonth(this.reader, plan, range, top);
       if (months) return months;
     }
     if (plan.sets && !rollup) return this.distinct(plan.sets, range, bucket, top, fold);

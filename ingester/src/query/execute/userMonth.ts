@@ -7,6 +7,7 @@ import type { SqlReader } from '../../store/reader';
 import { rolledUpColumns } from '../plan/rollups';
 import type { DayRange, Plan } from '../plan/types';
 import type { AggregateRow, AggregateRows } from './rows';
+import { DAY_SEEK } from './sql';
 
 /**
  * The months of a range that user_month answers whole: calendar months inside it, and also the months
@@ -30,18 +31,20 @@ export async function storedMonths(
 }
 
 /**
- * Whole-range totals per person of plain sums of the monthly-rolled-up counters. Undefined when the
- * plan is not such a ranking, or the range holds no whole month.
+ * Whole-range totals per person of plain sums of the monthly-rolled-up counters, of everyone or of the
+ * people in `top` (each sought by primary key, month by month and day by day at the ends). Undefined
+ * when the plan is not such a ranking, or the range holds no whole month.
  */
 export async function totalsByUserMonth(
   reader: SqlReader,
   plan: Plan,
   range: DayRange,
+  top?: number[],
 ): Promise<AggregateRows | undefined> {
   // Whole months add up every day: a working-days query reads the day rows.
   if (range.daysOff?.length) return undefined;
   const columns = plan.groupSql === 'x.user_ref' ? rolledUpColumns(plan, { people: true }) : undefined;
-  if (!columns) return undefined;
+  if (!columns || top?.length === 0) return undefined;
   const months = await storedMonths(reader, [plan.scope.id], range);
   if (!months) return undefined;
   const { first, last } = months;
@@ -49,20 +52,26 @@ export async function totalsByUserMonth(
   // A user filter or person search: the same conditions on both tables (alias x, keyed by user_ref).
   const people = plan.people.where.map((condition) => ` AND ${condition}`).join('');
   // Two grouped reads merged here: SQLite would otherwise sort their union once more.
-  const wholeMonthRows = reader.stream<(number | null)[]>(
-    `SELECT x.user_ref, ${sums} FROM user_month x
-         WHERE x.scope_id = ? AND x.month BETWEEN ? AND ?${people} GROUP BY x.user_ref`,
-    [plan.scope.id, first, monthStart(last), ...plan.people.params],
-  );
-  // Each end on its own: an OR of two day ranges would not follow the primary key.
-  const edgeRows = (from: number, to: number) =>
-    from > to
-      ? []
-      : reader.stream<(number | null)[]>(
-          `SELECT x.user_ref, ${sums} FROM usage_day x
-               WHERE x.scope_id = ? AND x.day BETWEEN ? AND ? AND x.user_ref > 0${people} GROUP BY x.user_ref`,
-          [plan.scope.id, from, to, ...plan.people.params],
-        );
+  const read = (table: 'user_month' | 'usage_day', column: 'month' | 'day', from: number, to: number) => {
+    if (top) {
+      // Each period, each person, in that order (a period's rows look few to limited ANALYZE samples).
+      const periods = [];
+      for (let p = from; p <= to; p = column === 'month' ? monthEnd(p) + 1 : p + 1) periods.push(p);
+      return reader.stream<(number | null)[]>(
+        `SELECT x.user_ref, ${sums} FROM ${DAY_SEEK.list} sd CROSS JOIN ${DAY_SEEK.list} sp CROSS JOIN ${table} x
+             WHERE x.scope_id = ? AND x.${column} = sd.value AND x.user_ref = sp.value${people} GROUP BY x.user_ref`,
+        [JSON.stringify(periods), JSON.stringify(top), plan.scope.id, ...plan.people.params],
+      );
+    }
+    // Each end on its own: an OR of two day ranges would not follow the primary key.
+    return reader.stream<(number | null)[]>(
+      `SELECT x.user_ref, ${sums} FROM ${table} x
+           WHERE x.scope_id = ? AND x.${column} BETWEEN ? AND ?${table === 'usage_day' ? ' AND x.user_ref > 0' : ''}${people} GROUP BY x.user_ref`,
+      [plan.scope.id, from, to, ...plan.people.params],
+    );
+  };
+  const wholeMonthRows = read('user_month', 'month', first, monthStart(last));
+  const edgeRows = (from: number, to: number) => (from > to ? [] : read('usage_day', 'day', from, to));
   const out: AggregateRows = new Map();
   for (const batches of [wholeMonthRows, edgeRows(range.fromDay, first - 1), edgeRows(last + 1, range.toDay)])
     for await (const rows of batches)
