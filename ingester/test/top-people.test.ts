@@ -176,6 +176,26 @@ describe('a person search', () => {
     expect(values.body.values.map((v: { value: string }) => v.value)).toEqual(expected);
   });
 
+  // Months the range holds whole come from the monthly rollup, the days of the months it cuts from the
+  // day rows: a person active only on the cut-off days of a month must not be listed.
+  test.each([
+    ['2026-07-30', '2026-08-20'],
+    ['2026-08-05', '2026-08-09'],
+    ['2026-08-25', '2026-09-02'],
+    ['2026-07-28', '2026-09-03'],
+  ])('the user variable over %s..%s lists the people with a record in those days', async (from, to) => {
+    const values = await api.get(`/api/v1/dimensions/user/values?scope=${scope()}&from=${from}&to=${to}`);
+    const expected = [
+      ...rawUserTotals(sim, enterprise, 'user_initiated_interaction_count', day(from), day(to)).keys(),
+    ];
+    expect(expected.length).toBeGreaterThan(0);
+    expect(values.body.values.map((v: { value: string }) => v.value)).toEqual(
+      expected.sort((a, b) =>
+        a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : 0,
+      ),
+    );
+  });
+
   test.each([
     [{ groupBy: 'none', search: 'a' }, /search picks people by login: it applies to queries grouped by user/],
     [{ groupBy: 'user', rankBy: 'no_such_metric' }, /rankBy: unknown metric "no_such_metric"/],

@@ -3,7 +3,7 @@ import { type Dimension, DIMENSIONS } from '@copilot-metrics/contract';
 import type { SqlReader } from '../store/reader';
 import { monthEnd, monthStart } from '../days';
 import { scopeKey } from '../scopes';
-import { DAY_SEEK } from './execute/sql';
+import { storedMonths } from './execute/userMonth';
 import { QueryError } from './errors';
 import { containsPattern, likeEscaped } from './search';
 
@@ -163,33 +163,50 @@ export async function dimensionValues(
   } else if (dim === 'user') {
     // Logins in order from users_by_login, each kept when it has a row in the range, until LIMIT are
     // found: no set of every active person is built, so a search typed into the variable answers as
-    // fast at 100,000 people as at 100. A person with no month in the range is dropped by seeking the
-    // monthly rollup's primary key month by month (a scalar subquery: as an EXISTS, SQLite may first
-    // build a Bloom filter over the whole rollup); the others seek the range's day rows until one is found.
-    // The range's days with users reports, at most: the list sought day by day is bounded by what is stored.
+    // fast at 100,000 people as at 100. Months the range holds whole answer from the monthly rollup's
+    // primary key, month by month; the days of the months it cuts, day by day from the day rows. (Scalar
+    // subqueries: as an EXISTS, SQLite may first build a Bloom filter over the whole rollup.)
+    // The range's days with users reports, at most: the lists sought are bounded by what is stored.
     const span = await reader.first<{ first: number | null; last: number | null }>(
       `SELECT min(day) AS first, max(day) AS last FROM reports
          WHERE scope_id IN (${scopes}) AND kind = 'users' AND day BETWEEN ? AND ?`,
       [...query.scopeIds, ...range],
     );
     if (span?.first == null || span.last == null) return [];
+    const whole = await storedMonths(reader, query.scopeIds, query);
     const months: number[] = [];
-    for (let month = monthStart(span.first); month <= span.last; month = monthEnd(month) + 1)
+    const wholeMonths: number[] = [];
+    for (let month = monthStart(span.first); month <= span.last; month = monthEnd(month) + 1) {
       months.push(month);
+      if (whole && month >= whole.first && month <= whole.last) wholeMonths.push(month);
+    }
+    const days: number[] = [];
+    for (let day = span.first; day <= span.last; day++)
+      if (!(whole && day >= whole.first && day <= monthEnd(whole.last))) days.push(day);
+    const inMonths = () =>
+      `(SELECT 1 FROM user_month m WHERE m.scope_id IN (${scopes})
+          AND m.month IN (SELECT value FROM json_each(?)) AND m.user_ref = u.id LIMIT 1) IS NOT NULL`;
+    const conditions: string[] = [];
+    const params: unknown[] = [pattern];
+    const seekMonths = (list: number[]) => {
+      params.push(...query.scopeIds, JSON.stringify(list));
+      return inMonths();
+    };
+    if (days.length) {
+      // A person with no month of the range at all is dropped by the rollup first.
+      if (wholeMonths.length < months.length) conditions.push(seekMonths(months));
+      const active: string[] = [];
+      if (wholeMonths.length) active.push(seekMonths(wholeMonths));
+      active.push(
+        `EXISTS (SELECT 1 FROM usage_day x WHERE x.scope_id IN (${scopes}) AND x.day IN (SELECT value FROM json_each(?)) AND x.user_ref = u.id)`,
+      );
+      params.push(...query.scopeIds, JSON.stringify(days));
+      conditions.push(`(${active.join(' OR ')})`);
+    } else conditions.push(seekMonths(wholeMonths));
     values = await reader.pluck<string>(
-      `SELECT u.login FROM users u WHERE ${likeEscaped('u.login')} AND (
-           SELECT 1 FROM user_month m WHERE m.scope_id IN (${scopes})
-             AND m.month IN (SELECT value FROM json_each(?)) AND m.user_ref = u.id LIMIT 1) IS NOT NULL
-         AND EXISTS (
-           SELECT 1 FROM usage_day x WHERE x.scope_id IN (${scopes}) AND ${DAY_SEEK.sql} AND x.user_ref = u.id)
+      `SELECT u.login FROM users u WHERE ${likeEscaped('u.login')} AND ${conditions.join(' AND ')}
          ORDER BY u.login COLLATE NOCASE LIMIT ${LIMIT}`,
-      [
-        pattern,
-        ...query.scopeIds,
-        JSON.stringify(months),
-        ...query.scopeIds,
-        DAY_SEEK.param({ fromDay: span.first, toDay: span.last }),
-      ],
+      params,
     );
   } else if (dim === 'repository') {
     values = await reader.pluck<string>(
