@@ -9,6 +9,7 @@ import type { Statement } from 'better-sqlite3';
 import type { CellValue } from '../reports/mapping';
 import type { TableSpec } from '../reports/schema';
 import type { DB } from './connection';
+import { RepeatedKeys } from './repeatedKeys';
 import { wideInsertSql } from './reportSql';
 
 /** Rows per multi-row INSERT (at most ~25 columns each: well under SQLite's 32,766 variables). */
@@ -25,9 +26,7 @@ interface TableBuffer {
 
 export class RowBatcher {
   private readonly buffers = new Map<TableSpec, TableBuffer>();
-  private readonly repeated: number[] = [];
-  /** Whether a row's key was already stored, so its cells were merged into the stored row's. */
-  private mergedAny = false;
+  private readonly repeated = new RepeatedKeys();
 
   constructor(
     private readonly db: DB,
@@ -65,18 +64,18 @@ export class RowBatcher {
 
   /** Tags of rows whose key was already stored in this report, since the last call. */
   takeRepeated(): number[] {
-    return this.repeated.splice(0, this.repeated.length);
+    return this.repeated.take();
   }
 
   /** Whether any row so far was merged into one stored before it (its cells are not as written). */
   get merged(): boolean {
-    return this.mergedAny;
+    return this.repeated.any;
   }
 
   /** Forgets buffered rows (the transaction is rolled back). */
   discard(): void {
     this.buffers.clear();
-    this.repeated.length = 0;
+    this.repeated.clear();
   }
 
   private writeWide(buffer: TableBuffer): void {
@@ -104,8 +103,7 @@ export class RowBatcher {
         plain.run(values);
       } catch (error) {
         if ((error as { code?: string }).code !== 'SQLITE_CONSTRAINT_PRIMARYKEY') throw error;
-        if (tags[row] >= 0) this.repeated.push(tags[row]);
-        this.mergedAny = true;
+        this.repeated.merged(tags[row]);
         this.upsert.get(spec)!.run(values);
       }
     }

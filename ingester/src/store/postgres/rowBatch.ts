@@ -15,6 +15,7 @@
 import type { CellValue } from '../../reports/mapping';
 import type { ColumnSpec, TableSpec } from '../../reports/schema';
 import { POSTGRES } from '../dialect';
+import { RepeatedKeys } from '../repeatedKeys';
 import { insertSql, keyColumnsOf } from '../reportSql';
 import { type Query, type WriterConnection, isUniqueViolation } from './writerConnection';
 
@@ -77,8 +78,7 @@ function sqlOf(spec: TableSpec): SpecSql {
 
 export class PostgresRowBatcher {
   private readonly buffers = new Map<TableSpec, TableBuffer>();
-  private readonly repeated: number[] = [];
-  private mergedAny = false;
+  private readonly repeated = new RepeatedKeys();
   private readonly pending: Promise<void>[] = [];
   private failure: unknown;
 
@@ -115,18 +115,18 @@ export class PostgresRowBatcher {
 
   /** Tags of rows whose key was already stored in this report, since the last call (after `flush`). */
   takeRepeated(): number[] {
-    return this.repeated.splice(0, this.repeated.length);
+    return this.repeated.take();
   }
 
   /** Whether any row so far was merged into one stored before it (its cells are not as written). */
   get merged(): boolean {
-    return this.mergedAny;
+    return this.repeated.any;
   }
 
   /** Forgets buffered rows (the transaction is rolled back). */
   async discard(): Promise<void> {
     this.buffers.clear();
-    this.repeated.length = 0;
+    this.repeated.clear();
     await Promise.allSettled(this.pending.splice(0, this.pending.length));
   }
 
@@ -166,9 +166,7 @@ export class PostgresRowBatcher {
         sql.upsert,
         columns.map((column) => column[row]),
       );
-      if (!rows[0].repeated) continue;
-      this.mergedAny = true;
-      if (tags[row] >= 0) this.repeated.push(tags[row]);
+      if (rows[0].repeated) this.repeated.merged(tags[row]);
     }
   }
 }
