@@ -24,7 +24,7 @@ interface ReportContext {
   deletes: ReadonlyMap<ReportKind, Statement[]>;
   plainInserts: ReadonlyMap<TableSpec, Statement>;
   inserts: ReadonlyMap<TableSpec, Statement>;
-  wideInserts: Map<TableSpec, Statement>;
+  wideInserts: Map<TableSpec, Map<number, Statement>>;
   member: Statement;
   /** Whether a (scope, day) has a per-user row. */
   userDay: Statement;

@@ -1,7 +1,8 @@
 /**
  * Figure rows written in multi-row INSERTs: a report's rows are buffered per table and written
  * `WIDE_ROWS` at a time through one statement prepared once per table, instead of one statement per
- * row (about fifteen per users record). A key already stored in the report makes the wide statement
+ * row (about fifteen per users record); what is left when a batch of records ends (a flush) goes in
+ * one statement of its size, also prepared once. A key already stored in the report makes the wide statement
  * fail as a whole (SQLite undoes that statement only); its rows are then written one by one, the
  * repeated key adding its counters as before.
  */
@@ -32,8 +33,8 @@ export class RowBatcher {
     private readonly db: DB,
     private readonly plain: ReadonlyMap<TableSpec, Statement>,
     private readonly upsert: ReadonlyMap<TableSpec, Statement>,
-    /** Wide statements, prepared on first use and kept by the writer across reports. */
-    private readonly wide: Map<TableSpec, Statement>,
+    /** Wide statements by row count, prepared on first use and kept by the writer across reports. */
+    private readonly wide: Map<TableSpec, Map<number, Statement>>,
   ) {}
 
   /**
@@ -59,7 +60,7 @@ export class RowBatcher {
 
   /** Writes every buffered row (before anything reads the tables, and before commit). */
   flush(): void {
-    for (const buffer of this.buffers.values()) this.writeRows(buffer);
+    for (const buffer of this.buffers.values()) if (buffer.tags.length) this.writeWide(buffer);
   }
 
   /** Tags of rows whose key was already stored in this report, since the last call. */
@@ -78,8 +79,13 @@ export class RowBatcher {
     this.repeated.clear();
   }
 
+  /** The buffered rows in one statement: `WIDE_ROWS` of them, or what is left when the batch is flushed. */
   private writeWide(buffer: TableBuffer): void {
-    const statement = (buffer.wide ??= this.wideStatement(buffer.spec));
+    const rows = buffer.tags.length;
+    const statement =
+      rows === WIDE_ROWS
+        ? (buffer.wide ??= this.wideStatement(buffer.spec, rows))
+        : this.wideStatement(buffer.spec, rows);
     try {
       statement.run(buffer.cells);
     } catch (error) {
@@ -91,7 +97,7 @@ export class RowBatcher {
     buffer.tags.length = 0;
   }
 
-  /** One statement a row: the remainder of a report, or a wide batch with a repeated key. */
+  /** One statement a row: a wide batch with a repeated key. */
   private writeRows(buffer: TableBuffer): void {
     const { spec, cells, tags } = buffer;
     if (tags.length === 0) return;
@@ -111,11 +117,13 @@ export class RowBatcher {
     tags.length = 0;
   }
 
-  private wideStatement(spec: TableSpec): Statement {
-    let statement = this.wide.get(spec);
+  private wideStatement(spec: TableSpec, rows: number): Statement {
+    let bySize = this.wide.get(spec);
+    if (!bySize) this.wide.set(spec, (bySize = new Map()));
+    let statement = bySize.get(rows);
     if (!statement) {
-      statement = this.db.prepare(wideInsertSql(spec, WIDE_ROWS));
-      this.wide.set(spec, statement);
+      statement = this.db.prepare(wideInsertSql(spec, rows));
+      bySize.set(rows, statement);
     }
     return statement;
   }
