@@ -174,8 +174,18 @@ export class Runs {
       result.error,
       runId,
     );
-    // Keeps the query planner's statistics current as the tables grow: 0x10002 looks at every table, not
-    // only those this connection queried; analysis_limit samples so it stays cheap on large tables.
+    this.optimize();
+  }
+
+  /**
+   * Keeps the query planner's statistics current as the tables grow: PRAGMA optimize analyzes a table
+   * whose rows grew tenfold since it was last analyzed (0x10002: every table, not only those this
+   * connection queried; analysis_limit samples each index). Counting a table's rows still reads all of
+   * it, so a long sync calls this as it goes (see `Store.beginReport`): the tables are analyzed while
+   * they are small and their pages cached, not all at the end (13 GB read cold for 108 s after a year
+   * at 100,000 people).
+   */
+  optimize(): void {
     this.db.pragma('analysis_limit = 1000');
     this.db.pragma('optimize = 0x10002');
   }

@@ -37,6 +37,9 @@ import { Rollups } from './rollups';
 import { Seats } from './seats';
 import { Runs, Status } from './status';
 
+/** Reports between two PRAGMA optimize checks (a no-op unless a table grew tenfold). */
+export const OPTIMIZE_EVERY_REPORTS = 100;
+
 /**
  * The only writer of the database. better-sqlite3 is synchronous, but a report is streamed from disk,
  * so its transaction spans awaits; `exclusive` serializes every use of the writer connection so that
@@ -44,6 +47,7 @@ import { Runs, Status } from './status';
  */
 export class Store implements SyncStore {
   private lock: Promise<unknown> = Promise.resolve();
+  private reportsBegun = 0;
   private readonly refs: References;
   private readonly rollups: Rollups;
   private readonly status: Status;
@@ -113,6 +117,8 @@ export class Store implements SyncStore {
     day: DayNumber,
     options: { keepArchive?: boolean } = {},
   ): Promise<ReportWriter> {
+    // Between reports, now and then: statistics kept current as a backfill grows the tables.
+    if (++this.reportsBegun % OPTIMIZE_EVERY_REPORTS === 0) this.runs.optimize();
     return this.reports.begin(scopeId, kind, day, options.keepArchive ?? false);
   }
 
