@@ -3,6 +3,7 @@ import { type Dimension, DIMENSIONS } from '@copilot-metrics/contract';
 import type { SqlReader } from '../store/reader';
 import { monthEnd, monthStart } from '../days';
 import { scopeKey } from '../scopes';
+import { JSON_LIST } from './execute/sql';
 import { storedMonths } from './execute/userMonth';
 import { QueryError } from './errors';
 import { containsPattern, likeEscaped } from './search';
@@ -183,14 +184,12 @@ export async function dimensionValues(
     const days: number[] = [];
     for (let day = span.first; day <= span.last; day++)
       if (!(whole && day >= whole.first && day <= monthEnd(whole.last))) days.push(day);
-    const inMonths = () =>
-      `(SELECT 1 FROM user_month m WHERE m.scope_id IN (${scopes})
-          AND m.month IN (SELECT value FROM json_each(?)) AND m.user_ref = u.id LIMIT 1) IS NOT NULL`;
     const conditions: string[] = [];
     const params: unknown[] = [pattern];
     const seekMonths = (list: number[]) => {
       params.push(...query.scopeIds, JSON.stringify(list));
-      return inMonths();
+      return `(SELECT 1 FROM user_month m WHERE m.scope_id IN (${scopes})
+          AND m.month IN ${JSON_LIST} AND m.user_ref = u.id LIMIT 1) IS NOT NULL`;
     };
     if (days.length) {
       // A person with no month of the range at all is dropped by the rollup first.
@@ -198,7 +197,7 @@ export async function dimensionValues(
       const active: string[] = [];
       if (wholeMonths.length) active.push(seekMonths(wholeMonths));
       active.push(
-        `EXISTS (SELECT 1 FROM usage_day x WHERE x.scope_id IN (${scopes}) AND x.day IN (SELECT value FROM json_each(?)) AND x.user_ref = u.id)`,
+        `EXISTS (SELECT 1 FROM usage_day x WHERE x.scope_id IN (${scopes}) AND x.day IN ${JSON_LIST} AND x.user_ref = u.id)`,
       );
       params.push(...query.scopeIds, JSON.stringify(days));
       conditions.push(`(${active.join(' OR ')})`);

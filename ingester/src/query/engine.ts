@@ -148,13 +148,10 @@ export class QueryEngine {
     const ahead = shared.get(query);
     const by = await this.rankedBy(query, range, ahead);
     // Ranked by another metric: its own totals only for the groups chosen (a top 100, not everyone).
-    const totals: AggregateRows | TotalsOf = by
-      ? ahead && 'totalsOf' in ahead
-        ? ahead.totalsOf
-        : (groups) => this.aggregator.rows(plan, range, 'total', groups, false)
-      : ahead && 'totals' in ahead
-        ? ahead.totals
-        : await this.aggregator.rows(plan, range, 'total');
+    let totals: AggregateRows | TotalsOf;
+    if (by)
+      totals = ahead?.totalsOf ?? ((groups) => this.aggregator.rows(plan, range, 'total', groups, false));
+    else totals = ahead?.totals ?? (await this.aggregator.rows(plan, range, 'total'));
     const { top, others } = await rankGroups(plan, query, totals, groupLabels, guard, by);
     const groups = top.map((r) => r.group);
     if (query.format !== 'table')
@@ -184,8 +181,7 @@ export class QueryEngine {
       );
     return {
       metric: plan.metric,
-      totals:
-        ahead && 'rankTotals' in ahead ? ahead.rankTotals : await this.aggregator.rows(plan, range, 'total'),
+      totals: ahead?.rankTotals ?? (await this.aggregator.rows(plan, range, 'total')),
     };
   }
 

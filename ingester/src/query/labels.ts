@@ -6,6 +6,7 @@
 import type { Dimension } from '@copilot-metrics/contract';
 import type { SqlReader } from '../store/reader';
 import { OTHERS } from './execute/rows';
+import { JSON_LIST } from './execute/sql';
 
 /**
  * The labels of one dimension's groups: `load` reads those not known yet, after which `of` answers
@@ -35,11 +36,11 @@ const SQL = {
  */
 const BATCH_SQL: Partial<Record<Dimension, string>> = {
   team: `SELECT t.id, CASE WHEN (SELECT count(*) FROM teams o WHERE o.scope_id = t.scope_id AND o.slug = t.slug) > 1
-             THEN t.slug || ' #' || t.github_id ELSE t.slug END FROM teams t WHERE t.id IN (SELECT value FROM json_each(?))`,
-  user: 'SELECT id, login FROM users WHERE id IN (SELECT value FROM json_each(?))',
-  repository: "SELECT id, owner || '/' || name FROM repos WHERE id IN (SELECT value FROM json_each(?))",
+             THEN t.slug || ' #' || t.github_id ELSE t.slug END FROM teams t WHERE t.id IN ${JSON_LIST}`,
+  user: `SELECT id, login FROM users WHERE id IN ${JSON_LIST}`,
+  repository: `SELECT id, owner || '/' || name FROM repos WHERE id IN ${JSON_LIST}`,
 };
-const DICT_BATCH_SQL = 'SELECT id, value FROM dictionary WHERE id IN (SELECT value FROM json_each(?))';
+const DICT_BATCH_SQL = `SELECT id, value FROM dictionary WHERE id IN ${JSON_LIST}`;
 
 /** Below this many labels to read, a lookup by their ids; from it, one pass over the people or repositories. */
 const WHOLE_TABLE_FROM = 1000;

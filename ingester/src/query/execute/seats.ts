@@ -15,6 +15,7 @@ import type { DayRange, SeatPlan } from '../plan/types';
 import { BUCKET_OF } from './buckets';
 import { rank } from './rank';
 import { OTHERS } from './rows';
+import { JSON_LIST } from './sql';
 
 /** Days of usage a seat is set against: GitHub's 28-day window, ending at the newest day it has published. */
 export const USAGE_WINDOW_DAYS = 28;
@@ -172,7 +173,7 @@ export class SeatQueries {
   /** The WHERE clause of the plan's seats of some days, with its values. */
   private where(plan: SeatPlan, days: number[]): { sql: string; params: unknown[] } {
     const params: unknown[] = [plan.scope.id, JSON.stringify(days)];
-    const where = ['x.scope_id = ?', 'x.day IN (SELECT value FROM json_each(?))'];
+    const where = ['x.scope_id = ?', `x.day IN ${JSON_LIST}`];
     for (const filter of plan.filters) {
       where.push(`x.${filter.column} IN (${filter.ids.map(() => '?').join(', ') || 'NULL'})`);
       params.push(...filter.ids);

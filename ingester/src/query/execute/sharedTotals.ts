@@ -17,7 +17,9 @@ export type TotalsOf = (groups: number[]) => Promise<AggregateRows>;
  * A ranking's totals read ahead. Ranked by its own metric: that metric's totals of every group. Ranked
  * by another (`rankBy`): that one's totals of every group, and its own metric's for the groups chosen.
  */
-export type SharedRanking = { totals: AggregateRows } | { rankTotals: AggregateRows; totalsOf: TotalsOf };
+export type SharedRanking =
+  | { totals: AggregateRows; rankTotals?: never; totalsOf?: never }
+  | { totals?: never; rankTotals: AggregateRows; totalsOf: TotalsOf };
 
 /** Keyed by the query object; the engine uses them in place of the query's own passes. */
 export type SharedTotals = Map<QueryItem, SharedRanking>;

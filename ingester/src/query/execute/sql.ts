@@ -7,19 +7,30 @@ import { OTHERS } from './rows';
 /** The day condition every plan's statement starts with (after the scope), bound to the range's ends. */
 const DAY_RANGE = 'x.day BETWEEN ? AND ?';
 
+/** A list bound as one JSON text, as a table of its values (`value`); PostgreSQL's reader rewrites it. */
+export const JSON_LIST = '(SELECT value FROM json_each(?))';
+
+/** Longer ranges (an API client's, not a dashboard's) read the range as a range, not day by day. */
+const SEEK_MAX_DAYS = 3660;
+
 /**
- * Every day of a range as one bound value (a JSON list), for `x.day IN (…)`: with the subject's own
- * `IN`, SQLite seeks the primary key (scope_id, day, subject) once per day and subject.
+ * Some people's rows over some periods (days, or months of user_month), sought by primary key period by
+ * period and person by person, in that order whatever the statistics say: limited ANALYZE samples make a
+ * period's rows look few, and SQLite then reads every row of each. `source` is the table (alias x); the
+ * periods and the people are bound first, as two JSON lists.
  */
-export const DAY_SEEK = {
-  /** Longer ranges (an API client's, not a dashboard's) read the range as a range. */
-  maxDays: 3660,
-  sql: 'x.day IN (SELECT value FROM json_each(?))',
-  /** A list bound as one JSON text, as a table of its values (`value`). */
-  list: '(SELECT value FROM json_each(?))',
-  param: (range: DayRange): string =>
-    JSON.stringify(Array.from({ length: range.toDay - range.fromDay + 1 }, (_, i) => range.fromDay + i)),
-};
+export function seekPeople(
+  source: string,
+  column: 'day' | 'month',
+  periods: number[],
+  people: number[],
+): { from: string; where: string[]; params: string[] } {
+  return {
+    from: `${JSON_LIST} sd CROSS JOIN ${JSON_LIST} sp CROSS JOIN ${source}`,
+    where: [`x.${column} = sd.value`, 'x.user_ref = sp.value'],
+    params: [JSON.stringify(periods), JSON.stringify(people)],
+  };
+}
 
 /**
  * A working-days range's days off as one condition on a day column and its one bound value (a JSON
@@ -30,7 +41,7 @@ export function daysOffFilter(
   column: string,
 ): { sql: string; params: string[] } | undefined {
   return range.daysOff?.length
-    ? { sql: `${column} NOT IN (SELECT value FROM json_each(?))`, params: [JSON.stringify(range.daysOff)] }
+    ? { sql: `${column} NOT IN ${JSON_LIST}`, params: [JSON.stringify(range.daysOff)] }
     : undefined;
 }
 
@@ -58,7 +69,7 @@ export function aggregateStatement(
     params: plan.params,
     parts: plan.metric.parts,
   };
-  const joins = rollup ? '' : plan.joins;
+  const table = `${source.table} x ${rollup ? '' : indexHint(plan)} ${rollup ? '' : plan.joins}`;
   let group = source.groupSql;
   const where = [...source.where];
   const params: unknown[] = [];
@@ -67,18 +78,22 @@ export function aggregateStatement(
   if (daysOff) where.push(daysOff.sql);
   // A few people's rows (the top of a ranking), read by seeking each day's rows of each of them: the
   // figure tables are keyed (scope_id, day, subject, ...), so a range scan would read everyone's rows.
-  const seekDays =
+  const seek =
     top !== undefined &&
+    top.length > 0 &&
     !fold &&
     !rollup &&
     plan.userRows &&
     source.groupSql === 'x.user_ref' &&
     where[1] === DAY_RANGE &&
-    range.toDay - range.fromDay < DAY_SEEK.maxDays;
-  // Seeking: each day of the range, each person of the list, in that order whatever the statistics say
-  // (limited ANALYZE samples make a day's rows look few, and SQLite then reads every row of each day).
-  const seekPeople = seekDays && top!.length > 0;
-  let from = `${source.table} x ${rollup ? '' : indexHint(plan)} ${joins}`;
+    range.toDay - range.fromDay < SEEK_MAX_DAYS
+      ? seekPeople(
+          table,
+          'day',
+          Array.from({ length: range.toDay - range.fromDay + 1 }, (_, i) => range.fromDay + i),
+          top,
+        )
+      : undefined;
   if (top) {
     const list = top.length ? top.map(() => '?').join(', ') : 'NULL';
     if (fold) {
@@ -89,38 +104,24 @@ export function aggregateStatement(
       // ranking of the same rows, and SQLite, given both, may seek the range instead of each id.
       const subject = where.indexOf(`${source.groupSql} > 0`);
       if (subject >= 0) where.splice(subject, 1);
-      where.push(seekPeople ? `${source.groupSql} = sp.value` : `${source.groupSql} IN (${list})`);
+      where.push(seek ? seek.where[1] : `${source.groupSql} IN (${list})`);
     }
   }
-  if (seekPeople) {
-    from = `${DAY_SEEK.list} sd CROSS JOIN ${DAY_SEEK.list} sp CROSS JOIN ${from}`;
-    where[1] = 'x.day = sd.value';
-  } else if (seekDays) where[1] = DAY_SEEK.sql; // The day range as a list, or SQLite may prefer the range.
+  if (seek) where[1] = seek.where[0];
   // A constant in GROUP BY hides the index order from SQLite's planner (it then sorts every row): leave constants out.
   const sql = `SELECT ${BUCKETS[bucket]('x.day')} AS bucket, ${group} AS grp, ${source.parts.map((p, i) => `${p} AS p${i}`).join(', ')}
-      FROM ${from}
+      FROM ${seek?.from ?? table}
       WHERE ${where.join(' AND ')}
       GROUP BY ${[bucket === 'total' ? '' : 'bucket', group === '0' ? '' : 'grp'].filter(Boolean).join(', ') || 'bucket'}`;
-  if (seekPeople)
-    return {
-      sql,
-      params: [
-        DAY_SEEK.param(range),
-        JSON.stringify(top),
-        plan.scope.id,
-        ...source.params,
-        ...(daysOff?.params ?? []),
-      ],
-    };
   return {
     sql,
     params: [
-      ...params,
+      ...(seek?.params ?? params),
       plan.scope.id,
-      ...(seekDays ? [DAY_SEEK.param(range)] : [range.fromDay, range.toDay]),
+      ...(seek ? [] : [range.fromDay, range.toDay]),
       ...source.params,
       ...(daysOff?.params ?? []),
-      ...(top && !fold ? top : []),
+      ...(top && !fold && !seek ? top : []),
     ],
   };
 }

@@ -7,7 +7,7 @@ import type { SqlReader } from '../../store/reader';
 import { rolledUpColumns } from '../plan/rollups';
 import type { DayRange, Plan } from '../plan/types';
 import type { AggregateRow, AggregateRows } from './rows';
-import { DAY_SEEK } from './sql';
+import { seekPeople } from './sql';
 
 /**
  * The months of a range that user_month answers whole: calendar months inside it, and also the months
@@ -54,13 +54,13 @@ export async function totalsByUserMonth(
   // Two grouped reads merged here: SQLite would otherwise sort their union once more.
   const read = (table: 'user_month' | 'usage_day', column: 'month' | 'day', from: number, to: number) => {
     if (top) {
-      // Each period, each person, in that order (a period's rows look few to limited ANALYZE samples).
       const periods = [];
       for (let p = from; p <= to; p = column === 'month' ? monthEnd(p) + 1 : p + 1) periods.push(p);
+      const seek = seekPeople(`${table} x`, column, periods, top);
       return reader.stream<(number | null)[]>(
-        `SELECT x.user_ref, ${sums} FROM ${DAY_SEEK.list} sd CROSS JOIN ${DAY_SEEK.list} sp CROSS JOIN ${table} x
-             WHERE x.scope_id = ? AND x.${column} = sd.value AND x.user_ref = sp.value${people} GROUP BY x.user_ref`,
-        [JSON.stringify(periods), JSON.stringify(top), plan.scope.id, ...plan.people.params],
+        `SELECT x.user_ref, ${sums} FROM ${seek.from}
+             WHERE x.scope_id = ? AND ${seek.where.join(' AND ')}${people} GROUP BY x.user_ref`,
+        [...seek.params, plan.scope.id, ...plan.people.params],
       );
     }
     // Each end on its own: an OR of two day ranges would not follow the primary key.
