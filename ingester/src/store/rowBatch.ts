@@ -22,7 +22,6 @@ interface TableBuffer {
   readonly cells: CellValue[];
   /** Per buffered row: the caller's tag for "the subject already had figures", or -1. */
   readonly tags: number[];
-  wide?: Statement;
 }
 
 export class RowBatcher {
@@ -81,11 +80,7 @@ export class RowBatcher {
 
   /** The buffered rows in one statement: `WIDE_ROWS` of them, or what is left when the batch is flushed. */
   private writeWide(buffer: TableBuffer): void {
-    const rows = buffer.tags.length;
-    const statement =
-      rows === WIDE_ROWS
-        ? (buffer.wide ??= this.wideStatement(buffer.spec, rows))
-        : this.wideStatement(buffer.spec, rows);
+    const statement = this.wideStatement(buffer.spec, buffer.tags.length);
     try {
       statement.run(buffer.cells);
     } catch (error) {
