@@ -2,6 +2,8 @@
  * Every fault switch of the simulator is either recovered from (the stored data equals a clean sync)
  * or reported with an actionable message; none crashes the sync or stores a partial report.
  */
+import { gunzipSync } from 'node:zlib';
+import { fetchReportLinks } from '../src/github/reports';
 import type { Fault } from '../src/simulator/faults';
 import type { Scope } from '../src/scopes';
 import { day, fingerprint, startSimulator, syncDays, tempDatabase, testClient } from './helpers';
@@ -78,6 +80,29 @@ test('sharded reports are stored from every file, and the archive keeps each fil
       run.db.prepare("SELECT count(DISTINCT file_index) FROM raw_chunks WHERE kind = 'users'").pluck().get(),
     ).toBe(3);
   } finally {
+    await run.close();
+  }
+});
+
+test('shards downloaded at once keep their places: archived file k is the file of link k', async () => {
+  const run = await syncWith(['shards']);
+  const client = testClient(run.sim.url);
+  try {
+    const scope: Scope = { kind: 'enterprise', slug: run.sim.scopes.enterprise };
+    const links = await fetchReportLinks(client, scope, 'users', RANGE.to);
+    if (links.type !== 'links') throw new Error('the simulator has no users report for the day');
+    expect(links.links).toHaveLength(3);
+    const scopeId = run.db.prepare("SELECT id FROM scopes WHERE kind = 'enterprise'").pluck().get();
+    const chunks = run.db.prepare(
+      "SELECT data FROM raw_chunks WHERE scope_id = ? AND kind = 'users' AND day = ? AND file_index = ? ORDER BY chunk_index",
+    );
+    for (const [index, link] of links.links.entries()) {
+      const served = await (await client.openDownload(link)).body.text();
+      const archived = gunzipSync(Buffer.concat(chunks.pluck().all(scopeId, RANGE.to, index) as Buffer[]));
+      expect(archived.toString('utf8')).toBe(served);
+    }
+  } finally {
+    await client.close();
     await run.close();
   }
 });

@@ -408,42 +408,67 @@ async function fetchFiles(
   }
 }
 
-/** Downloads every shard of a report; a cut-off transfer is retried from the start of that file. */
+/**
+ * Shards of one report downloaded at once. Each download's archive gzip runs on libuv's thread pool, so
+ * two use both cores where one left the second idle; more would only queue for the same two.
+ */
+export const SHARDS_IN_PARALLEL = 2;
+
+/**
+ * Downloads every shard of a report, `SHARDS_IN_PARALLEL` at a time; a cut-off transfer is retried
+ * from the start of that file. On a failure no further shard starts, and the error is thrown once the
+ * shards in flight have settled (a retry with fresh links writes the same paths).
+ */
 async function downloadAll(
   deps: SyncDeps,
   links: readonly string[],
   prefix: string,
   pseudonyms?: Pseudonymizer,
 ): Promise<ReportFile[]> {
+  const files: ReportFile[] = new Array(links.length);
+  let failure: { error: unknown } | undefined;
+  await runPool([...links.keys()], SHARDS_IN_PARALLEL, async (index) => {
+    if (failure) return;
+    try {
+      files[index] = await downloadShard(deps, links, index, `${prefix}${index}.ndjson.gz`, pseudonyms);
+    } catch (error) {
+      failure ??= { error };
+    }
+  });
+  if (failure) throw failure.error;
+  return files;
+}
+
+async function downloadShard(
+  deps: SyncDeps,
+  links: readonly string[],
+  index: number,
+  path: string,
+  pseudonyms?: Pseudonymizer,
+): Promise<ReportFile> {
   const attempts = deps.downloadAttempts ?? 3;
-  const files: ReportFile[] = [];
-  for (const [index, link] of links.entries()) {
-    const path = `${prefix}${index}.ndjson.gz`;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const { bytes } = await untilAborted(
-          downloadReportFile(deps.client, link, path, { pseudonyms }),
-          deps.signal,
-        );
-        files.push({ path, bytes });
-        break;
-      } catch (error) {
-        if (!(error instanceof TruncatedDownloadError) || attempt >= attempts) {
-          throw error instanceof TruncatedDownloadError
-            ? new Error(
-                `report file ${index + 1} of ${links.length}: ${error.message} (after ${attempt} attempts)`,
-              )
-            : error;
-        }
-        deps.logger.warn(
-          { file: index + 1, attempt, err: error.message },
-          'report download cut short; retrying',
-        );
-        await sleep(200 * attempt);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const { bytes } = await untilAborted(
+        downloadReportFile(deps.client, links[index], path, { pseudonyms }),
+        deps.signal,
+      );
+      return { path, bytes };
+    } catch (error) {
+      if (!(error instanceof TruncatedDownloadError) || attempt >= attempts) {
+        throw error instanceof TruncatedDownloadError
+          ? new Error(
+              `report file ${index + 1} of ${links.length}: ${error.message} (after ${attempt} attempts)`,
+            )
+          : error;
       }
+      deps.logger.warn(
+        { file: index + 1, attempt, err: error.message },
+        'report download cut short; retrying',
+      );
+      await sleep(200 * attempt);
     }
   }
-  return files;
 }
 
 /**
