@@ -50,12 +50,11 @@ async function read(
           state.wake = undefined;
         }
         state.unacknowledged++;
-        port.postMessage({
-          type: 'batch',
-          job,
-          batch,
-          inFlight: state.unacknowledged,
-        } satisfies WorkerMessage);
+        // The cells' buffers move to the writing thread (transferred, not copied).
+        port.postMessage(
+          { type: 'batch', job, batch, inFlight: state.unacknowledged } satisfies WorkerMessage,
+          [batch.cells.buffer, batch.stringAt.buffer],
+        );
       },
       data.batchRecords,
     );

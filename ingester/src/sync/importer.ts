@@ -7,7 +7,14 @@ import { ALL_TABLE_SPECS, type DictKind, type TableSpec } from '../reports/schem
 import type { JsonObject, ReportKind } from '../reports/types';
 import type { ReportOutcome, ReportWriter, SyncStore } from '../store/interface';
 import { type PipelineOptions, readOnWorker } from './importPipeline';
-import { MAX_ISSUES, readBatches, type RecordBatch, SPECS_OF, SUBJECT_CELLS } from './recordBatches';
+import {
+  BatchCursor,
+  MAX_ISSUES,
+  readBatches,
+  type RecordBatch,
+  SPECS_OF,
+  SUBJECT_CELLS,
+} from './recordBatches';
 
 /** Raw archive rows hold at most this many compressed bytes each. */
 const ARCHIVE_CHUNK_BYTES = 4 << 20;
@@ -119,15 +126,14 @@ async function loadRecords(
       localValues.push(batch.dictionary[i + 1]);
     }
     for (const cell of batch.notes) notes.push(cell);
-    const data = batch.data;
-    if (kind === 'users' || kind === 'user-teams') await store.preloadUsers(usersOf(data, subjectCells));
-    let at = 0;
+    if (kind === 'users' || kind === 'user-teams') await store.preloadUsers(usersOf(batch, subjectCells));
+    const cells = new BatchCursor(batch);
     tagged.length = 0;
-    while (at < data.length) {
-      const fileIndex = data[at++] as number;
-      const line = data[at++] as number;
-      const subject = data.slice(at, (at += subjectCells));
-      const rows = data[at++] as number;
+    while (!cells.done) {
+      const fileIndex = cells.number();
+      const line = cells.number();
+      const subject = cells.values(subjectCells);
+      const rows = cells.number();
       const tag = tagged.length;
       tagged.push(fileIndex, line, subject[0]!);
       let subjectRef = 0;
@@ -157,9 +163,8 @@ async function loadRecords(
           break;
       }
       for (let row = 0; row < rows; row++) {
-        const spec = ALL_TABLE_SPECS[data[at++] as number];
-        const width = spec.keys.length + spec.values.length + (spec.fixed ? 1 : 0);
-        const values = data.slice(at, (at += width));
+        const spec = ALL_TABLE_SPECS[cells.number()];
+        const values = cells.values(spec.keys.length + spec.values.length + (spec.fixed ? 1 : 0));
         let dict = dictCells.get(spec);
         if (!dict) dictCells.set(spec, (dict = dictionaryCells(spec)));
         for (const cell of dict) {
@@ -282,18 +287,18 @@ export async function readReport(
   };
 }
 
-/** The user of every record of a batch's data (its first two subject cells: GitHub id, login). */
-function usersOf(data: RecordBatch['data'], subjectCells: number): UserIdentity[] {
+/** The user of every record of a batch (its first two subject cells: GitHub id, login). */
+function usersOf(batch: RecordBatch, subjectCells: number): UserIdentity[] {
   const users: UserIdentity[] = [];
-  let at = 0;
-  while (at < data.length) {
-    at += 2; // file index, line
-    users.push({ githubId: data[at] as number, login: data[at + 1] as string });
-    at += subjectCells;
-    const rows = data[at++] as number;
+  const cells = new BatchCursor(batch);
+  while (!cells.done) {
+    cells.skip(2); // file index, line
+    users.push({ githubId: cells.value() as number, login: cells.value() as string });
+    cells.skip(subjectCells - 2);
+    const rows = cells.number();
     for (let row = 0; row < rows; row++) {
-      const spec = ALL_TABLE_SPECS[data[at++] as number];
-      at += spec.keys.length + spec.values.length + (spec.fixed ? 1 : 0);
+      const spec = ALL_TABLE_SPECS[cells.number()];
+      cells.skip(spec.keys.length + spec.values.length + (spec.fixed ? 1 : 0));
     }
   }
   return users;
