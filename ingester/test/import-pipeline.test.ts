@@ -13,7 +13,7 @@ import type { JsonObject } from '../src/reports/types';
 import { ReportGenerator } from '../src/simulator/generate';
 import { Population } from '../src/simulator/model';
 import type { ReportOutcome } from '../src/store/interface';
-import { readOnWorker } from '../src/sync/importPipeline';
+import { prewarmImportWorker, readOnWorker } from '../src/sync/importPipeline';
 import { importReport } from '../src/sync/importer';
 import { TEST_TODAY, tempDatabase, tempDir } from './helpers';
 
@@ -209,4 +209,17 @@ test('one worker serves report after report while they go well; a failed report 
   const four = await read();
   expect(four.stats.threadId).not.toBe(three.stats.threadId);
   expect(four.records).toBe(one.records);
+});
+
+test('a worker started ahead (as a sync begins) serves the next report; starting ahead twice starts one', async () => {
+  const paths = files.map((f) => f.path);
+  const read = () => readOnWorker(paths, { kind: 'users', day: DAY }, () => {}, { batchRecords: 20 });
+  const failing = readOnWorker([join(dir.path, 'missing.ndjson.gz')], { kind: 'users', day: DAY }, () => {});
+  await expect(failing).rejects.toThrow(/ENOENT/); // no worker is waiting now
+  const started = prewarmImportWorker();
+  expect(prewarmImportWorker()).toBe(started);
+  const report = await read();
+  expect(report.stats.threadId).toBe(started);
+  expect(report.records).toBeGreaterThan(0);
+  expect(prewarmImportWorker()).toBe(started); // kept for the next report
 });

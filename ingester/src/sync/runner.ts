@@ -12,6 +12,7 @@ import { type ReportKind, SYNC_KINDS, type SyncKind, isBillingKind } from '../re
 import { type Scope, scopeKey } from '../scopes';
 import type { PairOutcome, ReportOutcome, SyncStore } from '../store/interface';
 import { importReport, type ReportFile } from './importer';
+import { prewarmImportWorker } from './importPipeline';
 import { importUserPair } from './userPair';
 import { type BillingSettings, syncBilling } from './billing';
 import { type PlannedReport, planSync, selectKinds } from './planner';
@@ -136,6 +137,9 @@ async function syncUnderLease(deps: SyncDeps, request: SyncRequest, today: DayNu
     force: request.force,
     statusOf: (scope, kind, day) => statusOf(scopeIds.get(scopeKey(scope))!, kind, day),
   });
+  // Files large enough to read on a worker thread are users, user-teams and repos reports.
+  if (plan.some((task) => task.kind === 'users' || task.kind === 'user-teams' || task.kind === 'repos'))
+    prewarmImportWorker();
   const runId = await store.exclusive(() => store.startRun(request.trigger, plan.length));
   deps.onStart?.(runId);
   const summary: SyncSummary = {
