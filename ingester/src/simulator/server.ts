@@ -42,6 +42,11 @@ export interface SimulatorServerOptions extends Partial<SimulatorOptions>, Billi
   /** Users per file of a users report; larger reports are sharded like GitHub's. */
   usersPerShard?: number;
   linkTtlMs?: number;
+  /**
+   * Tests: awaited before a report file (`/_downloads/…/{shard}-of-{shards}.ndjson`) is served, to hold
+   * a download back until the test has seen what it waits for.
+   */
+  beforeDownload?: (path: string) => Promise<void> | void;
 }
 
 export class SimulatorServer {
@@ -70,6 +75,7 @@ export class SimulatorServer {
       faults,
       today: () => this.today(),
       baseUrl: () => this.baseUrl,
+      beforeDownload: options.beforeDownload,
     };
     const appAuth = new AppAuth(this.population, options.app);
     const downloads = new DownloadHost(ctx);

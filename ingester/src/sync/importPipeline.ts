@@ -84,10 +84,12 @@ export function prewarmImportWorker(): number {
 
 /**
  * Reads a report's files on a worker thread and calls `consume` with each batch, in file order, on
- * this thread. A batch is acknowledged once `consume` returns (or its promise settles).
+ * this thread. A batch is acknowledged once `consume` returns (or its promise settles). A file still
+ * downloading is a promise of its path, handed to the worker when it resolves; if it rejects, so does
+ * the report.
  */
 export async function readOnWorker(
-  files: readonly string[],
+  files: readonly (string | Promise<string>)[],
   report: { kind: ReportKind; day: DayNumber },
   consume: (batch: RecordBatch) => void | Promise<void>,
   options: PipelineOptions = {},
@@ -147,13 +149,19 @@ export async function readOnWorker(
       };
       worker.on('message', onMessage).on('error', onError).on('exit', onExit);
       const data: ImportWorkerData = {
-        files: [...files],
+        files: files.map((file) => (typeof file === 'string' ? file : null)),
         kind: report.kind,
         day: report.day,
         batchRecords: options.batchRecords ?? BATCH_RECORDS,
         inFlight: options.inFlight ?? IN_FLIGHT_BATCHES,
       };
       worker.postMessage({ type: 'job', job, data } satisfies WriterMessage);
+      files.forEach((file, index) => {
+        if (typeof file !== 'string')
+          file.then((path) => {
+            if (!failed) worker.postMessage({ type: 'file', job, index, path } satisfies WriterMessage);
+          }, fail);
+      });
     });
     reusable = true;
     return result;

@@ -11,16 +11,19 @@ import type { ReportKind } from '../reports/types';
 import { readBatches } from './recordBatches';
 
 export interface ImportWorkerData {
-  files: string[];
+  /** The report's files in order; null for a file still downloading (its path comes in a 'file' message). */
+  files: (string | null)[];
   kind: ReportKind;
   day: DayNumber;
   batchRecords: number;
   inFlight: number;
 }
 
-/** Writer → worker: a report to read, or the acknowledgement of one of its batches. */
+/** Writer → worker: a report to read, the path of one of its files once downloaded, or the acknowledgement of a batch. */
 export type WriterMessage =
-  { type: 'job'; job: number; data: ImportWorkerData } | { type: 'ack'; job: number };
+  | { type: 'job'; job: number; data: ImportWorkerData }
+  | { type: 'file'; job: number; index: number; path: string }
+  | { type: 'ack'; job: number };
 
 /** Worker → writer. `inFlight` is how many batches were unacknowledged once this one was sent. */
 export type WorkerMessage =
@@ -29,19 +32,24 @@ export type WorkerMessage =
   | { type: 'error'; job: number; message: string; stack?: string };
 
 /** The job being read, and its flow: at most one at a time. */
-let current: { job: number; unacknowledged: number; wake?: () => void } | undefined;
+let current:
+  { job: number; unacknowledged: number; wake?: () => void; arrive: ((path: string) => void)[] } | undefined;
 
 async function read(
   port: NonNullable<typeof parentPort>,
   job: number,
   data: ImportWorkerData,
 ): Promise<void> {
-  const state: NonNullable<typeof current> = { job, unacknowledged: 0 };
+  const state: NonNullable<typeof current> = { job, unacknowledged: 0, arrive: [] };
   current = state;
+  // Files still downloading: promises the 'file' messages resolve.
+  const files = data.files.map(
+    (path, index) => path ?? new Promise<string>((resolve) => (state.arrive[index] = resolve)),
+  );
   let waits = 0;
   try {
     const summary = await readBatches(
-      data.files,
+      files,
       data,
       async (batch) => {
         while (state.unacknowledged >= data.inFlight) {
@@ -71,7 +79,9 @@ if (parentPort) {
   const port = parentPort;
   port.on('message', (message: WriterMessage) => {
     if (message.type === 'job') void read(port, message.job, message.data);
-    else if (current?.job === message.job) {
+    else if (message.type === 'file') {
+      if (current?.job === message.job) current.arrive[message.index]?.(message.path);
+    } else if (current?.job === message.job) {
       // An acknowledgement of an earlier job (its writer finished after the end) is not this job's.
       current.unacknowledged--;
       current.wake?.();

@@ -48,16 +48,27 @@ export interface ImportOptions {
   pipeline?: PipelineOptions;
 }
 
+/** A report file on disk, or one still downloading (a sync that imports while it downloads). */
+export type ArrivingFile = ReportFile | Promise<ReportFile>;
+
+/** `promise`, marked as handled: a file that fails to download fails the import through whoever awaits it. */
+function handled<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
+}
+
 /**
  * Replaces one (scope, report kind, day) with the given files, in one transaction: the archive
- * copy, every figure, the status and the unknown keys land together or not at all.
+ * copy, every figure, the status and the unknown keys land together or not at all. Files still
+ * downloading are read when their turn comes; if one fails, the report is rolled back.
  */
 export function importReport(
   store: SyncStore,
   target: { scopeId: number; kind: ReportKind; day: DayNumber },
-  files: readonly ReportFile[],
+  files: readonly ArrivingFile[],
   options: ImportOptions = { archive: true },
 ): Promise<ReportOutcome> {
+  for (const file of files) if (file instanceof Promise) handled(file);
   return store.exclusive(async () => {
     const tx = await store.beginReport(target.scopeId, target.kind, target.day, {
       keepArchive: !options.archive,
@@ -81,15 +92,20 @@ export function importReport(
   });
 }
 
-function useWorker(files: readonly ReportFile[], reader: NonNullable<ImportOptions['reader']>): boolean {
+function useWorker(files: readonly ArrivingFile[], reader: NonNullable<ImportOptions['reader']>): boolean {
   if (reader !== 'auto') return reader === 'worker';
   let bytes = 0;
-  for (const file of files) bytes += statSync(file.path).size;
+  for (const file of files) {
+    // Still downloading: a report of several large files (GitHub shards the large ones).
+    if (file instanceof Promise) return true;
+    bytes += statSync(file.path).size;
+  }
   return bytes >= WORKER_MIN_BYTES;
 }
 
-async function archiveFiles(tx: ReportWriter, files: readonly ReportFile[]): Promise<void> {
-  for (const [fileIndex, file] of files.entries()) {
+async function archiveFiles(tx: ReportWriter, files: readonly ArrivingFile[]): Promise<void> {
+  for (const [fileIndex, next] of files.entries()) {
+    const file = await next;
     let chunkIndex = 0;
     for await (const chunk of createReadStream(file.path, { highWaterMark: ARCHIVE_CHUNK_BYTES }))
       await tx.addRawChunk(fileIndex, chunkIndex++, chunk as Buffer);
@@ -103,7 +119,7 @@ async function archiveFiles(tx: ReportWriter, files: readonly ReportFile[]): Pro
 async function loadRecords(
   store: SyncStore,
   tx: ReportWriter,
-  files: readonly ReportFile[],
+  files: readonly ArrivingFile[],
   worker: boolean,
   pipeline: PipelineOptions = {},
 ): Promise<ReportOutcome> {
@@ -184,10 +200,13 @@ async function loadRecords(
       );
   };
 
-  const paths = files.map((file) => file.path);
+  const paths = files.map((file) =>
+    file instanceof Promise ? handled(file.then((arrived) => arrived.path)) : file.path,
+  );
   const summary = worker
     ? await readOnWorker(paths, tx, consume, pipeline)
     : await readBatches(paths, tx, consume, pipeline.batchRecords);
+  const arrived = await Promise.all(files);
   const where = (fileIndex: number, line: number) =>
     files.length > 1 ? `file ${fileIndex + 1} line ${line}` : `line ${line}`;
   const issues = mergeNotes(notes, repeatNotes)
@@ -200,9 +219,9 @@ async function loadRecords(
     malformedLines: summary.malformedLines,
     issues,
     unknownKeys: summary.unknownKeys,
-    files: files.length,
-    bytes: files.every((file) => file.bytes !== undefined)
-      ? files.reduce((sum, file) => sum + file.bytes!, 0)
+    files: arrived.length,
+    bytes: arrived.every((file) => file.bytes !== undefined)
+      ? arrived.reduce((sum, file) => sum + file.bytes!, 0)
       : null,
   };
 }

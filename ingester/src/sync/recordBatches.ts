@@ -174,10 +174,11 @@ function subjectOf(kind: ReportKind, record: JsonObject): CellValue[] | string {
 
 /**
  * Reads a report's files and hands its records to `emit` in batches, in file order; waits for `emit`
- * (which is how a slow writer holds the reader back). Returns the counts and the unknown keys.
+ * (which is how a slow writer holds the reader back). A file still downloading is a promise of its
+ * path: reading waits for it when it comes to it. Returns the counts and the unknown keys.
  */
 export async function readBatches(
-  files: readonly string[],
+  files: readonly (string | Promise<string>)[],
   report: { kind: ReportKind; day: DayNumber },
   emit: (batch: RecordBatch) => void | Promise<void>,
   batchRecords = BATCH_RECORDS,
@@ -217,7 +218,8 @@ export async function readBatches(
     if (notes++ < MAX_ISSUES) batch.notes.push(fileIndex, line, text);
   };
 
-  for (const [fileIndex, file] of files.entries()) {
+  for (const [fileIndex, next] of files.entries()) {
+    const file = await next;
     for await (const item of readRecords(file, { allowDocument: report.kind === 'aggregate' })) {
       if ('error' in item) {
         malformedLines++;

@@ -231,6 +231,8 @@ async function syncUnderLease(deps: SyncDeps, request: SyncRequest, today: DayNu
     }
   };
 
+  // Reports not finished yet: the last one runs alone (see importWhileDownloading).
+  let reportsLeft = 0;
   const runOne = async (task: PlannedReport): Promise<void> => {
     const key = scopeKey(task.scope);
     // In aggregate mode a users task stands for the day's users and user-teams reports together.
@@ -249,7 +251,13 @@ async function syncUnderLease(deps: SyncDeps, request: SyncRequest, today: DayNu
       const result =
         task.kind === 'seats'
           ? await syncSeats(deps, task, scopeId, request.scopes, scopeIds)
-          : await syncReport(deps, { ...task, kind: task.kind as ReportKind }, scopeId, tmpRoot);
+          : await syncReport(
+              deps,
+              { ...task, kind: task.kind as ReportKind },
+              scopeId,
+              tmpRoot,
+              reportsLeft === 1,
+            );
       tallyOutcome(task.kind, contextOf(task.kind), result);
       progress.advance(result === 'no_data' ? 0 : result.records);
     } catch (error) {
@@ -281,11 +289,15 @@ async function syncUnderLease(deps: SyncDeps, request: SyncRequest, today: DayNu
       concurrency,
       runOne,
     );
-    await runPool(
-      tasks.filter((t) => t.kind !== 'seats'),
-      concurrency,
-      runOne,
-    );
+    const reports = tasks.filter((t) => t.kind !== 'seats');
+    reportsLeft = reports.length;
+    await runPool(reports, concurrency, async (task) => {
+      try {
+        await runOne(task);
+      } finally {
+        reportsLeft--;
+      }
+    });
     for (const task of enterpriseSeats) await runOne(task);
     if (deps.signal?.aborted) skip(billingTasks.map((t) => t.kind));
     else
@@ -349,18 +361,64 @@ async function syncReport(
   task: PlannedReport & { kind: ReportKind },
   scopeId: number,
   tmpRoot: string,
+  alone: boolean,
 ): Promise<TaskOutcome> {
   const { store } = deps;
   const dir = await mkdtemp(join(tmpRoot, `${task.kind}-`));
+  const target = { scopeId, kind: task.kind, day: task.day };
   try {
+    if (alone) {
+      const streamed = await importWhileDownloading(deps, task, target, join(dir, 'streamed-'));
+      if (streamed) return streamed;
+    }
     const files = await fetchFiles(deps, task.scope, task.kind, task.day, join(dir, 'part-'));
     if (files === 'no_data') {
       await store.exclusive(() => store.recordAttempt(scopeId, task.kind, task.day, 'no_data'));
       return 'no_data';
     }
-    return await importReport(store, { scopeId, kind: task.kind, day: task.day }, files);
+    return await importReport(store, target, files);
   } finally {
     await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A report that runs alone (a one-report sync, the last report of a run) is stored as its files arrive:
+ * the import starts with the first file (GitHub shards large reports) while the others download, so
+ * storing overlaps downloading. With other reports in flight it does not: they overlap already, and
+ * the writer, held by a report waiting for its files, would hold them back. Undefined when a download
+ * failed: the report is rolled back, and the caller downloads it again (fresh links, every retry)
+ * before importing.
+ */
+async function importWhileDownloading(
+  deps: SyncDeps,
+  task: PlannedReport & { kind: ReportKind },
+  target: { scopeId: number; kind: ReportKind; day: DayNumber },
+  prefix: string,
+): Promise<TaskOutcome | undefined> {
+  const links = await untilAborted(
+    fetchReportLinks(deps.client, task.scope, task.kind, task.day),
+    deps.signal,
+  );
+  if (links.type === 'no_data') {
+    await deps.store.exclusive(() =>
+      deps.store.recordAttempt(target.scopeId, target.kind, target.day, 'no_data'),
+    );
+    return 'no_data';
+  }
+  const shards = startDownloads(deps, links.links, prefix, pseudonymsFor(deps, task.kind));
+  try {
+    return await importReport(deps.store, target, shards);
+  } catch (error) {
+    // Every download settles before the caller's retry reuses the directory.
+    const settled = await Promise.allSettled(shards);
+    const downloadFailed = settled.some((shard) => shard.status === 'rejected');
+    if (!downloadFailed || deps.signal?.aborted) throw error;
+    deps.logger.warn(
+      { report: task.kind, day: formatDay(task.day), err: (error as Error).message },
+      'a file failed while the report was being stored; downloading it again before storing',
+    );
+    return undefined;
   }
 }
 
@@ -381,6 +439,11 @@ async function syncUserPair(
   }
 }
 
+/** Pseudonymized while downloading, so no real login or id is ever written (PRIVACY_MODE=pseudonymous). */
+function pseudonymsFor(deps: SyncDeps, kind: ReportKind): Pseudonymizer | undefined {
+  return kind === 'users' || kind === 'user-teams' ? pseudonymizerOf(deps.store.privacy) : undefined;
+}
+
 /** Links, then every file of a report, to paths starting with `prefix`; 'no_data' when GitHub has no report for the day. */
 async function fetchFiles(
   deps: SyncDeps,
@@ -392,9 +455,7 @@ async function fetchFiles(
   const { client } = deps;
   let links = await untilAborted(fetchReportLinks(client, scope, kind, day), deps.signal);
   if (links.type === 'no_data') return 'no_data';
-  // Pseudonymized while downloading, so no real login or id is ever written (PRIVACY_MODE=pseudonymous).
-  const pseudonyms =
-    kind === 'users' || kind === 'user-teams' ? pseudonymizerOf(deps.store.privacy) : undefined;
+  const pseudonyms = pseudonymsFor(deps, kind);
   try {
     return await downloadAll(deps, links.links, prefix, pseudonyms);
   } catch (error) {
@@ -419,28 +480,47 @@ async function fetchFiles(
 export const SHARDS_IN_PARALLEL = 2;
 
 /**
- * Downloads every shard of a report, `SHARDS_IN_PARALLEL` at a time; a cut-off transfer is retried
- * from the start of that file. On a failure no further shard starts, and the error is thrown once the
- * shards in flight have settled (a retry with fresh links writes the same paths).
+ * Starts downloading every shard of a report, `SHARDS_IN_PARALLEL` at a time, in order; a cut-off
+ * transfer is retried from the start of that file. Returns a promise per shard, in link order, each
+ * settled as its file is on disk. After a failure no further shard starts: those not started reject
+ * with the same error at once.
  */
+function startDownloads(
+  deps: SyncDeps,
+  links: readonly string[],
+  prefix: string,
+  pseudonyms?: Pseudonymizer,
+): Promise<ReportFile>[] {
+  const settle: { resolve: (file: ReportFile) => void; reject: (error: unknown) => void }[] = [];
+  const shards = links.map(
+    () => new Promise<ReportFile>((resolve, reject) => settle.push({ resolve, reject })),
+  );
+  let failure: { error: unknown } | undefined;
+  void runPool([...links.keys()], SHARDS_IN_PARALLEL, async (index) => {
+    if (failure) return settle[index].reject(failure.error);
+    try {
+      settle[index].resolve(
+        await downloadShard(deps, links, index, `${prefix}${index}.ndjson.gz`, pseudonyms),
+      );
+    } catch (error) {
+      failure ??= { error };
+      settle[index].reject(error);
+    }
+  });
+  return shards;
+}
+
+/** Every shard of a report on disk; on a failure, thrown once the shards in flight have settled (a retry with fresh links writes the same paths). */
 async function downloadAll(
   deps: SyncDeps,
   links: readonly string[],
   prefix: string,
   pseudonyms?: Pseudonymizer,
 ): Promise<ReportFile[]> {
-  const files: ReportFile[] = new Array(links.length);
-  let failure: { error: unknown } | undefined;
-  await runPool([...links.keys()], SHARDS_IN_PARALLEL, async (index) => {
-    if (failure) return;
-    try {
-      files[index] = await downloadShard(deps, links, index, `${prefix}${index}.ndjson.gz`, pseudonyms);
-    } catch (error) {
-      failure ??= { error };
-    }
-  });
-  if (failure) throw failure.error;
-  return files;
+  const settled = await Promise.allSettled(startDownloads(deps, links, prefix, pseudonyms));
+  const failed = settled.find((shard) => shard.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((shard) => (shard as PromiseFulfilledResult<ReportFile>).value);
 }
 
 async function downloadShard(

@@ -8,6 +8,8 @@ export interface SimContext {
   readonly population: Population;
   readonly generator: ReportGenerator;
   readonly faults: FaultInjector;
+  /** Tests: awaited before a report file is served (see SimulatorServerOptions.beforeDownload). */
+  readonly beforeDownload?: (path: string) => Promise<void> | void;
   /** "Today" for availability: reports lag two days behind it. */
   today(): DayNumber;
   /** The server's own address, for the links it hands out. */

@@ -83,6 +83,7 @@ export class DownloadHost {
       findScope(this.ctx.population, match[1] as 'enterprise' | 'organization', decodeURIComponent(match[2]));
     if (!match || !scope) return x.send(404);
     const [, , , name, dayText, shardText, shardsText] = match;
+    await this.ctx.beforeDownload?.(path);
     const lines = reportLines(this.ctx, scope, name, dayText, Number(shardText), Number(shardsText));
     x.start(200, { 'content-type': 'application/x-ndjson' });
     await this.stream(x, lines, cut);
