@@ -477,8 +477,10 @@ function postgresComparison(entries: Map<string, Entry>): string[] {
       }
     } else if (key.startsWith('load@')) {
       const [p, q] = [postgres.result as LoadResult, sqlite?.result as LoadResult | undefined];
+      // Every error counted: the probes', and autocannon's (connection errors and timeouts, non-2xx, query errors).
+      const errorsOf = (c: LoadResult['cannonIdle']) => c.errors + c.non2xx + c.queryErrors;
       const cannon = (r: LoadResult) =>
-        `idle ${r.cannonIdle.requestsPerSecond} req/s, syncing ${r.cannonWhileSyncing.requestsPerSecond} req/s; errors ${r.probeIdle.errors + r.probeWhileSyncing.errors}`;
+        `idle ${r.cannonIdle.requestsPerSecond} req/s, syncing ${r.cannonWhileSyncing.requestsPerSecond} req/s; errors ${r.probeIdle.errors + r.probeWhileSyncing.errors + errorsOf(r.cannonIdle) + errorsOf(r.cannonWhileSyncing)} (probe p95 while syncing ${r.probeWhileSyncing.p95} ms)`;
       row(
         'Load while syncing (autocannon)',
         `${size}, ${p.rangeDays}-day range`,
