@@ -28,8 +28,10 @@ export interface CannonResult {
   p90: number;
   p99: number;
   max: number;
-  /** Connection errors and timeouts, non-2xx answers, and 200 answers carrying a query error. */
+  /** Connection errors and timeouts (autocannon waits 10 s for an answer), non-2xx answers, and 200 answers carrying a query error. */
   errors: number;
+  /** Of `errors`, the requests not answered within autocannon's 10 s. */
+  timeouts?: number;
   non2xx: number;
   queryErrors: number;
 }
@@ -187,6 +189,7 @@ async function cannon(
     p99: result.latency.p99,
     max: result.latency.max,
     errors: result.errors,
+    timeouts: result.timeouts,
     non2xx: result.non2xx,
     queryErrors,
   };
