@@ -206,8 +206,14 @@ export async function readBatches(
     }
     return id;
   };
-  // This batch's cells, encoded when it is emitted.
+  // This batch's cells, encoded when it is handed over.
   let data: CellValue[] = [];
+  const take = (): RecordBatch => {
+    const full = { ...batch, ...encodeCells(data) };
+    batch = newBatch();
+    data = [];
+    return full;
+  };
   let rowCountAt = 0;
   const sink = (spec: TableSpec): CellValue[] => {
     data.push(SPEC_INDEX.get(spec)!);
@@ -247,19 +253,16 @@ export async function readBatches(
           }
         }
       }
-      if (batch.records + batch.malformedLines >= batchRecords) {
-        const full = Object.assign(batch, encodeCells(data));
-        batch = newBatch();
-        data = [];
-        await emit(full);
-      }
+      if (batch.records + batch.malformedLines >= batchRecords) await emit(take());
     }
   }
-  if (batch.records + batch.malformedLines > 0) await emit(Object.assign(batch, encodeCells(data)));
+  if (batch.records + batch.malformedLines > 0) await emit(take());
   return { records, malformedLines, unknownKeys: [...unknownKeys].sort() };
 }
 
-function newBatch(): RecordBatch {
-  const none = { cells: new Float64Array(0), stringAt: new Int32Array(0), strings: [] };
-  return { ...none, dictionary: [], notes: [], records: 0, malformedLines: 0 };
+/** A batch being filled: everything but its cells, which are encoded when it is handed over. */
+type BatchInProgress = Omit<RecordBatch, 'cells' | 'stringAt' | 'strings'>;
+
+function newBatch(): BatchInProgress {
+  return { dictionary: [], notes: [], records: 0, malformedLines: 0 };
 }

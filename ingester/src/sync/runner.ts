@@ -367,16 +367,16 @@ async function syncReport(
   const dir = await mkdtemp(join(tmpRoot, `${task.kind}-`));
   const target = { scopeId, kind: task.kind, day: task.day };
   try {
-    if (alone) {
-      const streamed = await importWhileDownloading(deps, task, target, join(dir, 'streamed-'));
-      if (streamed) return streamed;
+    let outcome = alone
+      ? await importWhileDownloading(deps, task, target, join(dir, 'streamed-'))
+      : undefined;
+    if (outcome === undefined) {
+      const files = await fetchFiles(deps, task.scope, task.kind, task.day, join(dir, 'part-'));
+      outcome = files === 'no_data' ? 'no_data' : await importReport(store, target, files);
     }
-    const files = await fetchFiles(deps, task.scope, task.kind, task.day, join(dir, 'part-'));
-    if (files === 'no_data') {
+    if (outcome === 'no_data')
       await store.exclusive(() => store.recordAttempt(scopeId, task.kind, task.day, 'no_data'));
-      return 'no_data';
-    }
-    return await importReport(store, target, files);
+    return outcome;
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -400,12 +400,7 @@ async function importWhileDownloading(
     fetchReportLinks(deps.client, task.scope, task.kind, task.day),
     deps.signal,
   );
-  if (links.type === 'no_data') {
-    await deps.store.exclusive(() =>
-      deps.store.recordAttempt(target.scopeId, target.kind, target.day, 'no_data'),
-    );
-    return 'no_data';
-  }
+  if (links.type === 'no_data') return 'no_data';
   const shards = startDownloads(deps, links.links, prefix, pseudonymsFor(deps, task.kind));
   try {
     return await importReport(deps.store, target, shards);
@@ -477,7 +472,7 @@ async function fetchFiles(
  * Shards of one report downloaded at once. Each download's archive gzip runs on libuv's thread pool, so
  * two use both cores where one left the second idle; more would only queue for the same two.
  */
-export const SHARDS_IN_PARALLEL = 2;
+const SHARDS_IN_PARALLEL = 2;
 
 /**
  * Starts downloading every shard of a report, `SHARDS_IN_PARALLEL` at a time, in order; a cut-off
