@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { type CellValue, mapRecord, newIssues } from '../src/reports/mapping';
+import type { TableSpec } from '../src/reports/schema';
 import type { JsonObject } from '../src/reports/types';
 import { ActiveSetWriter, decodeUsers } from '../src/store/activeSets';
 import { day, tempDatabase, type TestDb } from './helpers';
@@ -326,5 +328,103 @@ describe('odd input is kept, reported, and never silently lost', () => {
     expect(t.db.prepare('SELECT count(*) FROM usage_day').pluck().get()).toBe(1);
     expect(t.db.prepare('SELECT code_generation_activity_count FROM usage_day').pluck().get()).toBe(6);
     expect(t.db.prepare('SELECT attempts FROM reports').pluck().get()).toBe(2);
+  });
+});
+
+describe('the mapper compiled for each table spec', () => {
+  const things: TableSpec = {
+    table: 'things',
+    subject: 'user_ref',
+    source: ['things'],
+    many: true,
+    fixed: { column: 'feature', dict: 'feature', value: 'fixed' },
+    keys: [{ column: 'name', path: ['name'], kind: { dict: 'ide' } }],
+    values: [
+      { column: 'n', path: ['n'], kind: 'int' },
+      { column: 'r', path: ['r'], kind: 'real' },
+      { column: 'b', path: ['b'], kind: 'bool' },
+      { column: 't', path: ['deep', 't'], kind: 'text' },
+      { column: 'd', path: ['d'], kind: { dict: 'model' } },
+    ],
+  };
+  const one: TableSpec = {
+    table: 'one',
+    subject: 'user_ref',
+    source: ['one', 'inner'],
+    many: false,
+    keys: [{ column: 'k', path: ['k'], kind: 'int' }],
+    values: [],
+  };
+
+  /** Rows as arrays, dictionary ids shown as "kind:label", and the issues, of one record. */
+  const map = (record: JsonObject) => {
+    const labels: string[] = [];
+    const resolve = (kind: string, value: string) => labels.push(`${kind}:${value}`) - 1;
+    const rows: { table: string; cells: CellValue[] }[] = [];
+    const issues = newIssues();
+    mapRecord(
+      record,
+      [things, one],
+      resolve,
+      (spec) => {
+        const row = { table: spec.table, cells: [] as CellValue[] };
+        rows.push(row);
+        return row.cells;
+      },
+      issues,
+    );
+    const show = (spec: TableSpec, cells: CellValue[]) => {
+      const dictionary = new Set<number>();
+      let at = 0;
+      if (spec.fixed) dictionary.add(at++);
+      for (const column of [...spec.keys, ...spec.values]) {
+        if (typeof column.kind === 'object') dictionary.add(at);
+        at++;
+      }
+      return cells.map((cell, index) =>
+        dictionary.has(index) && typeof cell === 'number' ? labels[cell] : cell,
+      );
+    };
+    return {
+      rows: rows.map((row) => show(row.table === 'things' ? things : one, row.cells)),
+      issues: issues.invalidValues,
+    };
+  };
+
+  test('values of the expected type are stored as they are, every odd one is reported and stored as missing', () => {
+    const mapped = map({
+      things: [
+        { name: 'vscode', n: 3, r: 1.5, b: true, deep: { t: 'hi' }, d: 'gpt' },
+        { n: '3', b: 'yes', deep: 'flat', d: 7 },
+        'oops',
+        { name: 5, n: null, r: 2, b: false, deep: { t: 3 }, d: null },
+      ],
+      one: { inner: { k: 9 } },
+    });
+    expect(mapped.rows).toEqual([
+      ['feature:fixed', 'ide:vscode', 3, 1.5, 1, 'hi', 'model:gpt'],
+      ['feature:fixed', 'ide:', null, null, null, null, 'model:7'],
+      ['feature:fixed', 'ide:5', null, 2, 0, null, null],
+      [9],
+    ]);
+    expect(mapped.issues).toEqual([
+      'things[].name: key field is missing',
+      'things[].n: expected an integer, got string "3"',
+      'things[].b: expected true or false, got string "yes"',
+      'things[]: expected an object, got string "oops"',
+      'things[].deep.t: expected a string, got number 3',
+    ]);
+  });
+
+  test('sources of the wrong shape are reported; absent ones are gaps, with no rows and no issues', () => {
+    expect(map({ things: { name: 'vscode' }, one: { inner: 4 } })).toEqual({
+      rows: [],
+      issues: ['things: expected an array, got an object', 'one.inner: expected an object, got number 4'],
+    });
+    expect(map({ things: null, one: { other: 1 } })).toEqual({ rows: [], issues: [] });
+    expect(map({ one: { inner: {} } })).toEqual({
+      rows: [[-1]],
+      issues: ['one.inner.k: key field is missing'],
+    });
   });
 });

@@ -7,11 +7,12 @@ import { type JsonObject, isJsonObject } from './types';
 
 export type CellValue = number | string | null;
 export type Resolver = (kind: DictKind, value: string) => number;
-/**
- * Where a row goes: called once per row, it returns the array the row's cells are then appended to
- * (the fixed key, the keys, the values, in the spec's order), so a row needs no array of its own.
- */
-export type RowSink = (spec: TableSpec) => CellValue[];
+/** Where a row's cells are appended (the fixed key, the keys, the values, in the spec's order). */
+export interface CellSink {
+  push(value: CellValue): void;
+}
+/** Where a row goes: called once per row, it returns where the row's cells are then appended, so a row needs no array of its own. */
+export type RowSink = (spec: TableSpec) => CellSink;
 
 /** What was odd about a record, without failing it. */
 export interface RecordIssues {
@@ -88,17 +89,100 @@ function whereOf({ spec, element }: Where): string {
   return `${spec.source.join('.') || '(record)'}${element ? '[]' : ''}`;
 }
 
-function rowOf(
-  spec: TableSpec,
-  source: JsonObject,
-  where: Where,
-  resolve: Resolver,
-  issues: RecordIssues,
-  row: CellValue[],
-): void {
-  if (spec.fixed) row.push(resolve(spec.fixed.dict, spec.fixed.value));
-  for (const key of spec.keys) row.push(cell(source, key, true, where, resolve, issues));
-  for (const value of spec.values) row.push(cell(source, value, false, where, resolve, issues));
+/**
+ * One table's rows from a record, as a function compiled for its spec: each field is read where it
+ * is (`source["loc_added_sum"]`), so every read has its own inline cache, and a value of the expected
+ * type is stored without a call. Anything else (missing, null, the wrong type) goes through `cell`,
+ * which reports it. Generic code reading `source[path[0]]` for every column was the reading thread's
+ * largest cost after JSON.parse. The generated text holds only the schema's own constants (paths,
+ * dictionary kinds, as JSON string literals), never a value from a report.
+ */
+type SpecMapper = (record: JsonObject, resolve: Resolver, sink: RowSink, issues: RecordIssues) => void;
+
+const mappers = new WeakMap<TableSpec, SpecMapper>();
+
+function mapperOf(spec: TableSpec): SpecMapper {
+  let mapper = mappers.get(spec);
+  if (!mapper) mappers.set(spec, (mapper = compileMapper(spec)));
+  return mapper;
+}
+
+/** An expression reading `path` below the object `from` (undefined if a step is not an object). */
+function readCode(from: string, path: readonly string[]): string {
+  let code = from;
+  path.forEach((key, step) => {
+    const property = `[${JSON.stringify(key)}]`;
+    code = step === 0 ? `${code}${property}` : `(isObject(o = ${code}) ? o${property} : undefined)`;
+  });
+  return code;
+}
+
+/** The expression for a value `v` of the column's kind stored as is (else the `slow` call). */
+function fastCellCode(column: ColumnSpec, isKey: boolean, slow: string): string {
+  const kind = column.kind;
+  const absent = isKey ? '' : 'v === undefined || v === null ? null : ';
+  if (typeof kind === 'object')
+    return `${absent}typeof v === 'string' ? resolve(${JSON.stringify(kind.dict)}, v) : ${slow}`;
+  switch (kind) {
+    case 'int':
+    case 'real':
+      return `${absent}typeof v === 'number' && Number.isFinite(v) ? v : ${slow}`;
+    case 'bool':
+      return `${absent}v === true ? 1 : v === false ? 0 : ${slow}`;
+    case 'text':
+      return `${absent}typeof v === 'string' ? v : ${slow}`;
+  }
+}
+
+function compileMapper(spec: TableSpec): SpecMapper {
+  const columns = [
+    ...spec.keys.map((c) => [c, true] as const),
+    ...spec.values.map((c) => [c, false] as const),
+  ];
+  const rowCode = (from: string, where: string) => {
+    const lines = ['row = sink(spec);'];
+    if (spec.fixed)
+      lines.push(
+        `row.push(resolve(${JSON.stringify(spec.fixed.dict)}, ${JSON.stringify(spec.fixed.value)}));`,
+      );
+    columns.forEach(([column, isKey], index) => {
+      const slow = `cell(${from}, columns[${index}], ${isKey}, ${where}, resolve, issues)`;
+      lines.push(`v = ${readCode(from, column.path)};`, `row.push(${fastCellCode(column, isKey, slow)});`);
+    });
+    return lines.join('\n');
+  };
+  const source = spec.source.length === 0 ? 'record' : readCode('record', spec.source);
+  const body = spec.many
+    ? `if (!Array.isArray(source)) notA('an array', whole, source, issues);
+       else for (let i = 0; i < source.length; i++) {
+         const element = source[i];
+         if (isObject(element)) { ${rowCode('element', 'each')} }
+         else notA('an object', each, element, issues);
+       }`
+    : `if (isObject(source)) { ${rowCode('source', 'whole')} }
+       else notA('an object', whole, source, issues);`;
+  const code = `return function (record, resolve, sink, issues) {
+    let o, v, row;
+    const source = ${source};
+    if (source === undefined || source === null) return;
+    ${body}
+  };`;
+  const where = (element: boolean): Where => ({ spec, element });
+  // The text is built from the schema only (see above).
+  return new Function('spec', 'columns', 'whole', 'each', 'cell', 'isObject', 'notA', code)(
+    spec,
+    columns.map(([column]) => column),
+    where(false),
+    where(true),
+    cell,
+    isJsonObject,
+    notA,
+  ) as SpecMapper;
+}
+
+/** A source or element that is not the array or object its spec reads. */
+function notA(expected: string, where: Where, value: unknown, issues: RecordIssues): void {
+  issues.invalidValues.push(`${whereOf(where)}: expected ${expected}, got ${describe(value)}`);
 }
 
 /** Emits every row the given tables take from one record. Absent sources emit nothing: gaps stay gaps. */
@@ -109,29 +193,7 @@ export function mapRecord(
   sink: RowSink,
   issues: RecordIssues,
 ): void {
-  for (const spec of specs) {
-    const source = spec.source.length === 0 ? record : at(record, spec.source);
-    if (source === undefined || source === null) continue;
-    if (spec.many) {
-      if (!Array.isArray(source)) {
-        issues.invalidValues.push(
-          `${whereOf({ spec, element: false })}: expected an array, got ${describe(source)}`,
-        );
-        continue;
-      }
-      const where: Where = { spec, element: true };
-      for (const element of source) {
-        if (isJsonObject(element)) rowOf(spec, element, where, resolve, issues, sink(spec));
-        else issues.invalidValues.push(`${whereOf(where)}: expected an object, got ${describe(element)}`);
-      }
-    } else if (isJsonObject(source)) {
-      rowOf(spec, source, { spec, element: false }, resolve, issues, sink(spec));
-    } else {
-      issues.invalidValues.push(
-        `${whereOf({ spec, element: false })}: expected an object, got ${describe(source)}`,
-      );
-    }
-  }
+  for (const spec of specs) mapperOf(spec)(record, resolve, sink, issues);
 }
 
 interface KeyTree {

@@ -91,21 +91,48 @@ export class BatchCursor {
   }
 }
 
-/** The cells of a batch as `RecordBatch` carries them. */
-function encodeCells(data: readonly CellValue[]): Pick<RecordBatch, 'cells' | 'stringAt' | 'strings'> {
-  const cells = new Float64Array(data.length);
-  const stringAt: number[] = [];
-  const strings: string[] = [];
-  for (let i = 0; i < data.length; i++) {
-    const value = data[i];
-    if (typeof value === 'number') cells[i] = value;
-    else if (value === null) cells[i] = NaN;
+/**
+ * A batch's cells as they are mapped: written straight into a growing Float64Array (a number as
+ * itself, null as NaN, a string as a listed placeholder), so no array of boxed cells is built and
+ * encoded again at the hand-over.
+ */
+export class CellBuffer {
+  private cells = new Float64Array(1 << 14);
+  private stringAt: number[] = [];
+  private strings: string[] = [];
+  length = 0;
+
+  push(value: CellValue): void {
+    if (this.length === this.cells.length) {
+      const grown = new Float64Array(this.cells.length * 2);
+      grown.set(this.cells);
+      this.cells = grown;
+    }
+    if (typeof value === 'number') this.cells[this.length++] = value;
+    else if (value === null) this.cells[this.length++] = NaN;
     else {
-      stringAt.push(i);
-      strings.push(value);
+      this.stringAt.push(this.length++);
+      this.strings.push(value);
     }
   }
-  return { cells, stringAt: Int32Array.from(stringAt), strings };
+
+  /** Adds 1 to the number at `index` (a record's row count, written before its rows). */
+  increment(index: number): void {
+    this.cells[index]++;
+  }
+
+  /** The cells so far, as `RecordBatch` carries them (a copy of the right length); empties the buffer. */
+  take(): Pick<RecordBatch, 'cells' | 'stringAt' | 'strings'> {
+    const taken = {
+      cells: this.cells.slice(0, this.length),
+      stringAt: Int32Array.from(this.stringAt),
+      strings: this.strings,
+    };
+    this.stringAt = [];
+    this.strings = [];
+    this.length = 0;
+    return taken;
+  }
 }
 
 /** What the reading half tells at the end of a report. */
@@ -206,18 +233,16 @@ export async function readBatches(
     }
     return id;
   };
-  // This batch's cells, encoded when it is handed over.
-  let data: CellValue[] = [];
+  const data = new CellBuffer();
   const take = (): RecordBatch => {
-    const full = { ...batch, ...encodeCells(data) };
+    const full = { ...batch, ...data.take() };
     batch = newBatch();
-    data = [];
     return full;
   };
   let rowCountAt = 0;
-  const sink = (spec: TableSpec): CellValue[] => {
+  const sink = (spec: TableSpec): CellBuffer => {
     data.push(SPEC_INDEX.get(spec)!);
-    (data[rowCountAt] as number)++;
+    data.increment(rowCountAt);
     return data;
   };
   const note = (fileIndex: number, line: number, text: string) => {
@@ -241,7 +266,8 @@ export async function readBatches(
         } else {
           records++;
           batch.records++;
-          data.push(fileIndex, item.line);
+          data.push(fileIndex);
+          data.push(item.line);
           for (const cell of subject) data.push(cell);
           rowCountAt = data.length;
           data.push(0);
@@ -260,7 +286,7 @@ export async function readBatches(
   return { records, malformedLines, unknownKeys: [...unknownKeys].sort() };
 }
 
-/** A batch being filled: everything but its cells, which are encoded when it is handed over. */
+/** A batch being filled: everything but its cells, which are taken from the `CellBuffer` when it is handed over. */
 type BatchInProgress = Omit<RecordBatch, 'cells' | 'stringAt' | 'strings'>;
 
 function newBatch(): BatchInProgress {
