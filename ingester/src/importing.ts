@@ -8,3 +8,4 @@ export { openDatabase } from './store/db';
 export { Store } from './store/writer';
 export { PostgresStore } from './store/postgres/store';
 export { importReport } from './sync/importer';
+export { importWorkerReady } from './sync/importPipeline';

@@ -13,7 +13,7 @@ import type { JsonObject } from '../src/reports/types';
 import { ReportGenerator } from '../src/simulator/generate';
 import { Population } from '../src/simulator/model';
 import type { ReportOutcome } from '../src/store/interface';
-import { prewarmImportWorker, readOnWorker } from '../src/sync/importPipeline';
+import { importWorkerReady, prewarmImportWorker, readOnWorker } from '../src/sync/importPipeline';
 import { importReport } from '../src/sync/importer';
 import { TEST_TODAY, tempDatabase, tempDir } from './helpers';
 
@@ -218,6 +218,8 @@ test('a worker started ahead (as a sync begins) serves the next report; starting
   await expect(failing).rejects.toThrow(/ENOENT/); // no worker is waiting now
   const started = prewarmImportWorker();
   expect(prewarmImportWorker()).toBe(started);
+  // Waiting for it to load takes the same worker, and leaves it waiting for the report.
+  expect(await importWorkerReady()).toBe(started);
   const report = await read();
   expect(report.stats.threadId).toBe(started);
   expect(report.records).toBeGreaterThan(0);

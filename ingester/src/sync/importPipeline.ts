@@ -4,16 +4,14 @@
  * between them: the worker waits for an acknowledgement before sending more, so a slow writer bounds
  * memory whatever the file's size.
  *
- * The worker runs the compiled importWorker.js next to this file; from the TypeScript sources (tsx,
- * jest) it registers tsx's CommonJS hook first, so it works wherever this module does. It is kept for
+ * The worker runs importWorker (compiled, or from the sources: see threads.ts). It is kept for
  * the next report once one ends well (a backfill imports thousands), idle without holding the process
  * open; a report that fails in any way ends its worker, and the next report starts a new one.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { DayNumber } from '../days';
 import type { ReportKind } from '../reports/types';
+import { startModuleWorker } from '../threads';
 import type { ImportWorkerData, WorkerMessage, WriterMessage } from './importWorker';
 import { BATCH_RECORDS, type ReadSummary, type RecordBatch } from './recordBatches';
 
@@ -37,27 +35,29 @@ export interface PipelineStats {
   threadId: number;
 }
 
+/** Per worker: settles once it has loaded (its 'ready' message), or rejects if it stops first. */
+const loaded = new WeakMap<Worker, Promise<void>>();
+
 function startWorker(): Worker {
-  const worker = newWorker();
+  const worker = startModuleWorker(__dirname, 'importWorker');
   // A worker that fails or stops while idle is dropped (a report's own listeners handle the rest).
   const drop = () => {
     if (idle === worker) idle = undefined;
   };
+  const ready = new Promise<void>((resolve, reject) => {
+    const onMessage = (message: WorkerMessage) => {
+      if (message.type !== 'ready') return;
+      worker.off('message', onMessage);
+      resolve();
+    };
+    worker.on('message', onMessage);
+    worker.once('exit', (code) =>
+      reject(new Error(`the import worker stopped (exit code ${code}) while loading`)),
+    );
+  });
+  ready.catch(() => undefined); // a report's own listeners tell of a worker that stops
+  loaded.set(worker, ready);
   return worker.on('error', drop).on('exit', drop);
-}
-
-function newWorker(): Worker {
-  const compiled = join(__dirname, 'importWorker.js');
-  if (!__filename.endsWith('.ts') && existsSync(compiled)) return new Worker(compiled);
-  // From the sources: tsx's require hook, with the repository's tsconfig (its paths name the contract's sources).
-  const source = join(__dirname, 'importWorker.ts');
-  const bootstrap = [
-    `process.env.TSX_TSCONFIG_PATH ??= ${JSON.stringify(join(__dirname, '..', '..', 'tsconfig.json'))};`,
-    `require(${JSON.stringify(require.resolve('tsx/cjs/api'))}).register();`,
-    `require(${JSON.stringify(source)});`,
-  ].join('\n');
-  // Without the parent's flags: a `--import tsx` would load tsx's ESM loader as well, for nothing.
-  return new Worker(bootstrap, { eval: true, execArgv: [] });
 }
 
 /** The worker between two reports (unreferenced: it does not keep the process alive). */
@@ -80,6 +80,19 @@ function park(worker: Worker): boolean {
 export function prewarmImportWorker(): number {
   if (!idle) park(startWorker());
   return idle!.threadId;
+}
+
+/** Starts the worker ahead (see `prewarmImportWorker`) and resolves with its thread id once it has loaded. */
+export async function importWorkerReady(): Promise<number> {
+  const worker = idle ?? (prewarmImportWorker(), idle!);
+  // Waited for, the idle worker keeps the process alive until it has loaded.
+  worker.ref();
+  try {
+    await loaded.get(worker);
+  } finally {
+    if (idle === worker) worker.unref();
+  }
+  return worker.threadId;
 }
 
 /**

@@ -25,8 +25,12 @@ export type WriterMessage =
   | { type: 'file'; job: number; index: number; path: string }
   | { type: 'ack'; job: number };
 
-/** Worker → writer. `inFlight` is how many batches were unacknowledged once this one was sent. */
+/**
+ * Worker → writer. `inFlight` is how many batches were unacknowledged once this one was sent. 'ready'
+ * is sent once, when the worker has loaded (job 0: no report's).
+ */
 export type WorkerMessage =
+  | { type: 'ready'; job: 0 }
   | { type: 'batch'; job: number; batch: import('./recordBatches').RecordBatch; inFlight: number }
   | { type: 'end'; job: number; summary: import('./recordBatches').ReadSummary; waits: number }
   | { type: 'error'; job: number; message: string; stack?: string };
@@ -87,4 +91,5 @@ if (parentPort) {
       current.wake?.();
     }
   });
+  port.postMessage({ type: 'ready', job: 0 } satisfies WorkerMessage);
 }

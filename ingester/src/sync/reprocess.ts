@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import type { DayNumber } from '../days';
 import type { ArchivedChunk, SyncStore } from '../store/interface';
+import { prewarmImportWorker } from './importPipeline';
 import { importReport, type ReportFile } from './importer';
 
 export interface ReprocessSummary {
@@ -23,6 +24,8 @@ export async function reprocess(
   options: { from?: DayNumber; to?: DayNumber; onReport?: (records: number) => void } = {},
 ): Promise<ReprocessSummary> {
   const reports = await store.archivedReports({ from: options.from, to: options.to });
+  // As a sync does: the reading thread of the large reports boots while the first one is extracted.
+  if (reports.some((report) => report.kind !== 'aggregate')) prewarmImportWorker();
   const dir = await mkdtemp(join(tmpdir(), 'copilot-metrics-reprocess-'));
   const summary: ReprocessSummary = { reports: 0, records: 0, malformedLines: 0, unknownKeys: [] };
   const unknown = new Set<string>();
