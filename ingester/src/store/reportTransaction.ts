@@ -33,6 +33,8 @@ interface ReportContext {
   rollups: Rollups;
   activeSets: ActiveSetWriter;
   status: Status;
+  /** Called after each report's commit (the background checkpoint). */
+  committed: () => void;
 }
 
 /** Opens report transactions; prepares their statements once. */
@@ -41,7 +43,7 @@ export class Reports {
 
   constructor(
     db: DB,
-    writers: Pick<ReportContext, 'refs' | 'archive' | 'rollups' | 'activeSets' | 'status'>,
+    writers: Pick<ReportContext, 'refs' | 'archive' | 'rollups' | 'activeSets' | 'status' | 'committed'>,
   ) {
     const inserts = new Map<TableSpec, Statement>();
     const plainInserts = new Map<TableSpec, Statement>();
@@ -145,6 +147,7 @@ class ReportTransaction implements ReportWriter {
     status.recordStored(this.scopeId, this.kind, this.day, outcome);
     db.exec('COMMIT');
     this.finished = true;
+    this.context.committed();
   }
 
   async rollback(): Promise<void> {

@@ -13,6 +13,7 @@ import type { Scope } from '../scopes';
 import { ActiveSetWriter } from './activeSets';
 import { Archive } from './archive';
 import { Billing } from './billing';
+import { checkpointInBackground, WRITER_CHECKPOINT_PAGES } from './checkpoints';
 import type { DB } from './connection';
 import type {
   ArchivedChunk,
@@ -68,7 +69,11 @@ export class Store implements SyncStore {
     this.runs = new Runs(db);
     this.seats = new Seats(db, this.refs, this.status);
     this.archive = new Archive(db);
+    // A file database's log is copied into it on another thread after each report (checkpoints.ts).
+    const file = db.memory ? undefined : db.name;
+    if (file) db.pragma(`wal_autocheckpoint = ${WRITER_CHECKPOINT_PAGES}`);
     this.reports = new Reports(db, {
+      committed: file ? () => checkpointInBackground(file) : () => undefined,
       refs: this.refs,
       archive: this.archive,
       rollups: this.rollups,

@@ -23,7 +23,8 @@ export const testNow = () => new Date(TEST_TODAY * 86_400_000 + 12 * 3_600_000);
 
 export function tempDir(prefix = 'cm-test-'): { path: string; cleanup: () => void } {
   const path = mkdtempSync(join(tmpdir(), prefix));
-  return { path, cleanup: () => rmSync(path, { recursive: true, force: true }) };
+  // Retried: a background checkpoint (store/checkpoints.ts) may still hold the database's files.
+  return { path, cleanup: () => rmSync(path, { recursive: true, force: true, maxRetries: 3 }) };
 }
 
 export interface TestDb {

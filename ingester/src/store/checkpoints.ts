@@ -1,0 +1,92 @@
+/**
+ * Checkpoints on another thread. SQLite's writer copies the write-ahead log into the database file
+ * itself when a commit leaves the log over `wal_autocheckpoint` pages: for a 100,000-person users
+ * report, ~12,000 pages and their fsync on the thread that stores the next report (and serves the API).
+ * The writer connection instead leaves that to one shared worker thread (checkpointWorker.ts), asked
+ * after each report's commit, and checkpoints itself only past `WRITER_CHECKPOINT_PAGES` (if the
+ * worker falls that far behind, or cannot run).
+ *
+ * Requests for the same database while one runs are merged into one more checkpoint after it. The
+ * worker never keeps the process alive; a checkpoint cut short by an exit is safe (SQLite's log stays
+ * valid, and the next checkpoint or the last connection's close completes it).
+ */
+import type { Worker } from 'node:worker_threads';
+import { startModuleWorker } from '../threads';
+import type { CheckpointAnswer, CheckpointRequest } from './checkpointWorker';
+
+/** Log pages past which the writer checkpoints on its own thread anyway (~200 MB with 4 KB pages). */
+export const WRITER_CHECKPOINT_PAGES = 50_000;
+
+/** What the background checkpoints did, for tests and diagnostics. */
+export interface CheckpointStats {
+  done: number;
+  failed: number;
+  lastError?: string;
+}
+
+const stats: CheckpointStats = { done: 0, failed: 0 };
+let worker: Worker | undefined;
+/** The database being checkpointed, and those asked for meanwhile (each once). */
+let running: string | undefined;
+const waiting = new Set<string>();
+/** Called when nothing runs and nothing waits. */
+const settled: (() => void)[] = [];
+
+/** Asks for a checkpoint of the database at `path` on the background thread. */
+export function checkpointInBackground(path: string): void {
+  if (running === path || waiting.has(path)) {
+    if (running === path) waiting.add(path);
+    return;
+  }
+  waiting.add(path);
+  if (!running) next();
+}
+
+/** Resolves once no background checkpoint runs or waits. */
+export function backgroundCheckpointsSettled(): Promise<CheckpointStats> {
+  if (!running) return Promise.resolve({ ...stats });
+  return new Promise((resolve) => settled.push(() => resolve({ ...stats })));
+}
+
+function next(): void {
+  const [path] = waiting;
+  if (path === undefined) {
+    running = undefined;
+    worker?.unref();
+    for (const resolve of settled.splice(0)) resolve();
+    return;
+  }
+  waiting.delete(path);
+  running = path;
+  const thread = (worker ??= start());
+  // Referenced while it works, so that tests and a short CLI run can wait for it (see settled).
+  thread.ref();
+  thread.postMessage({ path } satisfies CheckpointRequest);
+}
+
+function start(): Worker {
+  const thread = startModuleWorker(__dirname, 'checkpointWorker');
+  thread.on('message', (answer: CheckpointAnswer) => {
+    if (answer.type === 'ready') return;
+    if (answer.type === 'done') stats.done++;
+    else {
+      stats.failed++;
+      stats.lastError = answer.message;
+    }
+    next();
+  });
+  // A worker that fails or exits is dropped; the request it was running counts as failed, and the
+  // next request starts a new one.
+  const lost = (reason: string) => {
+    if (worker !== thread) return;
+    worker = undefined;
+    if (running) {
+      stats.failed++;
+      stats.lastError = reason;
+      next();
+    }
+  };
+  thread.on('error', (error) => lost(error.message));
+  thread.on('exit', (code) => lost(`the checkpoint worker exited (code ${code})`));
+  return thread;
+}
