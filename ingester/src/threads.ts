@@ -6,12 +6,16 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { Worker, type WorkerOptions } from 'node:worker_threads';
 
 /** `dir` is the caller's `__dirname`; `name` the module's file name without its extension. */
-export function startModuleWorker(dir: string, name: string): Worker {
+export function startModuleWorker(
+  dir: string,
+  name: string,
+  options: Pick<WorkerOptions, 'resourceLimits'> = {},
+): Worker {
   const compiled = join(dir, `${name}.js`);
-  if (!__filename.endsWith('.ts') && existsSync(compiled)) return new Worker(compiled);
+  if (!__filename.endsWith('.ts') && existsSync(compiled)) return new Worker(compiled, options);
   const source = join(dir, `${name}.ts`);
   const bootstrap = [
     `process.env.TSX_TSCONFIG_PATH ??= ${JSON.stringify(join(__dirname, '..', 'tsconfig.json'))};`,
@@ -19,5 +23,5 @@ export function startModuleWorker(dir: string, name: string): Worker {
     `require(${JSON.stringify(source)});`,
   ].join('\n');
   // Without the parent's flags: a `--import tsx` would load tsx's ESM loader as well, for nothing.
-  return new Worker(bootstrap, { eval: true, execArgv: [] });
+  return new Worker(bootstrap, { ...options, eval: true, execArgv: [] });
 }

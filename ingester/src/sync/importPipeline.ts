@@ -18,6 +18,13 @@ import { BATCH_RECORDS, type ReadSummary, type RecordBatch } from './recordBatch
 /** Batches queued between the threads at most: 4 × 256 records, a few MB. */
 export const IN_FLIGHT_BATCHES = 4;
 
+/**
+ * The reading thread's young generation, where each record's parsed objects live and die: V8's default
+ * (up to 48 MB on 64-bit) kept ~20 MB more resident than this while importing a 1 GB users report, for no
+ * measurable speed (BENCHMARKS.md, session 9).
+ */
+const READER_YOUNG_GENERATION_MB = 16;
+
 export interface PipelineOptions {
   batchRecords?: number;
   inFlight?: number;
@@ -39,7 +46,9 @@ export interface PipelineStats {
 const loaded = new WeakMap<Worker, Promise<void>>();
 
 function startWorker(): Worker {
-  const worker = startModuleWorker(__dirname, 'importWorker');
+  const worker = startModuleWorker(__dirname, 'importWorker', {
+    resourceLimits: { maxYoungGenerationSizeMb: READER_YOUNG_GENERATION_MB },
+  });
   // A worker that fails or stops while idle is dropped (a report's own listeners handle the rest).
   const drop = () => {
     if (idle === worker) idle = undefined;
