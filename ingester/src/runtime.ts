@@ -8,6 +8,7 @@ import { GitHubClient, type TokenProvider } from './github/client';
 import type { Logger } from './log';
 import type { Scope } from './scopes';
 import { SimulatorServer } from './simulator/server';
+import { backgroundCheckpointsSettled } from './store/checkpoints';
 import { type DB, openDatabaseWaiting } from './store/db';
 import type { SyncStore } from './store/interface';
 import { PostgresReader } from './store/postgres/reader';
@@ -110,6 +111,8 @@ export async function createRuntime(
       ...github,
       async close() {
         await github.close();
+        // The last report's log copied into the file first (see store/checkpoints.ts).
+        await backgroundCheckpointsSettled();
         db.close();
       },
     };

@@ -4,7 +4,8 @@
  * report, ~12,000 pages and their fsync on the thread that stores the next report (and serves the API).
  * The writer connection instead leaves that to one shared worker thread (checkpointWorker.ts), asked
  * after each report's commit, and checkpoints itself only past `WRITER_CHECKPOINT_PAGES` (if the
- * worker falls that far behind, or cannot run).
+ * worker falls that far behind, or cannot run). A command that wrote waits for the worker
+ * (`backgroundCheckpointsSettled`) before it closes the database.
  *
  * Requests for the same database while one runs are merged into one more checkpoint after it. The
  * worker never keeps the process alive; a checkpoint cut short by an exit is safe (SQLite's log stays
@@ -42,9 +43,14 @@ export function checkpointInBackground(path: string): void {
   if (!running) next();
 }
 
-/** Resolves once no background checkpoint runs or waits. */
+/**
+ * Resolves once no background checkpoint runs or waits. Meanwhile the worker keeps the process alive
+ * (it does not otherwise): a command waits for this before it closes the database, so that it leaves
+ * the file checkpointed.
+ */
 export function backgroundCheckpointsSettled(): Promise<CheckpointStats> {
   if (!running) return Promise.resolve({ ...stats });
+  worker?.ref();
   return new Promise((resolve) => settled.push(() => resolve({ ...stats })));
 }
 
@@ -58,14 +64,12 @@ function next(): void {
   }
   waiting.delete(path);
   running = path;
-  const thread = (worker ??= start());
-  // Referenced while it works, so that tests and a short CLI run can wait for it (see settled).
-  thread.ref();
-  thread.postMessage({ path } satisfies CheckpointRequest);
+  (worker ??= start()).postMessage({ path } satisfies CheckpointRequest);
 }
 
 function start(): Worker {
   const thread = startModuleWorker(__dirname, 'checkpointWorker');
+  thread.unref();
   thread.on('message', (answer: CheckpointAnswer) => {
     if (answer.type === 'ready') return;
     if (answer.type === 'done') stats.done++;
