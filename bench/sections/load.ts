@@ -32,6 +32,8 @@ export interface CannonResult {
   errors: number;
   /** Of `errors`, the requests not answered within autocannon's 10 s. */
   timeouts?: number;
+  /** `errors` by cause: the socket error's code (ECONNRESET…) or autocannon's message. */
+  errorCauses?: Record<string, number>;
   non2xx: number;
   queryErrors: number;
 }
@@ -69,7 +71,7 @@ export async function load(ctx: SectionContext, users: number): Promise<LoadResu
     log(`probe idle: p50 ${probeIdle.p50} ms, p95 ${probeIdle.p95} ms, ${probeIdle.errors} errors`);
     const cannonIdle = await cannon(ingester.url, mix, rangeDays, options.connections, options.loadSeconds);
     log(
-      `autocannon idle: ${cannonIdle.requestsPerSecond} req/s, p50 ${cannonIdle.p50} ms, p99 ${cannonIdle.p99} ms, ${cannonIdle.errors + cannonIdle.non2xx + cannonIdle.queryErrors} errors`,
+      `autocannon idle: ${cannonIdle.requestsPerSecond} req/s, p50 ${cannonIdle.p50} ms, p99 ${cannonIdle.p99} ms, ${cannonIdle.errors + cannonIdle.non2xx + cannonIdle.queryErrors} errors${causes(cannonIdle)}`,
     );
 
     const syncing = keepSyncing(ingester, options.loadDays);
@@ -85,7 +87,7 @@ export async function load(ctx: SectionContext, users: number): Promise<LoadResu
       options.loadSeconds,
     );
     log(
-      `autocannon while syncing: ${cannonWhileSyncing.requestsPerSecond} req/s, p50 ${cannonWhileSyncing.p50} ms, p99 ${cannonWhileSyncing.p99} ms, ${cannonWhileSyncing.errors + cannonWhileSyncing.non2xx + cannonWhileSyncing.queryErrors} errors`,
+      `autocannon while syncing: ${cannonWhileSyncing.requestsPerSecond} req/s, p50 ${cannonWhileSyncing.p50} ms, p99 ${cannonWhileSyncing.p99} ms, ${cannonWhileSyncing.errors + cannonWhileSyncing.non2xx + cannonWhileSyncing.queryErrors} errors${causes(cannonWhileSyncing)}`,
     );
     const { syncs, records } = await syncing.stop();
     log(
@@ -156,6 +158,12 @@ async function probe(
   return { ...latency(times), errors, ...(firstError ? { firstError } : {}) };
 }
 
+/** " (ECONNRESET 12, request timed out 2)": autocannon's errors by cause, if any. */
+function causes(result: CannonResult): string {
+  const entries = Object.entries(result.errorCauses ?? {});
+  return entries.length ? ` (${entries.map(([cause, count]) => `${cause} ${count}`).join(', ')})` : '';
+}
+
 async function cannon(
   url: string,
   requests: QueryRequest[],
@@ -164,8 +172,9 @@ async function cannon(
   seconds: number,
 ): Promise<CannonResult> {
   let queryErrors = 0;
+  const errorCauses: Record<string, number> = {};
   const range = rangeOf(rangeDays);
-  const result = await autocannon({
+  const options: autocannon.Options = {
     url,
     connections,
     duration: seconds,
@@ -178,6 +187,13 @@ async function cannon(
         if (status === 200 && body.includes('"error"')) queryErrors++;
       },
     })),
+  };
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(options, (error, done) => (error ? reject(error) : resolve(done)));
+    instance.on('reqError', (error: NodeJS.ErrnoException) => {
+      const cause = error.code ?? error.message;
+      errorCauses[cause] = (errorCauses[cause] ?? 0) + 1;
+    });
   });
   return {
     connections,
@@ -192,5 +208,6 @@ async function cannon(
     timeouts: result.timeouts,
     non2xx: result.non2xx,
     queryErrors,
+    errorCauses,
   };
 }
