@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import {
   createApp,
   GitHubClient,
+  keepConnections,
   openDatabase,
   openSqliteReader,
   PostgresReader,
@@ -55,7 +56,9 @@ async function main() {
     backfillDays: 365,
     now: () => NOW,
   });
-  const server = app.listen(0, '127.0.0.1');
+  // With serve's keep-alive: Node's default (5 s) closes connections that a busy event loop has not
+  // read from yet, and clients see resets.
+  const server = keepConnections(app.listen(0, '127.0.0.1'));
   await once(server, 'listening');
   const client =
     options.simulatorUrl === undefined

@@ -8,7 +8,7 @@ export { type DayNumber, dayToMs, formatDay, parseDay } from './days';
 export { StaticToken } from './github/auth';
 export { GitHubClient } from './github/client';
 export { ARCHIVE_GZIP_LEVEL } from './github/reports';
-export { type ApiOptions, createApp } from './http/app';
+export { type ApiOptions, createApp, keepConnections } from './http/app';
 export { createMetrics } from './http/metrics';
 export { type Logger, silentLogger } from './log';
 export type { ReportKind } from './reports/types';
