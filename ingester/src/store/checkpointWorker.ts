@@ -9,7 +9,6 @@ import Database from 'better-sqlite3';
 
 export type CheckpointRequest = { path: string };
 export type CheckpointAnswer =
-  | { type: 'ready' }
   | { type: 'done'; path: string; log: number; checkpointed: number }
   | { type: 'failed'; path: string; message: string };
 
@@ -32,5 +31,4 @@ function checkpoint(path: string): CheckpointAnswer {
 if (parentPort) {
   const port = parentPort;
   port.on('message', ({ path }: CheckpointRequest) => port.postMessage(checkpoint(path)));
-  port.postMessage({ type: 'ready' } satisfies CheckpointAnswer);
 }

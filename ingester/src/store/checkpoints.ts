@@ -71,7 +71,6 @@ function start(): Worker {
   const thread = startModuleWorker(__dirname, 'checkpointWorker');
   thread.unref();
   thread.on('message', (answer: CheckpointAnswer) => {
-    if (answer.type === 'ready') return;
     if (answer.type === 'done') stats.done++;
     else {
       stats.failed++;
