@@ -12,10 +12,15 @@ import type { IngesterProcessOptions, SyncMessage } from './ingester-process';
 const ROOT = join(__dirname, '..', '..');
 const TSX = ['--import', 'tsx'];
 
+/** With BENCH_PROFILE=DIR, the simulator and ingester processes write V8 CPU profiles there (NODE_OPTIONS refuses --cpu-prof). */
+const PROFILE = process.env.BENCH_PROFILE
+  ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
+  : [];
+
 function forkTs(script: string, args: string[]): ChildProcess {
   return fork(join(__dirname, script), args, {
     cwd: ROOT,
-    execArgv: TSX,
+    execArgv: [...TSX, ...PROFILE],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
 }
