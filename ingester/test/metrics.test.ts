@@ -19,6 +19,7 @@ import { SYNC_KINDS, type JsonObject } from '../src/reports/types';
 import type { Scope } from '../src/scopes';
 import type { SimScope } from '../src/simulator/generate';
 import type { SimulatorServer } from '../src/simulator/server';
+import { backgroundCheckpointsSettled } from '../src/store/checkpoints';
 import { openDatabase } from '../src/store/db';
 import { SqliteReader, openSqliteReader } from '../src/store/sqliteReader';
 import { acquireSyncLease } from '../src/sync/lock';
@@ -249,6 +250,19 @@ test('sync counters start at zero and move with the run the API triggered', () =
     expect(value(afterSync, 'copilot_metrics_ingester_records_ingested_total', { report })).toBe(stored);
     expect(value(afterSync, 'copilot_metrics_ingester_malformed_lines_total', { report })).toBe(0);
   }
+});
+
+test("the reports' background checkpoints are counted", async () => {
+  expect(value(beforeSync, 'copilot_metrics_ingester_checkpoints_total', { status: 'failed' })).toBe(0);
+  const stats = await backgroundCheckpointsSettled();
+  const text = await scrape();
+  // Requests that come while one runs are merged: at least one, at most one per stored report.
+  const stored = t.db.prepare("SELECT count(*) FROM reports WHERE status = 'ok'").pluck().get() as number;
+  const ok = value(text, 'copilot_metrics_ingester_checkpoints_total', { status: 'ok' });
+  expect(ok).toBe(stats.done);
+  expect(ok).toBeGreaterThan(0);
+  expect(ok).toBeLessThanOrEqual(stored);
+  expect(value(text, 'copilot_metrics_ingester_checkpoints_total', { status: 'failed' })).toBe(0);
 });
 
 test('sync state read from the database: last success, latest day, failed days, unknown keys, runs', () => {

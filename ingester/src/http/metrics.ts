@@ -17,6 +17,7 @@ import { silentLogger, type Logger } from '../log';
 import { REPORT_KINDS, SYNC_KINDS } from '../reports/types';
 import { PRIVACY_OFF, type PrivacyConfig, suppressesSmallGroups } from '../privacy';
 import { BillingMonths } from '../query/billing/month';
+import { checkpointStats } from '../store/checkpoints';
 import type { SqlReader } from '../store/reader';
 import type { SyncSummary } from '../sync/runner';
 
@@ -593,6 +594,18 @@ export function createMetrics(reader: SqlReader, options: MetricsOptions = {}): 
     help: 'Wall-clock duration of finished sync runs of this process.',
     buckets: [1, 5, 15, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200],
     registers: [registry],
+  });
+  new Counter({
+    name: 'copilot_metrics_ingester_checkpoints_total',
+    help: 'SQLite write-ahead log checkpoints this process ran on its background thread after each report, by status (ok, failed). While they fail, the writer checkpoints on its own thread past 50,000 log pages. Zero on PostgreSQL.',
+    labelNames: ['status'],
+    registers: [registry],
+    collect() {
+      const stats = checkpointStats();
+      this.reset();
+      this.inc({ status: 'ok' }, stats.done);
+      this.inc({ status: 'failed' }, stats.failed);
+    },
   });
   for (const trigger of KNOWN_TRIGGERS) for (const status of RUN_STATUSES) runs.inc({ trigger, status }, 0);
   for (const report of SYNC_KINDS) {

@@ -43,6 +43,11 @@ export function checkpointInBackground(path: string): void {
   if (!running) next();
 }
 
+/** What the background checkpoints of this process did so far. */
+export function checkpointStats(): CheckpointStats {
+  return { ...stats };
+}
+
 /**
  * Resolves once no background checkpoint runs or waits. Meanwhile the worker keeps the process alive
  * (it does not otherwise): a command waits for this before it closes the database, so that it leaves
