@@ -98,7 +98,7 @@ export async function createRuntime(
     db.close();
     throw error;
   }
-  const store = new Store(db, config.privacy);
+  const store = new Store(db, config.privacy, logger);
   // On the writer's own connection: what it reads sees what it wrote. Not closed apart from it.
   const reader = new SqliteReader(db);
   try {

@@ -1,7 +1,10 @@
-import { statSync, writeFileSync } from 'node:fs';
+import { statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createLogger } from '../src/log';
+import { PRIVACY_OFF } from '../src/privacy';
 import { ReportGenerator } from '../src/simulator/generate';
 import { Population } from '../src/simulator/model';
 import { backgroundCheckpointsSettled, checkpointInBackground } from '../src/store/checkpoints';
+import { Store } from '../src/store/writer';
 import { TEST_TODAY, tempDatabase, type TestDb } from './helpers';
 import { importText } from './records';
 
@@ -55,13 +58,34 @@ test('a checkpoint that cannot run is counted with its cause, and the next one s
   // A log without its database: the worker cannot open it.
   const ghost = `${t.path}.ghost`;
   writeFileSync(`${ghost}-wal`, '');
-  checkpointInBackground(ghost);
+  const heard: string[] = [];
+  checkpointInBackground(ghost, (message) => heard.push(message));
   // Asked for twice while another runs: merged into one.
   checkpointInBackground(t.path);
   checkpointInBackground(t.path);
   const after = await backgroundCheckpointsSettled();
   expect(after.failed).toBe(before.failed + 1);
   expect(after.lastError).toMatch(/ghost|unable to open|not exist/i);
+  expect(heard).toEqual([after.lastError]);
   expect(after.done).toBe(before.done + 1);
   expect(sizes().file).toBe(sizes().pages);
+});
+
+test("a store's failed checkpoint is logged with its cause and what to do", async () => {
+  const lines: string[] = [];
+  const store = new Store(
+    t.db,
+    PRIVACY_OFF,
+    createLogger('warn', { write: (line: string) => lines.push(line) }),
+  );
+  // The writer keeps its open file; the checkpoint's own connection cannot open the database any more.
+  unlinkSync(t.path);
+  const scopeId = await store.scopeId({ kind: 'enterprise', slug: 'octo-ent' });
+  await importText(store, { scopeId, kind: 'users', day: DAY }, [usersReport(50)]);
+  await backgroundCheckpointsSettled();
+  const warnings = lines.map((line) => JSON.parse(line) as { msg: string; err: string; database: string });
+  expect(warnings).toHaveLength(1);
+  expect(warnings[0]).toMatchObject({ database: t.path });
+  expect(warnings[0].msg).toMatch(/background checkpoint failed.*free disk space/);
+  expect(warnings[0].err).toMatch(/unable to open|not exist/i);
 });

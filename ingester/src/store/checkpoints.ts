@@ -33,8 +33,15 @@ const waiting = new Set<string>();
 /** Called when nothing runs and nothing waits. */
 const settled: (() => void)[] = [];
 
-/** Asks for a checkpoint of the database at `path` on the background thread. */
-export function checkpointInBackground(path: string): void {
+/** Who hears of a failed checkpoint, per database (the Store's logger). */
+const failureListeners = new Map<string, (message: string) => void>();
+
+/**
+ * Asks for a checkpoint of the database at `path` on the background thread; `onFailure` hears why one
+ * could not run (the last one given for a path is kept).
+ */
+export function checkpointInBackground(path: string, onFailure?: (message: string) => void): void {
+  if (onFailure) failureListeners.set(path, onFailure);
   if (running === path || waiting.has(path)) {
     if (running === path) waiting.add(path);
     return;
@@ -77,10 +84,7 @@ function start(): Worker {
   thread.unref();
   thread.on('message', (answer: CheckpointAnswer) => {
     if (answer.type === 'done') stats.done++;
-    else {
-      stats.failed++;
-      stats.lastError = answer.message;
-    }
+    else failed(answer.path, answer.message);
     next();
   });
   // A worker that fails or exits is dropped; the request it was running counts as failed, and the
@@ -89,12 +93,17 @@ function start(): Worker {
     if (worker !== thread) return;
     worker = undefined;
     if (running) {
-      stats.failed++;
-      stats.lastError = reason;
+      failed(running, reason);
       next();
     }
   };
   thread.on('error', (error) => lost(error.message));
   thread.on('exit', (code) => lost(`the checkpoint worker exited (code ${code})`));
   return thread;
+}
+
+function failed(path: string, message: string): void {
+  stats.failed++;
+  stats.lastError = message;
+  failureListeners.get(path)?.(message);
 }

@@ -4,6 +4,7 @@
  * them together and serializes their use.
  */
 import type { DayNumber } from '../days';
+import { type Logger, silentLogger } from '../log';
 import { PRIVACY_OFF, type PrivacyConfig } from '../privacy';
 import type { BillingUsageItem } from '../reports/billing';
 import type { RepoIdentity, UserIdentity } from '../reports/identity';
@@ -62,6 +63,8 @@ export class Store implements SyncStore {
   constructor(
     private readonly db: DB,
     readonly privacy: PrivacyConfig = PRIVACY_OFF,
+    /** Where a failed background checkpoint is told (see checkpoints.ts). */
+    logger: Logger = silentLogger,
   ) {
     this.refs = new References(db);
     this.rollups = new Rollups(db);
@@ -73,7 +76,15 @@ export class Store implements SyncStore {
     const file = db.memory ? undefined : db.name;
     if (file) db.pragma(`wal_autocheckpoint = ${WRITER_CHECKPOINT_PAGES}`);
     this.reports = new Reports(db, {
-      committed: file ? () => checkpointInBackground(file) : () => undefined,
+      committed: file
+        ? () =>
+            checkpointInBackground(file, (message) =>
+              logger.warn(
+                { err: message, database: file },
+                'background checkpoint failed: the write-ahead log is copied into the database by the writer past 50,000 pages instead; check free disk space and that the database directory is writable',
+              ),
+            )
+        : () => undefined,
       refs: this.refs,
       archive: this.archive,
       rollups: this.rollups,
