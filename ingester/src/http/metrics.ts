@@ -17,7 +17,7 @@ import { silentLogger, type Logger } from '../log';
 import { REPORT_KINDS, SYNC_KINDS } from '../reports/types';
 import { PRIVACY_OFF, type PrivacyConfig, suppressesSmallGroups } from '../privacy';
 import { BillingMonths } from '../query/billing/month';
-import { checkpointStats } from '../store/checkpoints';
+import { checkpointStats, WRITER_CHECKPOINT_PAGES } from '../store/checkpoints';
 import type { SqlReader } from '../store/reader';
 import type { SyncSummary } from '../sync/runner';
 
@@ -597,7 +597,7 @@ export function createMetrics(reader: SqlReader, options: MetricsOptions = {}): 
   });
   new Counter({
     name: 'copilot_metrics_ingester_checkpoints_total',
-    help: 'SQLite write-ahead log checkpoints this process ran on its background thread after each report, by status (ok, failed). While they fail, the writer checkpoints on its own thread past 50,000 log pages. Zero on PostgreSQL.',
+    help: `SQLite write-ahead log checkpoints this process ran on its background thread after each report, by status (ok, failed). While they fail, the writer checkpoints on its own thread past ${WRITER_CHECKPOINT_PAGES} log pages. Zero on PostgreSQL.`,
     labelNames: ['status'],
     registers: [registry],
     collect() {

@@ -9,22 +9,21 @@ import Database from 'better-sqlite3';
 
 export type CheckpointRequest = { path: string };
 export type CheckpointAnswer =
-  | { type: 'done'; path: string; log: number; checkpointed: number }
-  | { type: 'failed'; path: string; message: string };
+  { type: 'done'; log: number; checkpointed: number } | { type: 'failed'; message: string };
 
 function checkpoint(path: string): CheckpointAnswer {
   // No log: the writer has closed the database (its close checkpointed it); opening it would make one.
-  if (!existsSync(`${path}-wal`)) return { type: 'done', path, log: 0, checkpointed: 0 };
+  if (!existsSync(`${path}-wal`)) return { type: 'done', log: 0, checkpointed: 0 };
   try {
     const db = new Database(path, { fileMustExist: true });
     try {
       const [result] = db.pragma('wal_checkpoint(PASSIVE)') as { log: number; checkpointed: number }[];
-      return { type: 'done', path, log: result.log, checkpointed: result.checkpointed };
+      return { type: 'done', log: result.log, checkpointed: result.checkpointed };
     } finally {
       db.close();
     }
   } catch (error) {
-    return { type: 'failed', path, message: (error as Error).message };
+    return { type: 'failed', message: (error as Error).message };
   }
 }
 

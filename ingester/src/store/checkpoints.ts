@@ -27,26 +27,23 @@ export interface CheckpointStats {
 
 const stats: CheckpointStats = { done: 0, failed: 0 };
 let worker: Worker | undefined;
-/** The database being checkpointed, and those asked for meanwhile (each once). */
-let running: string | undefined;
-const waiting = new Set<string>();
+/** A checkpoint asked for: the database, and who hears why it could not run (the Store's logger). */
+interface Request {
+  path: string;
+  onFailure?: (message: string) => void;
+}
+/** The checkpoint running, and those asked for meanwhile: one per database (the latest request). */
+let running: Request | undefined;
+const waiting = new Map<string, Request>();
 /** Called when nothing runs and nothing waits. */
 const settled: (() => void)[] = [];
 
-/** Who hears of a failed checkpoint, per database (the Store's logger). */
-const failureListeners = new Map<string, (message: string) => void>();
-
 /**
- * Asks for a checkpoint of the database at `path` on the background thread; `onFailure` hears why one
- * could not run (the last one given for a path is kept).
+ * Asks for a checkpoint of the database at `path` on the background thread; `onFailure` hears why it
+ * could not run. Asked for while one of the same database runs, it runs once more after it.
  */
 export function checkpointInBackground(path: string, onFailure?: (message: string) => void): void {
-  if (onFailure) failureListeners.set(path, onFailure);
-  if (running === path || waiting.has(path)) {
-    if (running === path) waiting.add(path);
-    return;
-  }
-  waiting.add(path);
+  waiting.set(path, { path, onFailure });
   if (!running) next();
 }
 
@@ -67,16 +64,16 @@ export function backgroundCheckpointsSettled(): Promise<CheckpointStats> {
 }
 
 function next(): void {
-  const [path] = waiting;
-  if (path === undefined) {
+  const [request] = waiting.values();
+  if (request === undefined) {
     running = undefined;
     worker?.unref();
     for (const resolve of settled.splice(0)) resolve();
     return;
   }
-  waiting.delete(path);
-  running = path;
-  (worker ??= start()).postMessage({ path } satisfies CheckpointRequest);
+  waiting.delete(request.path);
+  running = request;
+  (worker ??= start()).postMessage({ path: request.path } satisfies CheckpointRequest);
 }
 
 function start(): Worker {
@@ -84,7 +81,7 @@ function start(): Worker {
   thread.unref();
   thread.on('message', (answer: CheckpointAnswer) => {
     if (answer.type === 'done') stats.done++;
-    else failed(answer.path, answer.message);
+    else if (running) failed(running, answer.message);
     next();
   });
   // A worker that fails or exits is dropped; the request it was running counts as failed, and the
@@ -102,8 +99,8 @@ function start(): Worker {
   return thread;
 }
 
-function failed(path: string, message: string): void {
+function failed(request: Request, message: string): void {
   stats.failed++;
   stats.lastError = message;
-  failureListeners.get(path)?.(message);
+  request.onFailure?.(message);
 }

@@ -75,16 +75,13 @@ export class Store implements SyncStore {
     // A file database's log is copied into it on another thread after each report (checkpoints.ts).
     const file = db.memory ? undefined : db.name;
     if (file) db.pragma(`wal_autocheckpoint = ${WRITER_CHECKPOINT_PAGES}`);
+    const onFailure = (message: string) =>
+      logger.warn(
+        { err: message, database: file },
+        `background checkpoint failed: the write-ahead log is copied into the database by the writer past ${WRITER_CHECKPOINT_PAGES} pages instead; check free disk space and that the database directory is writable`,
+      );
     this.reports = new Reports(db, {
-      committed: file
-        ? () =>
-            checkpointInBackground(file, (message) =>
-              logger.warn(
-                { err: message, database: file },
-                'background checkpoint failed: the write-ahead log is copied into the database by the writer past 50,000 pages instead; check free disk space and that the database directory is writable',
-              ),
-            )
-        : () => undefined,
+      committed: file ? () => checkpointInBackground(file, onFailure) : () => undefined,
       refs: this.refs,
       archive: this.archive,
       rollups: this.rollups,
