@@ -70,9 +70,7 @@ export async function load(ctx: SectionContext, users: number): Promise<LoadResu
     const probeIdle = await probe(ingester.url, shapes, rangeDays, probeMs);
     log(`probe idle: p50 ${probeIdle.p50} ms, p95 ${probeIdle.p95} ms, ${probeIdle.errors} errors`);
     const cannonIdle = await cannon(ingester.url, mix, rangeDays, options.connections, options.loadSeconds);
-    log(
-      `autocannon idle: ${cannonIdle.requestsPerSecond} req/s, p50 ${cannonIdle.p50} ms, p99 ${cannonIdle.p99} ms, ${cannonIdle.errors + cannonIdle.non2xx + cannonIdle.queryErrors} errors${causes(cannonIdle)}`,
-    );
+    log(`autocannon idle: ${summary(cannonIdle)}`);
 
     const syncing = keepSyncing(ingester, options.loadDays);
     const probeWhileSyncing = await probe(ingester.url, shapes, rangeDays, probeMs);
@@ -86,9 +84,7 @@ export async function load(ctx: SectionContext, users: number): Promise<LoadResu
       options.connections,
       options.loadSeconds,
     );
-    log(
-      `autocannon while syncing: ${cannonWhileSyncing.requestsPerSecond} req/s, p50 ${cannonWhileSyncing.p50} ms, p99 ${cannonWhileSyncing.p99} ms, ${cannonWhileSyncing.errors + cannonWhileSyncing.non2xx + cannonWhileSyncing.queryErrors} errors${causes(cannonWhileSyncing)}`,
-    );
+    log(`autocannon while syncing: ${summary(cannonWhileSyncing)}`);
     const { syncs, records } = await syncing.stop();
     log(
       `${syncs} syncs of the last ${options.loadDays} days (${records} records) ran during the measurements`,
@@ -158,10 +154,13 @@ async function probe(
   return { ...latency(times), errors, ...(firstError ? { firstError } : {}) };
 }
 
-/** " (ECONNRESET 12, request timed out 2)": autocannon's errors by cause, if any. */
-function causes(result: CannonResult): string {
-  const entries = Object.entries(result.errorCauses ?? {});
-  return entries.length ? ` (${entries.map(([cause, count]) => `${cause} ${count}`).join(', ')})` : '';
+/** An autocannon phase in one line: throughput, latency, every error (and autocannon's by cause). */
+function summary(result: CannonResult): string {
+  const causes = Object.entries(result.errorCauses ?? {});
+  const errors = result.errors + result.non2xx + result.queryErrors;
+  return `${result.requestsPerSecond} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, ${errors} errors${
+    causes.length ? ` (${causes.map(([cause, count]) => `${cause} ${count}`).join(', ')})` : ''
+  }`;
 }
 
 async function cannon(
